@@ -1,0 +1,75 @@
+"""Read Sideline's configuration from the environment, before Django starts.
+
+Kept free of Django so that the CLI can report a bad setting as one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ConfigurationError", "Config", "load_config", "default_data_dir"]
+
+
+class ConfigurationError(Exception):
+    """An environment variable holds a value Sideline cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    debug: bool
+
+
+def default_data_dir() -> Path:
+    """Return the per-user directory, following the XDG base-directory convention."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sideline"
+
+
+def _secret_key(data_dir: Path) -> str:
+    given = os.environ.get("SIDELINE_SECRET_KEY")
+    if given:
+        return given
+    # A generated key is kept so that sessions survive a restart; 0600 because it signs them.
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(50)
+    key_file.touch(mode=0o600, exist_ok=True)
+    key_file.write_text(key, encoding="utf-8")
+    return key
+
+
+def load_config() -> Config:
+    """Read and check every SIDELINE_* variable.
+
+    Raises:
+        ConfigurationError: a variable is set to something unusable.
+    """
+    raw_dir = os.environ.get("SIDELINE_DATA_DIR")
+    data_dir = Path(raw_dir).expanduser() if raw_dir else default_data_dir()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(
+            f"SIDELINE_DATA_DIR: cannot create {data_dir}: {error.strerror}; "
+            "point it at a writable directory"
+        ) from error
+    database_url = os.environ.get("SIDELINE_DATABASE_URL") or f"sqlite:///{data_dir / 'sideline.sqlite3'}"
+    if "://" not in database_url:
+        raise ConfigurationError(
+            f"SIDELINE_DATABASE_URL: {database_url!r} is not a URL; "
+            "use e.g. postgres://user@127.0.0.1:5432/sideline or sqlite:////path/db.sqlite3"
+        )
+    debug = os.environ.get("SIDELINE_DEBUG", "").lower() in {"1", "true", "yes", "on"}
+    return Config(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=_secret_key(data_dir),
+        debug=debug,
+    )
