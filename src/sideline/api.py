@@ -1,0 +1,53 @@
+"""The HTTP API under /api/: one NinjaAPI, one error body for every router."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from sideline import __version__
+from sideline.errors import ApiError
+from sideline.registry.api import router as registry_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Sideline API",
+    version=__version__,
+    description=(
+        "Registry, analysis, planner, meetings and record of the Euro-Atlantic and Eurasian "
+        'security organizations. Errors have one body: `{"error": {"code", "message", "field"}}`.'
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", registry_router)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
+    return api.create_response(request, error.body(), status=error.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    first = error.errors[0] if error.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in {"query", "body", "path"}]
+    field = ".".join(location) or None
+    message = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first.get("msg", "invalid request"))
+    body = ApiError(422, "invalid_request", message, field=field).body()
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = ApiError(401, "not_authenticated", "log in or send an API token").body()
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    body = ApiError(error.status_code, "http_error", str(error)).body()
+    return api.create_response(request, body, status=error.status_code)

@@ -1,0 +1,40 @@
+"""The ``sideline`` command: Django's management commands behind one name.
+
+``sideline data validate`` runs the management command ``data`` with ``validate``;
+every Django command (``migrate``, ``createsuperuser`` …) is reachable the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from sideline.config import ConfigurationError, load_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``sideline`` with ``argv`` (``sys.argv[1:]`` by default); return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["serve"] and "--dev" in args:
+        # Settings read DEBUG once, at start-up, so --dev must act before Django loads them.
+        os.environ["SIDELINE_DEBUG"] = "1"
+    try:
+        load_config()
+    except ConfigurationError as error:
+        print(f"sideline: {error}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sideline.settings")
+    from django.core.management import execute_from_command_line
+
+    if not args or args[0] in {"-h", "--help"}:
+        args = ["help"]
+    try:
+        execute_from_command_line(["sideline", *args])
+    except KeyboardInterrupt:
+        print("sideline: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""Registry endpoints: organizations, their members as of a date, states, forums, sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from sideline.errors import ApiError, parse_date_argument
+from sideline.registry.enums import MembershipStatus
+from sideline.registry.models import Forum, Function, Membership, Organization, State
+from sideline.registry.selectors import members_as_of, memberships_of_state, sessions_in_year
+
+router = Router(tags=["registry"])
+
+
+class SourceOut(Schema):
+    key: str
+    title: str
+    publisher: str
+    url: str
+
+
+class OrganizationOut(Schema):
+    slug: str
+    abbreviation_en: str
+    abbreviation_ru: str
+    name_en: str
+    name_ru: str
+    founded: str
+    dissolved: str
+    bloc: str
+    pillars: list[str]
+    headquarters: str
+    url: str
+
+
+class MandateOut(Schema):
+    function: str
+    weight: str
+    basis: str
+    source: SourceOut
+
+
+class ForumOut(Schema):
+    slug: str
+    organization: str
+    name_en: str
+    name_ru: str
+    level: str
+    rrule: str
+    timezone: str
+
+
+class OrganizationDetailOut(OrganizationOut):
+    mandates: list[MandateOut]
+    forums: list[ForumOut]
+    source: SourceOut
+
+
+class MemberOut(Schema):
+    state: str
+    state_name_en: str
+    state_name_ru: str
+    organization: str
+    status: str
+    start: str
+    end: str | None
+    source: SourceOut
+    note: str
+
+
+class FunctionOut(Schema):
+    slug: str
+    name_en: str
+    name_ru: str
+    description_en: str
+
+
+class SessionOut(Schema):
+    id: str
+    forum: str
+    organization: str
+    start: date
+    end: date
+    city: str
+    country: str
+    timezone: str
+    attendees: list[str]
+
+
+def _organization(slug: str) -> Organization:
+    try:
+        return Organization.objects.select_related("source").get(slug=slug)
+    except Organization.DoesNotExist:
+        raise ApiError(
+            404, "unknown_organization", f"slug: no organization {slug!r}; see GET /api/organizations", field="slug"
+        ) from None
+
+
+def _source(source: object) -> SourceOut:
+    return SourceOut.model_validate(source, from_attributes=True)
+
+
+def _organization_out(organization: Organization) -> dict[str, object]:
+    return {
+        "slug": organization.slug,
+        "abbreviation_en": organization.abbreviation_en,
+        "abbreviation_ru": organization.abbreviation_ru,
+        "name_en": organization.name_en,
+        "name_ru": organization.name_ru,
+        "founded": organization.founded,
+        "dissolved": organization.dissolved,
+        "bloc": organization.bloc,
+        "pillars": organization.pillar_list,
+        "headquarters": organization.headquarters,
+        "url": organization.url,
+    }
+
+
+def _forum_out(forum: Forum) -> ForumOut:
+    return ForumOut(
+        slug=forum.slug,
+        organization=forum.organization.slug,
+        name_en=forum.name_en,
+        name_ru=forum.name_ru,
+        level=forum.level,
+        rrule=forum.rrule,
+        timezone=forum.timezone,
+    )
+
+
+def _member_out(membership: Membership) -> MemberOut:
+    return MemberOut(
+        state=membership.state.code,
+        state_name_en=membership.state.name_en,
+        state_name_ru=membership.state.name_ru,
+        organization=membership.organization.slug,
+        status=membership.status,
+        start=membership.start,
+        end=membership.end or None,
+        source=_source(membership.source),
+        note=membership.note,
+    )
+
+
+@router.get("/organizations", response=list[OrganizationOut], summary="List the organizations")
+def list_organizations(request: HttpRequest) -> list[dict[str, object]]:
+    return [_organization_out(organization) for organization in Organization.objects.order_by("slug")]
+
+
+@router.get("/organizations/{slug}", response=OrganizationDetailOut, summary="One organization, its mandate and forums")
+def get_organization(request: HttpRequest, slug: str) -> dict[str, object]:
+    organization = _organization(slug)
+    return {
+        **_organization_out(organization),
+        "mandates": [
+            MandateOut(function=m.function.slug, weight=m.weight, basis=m.basis, source=_source(m.source))
+            for m in organization.mandates.select_related("function", "source")
+        ],
+        "forums": [_forum_out(forum) for forum in organization.forums.select_related("organization")],
+        "source": _source(organization.source),
+    }
+
+
+@router.get(
+    "/organizations/{slug}/members",
+    response=list[MemberOut],
+    summary="Members of an organization as of a date (today by default)",
+)
+def list_members(
+    request: HttpRequest, slug: str, as_of: str | None = None, status: str | None = None
+) -> list[MemberOut]:
+    organization = _organization(slug)
+    day = parse_date_argument(as_of, name="as_of", default=timezone.localdate())
+    assert day is not None
+    statuses = None
+    if status:
+        statuses = [value.strip() for value in status.split(",") if value.strip()]
+        unknown = [value for value in statuses if value not in MembershipStatus.values]
+        if unknown:
+            raise ApiError(
+                400,
+                "invalid_status",
+                f"status: {unknown[0]!r} is not one of {', '.join(MembershipStatus.values)}",
+                field="status",
+            )
+    return [_member_out(m) for m in members_as_of(organization, as_of=day, statuses=statuses)]
+
+
+@router.get(
+    "/states/{code}/memberships",
+    response=list[MemberOut],
+    summary="A state's memberships, all or as of a date",
+)
+def list_state_memberships(request: HttpRequest, code: str, as_of: str | None = None) -> list[MemberOut]:
+    try:
+        state = State.objects.get(code=code.upper())
+    except State.DoesNotExist:
+        raise ApiError(
+            404, "unknown_state", f"code: no state {code!r} in the registry; use an ISO 3166-1 alpha-3 code", field="code"
+        ) from None
+    day = parse_date_argument(as_of, name="as_of")
+    return [_member_out(m) for m in memberships_of_state(state, as_of=day).select_related("state")]
+
+
+@router.get("/forums", response=list[ForumOut], summary="List the forums")
+def list_forums(request: HttpRequest) -> list[ForumOut]:
+    return [_forum_out(forum) for forum in Forum.objects.select_related("organization")]
+
+
+@router.get("/sessions", response=list[SessionOut], summary="Forum sessions of a year")
+def list_sessions(request: HttpRequest, year: int | None = None) -> list[SessionOut]:
+    chosen = year if year is not None else timezone.localdate().year
+    if not 1900 <= chosen <= 2200:
+        raise ApiError(400, "invalid_year", f"year: {chosen} is outside 1900–2200", field="year")
+    return [
+        SessionOut(
+            id=s.key,
+            forum=s.forum.slug,
+            organization=s.forum.organization.slug,
+            start=s.start,
+            end=s.end,
+            city=s.city,
+            country=s.country.code,
+            timezone=s.timezone,
+            attendees=sorted(o.slug for o in s.attendees.all()),
+        )
+        for s in sessions_in_year(chosen)
+    ]
+
+
+@router.get("/functions", response=list[FunctionOut], summary="The taxonomy of security functions")
+def list_functions(request: HttpRequest) -> list[Function]:
+    return list(Function.objects.all())

@@ -1,0 +1,56 @@
+"""Closed vocabularies of the registry, shared by models, loader and API."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipStatus(models.TextChoices):
+    MEMBER = "member", _("member")
+    OBSERVER = "observer", _("observer")
+    PARTNER = "partner", _("partner")
+    DIALOGUE_PARTNER = "dialogue_partner", _("dialogue partner")
+    ASSOCIATE = "associate", _("associate member")
+    SUSPENDED = "suspended", _("suspended")
+
+
+class Bloc(models.TextChoices):
+    EURO_ATLANTIC = "euro_atlantic", _("Euro-Atlantic")
+    EURASIAN = "eurasian", _("Eurasian (post-Soviet)")
+    SHANGHAI = "shanghai", _("Shanghai")
+    ASIAN = "asian", _("Asian")
+    PAN_EUROPEAN = "pan_european", _("pan-European")
+    TURKIC = "turkic", _("Turkic")
+    CENTRAL_ASIAN = "central_asian", _("Central Asian")
+    GLOBAL = "global", _("global")
+    INTERREGIONAL = "interregional", _("interregional")
+
+
+class MandateWeight(models.TextChoices):
+    CORE = "core", _("core")
+    SECONDARY = "secondary", _("secondary")
+
+
+class ForumLevel(models.TextChoices):
+    HEADS_OF_STATE = "heads_of_state", _("heads of state")
+    HEADS_OF_GOVERNMENT = "heads_of_government", _("heads of government")
+    FOREIGN_MINISTERS = "foreign_ministers", _("foreign ministers")
+    DEFENCE_MINISTERS = "defence_ministers", _("defence ministers")
+    OTHER = "other", _("other")
+
+
+class EngagementKind(models.TextChoices):
+    MEMBERSHIP = "membership", _("membership")
+    PARTNERSHIP = "partnership", _("partnership")
+    AGREEMENT = "agreement", _("agreement")
+    SUMMIT = "summit", _("summit")
+    INITIATIVE = "initiative", _("initiative")
+    CHAIRMANSHIP = "chairmanship", _("chairmanship")
+    OFFICE = "office", _("office")
+    EVENT = "event", _("event")
+
+
+class EngagementCategory(models.TextChoices):
+    UNILATERAL_INITIATIVE = "unilateral_initiative", _("unilateral initiative")
+    EURASIAN_INTEGRATION = "eurasian_integration", _("Eurasian integration")
+    WESTERN_INTEGRATION = "western_integration", _("integration with Western-led organizations")
+    OTHER = "other", _("other")

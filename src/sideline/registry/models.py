@@ -1,0 +1,227 @@
+"""The registry: organizations, states, memberships, mandates, forums, sessions, sources.
+
+Partial dates are kept twice: the text as the source gave it (``start``: ``1994-05``)
+and its first day (``start_date``) so that the database can answer "as of" queries.
+See ``sideline.registry.dates`` for the rule.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from sideline.registry.dates import Interval, PartialDate
+from sideline.registry.enums import (
+    Bloc,
+    EngagementCategory,
+    EngagementKind,
+    ForumLevel,
+    MandateWeight,
+    MembershipStatus,
+)
+
+
+class Bilingual(models.Model):
+    """A row named in English and Russian; ``name`` follows the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_ru if translation.get_language() == "ru" else self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    key = models.SlugField(_("identifier"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=300)
+    url = models.URLField(_("URL"), max_length=1000)
+    accessed = models.DateField(_("date accessed"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class State(Bilingual):
+    code = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
+    historical = models.BooleanField(_("former state"), default=False)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+
+
+class Organization(Bilingual):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    abbreviation_en = models.CharField(_("abbreviation (English)"), max_length=40)
+    abbreviation_ru = models.CharField(_("abbreviation (Russian)"), max_length=40)
+    founded = models.CharField(_("founded"), max_length=10)
+    dissolved = models.CharField(_("dissolved"), max_length=10, blank=True)
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+    )
+    headquarters = models.CharField(_("headquarters"), max_length=200, blank=True)
+    bloc = models.CharField(_("bloc"), max_length=20, choices=Bloc.choices)
+    pillars = models.CharField(_("pillars"), max_length=200, blank=True)
+    url = models.URLField(_("website"), max_length=500, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    @property
+    def abbreviation(self) -> str:
+        return self.abbreviation_ru if translation.get_language() == "ru" else self.abbreviation_en
+
+    @property
+    def pillar_list(self) -> list[str]:
+        return self.pillars.split()
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
+    start = models.CharField(_("start"), max_length=10)
+    end = models.CharField(_("end"), max_length=10, blank=True)
+    start_date = models.DateField(editable=False)
+    end_date = models.DateField(null=True, blank=True, editable=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["organization", "start_date", "state"]
+        indexes = [models.Index(fields=["organization", "start_date", "end_date"])]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.start_date = PartialDate.parse(self.start).first_day
+        self.end_date = PartialDate.parse(self.end).first_day if self.end else None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save takes loose kwargs.
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(PartialDate.parse(self.start), PartialDate.parse(self.end) if self.end else None)
+
+    def __str__(self) -> str:
+        return f"{self.state.code} {self.status} {self.organization.slug} {self.start}–{self.end}"
+
+
+class Pillar(Bilingual):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+
+class Function(Bilingual):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("security function")
+        verbose_name_plural = _("security functions")
+
+    @property
+    def description(self) -> str:
+        return self.description_ru if translation.get_language() == "ru" else self.description_en
+
+
+class Mandate(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="mandates")
+    function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="mandates")
+    weight = models.CharField(_("weight"), max_length=10, choices=MandateWeight.choices)
+    basis = models.TextField(_("basis"), blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organization", "function"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "function"], name="one_mandate_per_function")
+        ]
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+
+
+class Forum(Bilingual):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="forums")
+    level = models.CharField(_("level"), max_length=30, choices=ForumLevel.choices)
+    rrule = models.CharField(_("recurrence rule (RFC 5545)"), max_length=300)
+    dtstart = models.DateField(_("first occurrence"))
+    duration_days = models.PositiveSmallIntegerField(_("duration in days"), default=1)
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organization", "slug"]
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
+
+
+class ForumSession(models.Model):
+    key = models.SlugField(_("identifier"), max_length=120, unique=True)
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="sessions")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    city = models.CharField(_("city"), max_length=120)
+    country = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    timezone = models.CharField(_("time zone"), max_length=64)
+    attendees = models.ManyToManyField(Organization, related_name="sessions_attended", blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["start", "key"]
+        verbose_name = _("forum session")
+        verbose_name_plural = _("forum sessions")
+
+    def __str__(self) -> str:
+        return f"{self.forum.name} {self.start:%Y-%m-%d}, {self.city}"
+
+
+class Engagement(models.Model):
+    key = models.SlugField(_("identifier"), max_length=120, unique=True)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="engagements")
+    date = models.CharField(_("date"), max_length=10)
+    end = models.CharField(_("end"), max_length=10, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    pillars = models.CharField(_("pillars"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=30, choices=EngagementCategory.choices)
+    weight = models.FloatField(_("weight"), default=1.0)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["state", "date"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    @property
+    def title(self) -> str:
+        return self.title_ru if translation.get_language() == "ru" else self.title_en
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,360 @@
+"""Writes to the registry: loading a data package and exporting one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from sideline.registry.dates import PartialDate
+from sideline.registry.models import (
+    Engagement,
+    Forum,
+    ForumSession,
+    Function,
+    Mandate,
+    Membership,
+    Organization,
+    Pillar,
+    Source,
+    State,
+)
+from sideline.registry.package import Package, read_package, referenced_states, state_names
+
+__all__ = ["LoadSummary", "export_package", "load_package"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    counts: dict[str, int]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{count} {name}" for name, count in self.counts.items())
+
+
+def _first_day(text: str) -> date | None:
+    return PartialDate.parse(text).first_day if text else None
+
+
+@transaction.atomic
+def load_package(directory: Path | None = None, *, progress: Progress | None = None) -> LoadSummary:
+    """Check a data package and make the registry equal to it, in one transaction.
+
+    Rows are matched on their keys (slugs, codes, ids) so that records elsewhere that
+    point at an organization or a session keep pointing at it; rows absent from the
+    package are removed.
+
+    Raises:
+        PackageError: the package has defects; nothing is written.
+    """
+    package = read_package(directory)
+    say = progress or (lambda _message: None)
+
+    say("sources")
+    sources = _upsert(
+        Source,
+        "key",
+        {
+            row["id"]: {
+                "title": row["title"],
+                "publisher": row["publisher"],
+                "url": row["url"],
+                "accessed": date.fromisoformat(row["accessed"]) if row["accessed"] else None,
+                "note": row["note"],
+            }
+            for name in ("sources", "sources_activity")
+            for row in package.rows(name)
+        },
+        prune=False,
+    )
+    say("states")
+    states = _upsert(State, "code", _state_rows(package), prune=False)
+    say("organizations")
+    _upsert(
+        Pillar, "slug", {row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]} for row in package.rows("pillars")}
+    )
+    organizations = _upsert(
+        Organization,
+        "slug",
+        {
+            row["slug"]: {
+                "abbreviation_en": row["abbreviation_en"],
+                "abbreviation_ru": row["abbreviation_ru"],
+                "name_en": row["name_en"],
+                "name_ru": row["name_ru"],
+                "founded": row["founded"],
+                "dissolved": row["dissolved"],
+                "headquarters": row["headquarters"],
+                "bloc": row["bloc"],
+                "pillars": row["pillars"],
+                "url": row["url"],
+                "source": sources[row["source"]],
+            }
+            for row in package.rows("organizations")
+        },
+    )
+    for row in package.rows("organizations"):
+        successor = organizations.get(row["successor"]) if row["successor"] else None
+        Organization.objects.filter(pk=organizations[row["slug"]].pk).update(successor=successor)
+
+    say("memberships")
+    Membership.objects.all().delete()
+    Membership.objects.bulk_create(
+        Membership(
+            organization=organizations[row["organization"]],
+            state=states[row["state"]],
+            status=row["status"],
+            start=row["start"],
+            end=row["end"],
+            start_date=PartialDate.parse(row["start"]).first_day,
+            end_date=_first_day(row["end"]),
+            source=sources[row["source"]],
+            note=row["note"],
+        )
+        for row in package.rows("memberships")
+    )
+    say("mandates")
+    functions = _upsert(
+        Function,
+        "slug",
+        {
+            row["slug"]: {key: row[key] for key in ("name_en", "name_ru", "description_en", "description_ru")}
+            for row in package.rows("functions")
+        },
+    )
+    Mandate.objects.all().delete()
+    Mandate.objects.bulk_create(
+        Mandate(
+            organization=organizations[row["organization"]],
+            function=functions[row["function"]],
+            weight=row["weight"],
+            basis=row["basis"],
+            source=sources[row["source"]],
+        )
+        for row in package.rows("mandates")
+    )
+    say("forums")
+    forums = _upsert(
+        Forum,
+        "slug",
+        {
+            row["slug"]: {
+                "organization": organizations[row["organization"]],
+                "name_en": row["name_en"],
+                "name_ru": row["name_ru"],
+                "level": row["level"],
+                "rrule": row["rrule"],
+                "dtstart": date.fromisoformat(row["dtstart"]),
+                "duration_days": int(row["duration_days"]),
+                "timezone": row["timezone"],
+                "source": sources[row["source"]],
+            }
+            for row in package.rows("forums")
+        },
+    )
+    sessions = _upsert(
+        ForumSession,
+        "key",
+        {
+            row["id"]: {
+                "forum": forums[row["forum"]],
+                "start": date.fromisoformat(row["start"]),
+                "end": date.fromisoformat(row["end"]),
+                "city": row["city"],
+                "country": states[row["country"]],
+                "timezone": row["timezone"],
+                "source": sources[row["source"]],
+            }
+            for row in package.rows("sessions")
+        },
+    )
+    for row in package.rows("sessions"):
+        sessions[row["id"]].attendees.set([organizations[slug] for slug in row["attendees"].split()])
+    say("engagements")
+    _upsert(
+        Engagement,
+        "key",
+        {
+            row["id"]: {
+                "state": states[row["state"]],
+                "date": row["date"],
+                "end": row["end"],
+                "kind": row["kind"],
+                "title_en": row["title_en"],
+                "title_ru": row["title_ru"],
+                "pillars": row["pillars"],
+                "category": row["category"],
+                "weight": float(row["weight"]) if row["weight"] else 1.0,
+                "source": sources[row["source"]],
+            }
+            for row in package.rows("engagements")
+        },
+    )
+    summary = LoadSummary(
+        counts={
+            "organizations": Organization.objects.count(),
+            "states": State.objects.count(),
+            "memberships": Membership.objects.count(),
+            "functions": Function.objects.count(),
+            "mandates": Mandate.objects.count(),
+            "forums": Forum.objects.count(),
+            "sessions": ForumSession.objects.count(),
+            "engagements": Engagement.objects.count(),
+            "sources": Source.objects.count(),
+        }
+    )
+    logger.info("registry loaded: %s", summary)
+    return summary
+
+
+def _state_rows(package: Package) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for code in referenced_states(package):
+        names = state_names(code)
+        assert names is not None  # read_package refused unknown codes.
+        rows[code] = {"name_en": names[0], "name_ru": names[1], "historical": names[2]}
+    return rows
+
+
+def _upsert(model: Any, key: str, rows: dict[str, dict[str, Any]], *, prune: bool = True) -> dict[str, Any]:
+    """Make the table hold ``rows`` (keyed on ``key``), returning the instances by key."""
+    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    result: dict[str, Any] = {}
+    to_create = []
+    to_update = []
+    for value, fields in rows.items():
+        obj = existing.get(value)
+        if obj is None:
+            obj = model(**{key: value}, **fields)
+            to_create.append(obj)
+        else:
+            changed = False
+            for name, new in fields.items():
+                if getattr(obj, name) != new:
+                    setattr(obj, name, new)
+                    changed = True
+            if changed:
+                to_update.append(obj)
+        result[value] = obj
+    model.objects.bulk_create(to_create)
+    if to_update:
+        field_names = sorted({name for fields in rows.values() for name in fields})
+        model.objects.bulk_update(to_update, field_names)
+    if prune:
+        stale = [value for value in existing if value not in rows]
+        if stale:
+            model.objects.filter(**{f"{key}__in": stale}).delete()
+    return result
+
+
+def _export_rows() -> dict[str, list[dict[str, str]]]:
+    def text(value: object) -> str:
+        return "" if value is None else str(value)
+
+    sources = [
+        {"id": s.key, "title": s.title, "publisher": s.publisher, "url": s.url, "accessed": text(s.accessed), "note": s.note}
+        for s in Source.objects.order_by("key")
+    ]
+    return {
+        "sources": sources,
+        "sources_activity": [],
+        "organizations": [
+            {
+                "slug": o.slug, "abbreviation_en": o.abbreviation_en, "abbreviation_ru": o.abbreviation_ru,
+                "name_en": o.name_en, "name_ru": o.name_ru, "founded": o.founded, "dissolved": o.dissolved,
+                "successor": o.successor.slug if o.successor else "", "headquarters": o.headquarters,
+                "bloc": o.bloc, "pillars": o.pillars, "url": o.url, "source": o.source.key,
+            }
+            for o in Organization.objects.select_related("successor", "source").order_by("slug")
+        ],
+        "memberships": [
+            {
+                "organization": m.organization.slug, "state": m.state.code, "status": m.status,
+                "start": m.start, "end": m.end, "source": m.source.key, "note": m.note,
+            }
+            for m in Membership.objects.select_related("organization", "state", "source").order_by(
+                "organization__slug", "state__code", "start_date", "status"
+            )
+        ],
+        "pillars": [{"slug": p.slug, "name_en": p.name_en, "name_ru": p.name_ru} for p in Pillar.objects.order_by("slug")],
+        "functions": [
+            {"slug": f.slug, "name_en": f.name_en, "name_ru": f.name_ru, "description_en": f.description_en, "description_ru": f.description_ru}
+            for f in Function.objects.order_by("slug")
+        ],
+        "mandates": [
+            {"organization": m.organization.slug, "function": m.function.slug, "weight": m.weight, "basis": m.basis, "source": m.source.key}
+            for m in Mandate.objects.select_related("organization", "function", "source").order_by("organization__slug", "function__slug")
+        ],
+        "forums": [
+            {
+                "slug": f.slug, "organization": f.organization.slug, "name_en": f.name_en, "name_ru": f.name_ru,
+                "level": f.level, "rrule": f.rrule, "dtstart": f.dtstart.isoformat(),
+                "duration_days": str(f.duration_days), "timezone": f.timezone, "source": f.source.key,
+            }
+            for f in Forum.objects.select_related("organization", "source").order_by("slug")
+        ],
+        "sessions": [
+            {
+                "id": s.key, "forum": s.forum.slug, "start": s.start.isoformat(), "end": s.end.isoformat(),
+                "city": s.city, "country": s.country.code, "timezone": s.timezone,
+                "attendees": " ".join(sorted(o.slug for o in s.attendees.all())), "source": s.source.key,
+            }
+            for s in ForumSession.objects.select_related("forum", "country", "source").prefetch_related("attendees").order_by("start", "key")
+        ],
+        "engagements": [
+            {
+                "id": e.key, "state": e.state.code, "date": e.date, "end": e.end, "kind": e.kind,
+                "title_en": e.title_en, "title_ru": e.title_ru, "pillars": e.pillars, "category": e.category,
+                "weight": f"{e.weight:g}", "source": e.source.key,
+            }
+            for e in Engagement.objects.select_related("state", "source").order_by("state__code", "date", "key")
+        ],
+    }
+
+
+def export_package(directory: Path, *, fmt: str = "csv") -> dict[str, int]:
+    """Write the registry as a data package (CSV or JSON resources) into ``directory``.
+
+    All sources go to ``sources``; the package's split of sources into two files is
+    an authoring convenience that an export need not keep.
+
+    Returns:
+        The number of rows written per resource.
+    """
+    from sideline.registry.package import BUNDLED_PACKAGE
+
+    descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    tables = _export_rows()
+    directory.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for resource in descriptor["resources"]:
+        rows = tables[resource["name"]]
+        columns = [spec["name"] for spec in resource["schema"]["fields"]]
+        if fmt == "json":
+            resource["path"] = f"{resource['name']}.json"
+            resource["format"] = "json"
+            resource["mediatype"] = "application/json"
+            resource["profile"] = "data-resource"
+            (directory / resource["path"]).write_text(
+                json.dumps([{column: row[column] for column in columns} for row in rows], ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )
+        else:
+            with (directory / resource["path"]).open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows)
+        counts[resource["name"]] = len(rows)
+    (directory / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return counts

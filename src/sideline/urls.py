@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sideline.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sideline.registry.urls")),
+    path("", include("sideline.web.urls")),
+]
+
+handler404 = "sideline.web.views.page_not_found"
+handler500 = "sideline.web.views.server_error"

@@ -1,0 +1,41 @@
+"""``sideline serve``: run the web application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = "Serve Sideline over HTTP (waitress; --dev uses Django's auto-reloading development server with debug on)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        parser.add_argument("--dev", action="store_true", help="debug mode with auto-reload; never in production")
+        parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        if not 0 < port < 65536:
+            raise CommandError(f"--port: {port} is not a port number (1–65535)", returncode=2)
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("the database is not set up; run “sideline init” first")
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        if options["dev"]:
+            self.stdout.write(f"Sideline (development mode) at {url}")
+            call_command("runserver", f"{shown}:{port}")
+            return
+        from waitress import serve
+
+        from sideline.wsgi import application
+
+        self.stdout.write(f"Sideline is serving at {url} (Ctrl+C to stop)")
+        self.stdout.flush()
+        serve(application, host=host, port=port, threads=options["threads"], ident="sideline")
