@@ -1,0 +1,127 @@
+"""Bridge states: blocs spanned and betweenness in the organization–state network."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sideline.analysis.bridges import bridge_states, membership_graph
+from sideline.analysis.errors import AnalysisError, DateOutOfRangeError, InvalidArgumentError
+from sideline.analysis.snapshot import RegistrySnapshot
+
+DAY = date(2015, 1, 1)
+
+
+def test_bridge_states_ranked_by_blocs(eurasia: RegistrySnapshot) -> None:
+    ranking = bridge_states(eurasia, day=DAY)
+
+    # KAZ KGZ RUS TJK sit in CSTO (eurasian) and SCO (shanghai): two blocs each.
+    assert [(b.state, b.bloc_count) for b in ranking[:4]] == [
+        ("KAZ", 2),
+        ("KGZ", 2),
+        ("RUS", 2),
+        ("TJK", 2),
+    ]
+    assert ranking[0].blocs == ("eurasian", "shanghai")
+    assert ranking[0].organizations == ("csto", "sco")
+    assert {b.bloc_count for b in ranking[4:]} == {1}
+
+
+def test_bridge_states_betweenness_hand_computed() -> None:
+    # Path graph a - X - b - Y - c (organizations a, b, c; states X, Y); n = 5.
+    # X lies on the shortest paths a-b, a-Y, a-c: 3 pairs; normalised by (n-1)(n-2)/2 = 6.
+    snapshot = RegistrySnapshot.from_rows(
+        organizations=[{"slug": s, "bloc": s} for s in "abc"],
+        memberships=[
+            {"organization": o, "state": s, "status": "member", "start": "2000"}
+            for o, s in [("a", "X"), ("b", "X"), ("b", "Y"), ("c", "Y")]
+        ],
+        valid_until=date(2030, 12, 31),
+    )
+
+    ranking = bridge_states(snapshot, day=DAY, order="betweenness")
+
+    assert [(b.state, b.betweenness, b.bloc_count) for b in ranking] == [
+        ("X", 0.5, 2),
+        ("Y", 0.5, 2),
+    ]
+
+
+def test_bridge_states_orders_differ(eurasia: RegistrySnapshot) -> None:
+    by_betweenness = bridge_states(eurasia, day=DAY, order="betweenness")
+
+    # NATO is a separate component, so its states broker nothing.
+    assert {b.state for b in by_betweenness if b.betweenness == 0} >= {"USA", "CAN", "TUR"}
+    assert by_betweenness[0].bloc_count == 2
+
+
+def test_membership_graph_is_bipartite(eurasia: RegistrySnapshot) -> None:
+    graph = membership_graph(eurasia, day=DAY)
+
+    assert graph.number_of_nodes() == 3 + 11
+    assert graph.number_of_edges() == 6 + 6 + 3
+    assert graph.nodes[("organization", "sco")]["bipartite"] == 0
+
+
+def test_bridge_states_sample_is_reproducible(eurasia: RegistrySnapshot) -> None:
+    first = bridge_states(eurasia, day=DAY, order="betweenness", sample=5, seed=3)
+    second = bridge_states(eurasia, day=DAY, order="betweenness", sample=5, seed=3)
+
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "argument"),
+    [
+        ({"order": "size"}, InvalidArgumentError, "order"),
+        ({"sample": 0}, InvalidArgumentError, "sample"),
+        ({"day": date(1900, 1, 1)}, DateOutOfRangeError, "day"),
+    ],
+)
+def test_bridge_states_invalid(
+    eurasia: RegistrySnapshot, kwargs: dict[str, object], error: type[AnalysisError], argument: str
+) -> None:
+    arguments: dict[str, object] = {"day": DAY, **kwargs}
+
+    with pytest.raises(error) as caught:
+        bridge_states(eurasia, **arguments)  # type: ignore[arg-type]  # values vary by case
+
+    assert caught.value.argument == argument
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["o1", "o2", "o3", "o4"]),
+        st.frozensets(st.sampled_from(["AAA", "BBB", "CCC", "DDD", "EEE"]), min_size=1),
+        min_size=1,
+    )
+)
+def test_bridge_states_bounds_and_renaming(members: dict[str, frozenset[str]]) -> None:
+    def build(rename: dict[str, str]) -> RegistrySnapshot:
+        return RegistrySnapshot.from_rows(
+            organizations=[{"slug": rename.get(o, o), "bloc": o} for o in members],
+            memberships=[
+                {
+                    "organization": rename.get(o, o),
+                    "state": rename.get(s, s),
+                    "status": "member",
+                    "start": "2000",
+                }
+                for o, states in members.items()
+                for s in states
+            ],
+            valid_until=date(2030, 12, 31),
+        )
+
+    rename = {"AAA": "ZZZ", "BBB": "YYY", "o1": "p9", "o2": "p8"}
+    plain = {b.state: (b.bloc_count, b.betweenness) for b in bridge_states(build({}), day=DAY)}
+    renamed = {
+        b.state: (b.bloc_count, b.betweenness) for b in bridge_states(build(rename), day=DAY)
+    }
+
+    assert all(0.0 <= betweenness <= 1.0 for _, betweenness in plain.values())
+    assert renamed == {rename.get(s, s): value for s, value in plain.items()}
