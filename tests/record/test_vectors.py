@@ -7,6 +7,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sideline.record.checkpoint import (
+    cosignature_timestamp,
+    count_cosignatures,
+    generate_cosigner_key,
+    open_checkpoint,
+    parse_checkpoint_text,
+    parse_cosigner_key,
+)
+from sideline.record.errors import NoteError
 from sideline.record.merkle import (
     Frontier,
     StoredNodes,
@@ -17,6 +28,14 @@ from sideline.record.merkle import (
     root_from_leaf_hashes,
     verify_consistency,
     verify_inclusion,
+)
+from sideline.record.note import (
+    Signature,
+    open_note,
+    parse_note,
+    parse_signer_key,
+    parse_verifier_key,
+    sign_note,
 )
 
 
@@ -233,3 +252,131 @@ def test_rfc6962_hasher_vectors(tlog_vectors: Path) -> None:
     assert hash_leaf(bytes.fromhex(leaf["leaf_input_hex"])).hex() == leaf["want"]
     children = hash_children(bytes.fromhex(node["left_hex"]), bytes.fromhex(node["right_hex"]))
     assert children.hex() == node["want"]
+
+
+# --- signed notes -------------------------------------------------------------------
+
+
+def test_c2sp_signed_note_example_verifies(tlog_vectors: Path) -> None:
+    example = _load(tlog_vectors / "c2sp-signed-note" / "examples.json")["signed_note_ed25519"]
+    opened = open_note(example["note"], verifiers=[parse_verifier_key(example["verifier_key"])])
+    assert opened.text == example["signed_text"]
+
+
+def test_c2sp_checkpoint_example_parses(tlog_vectors: Path) -> None:
+    data = _load(tlog_vectors / "c2sp-signed-note" / "examples.json")
+    example = data["checkpoint_example_no_public_key"]
+    checkpoint = parse_checkpoint_text(parse_note(example["note"]).text)
+    assert (checkpoint.origin, checkpoint.size, checkpoint.root_hash) == (
+        example["origin"],
+        example["tree_size"],
+        _b64(example["root_hash_b64"]),
+    )
+
+
+def test_go_note_vectors_sign_and_verify(tlog_vectors: Path) -> None:
+    data = _load(tlog_vectors / "extracted" / "signed-note-vectors.json")
+    go = data["go_note"]
+    assert open_note(data["c2sp_example"]["note"], verifiers=[
+        parse_verifier_key(data["c2sp_example"]["vkey"])
+    ])  # fmt: skip
+    signed = sign_note(go["text"], signers=[parse_signer_key(go["peter_skey"])]).decode()
+    assert signed == go["signed_note_by_peter"]
+    assert signed.endswith(go["peter_sig_line"])
+    both = go["text"] + "\n" + go["peter_sig_line"] + go["enoch_sig_line"]
+    opened = open_note(
+        both,
+        verifiers=[parse_verifier_key(go["peter_vkey"]), parse_verifier_key(go["enoch_vkey"])],
+    )
+    assert [s.name for s in opened.verified] == ["PeterNeumann", "EnochRoot"]
+    only_peter = open_note(both, verifiers=[parse_verifier_key(go["peter_vkey"])])
+    assert [s.name for s in only_peter.unknown] == ["EnochRoot"]
+
+
+def test_go_note_vectors_reject_malformed_notes_and_keys(tlog_vectors: Path) -> None:
+    go = _load(tlog_vectors / "extracted" / "signed-note-vectors.json")["go_note"]
+    codes = []
+    for case in go["malformed_notes_must_reject"]:
+        with pytest.raises(NoteError) as info:
+            open_note(case["note"], verifiers=[parse_verifier_key(go["peter_vkey"])])
+        codes.append(info.value.code)
+    assert codes == [
+        "no_signature_block",
+        "no_signature_block",
+        "no_final_newline",
+        "control_character",
+        "no_final_newline",
+        "bad_signature_line",
+    ]
+    vkey = go["peter_vkey"]
+    bad_keys = list(go["bad_vkeys_must_reject"])
+    bad_keys += [vkey[:i] + vkey[j:] for i in range(len(vkey)) for j in (i + 1, len(vkey))]
+    bad_keys += [vkey[:i] + chr(ord(vkey[i]) + 1) + vkey[i + 1 :] for i in range(len(vkey))]
+    accepted = []
+    for bad in bad_keys:
+        try:
+            parse_verifier_key(bad)
+        except NoteError:
+            continue
+        accepted.append(bad)
+    assert accepted == []
+    line = go["peter_sig_line"]
+    tampered = go["text"] + "\n" + line[:60] + "ABCD" + line[60:]
+    with pytest.raises(NoteError) as info:
+        open_note(tampered, verifiers=[parse_verifier_key(vkey)])
+    assert info.value.code == "invalid_signature"
+    with pytest.raises(NoteError) as info:
+        parse_note(b"\xff" + go["signed_note_by_peter"].encode())
+    assert info.value.code == "not_utf8"
+    with pytest.raises(NoteError) as info:
+        parse_note(go["text"] + "\n" + line * 101)
+    assert info.value.code == "too_many_signatures"
+
+
+def test_go_sumdb_tree_note_body_parses_as_checkpoint(tlog_vectors: Path) -> None:
+    data = _load(tlog_vectors / "extracted" / "signed-note-vectors.json")["go_sumdb_tree_note_text"]
+    checkpoint = parse_checkpoint_text(data["text"])
+    assert (checkpoint.origin, checkpoint.size, checkpoint.root_hash) == (
+        "go.sum database tree",
+        123456789012,
+        hash_leaf(b"hello world"),
+    )
+
+
+def test_cosignature_timestamp_vector_parses(tlog_vectors: Path) -> None:
+    data = _load(tlog_vectors / "extracted" / "signed-note-vectors.json")
+    vector = data["cosignature_timestamp_parse"]
+    blob = _b64(vector["signature_b64"])
+    signature = Signature("w", int.from_bytes(blob[:4], "big"), blob[4:])
+    assert (len(blob), cosignature_timestamp(signature)) == (76, vector["timestamp"])
+
+
+# --- real-world cosigned checkpoints ------------------------------------------------
+
+
+def test_realworld_ed25519_checkpoint_and_cosignature(tlog_vectors: Path) -> None:
+    case = _load(tlog_vectors / "extracted" / "cosigned-checkpoints-realworld.json")["ed25519_case"]
+    log_key = parse_verifier_key(case["log_vkey_type01"])
+    witness = parse_cosigner_key(case["cosigner_vkey_type04"])
+    signed = open_checkpoint(case["checkpoint"], log_verifiers=[log_key])
+    assert (signed.checkpoint.size, len(signed.note.unknown)) == (1432088532, 5)
+    quorum = count_cosignatures(case["checkpoint"], witnesses=[witness], quorum=1)
+    assert (quorum.met, quorum.timestamps) == (True, {"remora.n621.de+da77ade7": 1779573024})
+    tampered = case["checkpoint"].replace("\n1432088532\n", "\n42\n")
+    with pytest.raises(NoteError) as info:
+        open_checkpoint(tampered, log_verifiers=[log_key])
+    assert info.value.code == "invalid_signature"
+    assert count_cosignatures(tampered, witnesses=[witness], quorum=1).invalid == (
+        "remora.n621.de+da77ade7",
+    )
+
+
+def test_realworld_mldsa44_checkpoint_lines_are_ignored_without_key(tlog_vectors: Path) -> None:
+    # Sideline verifies Ed25519 only; ML-DSA-44 subtree/v1 lines must parse and be
+    # ignored as unknown keys (C2SP: unknown signatures are ignored).
+    case = _load(tlog_vectors / "extracted" / "cosigned-checkpoints-realworld.json")["mldsa44_case"]
+    note = parse_note(case["checkpoint"])
+    witness, _ = generate_cosigner_key("witness.navigli.sunlight.geomys.org")
+    result = count_cosignatures(case["checkpoint"], witnesses=[witness.verifier()], quorum=1)
+    assert (len(note.signatures), result.met, result.valid) == (3, False, ())
+    assert len(note.signatures[2].signature) == 8 + 2420
