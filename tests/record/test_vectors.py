@@ -37,6 +37,13 @@ from sideline.record.note import (
     parse_verifier_key,
     sign_note,
 )
+from sideline.record.tiles import (
+    TileHashReader,
+    entries_path,
+    parse_entry_bundle,
+    parse_tile,
+    tile_path,
+)
 
 
 def _b64(value: str) -> bytes:
@@ -380,3 +387,62 @@ def test_realworld_mldsa44_checkpoint_lines_are_ignored_without_key(tlog_vectors
     result = count_cosignatures(case["checkpoint"], witnesses=[witness.verifier()], quorum=1)
     assert (len(note.signatures), result.met, result.valid) == (3, False, ())
     assert len(note.signatures[2].signature) == 8 + 2420
+
+
+# --- Tessera tlog-tiles log ---------------------------------------------------------
+
+
+def _tessera_keys(folder: Path) -> dict[str, str]:
+    keys = {}
+    for line in (folder / "keys.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            keys[name] = value
+    return keys
+
+
+def test_tessera_log_checkpoints_tiles_and_bundles_verify(tlog_vectors: Path) -> None:
+    folder = tlog_vectors / "tessera-testdata"
+    keys = _tessera_keys(folder)
+    log_key = parse_verifier_key(keys["LOG_PUBLIC_KEY"])
+    signer = parse_signer_key(keys["LOG_PRIVATE_KEY"])
+    words = "one two three four five six seven eit nain ten ileven twelf threeten fourten fivten"
+    for size in range(16):
+        raw = (folder / "log" / f"checkpoint.{size}").read_bytes()
+        signed = open_checkpoint(raw, log_verifiers=[log_key])
+        assert signed.checkpoint.size == size
+        # Ed25519 is deterministic: re-signing reproduces the checkpoint byte for byte.
+        assert sign_note(signed.note.text, signers=[signer]) == raw
+        if size == 0:
+            assert signed.checkpoint.root_hash == root_from_leaf_hashes([])
+            continue
+        tile = parse_tile((folder / "log" / tile_path(0, 0, width=size)).read_bytes(), width=size)
+        bundle = (folder / "log" / entries_path(0, width=size)).read_bytes()
+        entries = parse_entry_bundle(bundle, width=size)
+        assert entries == [w.encode() for w in words.split()[:size]]
+        assert [hash_leaf(e) for e in entries] == tile
+        assert root_from_leaf_hashes(tile) == signed.checkpoint.root_hash
+    assert (folder / "log" / "checkpoint").read_bytes() == (
+        folder / "log" / "checkpoint.15"
+    ).read_bytes()
+
+
+def test_tessera_log_proofs_from_tiles_verify(tlog_vectors: Path) -> None:
+    folder = tlog_vectors / "tessera-testdata" / "log"
+    log_key = parse_verifier_key(_tessera_keys(folder.parent)["LOG_PUBLIC_KEY"])
+    roots = [
+        open_checkpoint(
+            (folder / f"checkpoint.{n}").read_bytes(), log_verifiers=[log_key]
+        ).checkpoint.root_hash
+        for n in range(16)
+    ]
+    reader = TileHashReader(lambda path: (folder / path).read_bytes(), size=15)
+    leaves = parse_tile((folder / "tile/0/000.p/15").read_bytes(), width=15)
+    for old in range(16):
+        proof = consistency_proof(old, 15, node=reader.node)
+        assert verify_consistency(old, 15, old_root=roots[old], new_root=roots[15], proof=proof)
+    for index in range(15):
+        proof = inclusion_proof(index, size=15, node=reader.node)
+        assert verify_inclusion(
+            index, size=15, leaf_hash=leaves[index], proof=proof, root=roots[15]
+        )
