@@ -36,7 +36,11 @@ def _validation_error(request: HttpRequest, error: ValidationError) -> HttpRespo
     first = error.errors[0] if error.errors else {}
     location = [str(part) for part in first.get("loc", []) if part not in {"query", "body", "path"}]
     field = ".".join(location) or None
-    message = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first.get("msg", "invalid request"))
+    message = (
+        f"{field}: {first.get('msg', 'invalid value')}"
+        if field
+        else str(first.get("msg", "invalid request"))
+    )
     body = ApiError(422, "invalid_request", message, field=field).body()
     return api.create_response(request, body, status=422)
 

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ConfigurationError", "Config", "load_config", "default_data_dir"]
+__all__ = ["Config", "ConfigurationError", "default_data_dir", "load_config"]
 
 
 class ConfigurationError(Exception):
@@ -60,7 +60,9 @@ def load_config() -> Config:
             f"SIDELINE_DATA_DIR: cannot create {data_dir}: {error.strerror}; "
             "point it at a writable directory"
         ) from error
-    database_url = os.environ.get("SIDELINE_DATABASE_URL") or f"sqlite:///{data_dir / 'sideline.sqlite3'}"
+    database_url = (
+        os.environ.get("SIDELINE_DATABASE_URL") or f"sqlite:///{data_dir / 'sideline.sqlite3'}"
+    )
     if "://" not in database_url:
         raise ConfigurationError(
             f"SIDELINE_DATABASE_URL: {database_url!r} is not a URL; "

@@ -21,7 +21,9 @@ class ApiError(Exception):
         return {"error": {"code": self.code, "message": self.message, "field": self.field}}
 
 
-def parse_date_argument(value: str | None, *, name: str, default: date | None = None) -> date | None:
+def parse_date_argument(
+    value: str | None, *, name: str, default: date | None = None
+) -> date | None:
     """Read a ``YYYY-MM-DD`` argument, naming it in the error.
 
     >>> parse_date_argument("2013-05-01", name="as_of")
@@ -36,4 +38,6 @@ def parse_date_argument(value: str | None, *, name: str, default: date | None = 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ApiError(400, "invalid_date", f"{name}: {value!r} is not a date; use YYYY-MM-DD", field=name) from None
+        raise ApiError(
+            400, "invalid_date", f"{name}: {value!r} is not a date; use YYYY-MM-DD", field=name
+        ) from None

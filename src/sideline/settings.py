@@ -6,9 +6,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from sideline.config import load_config
+
+# Lets classes such as ModelAdmin[Organization] be subscripted at run time, as typed.
+django_stubs_ext.monkeypatch()
 
 CONFIG = load_config()
 
@@ -18,7 +22,9 @@ SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = [
     host.strip()
-    for host in os.environ.get("SIDELINE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+    for host in os.environ.get(
+        "SIDELINE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
+    ).split(",")
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
@@ -35,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Listed so that the API docs page serves Swagger UI from the package, not a CDN.
+    "ninja",
     "sideline.registry",
     "sideline.analysis",
     "sideline.planner",
@@ -89,7 +97,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -103,6 +114,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -125,7 +137,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "sideline": {"handlers": ["console"], "level": os.environ.get("SIDELINE_LOG_LEVEL", "INFO")},
+        "sideline": {
+            "handlers": ["console"],
+            "level": os.environ.get("SIDELINE_LOG_LEVEL", "INFO"),
+        },
         "django.request": {"handlers": ["console"], "level": "ERROR"},
     },
 }

@@ -16,7 +16,7 @@ from sideline.registry.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organization]):
     model = Membership
     extra = 0
     autocomplete_fields = ["state", "source"]
@@ -24,7 +24,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
     list_display = ["slug", "abbreviation_en", "name_en", "founded", "dissolved", "bloc"]
     search_fields = ["slug", "name_en", "name_ru", "abbreviation_en", "abbreviation_ru"]
     list_filter = ["bloc"]
@@ -32,7 +32,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["organization", "state", "status", "start", "end", "source"]
     list_filter = ["organization", "status"]
     search_fields = ["state__code", "state__name_en", "state__name_ru", "note"]
@@ -40,32 +40,32 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(admin.ModelAdmin[State]):
     list_display = ["code", "name_en", "name_ru", "historical"]
     search_fields = ["code", "name_en", "name_ru"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(admin.ModelAdmin[Source]):
     list_display = ["key", "title", "publisher", "accessed"]
     search_fields = ["key", "title", "publisher", "url"]
 
 
 @admin.register(Function)
-class FunctionAdmin(admin.ModelAdmin):
+class FunctionAdmin(admin.ModelAdmin[Function]):
     list_display = ["slug", "name_en", "name_ru"]
     search_fields = ["slug", "name_en", "name_ru"]
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(admin.ModelAdmin[Mandate]):
     list_display = ["organization", "function", "weight", "basis"]
     list_filter = ["organization", "weight"]
     autocomplete_fields = ["organization", "function", "source"]
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(admin.ModelAdmin[Forum]):
     list_display = ["slug", "organization", "level", "rrule"]
     list_filter = ["organization", "level"]
     search_fields = ["slug", "name_en", "name_ru"]
@@ -73,7 +73,7 @@ class ForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(ForumSession)
-class ForumSessionAdmin(admin.ModelAdmin):
+class ForumSessionAdmin(admin.ModelAdmin[ForumSession]):
     list_display = ["key", "forum", "start", "end", "city"]
     list_filter = ["forum__organization"]
     search_fields = ["key", "city"]
@@ -82,7 +82,7 @@ class ForumSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(admin.ModelAdmin[Engagement]):
     list_display = ["key", "state", "date", "kind", "category", "pillars"]
     list_filter = ["kind", "category"]
     search_fields = ["key", "title_en", "title_ru"]

@@ -96,7 +96,10 @@ def _organization(slug: str) -> Organization:
         return Organization.objects.select_related("source").get(slug=slug)
     except Organization.DoesNotExist:
         raise ApiError(
-            404, "unknown_organization", f"slug: no organization {slug!r}; see GET /api/organizations", field="slug"
+            404,
+            "unknown_organization",
+            f"slug: no organization {slug!r}; see GET /api/organizations",
+            field="slug",
         ) from None
 
 
@@ -148,19 +151,29 @@ def _member_out(membership: Membership) -> MemberOut:
 
 @router.get("/organizations", response=list[OrganizationOut], summary="List the organizations")
 def list_organizations(request: HttpRequest) -> list[dict[str, object]]:
-    return [_organization_out(organization) for organization in Organization.objects.order_by("slug")]
+    return [
+        _organization_out(organization) for organization in Organization.objects.order_by("slug")
+    ]
 
 
-@router.get("/organizations/{slug}", response=OrganizationDetailOut, summary="One organization, its mandate and forums")
+@router.get(
+    "/organizations/{slug}",
+    response=OrganizationDetailOut,
+    summary="One organization, its mandate and forums",
+)
 def get_organization(request: HttpRequest, slug: str) -> dict[str, object]:
     organization = _organization(slug)
     return {
         **_organization_out(organization),
         "mandates": [
-            MandateOut(function=m.function.slug, weight=m.weight, basis=m.basis, source=_source(m.source))
+            MandateOut(
+                function=m.function.slug, weight=m.weight, basis=m.basis, source=_source(m.source)
+            )
             for m in organization.mandates.select_related("function", "source")
         ],
-        "forums": [_forum_out(forum) for forum in organization.forums.select_related("organization")],
+        "forums": [
+            _forum_out(forum) for forum in organization.forums.select_related("organization")
+        ],
         "source": _source(organization.source),
     }
 
@@ -195,12 +208,17 @@ def list_members(
     response=list[MemberOut],
     summary="A state's memberships, all or as of a date",
 )
-def list_state_memberships(request: HttpRequest, code: str, as_of: str | None = None) -> list[MemberOut]:
+def list_state_memberships(
+    request: HttpRequest, code: str, as_of: str | None = None
+) -> list[MemberOut]:
     try:
         state = State.objects.get(code=code.upper())
     except State.DoesNotExist:
         raise ApiError(
-            404, "unknown_state", f"code: no state {code!r} in the registry; use an ISO 3166-1 alpha-3 code", field="code"
+            404,
+            "unknown_state",
+            f"code: no state {code!r} in the registry; use an ISO 3166-1 alpha-3 code",
+            field="code",
         ) from None
     day = parse_date_argument(as_of, name="as_of")
     return [_member_out(m) for m in memberships_of_state(state, as_of=day).select_related("state")]

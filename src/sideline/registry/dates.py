@@ -66,7 +66,9 @@ class PartialDate:
         if match is None:
             raise PartialDateError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = match.groups()
-        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        precision = (
+            DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        )
         try:
             first = date(int(year), int(month or 1), int(day or 1))
         except ValueError as error:

@@ -7,6 +7,8 @@ See ``sideline.registry.dates`` for the rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +33,12 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_ru if translation.get_language() == "ru" else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Source(models.Model):
@@ -96,7 +98,9 @@ class Organization(Bilingual):
 
 
 class Membership(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="memberships")
     status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
     start = models.CharField(_("start"), max_length=10)
@@ -112,17 +116,19 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def __str__(self) -> str:
+        return f"{self.state.code} {self.status} {self.organization.slug} {self.start}–{self.end}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.start_date = PartialDate.parse(self.start).first_day
         self.end_date = PartialDate.parse(self.end).first_day if self.end else None
-        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save takes loose kwargs.
+        super().save(*args, **kwargs)
 
     @property
     def interval(self) -> Interval:
-        return Interval(PartialDate.parse(self.start), PartialDate.parse(self.end) if self.end else None)
-
-    def __str__(self) -> str:
-        return f"{self.state.code} {self.status} {self.organization.slug} {self.start}–{self.end}"
+        return Interval(
+            PartialDate.parse(self.start), PartialDate.parse(self.end) if self.end else None
+        )
 
 
 class Pillar(Bilingual):
@@ -150,7 +156,9 @@ class Function(Bilingual):
 
 
 class Mandate(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="mandates")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mandates"
+    )
     function = models.ForeignKey(Function, on_delete=models.CASCADE, related_name="mandates")
     weight = models.CharField(_("weight"), max_length=10, choices=MandateWeight.choices)
     basis = models.TextField(_("basis"), blank=True)
@@ -159,10 +167,15 @@ class Mandate(models.Model):
     class Meta:
         ordering = ["organization", "function"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "function"], name="one_mandate_per_function")
+            models.UniqueConstraint(
+                fields=["organization", "function"], name="one_mandate_per_function"
+            )
         ]
         verbose_name = _("mandate")
         verbose_name_plural = _("mandates")
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug}: {self.function.slug} ({self.weight})"
 
 
 class Forum(Bilingual):
@@ -219,9 +232,9 @@ class Engagement(models.Model):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def title(self) -> str:
         return self.title_ru if translation.get_language() == "ru" else self.title_en
-
-    def __str__(self) -> str:
-        return self.title

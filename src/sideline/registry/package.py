@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -192,16 +193,30 @@ def _read_resource(directory: Path, resource: dict[str, Any]) -> tuple[list[Row]
         missing = [column for column in fields if column not in header]
         unknown = [column for column in header if column not in fields]
         for column in missing:
-            issues.append(DataIssue(name, 1, column, "missing_column", "the column is missing from the header"))
+            issues.append(
+                DataIssue(
+                    name, 1, column, "missing_column", "the column is missing from the header"
+                )
+            )
         for column in unknown:
             issues.append(
-                DataIssue(name, 1, column, "unknown_column", "the column is not in datapackage.json; remove or declare it")
+                DataIssue(
+                    name,
+                    1,
+                    column,
+                    "unknown_column",
+                    "the column is not in datapackage.json; remove or declare it",
+                )
             )
         if missing:
             return [], issues
         for line, raw in enumerate(reader, start=2):
             if None in raw:
-                issues.append(DataIssue(name, line, "", "extra_cells", "the row has more cells than the header"))
+                issues.append(
+                    DataIssue(
+                        name, line, "", "extra_cells", "the row has more cells than the header"
+                    )
+                )
                 continue
             row = {column: (raw.get(column) or "").strip() for column in fields}
             for column, spec in fields.items():
@@ -218,7 +233,10 @@ def _read_resource(directory: Path, resource: dict[str, Any]) -> tuple[list[Row]
             if value in seen:
                 issues.append(
                     DataIssue(
-                        name, int(row["_line"]), key[0], "duplicate_key",
+                        name,
+                        int(row["_line"]),
+                        key[0],
+                        "duplicate_key",
                         f"{'/'.join(value)!r} already appears on line {seen[value]}",
                     )
                 )
@@ -243,7 +261,9 @@ class _Checker:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.issues: list[DataIssue] = []
-        self.sources = {row["id"] for name in ("sources", "sources_activity") for row in package.rows(name)}
+        self.sources = {
+            row["id"] for name in ("sources", "sources_activity") for row in package.rows(name)
+        }
         self.organizations = {row["slug"] for row in package.rows("organizations")}
         self.functions = {row["slug"] for row in package.rows("functions")}
         self.pillars = {row["slug"] for row in package.rows("pillars")}
@@ -258,29 +278,56 @@ class _Checker:
     def add(self, resource: str, row: Row, column: str, code: str, message: str) -> None:
         self.issues.append(DataIssue(self.file(resource), int(row["_line"]), column, code, message))
 
-    def reference(self, resource: str, row: Row, column: str, known: set[str], what: str, hint: str) -> None:
+    def reference(
+        self, resource: str, row: Row, column: str, known: set[str], what: str, hint: str
+    ) -> None:
         for value in row[column].split():
             if value not in known:
-                self.add(resource, row, column, f"unknown_{what}", f"{value!r} is not a known {what}; {hint}")
+                self.add(
+                    resource,
+                    row,
+                    column,
+                    f"unknown_{what}",
+                    f"{value!r} is not a known {what}; {hint}",
+                )
 
     def state(self, resource: str, row: Row, column: str) -> None:
         code = row[column]
         if code and code not in _STATE_CACHE:
             self.add(
-                resource, row, column, "unknown_state",
+                resource,
+                row,
+                column,
+                "unknown_state",
                 f"{code!r} is not an ISO 3166-1 (or ISO 3166-3 former) alpha-3 code",
             )
 
     def run(self) -> list[DataIssue]:
         source_hint = "add it to sources.csv or sources_activity.csv"
-        for resource in ("organizations", "memberships", "mandates", "forums", "sessions", "engagements"):
+        for resource in (
+            "organizations",
+            "memberships",
+            "mandates",
+            "forums",
+            "sessions",
+            "engagements",
+        ):
             for row in self.package.rows(resource):
                 self.reference(resource, row, "source", self.sources, "source", source_hint)
         self.check_organizations()
         self.check_memberships()
         for row in self.package.rows("mandates"):
-            self.reference("mandates", row, "organization", self.organizations, "organization", "add it to organizations.csv")
-            self.reference("mandates", row, "function", self.functions, "function", "add it to functions.csv")
+            self.reference(
+                "mandates",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.reference(
+                "mandates", row, "function", self.functions, "function", "add it to functions.csv"
+            )
         self.check_forums()
         self.check_sessions()
         self.check_engagements()
@@ -291,15 +338,37 @@ class _Checker:
             founded = _partial(row, "founded", self.file("organizations"), self.issues)
             dissolved = _partial(row, "dissolved", self.file("organizations"), self.issues)
             if founded and dissolved and Interval(founded, dissolved).is_reversed():
-                self.add("organizations", row, "dissolved", "end_before_start", "the organization is dissolved before it was founded")
-            self.reference("organizations", row, "successor", self.organizations, "organization", "add it to organizations.csv")
-            self.reference("organizations", row, "pillars", self.pillars, "pillar", "add it to pillars.csv")
+                self.add(
+                    "organizations",
+                    row,
+                    "dissolved",
+                    "end_before_start",
+                    "the organization is dissolved before it was founded",
+                )
+            self.reference(
+                "organizations",
+                row,
+                "successor",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.reference(
+                "organizations", row, "pillars", self.pillars, "pillar", "add it to pillars.csv"
+            )
 
     def check_memberships(self) -> None:
         file = self.file("memberships")
         spans: dict[tuple[str, str, str], list[tuple[Interval, Row]]] = defaultdict(list)
         for row in self.package.rows("memberships"):
-            self.reference("memberships", row, "organization", self.organizations, "organization", "add it to organizations.csv")
+            self.reference(
+                "memberships",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
             self.state("memberships", row, "state")
             start = _partial(row, "start", file, self.issues)
             end = _partial(row, "end", file, self.issues)
@@ -307,15 +376,24 @@ class _Checker:
                 continue
             interval = Interval(start, end)
             if interval.is_reversed():
-                self.add("memberships", row, "end", "end_before_start", f"the end {row['end']} is not after the start {row['start']}")
+                self.add(
+                    "memberships",
+                    row,
+                    "end",
+                    "end_before_start",
+                    f"the end {row['end']} is not after the start {row['start']}",
+                )
                 continue
             spans[(row["organization"], row["state"], row["status"])].append((interval, row))
         for (organization, state, status), items in spans.items():
             items.sort(key=lambda item: item[0].start.first_day)
-            for (first, first_row), (second, second_row) in zip(items, items[1:], strict=False):
+            for (first, first_row), (second, second_row) in pairwise(items):
                 if first.overlaps(second):
                     self.add(
-                        "memberships", second_row, "start", "overlapping_interval",
+                        "memberships",
+                        second_row,
+                        "start",
+                        "overlapping_interval",
                         f"{state} as {status} of {organization} from {second_row['start']} overlaps line "
                         f"{first_row['_line']} ({first_row['start']}–{first_row['end'] or 'open'}); "
                         "end the earlier row or merge them",
@@ -324,46 +402,85 @@ class _Checker:
         for (organization, state, status), items in spans.items():
             if status != "suspended":
                 continue
-            covering = [interval for interval, _ in members.get((organization, state, "member"), [])]
+            covering = [
+                interval for interval, _ in members.get((organization, state, "member"), [])
+            ]
             for interval, row in items:
                 inside = any(
                     outer.start.first_day <= interval.start.first_day
-                    and (outer.end is None or (interval.end is not None and interval.end.first_day <= outer.end.first_day))
+                    and (
+                        outer.end is None
+                        or (
+                            interval.end is not None
+                            and interval.end.first_day <= outer.end.first_day
+                        )
+                    )
                     for outer in covering
                 )
                 if not inside:
                     self.add(
-                        "memberships", row, "start", "suspension_outside_membership",
+                        "memberships",
+                        row,
+                        "start",
+                        "suspension_outside_membership",
                         f"{state} is suspended in {organization} outside any of its member rows; "
                         "a suspension must lie within a membership",
                     )
 
     def check_forums(self) -> None:
         for row in self.package.rows("forums"):
-            self.reference("forums", row, "organization", self.organizations, "organization", "add it to organizations.csv")
+            self.reference(
+                "forums",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
             if row["timezone"]:
                 self.timezone("forums", row)
             if row["rrule"] and row["dtstart"]:
                 try:
                     rrulestr(row["rrule"], dtstart=date.fromisoformat(row["dtstart"]))
                 except (ValueError, TypeError) as error:
-                    self.add("forums", row, "rrule", "invalid_rrule", f"not an RFC 5545 RRULE: {error}")
+                    self.add(
+                        "forums", row, "rrule", "invalid_rrule", f"not an RFC 5545 RRULE: {error}"
+                    )
 
     def timezone(self, resource: str, row: Row) -> None:
         try:
             zoneinfo.ZoneInfo(row["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.add(resource, row, "timezone", "unknown_timezone", f"{row['timezone']!r} is not an IANA time zone such as Europe/Vienna")
+            self.add(
+                resource,
+                row,
+                "timezone",
+                "unknown_timezone",
+                f"{row['timezone']!r} is not an IANA time zone such as Europe/Vienna",
+            )
 
     def check_sessions(self) -> None:
         for row in self.package.rows("sessions"):
             self.reference("sessions", row, "forum", self.forums, "forum", "add it to forums.csv")
-            self.reference("sessions", row, "attendees", self.organizations, "organization", "add it to organizations.csv")
+            self.reference(
+                "sessions",
+                row,
+                "attendees",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
             self.state("sessions", row, "country")
             self.timezone("sessions", row)
             try:
                 if date.fromisoformat(row["end"]) < date.fromisoformat(row["start"]):
-                    self.add("sessions", row, "end", "end_before_start", f"the session ends ({row['end']}) before it starts ({row['start']})")
+                    self.add(
+                        "sessions",
+                        row,
+                        "end",
+                        "end_before_start",
+                        f"the session ends ({row['end']}) before it starts ({row['start']})",
+                    )
             except ValueError:
                 pass  # Already reported as an invalid date by the schema check.
 
@@ -371,11 +488,19 @@ class _Checker:
         file = self.file("engagements")
         for row in self.package.rows("engagements"):
             self.state("engagements", row, "state")
-            self.reference("engagements", row, "pillars", self.pillars, "pillar", "add it to pillars.csv")
+            self.reference(
+                "engagements", row, "pillars", self.pillars, "pillar", "add it to pillars.csv"
+            )
             start = _partial(row, "date", file, self.issues)
             end = _partial(row, "end", file, self.issues)
             if start and end and Interval(start, end).is_reversed():
-                self.add("engagements", row, "end", "end_before_start", f"the end {row['end']} is not after the date {row['date']}")
+                self.add(
+                    "engagements",
+                    row,
+                    "end",
+                    "end_before_start",
+                    f"the end {row['end']} is not after the date {row['date']}",
+                )
 
 
 def read_package(directory: Path | None = None) -> Package:
@@ -396,11 +521,27 @@ def read_package(directory: Path | None = None) -> Package:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PackageError(
-            [DataIssue(str(descriptor_path), 0, "", "missing_descriptor", "no datapackage.json here; give the folder of a data package")]
+            [
+                DataIssue(
+                    str(descriptor_path),
+                    0,
+                    "",
+                    "missing_descriptor",
+                    "no datapackage.json here; give the folder of a data package",
+                )
+            ]
         ) from None
     except json.JSONDecodeError as error:
         raise PackageError(
-            [DataIssue("datapackage.json", error.lineno, "", "invalid_json", f"not valid JSON: {error.msg}")]
+            [
+                DataIssue(
+                    "datapackage.json",
+                    error.lineno,
+                    "",
+                    "invalid_json",
+                    f"not valid JSON: {error.msg}",
+                )
+            ]
         ) from None
     package = Package(directory=directory, descriptor=descriptor)
     issues: list[DataIssue] = []

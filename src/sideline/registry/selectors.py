@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +21,14 @@ __all__ = [
 ]
 
 
-def in_force_on(day: date) -> Q:
-    """Match memberships in force on ``day``: ``start <= day < end`` (see registry.dates)."""
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+def in_force_on(day: date, *, prefix: str = "") -> Q:
+    """Match memberships in force on ``day``: ``start <= day < end`` (see registry.dates).
+
+    ``prefix`` reaches memberships through a relation, e.g. ``"memberships__"``.
+    """
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+    )
 
 
 def members_as_of(
@@ -48,7 +54,7 @@ class TimelineEvent:
     """A change in an organization's membership: a state joins or leaves a status."""
 
     date: str
-    sort_key: date
+    sort_key: datetime.date
     state: State
     status: str
     change: str  # "joined" or "left"
@@ -60,11 +66,25 @@ def organization_timeline(organization: Organization) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
     for membership in organization.memberships.select_related("state", "source"):
         events.append(
-            TimelineEvent(membership.start, membership.start_date, membership.state, membership.status, "joined", membership)
+            TimelineEvent(
+                membership.start,
+                membership.start_date,
+                membership.state,
+                membership.status,
+                "joined",
+                membership,
+            )
         )
         if membership.end and membership.end_date:
             events.append(
-                TimelineEvent(membership.end, membership.end_date, membership.state, membership.status, "left", membership)
+                TimelineEvent(
+                    membership.end,
+                    membership.end_date,
+                    membership.state,
+                    membership.status,
+                    "left",
+                    membership,
+                )
             )
     events.sort(key=lambda event: (event.sort_key, event.change != "left", event.state.name_en))
     return events

@@ -82,7 +82,12 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
     states = _upsert(State, "code", _state_rows(package), prune=False)
     say("organizations")
     _upsert(
-        Pillar, "slug", {row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]} for row in package.rows("pillars")}
+        Pillar,
+        "slug",
+        {
+            row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]}
+            for row in package.rows("pillars")
+        },
     )
     organizations = _upsert(
         Organization,
@@ -129,7 +134,9 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
         Function,
         "slug",
         {
-            row["slug"]: {key: row[key] for key in ("name_en", "name_ru", "description_en", "description_ru")}
+            row["slug"]: {
+                key: row[key] for key in ("name_en", "name_ru", "description_en", "description_ru")
+            }
             for row in package.rows("functions")
         },
     )
@@ -180,7 +187,9 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
         },
     )
     for row in package.rows("sessions"):
-        sessions[row["id"]].attendees.set([organizations[slug] for slug in row["attendees"].split()])
+        sessions[row["id"]].attendees.set(
+            [organizations[slug] for slug in row["attendees"].split()]
+        )
     say("engagements")
     _upsert(
         Engagement,
@@ -227,7 +236,9 @@ def _state_rows(package: Package) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def _upsert(model: Any, key: str, rows: dict[str, dict[str, Any]], *, prune: bool = True) -> dict[str, Any]:
+def _upsert(
+    model: Any, key: str, rows: dict[str, dict[str, Any]], *, prune: bool = True
+) -> dict[str, Any]:
     """Make the table hold ``rows`` (keyed on ``key``), returning the instances by key."""
     existing = {getattr(obj, key): obj for obj in model.objects.all()}
     result: dict[str, Any] = {}
@@ -263,7 +274,14 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
         return "" if value is None else str(value)
 
     sources = [
-        {"id": s.key, "title": s.title, "publisher": s.publisher, "url": s.url, "accessed": text(s.accessed), "note": s.note}
+        {
+            "id": s.key,
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": s.url,
+            "accessed": text(s.accessed),
+            "note": s.note,
+        }
         for s in Source.objects.order_by("key")
     ]
     return {
@@ -271,54 +289,110 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
         "sources_activity": [],
         "organizations": [
             {
-                "slug": o.slug, "abbreviation_en": o.abbreviation_en, "abbreviation_ru": o.abbreviation_ru,
-                "name_en": o.name_en, "name_ru": o.name_ru, "founded": o.founded, "dissolved": o.dissolved,
-                "successor": o.successor.slug if o.successor else "", "headquarters": o.headquarters,
-                "bloc": o.bloc, "pillars": o.pillars, "url": o.url, "source": o.source.key,
+                "slug": o.slug,
+                "abbreviation_en": o.abbreviation_en,
+                "abbreviation_ru": o.abbreviation_ru,
+                "name_en": o.name_en,
+                "name_ru": o.name_ru,
+                "founded": o.founded,
+                "dissolved": o.dissolved,
+                "successor": o.successor.slug if o.successor else "",
+                "headquarters": o.headquarters,
+                "bloc": o.bloc,
+                "pillars": o.pillars,
+                "url": o.url,
+                "source": o.source.key,
             }
             for o in Organization.objects.select_related("successor", "source").order_by("slug")
         ],
         "memberships": [
             {
-                "organization": m.organization.slug, "state": m.state.code, "status": m.status,
-                "start": m.start, "end": m.end, "source": m.source.key, "note": m.note,
+                "organization": m.organization.slug,
+                "state": m.state.code,
+                "status": m.status,
+                "start": m.start,
+                "end": m.end,
+                "source": m.source.key,
+                "note": m.note,
             }
             for m in Membership.objects.select_related("organization", "state", "source").order_by(
                 "organization__slug", "state__code", "start_date", "status"
             )
         ],
-        "pillars": [{"slug": p.slug, "name_en": p.name_en, "name_ru": p.name_ru} for p in Pillar.objects.order_by("slug")],
+        "pillars": [
+            {"slug": p.slug, "name_en": p.name_en, "name_ru": p.name_ru}
+            for p in Pillar.objects.order_by("slug")
+        ],
         "functions": [
-            {"slug": f.slug, "name_en": f.name_en, "name_ru": f.name_ru, "description_en": f.description_en, "description_ru": f.description_ru}
+            {
+                "slug": f.slug,
+                "name_en": f.name_en,
+                "name_ru": f.name_ru,
+                "description_en": f.description_en,
+                "description_ru": f.description_ru,
+            }
             for f in Function.objects.order_by("slug")
         ],
         "mandates": [
-            {"organization": m.organization.slug, "function": m.function.slug, "weight": m.weight, "basis": m.basis, "source": m.source.key}
-            for m in Mandate.objects.select_related("organization", "function", "source").order_by("organization__slug", "function__slug")
+            {
+                "organization": m.organization.slug,
+                "function": m.function.slug,
+                "weight": m.weight,
+                "basis": m.basis,
+                "source": m.source.key,
+            }
+            for m in Mandate.objects.select_related("organization", "function", "source").order_by(
+                "organization__slug", "function__slug"
+            )
         ],
         "forums": [
             {
-                "slug": f.slug, "organization": f.organization.slug, "name_en": f.name_en, "name_ru": f.name_ru,
-                "level": f.level, "rrule": f.rrule, "dtstart": f.dtstart.isoformat(),
-                "duration_days": str(f.duration_days), "timezone": f.timezone, "source": f.source.key,
+                "slug": f.slug,
+                "organization": f.organization.slug,
+                "name_en": f.name_en,
+                "name_ru": f.name_ru,
+                "level": f.level,
+                "rrule": f.rrule,
+                "dtstart": f.dtstart.isoformat(),
+                "duration_days": str(f.duration_days),
+                "timezone": f.timezone,
+                "source": f.source.key,
             }
             for f in Forum.objects.select_related("organization", "source").order_by("slug")
         ],
         "sessions": [
             {
-                "id": s.key, "forum": s.forum.slug, "start": s.start.isoformat(), "end": s.end.isoformat(),
-                "city": s.city, "country": s.country.code, "timezone": s.timezone,
-                "attendees": " ".join(sorted(o.slug for o in s.attendees.all())), "source": s.source.key,
+                "id": s.key,
+                "forum": s.forum.slug,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "city": s.city,
+                "country": s.country.code,
+                "timezone": s.timezone,
+                "attendees": " ".join(sorted(o.slug for o in s.attendees.all())),
+                "source": s.source.key,
             }
-            for s in ForumSession.objects.select_related("forum", "country", "source").prefetch_related("attendees").order_by("start", "key")
+            for s in ForumSession.objects.select_related("forum", "country", "source")
+            .prefetch_related("attendees")
+            .order_by("start", "key")
         ],
         "engagements": [
             {
-                "id": e.key, "state": e.state.code, "date": e.date, "end": e.end, "kind": e.kind,
-                "title_en": e.title_en, "title_ru": e.title_ru, "pillars": e.pillars, "category": e.category,
-                "weight": f"{e.weight:g}", "source": e.source.key,
+                "id": e.key,
+                "state": e.state.code,
+                "date": e.date,
+                "end": e.end,
+                "kind": e.kind,
+                "title_en": e.title_en,
+                "title_ru": e.title_ru,
+                "pillars": e.pillars,
+                "category": e.category,
+                "weight": f"{e.weight:g}",
+                "source": e.source.key,
             }
-            for e in Engagement.objects.select_related("state", "source").order_by("state__code", "date", "key")
+            for e in Engagement.objects.select_related("state", "source").order_by(
+                "state__code", "date", "key"
+            )
         ],
     }
 
@@ -347,7 +421,12 @@ def export_package(directory: Path, *, fmt: str = "csv") -> dict[str, int]:
             resource["mediatype"] = "application/json"
             resource["profile"] = "data-resource"
             (directory / resource["path"]).write_text(
-                json.dumps([{column: row[column] for column in columns} for row in rows], ensure_ascii=False, indent=1) + "\n",
+                json.dumps(
+                    [{column: row[column] for column in columns} for row in rows],
+                    ensure_ascii=False,
+                    indent=1,
+                )
+                + "\n",
                 encoding="utf-8",
             )
         else:
@@ -356,5 +435,7 @@ def export_package(directory: Path, *, fmt: str = "csv") -> dict[str, int]:
                 writer.writeheader()
                 writer.writerows(rows)
         counts[resource["name"]] = len(rows)
-    (directory / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (directory / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return counts

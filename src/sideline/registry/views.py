@@ -46,7 +46,10 @@ class OrganizationListView(TemplateView):
         context = super().get_context_data(**kwargs)
         day = _as_of(self, context)
         context["organizations"] = Organization.objects.annotate(
-            members=Count("memberships", filter=in_force_on(day) & Q(memberships__status="member"))
+            members=Count(
+                "memberships",
+                filter=in_force_on(day, prefix="memberships__") & Q(memberships__status="member"),
+            )
         ).order_by("slug")
         return context
 
@@ -57,7 +60,9 @@ class OrganizationDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         try:
-            organization = Organization.objects.select_related("source", "successor").get(slug=kwargs["slug"])
+            organization = Organization.objects.select_related("source", "successor").get(
+                slug=kwargs["slug"]
+            )
         except Organization.DoesNotExist:
             raise Http404 from None
         day = _as_of(self, context)
@@ -69,7 +74,9 @@ class OrganizationDetailView(TemplateView):
             (label, groups[value]) for value, label in MembershipStatus.choices if groups.get(value)
         ]
         context["timeline"] = organization_timeline(organization)
-        context["mandates"] = organization.mandates.select_related("function", "source").order_by("-weight", "function__slug")
+        context["mandates"] = organization.mandates.select_related("function", "source").order_by(
+            "-weight", "function__slug"
+        )
         context["forums"] = organization.forums.all()
         return context
 
@@ -79,7 +86,9 @@ class StateListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["states"] = State.objects.annotate(organizations=Count("memberships__organization", distinct=True))
+        context["states"] = State.objects.annotate(
+            organizations=Count("memberships__organization", distinct=True)
+        )
         return context
 
 
@@ -110,6 +119,8 @@ class ForumListView(TemplateView):
         context["year"] = year
         context["forums"] = Forum.objects.select_related("organization", "source")
         context["sessions"] = sessions_in_year(year)
-        years = sorted({d.year for d in Forum.objects.values_list("sessions__start", flat=True) if d})
+        years = sorted(
+            {d.year for d in Forum.objects.values_list("sessions__start", flat=True) if d}
+        )
         context["years"] = years
         return context

@@ -43,6 +43,7 @@ class SearchView(TemplateView):
         query = self.request.GET.get("q", "").strip()[:100]
         context["query"] = query
         if query:
+
             def text(*fields: str) -> Q:
                 found = Q()
                 for field in fields:
@@ -53,7 +54,9 @@ class SearchView(TemplateView):
                 text("slug", "name_en", "name_ru", "abbreviation_en", "abbreviation_ru")
             )[:50]
             context["states"] = State.objects.filter(text("code", "name_en", "name_ru"))[:50]
-            context["forums"] = Forum.objects.filter(text("slug", "name_en", "name_ru")).select_related("organization")[:50]
+            context["forums"] = Forum.objects.filter(
+                text("slug", "name_en", "name_ru")
+            ).select_related("organization")[:50]
         return context
 
 

@@ -16,14 +16,32 @@ class Command(BaseCommand):
     help = "Validate, load or export the registry's Frictionless data package."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{validate,load,export}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{validate,load,export}"
+        )
         validate = actions.add_parser("validate", help="check a data package and list every defect")
-        validate.add_argument("directory", nargs="?", type=Path, default=None, help="package folder (default: the bundled dataset)")
-        load = actions.add_parser("load", help="check a data package and load it into the registry, in one transaction")
-        load.add_argument("directory", nargs="?", type=Path, default=None, help="package folder (default: the bundled dataset)")
+        validate.add_argument(
+            "directory",
+            nargs="?",
+            type=Path,
+            default=None,
+            help="package folder (default: the bundled dataset)",
+        )
+        load = actions.add_parser(
+            "load", help="check a data package and load it into the registry, in one transaction"
+        )
+        load.add_argument(
+            "directory",
+            nargs="?",
+            type=Path,
+            default=None,
+            help="package folder (default: the bundled dataset)",
+        )
         export = actions.add_parser("export", help="write the registry as a data package")
         export.add_argument("--format", choices=["csv", "json"], default="csv", dest="fmt")
-        export.add_argument("directory", type=Path, help="folder to write into (created if missing)")
+        export.add_argument(
+            "directory", type=Path, help="folder to write into (created if missing)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -31,25 +49,36 @@ class Command(BaseCommand):
         if action == "export":
             assert directory is not None
             if directory.exists() and not directory.is_dir():
-                raise CommandError(f"{directory} exists and is not a folder; give a folder to write into", returncode=2)
+                raise CommandError(
+                    f"{directory} exists and is not a folder; give a folder to write into",
+                    returncode=2,
+                )
             counts = export_package(directory, fmt=options["fmt"])
             total = sum(counts.values())
             self.stdout.write(f"exported {total} rows in {len(counts)} resources to {directory}")
             return
         if directory is not None and not directory.is_dir():
-            raise CommandError(f"{directory} is not a folder; give the folder that holds datapackage.json", returncode=2)
+            raise CommandError(
+                f"{directory} is not a folder; give the folder that holds datapackage.json",
+                returncode=2,
+            )
         try:
             if action == "validate":
                 package = read_package(directory)
                 rows = sum(len(table) for table in package.tables.values())
-                self.stdout.write(f"valid: {rows} rows in {len(package.tables)} resources of {directory or BUNDLED_PACKAGE}")
+                self.stdout.write(
+                    f"valid: {rows} rows in {len(package.tables)} resources of {directory or BUNDLED_PACKAGE}"
+                )
             else:
-                summary = load_package(directory, progress=lambda step: self.stderr.write(f"loading {step}…"))
+                summary = load_package(
+                    directory, progress=lambda step: self.stderr.write(f"loading {step}…")
+                )
                 self.stdout.write(f"loaded {summary}")
         except PackageError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
             raise CommandError(
-                f"{len(error.issues)} defect(s) in the data package; nothing was loaded" if action == "load"
+                f"{len(error.issues)} defect(s) in the data package; nothing was loaded"
+                if action == "load"
                 else f"{len(error.issues)} defect(s) in the data package"
             ) from None

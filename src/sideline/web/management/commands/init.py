@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Create or upgrade the database, load the bundled dataset and seed a demo year. Safe to run again."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-demo", action="store_true", help="load the dataset only, without the demo")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="load the dataset only, without the demo"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         say = self.stderr.write

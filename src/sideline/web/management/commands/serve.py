@@ -14,9 +14,15 @@ class Command(BaseCommand):
     help = "Serve Sideline over HTTP (waitress; --dev uses Django's auto-reloading development server with debug on)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-        parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-        parser.add_argument("--dev", action="store_true", help="debug mode with auto-reload; never in production")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port to listen on (default 8000)"
+        )
+        parser.add_argument(
+            "--dev", action="store_true", help="debug mode with auto-reload; never in production"
+        )
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
     def handle(self, *args: Any, **options: Any) -> None:

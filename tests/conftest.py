@@ -1,0 +1,106 @@
+"""Shared fixtures (settings: tests/settings.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+
+def reference_data() -> Path:
+    """Return the shared reference data folder, or skip the test that needs it."""
+    value = os.environ.get("SIDELINE_REFERENCE_DATA")
+    if not value:
+        pytest.skip("SIDELINE_REFERENCE_DATA is not set; .ci/run points it at ../shared/data")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.skip(f"SIDELINE_REFERENCE_DATA={value} is not a folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the bundled dataset once per test database: most tests read it."""
+    from sideline.registry.package import BUNDLED_PACKAGE
+    from sideline.registry.services import load_package
+
+    # Without its CSV files the package cannot load; tests/registry/test_bundled.py
+    # fails loudly in that case, so the other tests need not fail with it.
+    descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    if all((BUNDLED_PACKAGE / resource["path"]).exists() for resource in descriptor["resources"]):
+        with django_db_blocker.unblock():
+            load_package()
+
+
+@pytest.fixture
+def registry(db: None) -> None:
+    """Give a test the bundled registry (loaded once per session, rolled back per test)."""
+    from sideline.registry.models import Organization
+
+    assert Organization.objects.filter(slug="csto").exists(), "the bundled dataset did not load"
+
+
+@pytest.fixture
+def minimal_registry(db: None, tmp_path: Path) -> Path:
+    """Replace the registry with the small package of tests/registry/package_factory.py."""
+    from sideline.registry.services import load_package
+    from tests.registry.package_factory import write_package
+
+    directory = write_package(tmp_path / "package")
+    load_package(directory)
+    return directory
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium driven by Playwright; never a browser downloaded by a test tool."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("SIDELINE_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the
+    # live server's test set-up in the same thread, would otherwise refuse to run.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def live_registry(transactional_db: None) -> None:
+    """Load the bundled dataset for a live-server test (those flush the database after)."""
+    from sideline.registry.services import load_package
+
+    load_package()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A fresh browser page whose relative URLs go to the live test server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()

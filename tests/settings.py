@@ -1,0 +1,19 @@
+"""Settings for the test suite: the product's, with a throw-away data directory.
+
+The environment must be set before ``sideline.settings`` reads it, which is why the
+tests name this module rather than setting variables in conftest.py.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SIDELINE_DATA_DIR", tempfile.mkdtemp(prefix="sideline-test-"))
+os.environ.setdefault(
+    "SIDELINE_SECRET_KEY", "test-only-secret-key-with-enough-length-to-be-accepted"
+)
+
+from sideline.settings import *  # noqa: F403  (the environment must be set first)
+
+# Fast hashing: the suite creates many users; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
