@@ -10,6 +10,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sideline import __version__
 from sideline.errors import ApiError
+from sideline.accounts.api import router as accounts_router
+from sideline.analysis.api import router as analysis_router
+from sideline.meetings.api import router as meetings_router
+from sideline.planner.api import router as planner_router
+from sideline.record.api import router as record_router
 from sideline.registry.api import router as registry_router
 
 logger = logging.getLogger(__name__)
@@ -24,6 +29,11 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
+api.add_router("/analysis", analysis_router)
+api.add_router("/planner", planner_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/record", record_router)
 
 
 @api.exception_handler(ApiError)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sideline.registry.urls")),
+    path("analysis/", include("sideline.analysis.urls")),
+    path("planner/", include("sideline.planner.urls")),
+    path("meetings/", include("sideline.meetings.urls")),
+    path("accounts/", include("sideline.accounts.urls")),
+    path("record/", include("sideline.record.urls")),
     path("", include("sideline.web.urls")),
 ]
 
