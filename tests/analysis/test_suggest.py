@@ -17,7 +17,7 @@ def test_suggest_meeting_requests_best_first(eurasia: RegistrySnapshot) -> None:
     # csto-nato S = 0.75 * 3/7 = 0.3214: collective-defence core/core -> round(3.21) = 3,
     #   counter-narcotics core/secondary -> round(10 * 0.3214 * 0.5) = round(1.61) = 2.
     # csto-sco S = 0.3125: both shared functions core/secondary -> round(1.5625) = 2.
-    # nato-sco S = 0.083 is below the 0.3 threshold.
+    # nato-sco S = 0.083 is below the default 0.25 threshold.
     requests = suggest_meeting_requests(eurasia, day=DAY)
 
     assert requests == [

@@ -42,7 +42,7 @@ from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistryS
 
 __all__ = ["DEFAULT_THRESHOLD", "suggest_meeting_requests"]
 
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.25
 
 
 def suggest_meeting_requests(
