@@ -241,6 +241,7 @@ def test_solve_reports_statistics() -> None:
         "conflicts",
         "constraints",
         "gap",
+        "greedy_fallback",
         "num_workers",
         "phases",
         "seed",

@@ -85,8 +85,8 @@ def generate_instance(family: str, *, seed: int = 0, year: int = 2024) -> dict[s
         else:
             size = 3 if rng.random() < 0.2 and len(anchor["attendees"]) > 2 else 2
             members = rng.sample(anchor["attendees"], size)
-        start = dt.date.fromisoformat(anchor["start"]) - dt.timedelta(days=rng.randint(0, 30))
-        end = dt.date.fromisoformat(anchor["end"]) + dt.timedelta(days=rng.randint(0, 30))
+        start = dt.date.fromisoformat(anchor["start"]) - dt.timedelta(days=rng.randint(0, 7))
+        end = dt.date.fromisoformat(anchor["end"]) + dt.timedelta(days=rng.randint(0, 7))
         requests.append(
             {
                 "id": f"r{index:04d}",

@@ -461,13 +461,18 @@ def _finish(
     from sideline.planner.explain import explain_unplaced
 
     has_plan = any("objective" in p for p in run.phases)
-    objective = _priority_of(m, run.solver) if has_plan else 0
-    first_phase = first.phases[-1]
-    bound = int(first_phase.get("bound", objective)) if has_plan else 0
+    fallback = not has_plan and bool(meetings)
+    if fallback:
+        # No solution from CP-SAT in time: the greedy plan stands, with the trivial bound.
+        objective = sum(m.instance.request(x.request).priority for x in meetings)
+        bound = _relaxed_bound(m, first)
+    else:
+        objective = _priority_of(m, run.solver) if has_plan else 0
+        bound = int(first.phases[-1].get("bound", objective)) if has_plan else 0
     if m.soft_floor:
         # The relaxed model's bound includes the shortfall penalty; report priorities.
         bound = max(objective, _relaxed_bound(m, first))
-    gap = (bound - objective) / max(1, abs(bound)) if has_plan else None
+    gap = (bound - objective) / max(1, abs(bound)) if has_plan or fallback else None
     used = sorted({x.session for x in meetings} & set(m.opened))
     statistics: dict[str, Any] = {
         "wall_time_s": round(sum(p["wall_time_s"] for p in run.phases), 3),
@@ -479,8 +484,11 @@ def _finish(
         "num_workers": options.num_workers,
         "seed": options.seed,
         "phases": run.phases,
+        "greedy_fallback": fallback,
     }
     status = run.status if run.status == "infeasible" else first.status
+    if fallback:
+        status = "feasible"
     if status == "optimal" and run.status not in ("optimal", "infeasible"):
         status = "feasible"
     return Plan(
@@ -544,7 +552,12 @@ def solve(instance: Instance, *, options: SolveOptions | None = None) -> Plan:
         else:
             run = _Run(first.solver, first.status, second.phases)
     has_plan = any("objective" in p for p in run.phases)
-    meetings = _meetings(m, run.solver, prefer={}) if has_plan else []
+    if has_plan:
+        meetings = _meetings(m, run.solver, prefer={})
+    elif first.status == "unknown" and instance.rules.min_meetings_per_org == 0:
+        meetings = assign_co_chairs(instance, plan_greedy(instance))
+    else:
+        meetings = []
     return _finish(m, run, first, shortfalls=shortfalls, meetings=meetings, options=options)
 
 
