@@ -469,6 +469,9 @@ def _finish(
     else:
         objective = _priority_of(m, run.solver) if has_plan else 0
         bound = int(first.phases[-1].get("bound", objective)) if has_plan else 0
+        # Before CP-SAT's LP has run (large models, short limits) its bound can be far
+        # weaker than the plain sum of the priorities that have any placement.
+        bound = min(bound, max(objective, _relaxed_bound(m, first)))
     if m.soft_floor:
         # The relaxed model's bound includes the shortfall penalty; report priorities.
         bound = max(objective, _relaxed_bound(m, first))
