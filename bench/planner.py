@@ -1,0 +1,94 @@
+"""Benchmark the planner on seeded instance families; prints a table, asserts nothing.
+
+Usage: python bench/planner.py [--quick] [--families demo,M,L] [--limits 10,60] [--seed 0]
+
+For each family and time limit (2 workers): objective, proven bound, gap, wall time,
+greedy baseline and its ratio to the solver; then the time to re-plan M after one
+session moves by two days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import os
+import platform
+import time
+
+from sideline.planner.generate import FAMILIES, generate_instance
+from sideline.planner.greedy import plan_greedy
+from sideline.planner.instance import parse_instance
+from sideline.planner.solver import SolveOptions, replan, solve
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="demo and M at 10 s only")
+    parser.add_argument("--families", default="demo,M,L")
+    parser.add_argument("--limits", default="10,60")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    families = ["demo", "M"] if args.quick else args.families.split(",")
+    limits = [10.0] if args.quick else [float(x) for x in args.limits.split(",")]
+    print(f"machine: {platform.platform()}; CPU: {_cpu()}; cores: {os.cpu_count()}")
+    print(f"workers: {args.workers}; seed: {args.seed}; python {platform.python_version()}")
+    head = (
+        f"{'family':6} {'orgs/sess/req':>14} {'limit':>6} {'status':>9} {'objective':>9} "
+        f"{'bound':>8} {'gap %':>7} {'time s':>7} {'vars':>8} {'greedy':>7} {'ratio':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for family in families:
+        data = generate_instance(family, seed=args.seed)
+        inst = parse_instance(data)
+        greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+        size = "/".join(str(n) for n in FAMILIES[family])
+        for limit in limits:
+            options = SolveOptions(time_limit=limit, num_workers=args.workers, seed=args.seed)
+            started = time.perf_counter()
+            plan = solve(inst, options=options)
+            took = time.perf_counter() - started
+            gap = plan.statistics["gap"]
+            print(
+                f"{family:6} {size:>14} {limit:>6.0f} {plan.status:>9} {plan.objective:>9} "
+                f"{plan.bound:>8} {100 * gap if gap is not None else float('nan'):>7.2f} "
+                f"{took:>7.1f} {plan.statistics['variables']:>8} {greedy:>7} "
+                f"{greedy / max(1, plan.objective):>6.3f}"
+            )
+            if family == "demo":
+                break  # proven optimal well inside any limit
+    if "M" in families:
+        data = generate_instance("M", seed=args.seed)
+        inst = parse_instance(data)
+        options = SolveOptions(time_limit=limits[0], num_workers=args.workers, seed=args.seed)
+        before = solve(inst, options=options)
+        moved = copy.deepcopy(data)
+        session = moved["sessions"][0]
+        for key in ("start", "end"):
+            session[key] = (dt.date.fromisoformat(session[key]) + dt.timedelta(days=2)).isoformat()
+        started = time.perf_counter()
+        after = replan(parse_instance(moved), previous=before.meetings, options=options)
+        took = time.perf_counter() - started
+        moves = len(after.moves or ())
+        print(
+            f"re-plan M after {session['id']} moves 2 days: {took:.1f} s, {moves} moves, "
+            f"objective {before.objective} -> {after.objective}, status {after.status}"
+        )
+
+
+if __name__ == "__main__":
+    main()
