@@ -1,0 +1,509 @@
+"""Reads for the analysis: a snapshot of the registry, and each analysis as of a date.
+
+The registry tables become one :class:`~sideline.analysis.snapshot.RegistrySnapshot`
+with five queries (organizations, memberships, mandates, engagements, pillars) whatever
+the size of the registry; the pure cores do the rest. Every function here takes an
+optional ``snapshot`` so that a page or a command that runs several analyses builds it
+once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from sideline.analysis.balance import BalanceSeries, balance_series
+from sideline.analysis.bridges import BridgeState, bridge_states
+from sideline.analysis.duplication import Duplication, duplication_ranking
+from sideline.analysis.errors import DateOutOfRangeError, EmptyPeriodError
+from sideline.analysis.models import RollCall, VoteDataset
+from sideline.analysis.overlap import overlap_matrix
+from sideline.analysis.snapshot import (
+    MEMBERS_ONLY,
+    MembershipStatus,
+    RegistrySnapshot,
+)
+from sideline.analysis.suggest import DEFAULT_THRESHOLD, suggest_meeting_requests
+from sideline.analysis.voting import ALL_PILLARS, VoteTable, state_alignment
+from sideline.registry.models import (
+    Engagement,
+    ForumSession,
+    Mandate,
+    Membership,
+    Organization,
+    Pillar,
+)
+
+__all__ = [
+    "FIRST_SESSION_YEAR",
+    "BridgeReport",
+    "OverlapReport",
+    "OverlapRow",
+    "VotingReport",
+    "balance_report",
+    "bridge_report",
+    "build_snapshot",
+    "duplication_report",
+    "overlap_report",
+    "planner_instance",
+    "session_of_year",
+    "suggestion_report",
+    "vote_dataset",
+    "vote_table",
+    "voting_report",
+    "year_of_session",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Session *s* of the General Assembly opens in September of year 1945 + *s*.
+FIRST_SESSION_YEAR = 1945
+
+
+def build_snapshot(*, valid_until: date | None = None) -> RegistrySnapshot:
+    """Read the registry into a snapshot, in five queries.
+
+    Args:
+        valid_until: the last day a query may ask about; by default the later of today
+            and December 31 of the latest year the data mentions.
+
+    Raises:
+        InvalidRowError: a row holds a date the snapshot cannot read (the registry's
+            loader refuses those, so this means the database was edited by hand).
+    """
+    organizations = [
+        {"slug": slug, "bloc": bloc, "pillars": pillars, "founded": founded, "dissolved": ended}
+        for slug, bloc, pillars, founded, ended in Organization.objects.order_by(
+            "slug"
+        ).values_list("slug", "bloc", "pillars", "founded", "dissolved")
+    ]
+    memberships = [
+        {"organization": org, "state": state, "status": status, "start": start, "end": end}
+        for org, state, status, start, end in Membership.objects.order_by(
+            "organization__slug", "start_date", "state__code", "status"
+        ).values_list("organization__slug", "state__code", "status", "start", "end")
+    ]
+    mandates = [
+        {"organization": org, "function": function, "weight": weight}
+        for org, function, weight in Mandate.objects.order_by(
+            "organization__slug", "function__slug"
+        ).values_list("organization__slug", "function__slug", "weight")
+    ]
+    engagements = [
+        {
+            "id": key,
+            "state": state,
+            "date": day,
+            "end": end,
+            "kind": kind,
+            "pillars": pillars,
+            "weight": str(weight),
+            "category": category,
+            "title_en": title,
+        }
+        for key, state, day, end, kind, pillars, weight, category, title in (
+            Engagement.objects.order_by("key").values_list(
+                "key",
+                "state__code",
+                "date",
+                "end",
+                "kind",
+                "pillars",
+                "weight",
+                "category",
+                "title_en",
+            )
+        )
+    ]
+    pillars = [
+        {"slug": slug} for slug in Pillar.objects.order_by("slug").values_list("slug", flat=True)
+    ]
+    return RegistrySnapshot.from_rows(
+        organizations=organizations,
+        memberships=memberships,
+        mandates=mandates,
+        engagements=engagements,
+        # An empty pillar table means "not curated yet": take the pillars the rows name.
+        pillars=pillars or None,
+        valid_until=valid_until,
+    )
+
+
+# --- overlap --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverlapRow:
+    """Two organizations that share member states on one day."""
+
+    organizations: tuple[str, str]
+    sizes: tuple[int, int]
+    shared: tuple[str, ...]
+    jaccard: float
+    overlap_coefficient: float
+
+    def as_dict(self) -> dict[str, object]:
+        """Return plain JSON-ready data."""
+        return {
+            "organizations": list(self.organizations),
+            "sizes": list(self.sizes),
+            "shared_count": len(self.shared),
+            "shared": list(self.shared),
+            "jaccard": self.jaccard,
+            "overlap_coefficient": self.overlap_coefficient,
+        }
+
+
+@dataclass(frozen=True)
+class OverlapReport:
+    """The overlap of every pair of organizations on one day."""
+
+    day: date
+    statuses: frozenset[MembershipStatus]
+    organizations: tuple[str, ...]
+    sizes: tuple[int, ...]
+    jaccard: tuple[tuple[float, ...], ...]  # square, in the order of ``organizations``
+    pairs: tuple[OverlapRow, ...]  # pairs sharing at least one state, best first
+
+
+def overlap_report(
+    *,
+    day: date,
+    statuses: frozenset[MembershipStatus] = MEMBERS_ONLY,
+    snapshot: RegistrySnapshot | None = None,
+) -> OverlapReport:
+    """Return the overlap matrix and the pairs that share states, highest Jaccard first.
+
+    Raises:
+        DateOutOfRangeError: ``day`` lies outside the data.
+    """
+    snapshot = snapshot or build_snapshot()
+    matrix = overlap_matrix(snapshot, day=day, statuses=statuses)
+    view = snapshot.as_of(day)
+    members = {slug: view.members(slug, statuses=statuses) for slug in matrix.organizations}
+    jaccard = matrix.jaccard()
+    coefficient = matrix.overlap_coefficient()
+    rows = []
+    count = len(matrix.organizations)
+    for i in range(count):
+        for j in range(i + 1, count):
+            if not matrix.shared[i, j]:
+                continue
+            first, second = matrix.organizations[i], matrix.organizations[j]
+            rows.append(
+                OverlapRow(
+                    organizations=(first, second),
+                    sizes=(len(members[first]), len(members[second])),
+                    shared=tuple(sorted(members[first] & members[second])),
+                    jaccard=round(float(jaccard[i, j]), 12),
+                    overlap_coefficient=round(float(coefficient[i, j]), 12),
+                )
+            )
+    rows.sort(key=lambda r: (-r.jaccard, -len(r.shared), r.organizations))
+    return OverlapReport(
+        day=day,
+        statuses=statuses,
+        organizations=matrix.organizations,
+        sizes=tuple(int(size) for size in matrix.sizes),
+        jaccard=tuple(tuple(round(float(v), 12) for v in row) for row in jaccard),
+        pairs=tuple(rows),
+    )
+
+
+# --- duplication, bridges, suggestions --------------------------------------------------
+
+
+def duplication_report(
+    *,
+    day: date,
+    statuses: frozenset[MembershipStatus] = MEMBERS_ONLY,
+    snapshot: RegistrySnapshot | None = None,
+) -> list[Duplication]:
+    """Return every duplicating pair of organizations on ``day``, highest score first.
+
+    Raises:
+        DateOutOfRangeError: ``day`` lies outside the data.
+    """
+    snapshot = snapshot or build_snapshot()
+    return duplication_ranking(snapshot, day=day, statuses=statuses)
+
+
+@dataclass(frozen=True)
+class BridgeReport:
+    """The bridge-state ranking and the organization–state network it comes from."""
+
+    day: date
+    ranking: tuple[BridgeState, ...]
+    organizations: tuple[str, ...]  # organizations with at least one member that day
+    edges: tuple[tuple[str, str], ...]  # (organization slug, state code), sorted
+
+
+def bridge_report(
+    *,
+    day: date,
+    statuses: frozenset[MembershipStatus] = MEMBERS_ONLY,
+    snapshot: RegistrySnapshot | None = None,
+) -> BridgeReport:
+    """Rank the states by the blocs they span on ``day``, with the network's edges.
+
+    Raises:
+        DateOutOfRangeError: ``day`` lies outside the data.
+    """
+    snapshot = snapshot or build_snapshot()
+    ranking = bridge_states(snapshot, day=day, statuses=statuses)
+    edges = sorted(
+        (organization, bridge.state) for bridge in ranking for organization in bridge.organizations
+    )
+    return BridgeReport(
+        day=day,
+        ranking=tuple(ranking),
+        organizations=tuple(sorted({organization for organization, _ in edges})),
+        edges=tuple(edges),
+    )
+
+
+def _session_attendees(year: int | None = None) -> list[list[str]]:
+    sessions = ForumSession.objects.prefetch_related("attendees").order_by("start", "key")
+    if year is not None:
+        sessions = sessions.filter(start__year=year)
+    return [sorted(o.slug for o in session.attendees.all()) for session in sessions]
+
+
+def suggestion_report(
+    *,
+    day: date,
+    threshold: float = DEFAULT_THRESHOLD,
+    common_forum: bool = False,
+    snapshot: RegistrySnapshot | None = None,
+) -> list[dict[str, object]]:
+    """Return meeting requests (planner format) for duplicating pairs, best first.
+
+    With ``common_forum`` only pairs that attend a common forum session in the
+    registry are suggested; without it every duplicating pair is, since the planner
+    can propose a special summit where no sideline serves.
+
+    Raises:
+        InvalidArgumentError: ``threshold`` outside [0, 1].
+        DateOutOfRangeError: ``day`` lies outside the data.
+    """
+    snapshot = snapshot or build_snapshot()
+    return suggest_meeting_requests(
+        snapshot,
+        day=day,
+        threshold=threshold,
+        attendees=_session_attendees() if common_forum else None,
+    )
+
+
+def planner_instance(
+    *,
+    day: date,
+    year: int,
+    threshold: float = DEFAULT_THRESHOLD,
+    snapshot: RegistrySnapshot | None = None,
+) -> dict[str, object]:
+    """Return a ``sideline.plan-instance/1`` document: the year's sessions and the suggestions.
+
+    Requests are windowed to ``year``; sessions are the registry's forum sessions that
+    start in ``year``; organizations are those named by either.
+
+    Raises:
+        InvalidArgumentError: ``threshold`` outside [0, 1].
+        DateOutOfRangeError: ``day`` lies outside the data.
+    """
+    snapshot = snapshot or build_snapshot()
+    requests = suggest_meeting_requests(
+        snapshot,
+        day=day,
+        threshold=threshold,
+        window=(date(year, 1, 1), date(year, 12, 31)),
+    )
+    named: set[str] = set()
+    for request in requests:
+        slugs = request["organizations"]
+        assert isinstance(slugs, list)
+        named.update(str(slug) for slug in slugs)
+    sessions: list[dict[str, object]] = []
+    for session in (
+        ForumSession.objects.filter(start__year=year)
+        .select_related("forum", "country")
+        .prefetch_related("attendees")
+        .order_by("start", "key")
+    ):
+        attendees = sorted(o.slug for o in session.attendees.all())
+        named.update(attendees)
+        sessions.append(
+            {
+                "id": session.key,
+                "forum": session.forum.slug,
+                "city": session.city,
+                "country": session.country.code,
+                "timezone": session.timezone,
+                "start": session.start.isoformat(),
+                "end": session.end.isoformat(),
+                # Defaults the coordinator edits: a working day of four slots, two rooms.
+                "slots_per_day": 4,
+                "rooms": 2,
+                "attendees": attendees,
+            }
+        )
+    return {
+        "schema": "sideline.plan-instance/1",
+        "id": f"suggestions-{year}",
+        "organizations": sorted(named),
+        "sessions": sessions,
+        "requests": requests,
+        "rules": {"max_meetings_per_org_per_day": 3},
+    }
+
+
+# --- balance ----------------------------------------------------------------------------
+
+
+def balance_report(
+    *,
+    state: str,
+    start: int,
+    end: int,
+    half_life: float | None = None,
+    snapshot: RegistrySnapshot | None = None,
+) -> BalanceSeries:
+    """Return a state's yearly balance between the pillars from ``start`` to ``end``.
+
+    Raises:
+        UnknownStateError: the state has no membership or engagement in the registry.
+        EmptyPeriodError: ``start`` is after ``end``.
+        DateOutOfRangeError: the period reaches outside the data.
+        InvalidArgumentError: fewer than two pillars, or ``half_life`` not above 0.
+    """
+    snapshot = snapshot or build_snapshot()
+    return balance_series(snapshot, state, start=start, end=end, half_life=half_life)
+
+
+# --- UN General Assembly votes ----------------------------------------------------------
+
+
+def year_of_session(session: int) -> int:
+    """Return the year in which General Assembly ``session`` opens (74 → 2019)."""
+    return FIRST_SESSION_YEAR + session
+
+
+def session_of_year(year: int) -> int:
+    """Return the General Assembly session that opens in ``year`` (2019 → 74)."""
+    return year - FIRST_SESSION_YEAR
+
+
+def vote_dataset() -> VoteDataset | None:
+    """Return the imported roll-call data set, or None before any import."""
+    return VoteDataset.objects.order_by("-imported_at", "-id").first()
+
+
+def vote_table(dataset: VoteDataset) -> VoteTable:
+    """Rebuild the roll calls × states vote matrix of ``dataset`` with one query."""
+    rows = list(
+        RollCall.objects.filter(dataset=dataset)
+        .order_by("session", "date", "rcid")
+        .values_list("rcid", "session", "date", "votes")
+    )
+    states = tuple(dataset.state_list)
+    text = "".join(votes for _, _, _, votes in rows).encode("ascii")
+    # One character per vote ("0"–"3"): subtracting "0" gives the core's codes.
+    matrix = (np.frombuffer(text, dtype=np.uint8) - ord("0")).astype(np.int8)
+    return VoteTable(
+        rcids=np.array([rcid for rcid, _, _, _ in rows], dtype=np.int64),
+        sessions=np.array([session for _, session, _, _ in rows], dtype=np.int64),
+        dates=np.array([day.isoformat() for _, _, day, _ in rows], dtype="datetime64[D]"),
+        states=states,
+        votes=matrix.reshape(len(rows), len(states)),
+    )
+
+
+@dataclass(frozen=True)
+class VotingReport:
+    """A state's agreement with each pillar's UNGA votes, session by session."""
+
+    state: str
+    pillars: tuple[str, ...]
+    sessions: tuple[int, ...]  # sessions in which the state's agreement is known
+    agreement: dict[str, dict[int, float]]  # pillar -> session -> agreement in [0, 1]
+
+    def rows(self) -> list[dict[str, object]]:
+        """Return one JSON-ready row per session, oldest first."""
+        return [
+            {
+                "session": session,
+                "year": year_of_session(session),
+                **{pillar: self.agreement[pillar].get(session) for pillar in self.pillars},
+            }
+            for session in self.sessions
+        ]
+
+
+def _eu_members() -> dict[str, tuple[date, date | None]]:
+    return {
+        state: (start, end)
+        for state, start, end in Membership.objects.filter(
+            organization__slug="eu", status="member"
+        ).values_list("state__code", "start_date", "end_date")
+    }
+
+
+def voting_report(
+    *,
+    dataset: VoteDataset,
+    state: str,
+    start: int | None = None,
+    end: int | None = None,
+    table: VoteTable | None = None,
+) -> VotingReport:
+    """Return ``state``'s agreement with the US, Russia, China and the EU by session.
+
+    ``start`` and ``end`` are years; session *s* counts in year 1945 + *s*, the year it
+    opens. ``eu`` is the plurality of the EU's member states (taken from the registry's
+    ``eu`` memberships); it is left out when the registry has none.
+
+    Raises:
+        UnknownStateError: the state has no votes in the data.
+        EmptyPeriodError: ``start`` is after ``end``.
+        DateOutOfRangeError: the years reach outside the data's sessions.
+    """
+    table = table if table is not None else vote_table(dataset)
+    first, last = table.session_range
+    chosen_start = first if start is None else session_of_year(start)
+    chosen_end = last if end is None else session_of_year(end)
+    if chosen_start > chosen_end:
+        raise EmptyPeriodError(
+            f"from {year_of_session(chosen_start)} is after to {year_of_session(chosen_end)}",
+            argument="from",
+            value=year_of_session(chosen_start),
+        )
+    for argument, session in (("from", chosen_start), ("to", chosen_end)):
+        if not first <= session <= last:
+            raise DateOutOfRangeError(
+                f"{argument} {year_of_session(session)} is outside the vote data "
+                f"({year_of_session(first)} to {year_of_session(last)})",
+                argument=argument,
+                value=year_of_session(session),
+            )
+    eu_members = _eu_members()
+    pillars = ALL_PILLARS if eu_members else tuple(p for p in ALL_PILLARS if p != "eu")
+    agreement = state_alignment(
+        table,
+        state,
+        pillars=pillars,
+        eu_members=eu_members,
+        sessions=(chosen_start, chosen_end),
+    )
+    sessions = sorted({session for series in agreement.values() for session in series})
+    return VotingReport(state=state, pillars=pillars, sessions=tuple(sessions), agreement=agreement)
+
+
+def states_with_engagements() -> Sequence[str]:
+    """Return the codes of the states that have at least one engagement, sorted."""
+    return list(
+        Engagement.objects.order_by("state__code").values_list("state__code", flat=True).distinct()
+    )
