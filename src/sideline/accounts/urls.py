@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401  (routes are added as the app's pages land)
+from django.urls import path
+
+from sideline.accounts import views
 
 app_name = "accounts"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # The login throttle counts in the cache, which outlives a test's database rollback.
+    cache.clear()
+    yield
+    cache.clear()
