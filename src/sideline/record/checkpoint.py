@@ -6,6 +6,7 @@ decimal, the base64 root hash, then optional extension lines. A cosignature
 signature over ``cosignature/v1\\ntime <t>\\n`` + the checkpoint text, carrying the
 8-byte big-endian timestamp before the 64-byte Ed25519 signature.
 
+>>> from sideline.record.merkle import EMPTY_ROOT
 >>> cp = Checkpoint(origin="example.com/log", size=0, root_hash=EMPTY_ROOT)
 >>> print(cp.text(), end="")
 example.com/log
