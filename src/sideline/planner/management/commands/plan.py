@@ -1,0 +1,208 @@
+"""``sideline plan YEAR`` and ``sideline plan --instance FILE --json``: run the planner."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sideline.planner.models import (
+    DEFAULT_PLENARY_SLOTS,
+    DEFAULT_ROOMS,
+    DEFAULT_SLOTS_PER_DAY,
+    Plan,
+    RequestOrigin,
+)
+from sideline.planner.schema import Plan as CorePlan
+from sideline.planner.schema import plan_to_json
+from sideline.planner.services import (
+    PlannerError,
+    create_plan,
+    publish_plan,
+    solve_instance_data,
+)
+from sideline.planner.solver import SolveOptions
+from sideline.registry.models import Organization
+
+
+def _read_json(path: Path, *, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such {what} file", returncode=2) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"{path}: cannot read the {what} file: {error}", returncode=2) from None
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{path}: $: not JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            returncode=2,
+        ) from None
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 86_400:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Plan a year's calendar of possible meetings from the registry's forum sessions and "
+        "the suggested (or given) meeting requests, and store it as a new draft version; "
+        "or solve an instance file and print the plan JSON."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("year", nargs="?", type=int, help="the year to plan")
+        parser.add_argument(
+            "--instance",
+            type=Path,
+            help="solve this sideline.plan-instance/1 file instead; nothing is stored",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print the plan (sideline.plan/1) on stdout"
+        )
+        parser.add_argument(
+            "--requests",
+            type=Path,
+            help="JSON list of requests in the instance format (default: the suggestions)",
+        )
+        parser.add_argument(
+            "--slots-per-day",
+            type=_positive,
+            default=DEFAULT_SLOTS_PER_DAY,
+            help=f"sideline slots per session day (default {DEFAULT_SLOTS_PER_DAY})",
+        )
+        parser.add_argument(
+            "--rooms",
+            type=_positive,
+            default=DEFAULT_ROOMS,
+            help=f"rooms per session (default {DEFAULT_ROOMS})",
+        )
+        parser.add_argument(
+            "--plenary-slots",
+            type=int,
+            default=DEFAULT_PLENARY_SLOTS,
+            help=f"slots of each day taken by the forum's plenary (default {DEFAULT_PLENARY_SLOTS})",
+        )
+        parser.add_argument(
+            "--time-limit",
+            type=_seconds,
+            default=10.0,
+            help="solver time limit in seconds (default 10)",
+        )
+        parser.add_argument(
+            "--workers", type=_positive, default=2, help="solver workers (default 2)"
+        )
+        parser.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+        parser.add_argument(
+            "--publish", action="store_true", help="publish the new version right away"
+        )
+        parser.add_argument(
+            "--publisher",
+            metavar="ORGANIZATION",
+            help="slug of the organization that publishes (required with --publish)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        solve_options = SolveOptions(
+            time_limit=options["time_limit"], num_workers=options["workers"], seed=options["seed"]
+        )
+        if options["instance"] is not None:
+            if options["year"] is not None or options["publish"] or options["requests"]:
+                raise CommandError(
+                    "--instance solves a file only; drop YEAR, --requests and --publish",
+                    returncode=2,
+                )
+            self._solve_file(options["instance"], solve_options, as_json=options["json"])
+            return
+        year: int | None = options["year"]
+        if year is None:
+            raise CommandError("give a YEAR to plan, or --instance FILE", returncode=2)
+        publisher = None
+        if options["publish"]:
+            slug = options["publisher"]
+            if not slug:
+                raise CommandError("--publish needs --publisher ORGANIZATION", returncode=2)
+            publisher = Organization.objects.filter(slug=slug).first()
+            if publisher is None:
+                raise CommandError(f"--publisher: no organization {slug!r}", returncode=2)
+        requests = None
+        if options["requests"] is not None:
+            data = _read_json(options["requests"], what="requests")
+            if not isinstance(data, list):
+                raise CommandError(
+                    f"{options['requests']}: $: must be a list of requests", returncode=2
+                )
+            requests = data
+        self.stderr.write(f"planning {year} (time limit {solve_options.time_limit:g} s)…")
+        try:
+            plan = create_plan(
+                year=year,
+                requests=requests,
+                origin=RequestOrigin.FILE if requests is not None else RequestOrigin.SUGGESTED,
+                slots_per_day=options["slots_per_day"],
+                rooms=options["rooms"],
+                plenary_slots=options["plenary_slots"],
+                options=solve_options,
+            )
+        except PlannerError as error:
+            where = f"{options['requests']}: " if requests is not None else ""
+            raise CommandError(f"{where}{error.message}", returncode=2) from None
+        self._progress(plan.plan.get("statistics", {}), plan.objective, plan.bound)
+        if publisher is not None:
+            publish_plan(plan=plan, publisher=publisher)
+        if options["json"]:
+            self.stdout.write(json.dumps(plan.plan, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(self._summary(plan))
+
+    def _solve_file(self, path: Path, options: SolveOptions, *, as_json: bool) -> None:
+        data = _read_json(path, what="instance")
+        try:
+            _instance, result = solve_instance_data(data, options=options)
+        except PlannerError as error:
+            raise CommandError(f"{path}: {error.message}", returncode=2) from None
+        self._progress(result.statistics, result.objective, result.bound)
+        if as_json:
+            self.stdout.write(json.dumps(plan_to_json(result), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(self._core_summary(result))
+
+    def _progress(self, statistics: Any, objective: int, bound: int) -> None:
+        # The core solver offers no incumbent callback: report each finished phase.
+        for phase in statistics.get("phases", []):
+            incumbent = phase.get("objective", "-")
+            self.stderr.write(
+                f"phase {phase['phase']}: {phase['status']}, incumbent {incumbent}, "
+                f"bound {phase.get('bound', '-')}, {phase['wall_time_s']} s"
+            )
+        gap = statistics.get("gap")
+        self.stderr.write(
+            f"objective {objective}, bound {bound}, gap {'-' if gap is None else f'{gap:.2%}'}"
+        )
+
+    def _core_summary(self, result: CorePlan) -> str:
+        return (
+            f"{result.status}: {len(result.meetings)} meetings placed, "
+            f"{len(result.unplaced)} unplaced, objective {result.objective}, bound {result.bound}"
+        )
+
+    def _summary(self, plan: Plan) -> str:
+        state = "published" if not plan.is_draft else "draft"
+        return (
+            f"{plan.year} version {plan.version} ({state}, {plan.solver_status}): "
+            f"{plan.meetings.count()} meetings placed, {plan.unplaced.count()} unplaced, "
+            f"objective {plan.objective}, bound {plan.bound}"
+        )

@@ -1,0 +1,196 @@
+"""The planner's rows: meeting requests, plan versions, their meetings and change feeds.
+
+A plan is stored twice on purpose: ``instance`` and ``plan`` keep the exact JSON the
+solver saw and returned (``sideline.plan-instance/1``, ``sideline.plan/1``), while
+`PlacedMeeting` and `UnplacedRequest` rows are what pages, feeds and manual edits use.
+After a manual edit the rows are the truth; ``plan`` stays the solver's answer.
+
+Times: a session day is a grid of slots in the venue's local time. The forum's own
+plenary takes the first ``plenary_slots`` slots from 09:00; sideline slot ``k`` starts at
+``09:00 + (plenary_slots + k) · 90 min`` local time (``DAY_START``, ``SLOT_MINUTES``).
+`PlacedMeeting.start` and ``end`` hold that window in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sideline.registry.models import ForumSession, Function, Organization
+
+DAY_START = dt.time(9, 0)
+SLOT_MINUTES = 90
+DEFAULT_SLOTS_PER_DAY = 4
+DEFAULT_ROOMS = 2
+DEFAULT_PLENARY_SLOTS = 1
+
+
+class RequestOrigin(models.TextChoices):
+    SUGGESTED = "suggested", _("suggested by the analysis")
+    FILE = "file", _("read from a file")
+    MANUAL = "manual", _("entered by hand")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("working draft")
+    PUBLISHED = "published", _("published")
+
+
+class ChangeKind(models.TextChoices):
+    ADDED = "added", _("added")
+    MOVED = "moved", _("moved")
+    REMOVED = "removed", _("removed")
+
+
+class MeetingRequest(models.Model):
+    """A meeting asked for between two or more organizations in a year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    key = models.CharField(_("identifier"), max_length=200)
+    organizations = models.ManyToManyField(Organization, related_name="meeting_requests")
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    # Set when the topic is a function of the registry's taxonomy.
+    function = models.ForeignKey(
+        Function, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    slots = models.PositiveSmallIntegerField(_("slots"), default=1)
+    not_before = models.DateField(_("not before"), null=True, blank=True)
+    not_after = models.DateField(_("not after"), null=True, blank=True)
+    origin = models.CharField(_("origin"), max_length=20, choices=RequestOrigin.choices)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "-priority", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="one_request_key_per_year")
+        ]
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.key}"
+
+
+class Plan(models.Model):
+    """One version of a year's calendar of possible meetings."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    instance = models.JSONField(_("instance"))
+    plan = models.JSONField(_("plan"))
+    plenary_slots = models.PositiveSmallIntegerField(
+        _("plenary slots"), default=DEFAULT_PLENARY_SLOTS
+    )
+    objective = models.IntegerField(_("objective"))
+    bound = models.IntegerField(_("bound"))
+    solver_status = models.CharField(_("solver status"), max_length=20)
+    statistics = models.JSONField(_("statistics"), default=dict)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changelog = models.TextField(_("changelog"), blank=True)
+
+    class Meta:
+        ordering = ["year", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="one_plan_version_per_year")
+        ]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.version} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class PlacedMeeting(models.Model):
+    """A meeting of a plan: a request at a forum session (or a summit), day, slot, room."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
+    request = models.ForeignKey(MeetingRequest, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        ForumSession, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The id of a special summit of the instance when ``session`` is empty.
+    summit = models.CharField(_("special summit"), max_length=120, blank=True)
+    venue = models.CharField(_("venue id"), max_length=120)
+    date = models.DateField(_("date"))
+    slot = models.PositiveSmallIntegerField(_("slot"))
+    slots = models.PositiveSmallIntegerField(_("slots"), default=1)
+    room = models.PositiveSmallIntegerField(_("room"))
+    co_chairs = models.JSONField(_("co-chairs"), default=list)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    start = models.DateTimeField(_("start (UTC)"))
+    end = models.DateTimeField(_("end (UTC)"))
+    # Rule violations a coordinator accepted when editing by hand (constraint, message).
+    warnings = models.JSONField(_("accepted warnings"), default=list)
+
+    class Meta:
+        ordering = ["start", "venue", "room", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "request"], name="one_meeting_per_request")
+        ]
+        verbose_name = _("placed meeting")
+        verbose_name_plural = _("placed meetings")
+
+    def __str__(self) -> str:
+        return f"{self.request.key} {self.venue} {self.date} slot {self.slot}"
+
+
+class UnplacedRequest(models.Model):
+    """A request a plan does not place, with the reasons the planner found."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unplaced")
+    request = models.ForeignKey(MeetingRequest, on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(_("reasons"), default=list)
+
+    class Meta:
+        ordering = ["plan", "request__key"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "request"], name="one_unplaced_per_request")
+        ]
+        verbose_name = _("unplaced request")
+        verbose_name_plural = _("unplaced requests")
+
+    def __str__(self) -> str:
+        return f"{self.request.key} unplaced"
+
+
+class FeedItem(models.Model):
+    """What changed for one organization when a plan version was published."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="planner_feed"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="feed_items")
+    previous = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    request = models.ForeignKey(MeetingRequest, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-plan__published_at", "organization", "request__key"]
+        verbose_name = _("feed item")
+        verbose_name_plural = _("feed items")
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug}: {self.request.key} {self.kind}"

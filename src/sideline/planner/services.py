@@ -1,0 +1,713 @@
+"""Planner writes: build instances from the registry, solve, store, edit, publish.
+
+Services translate between rows and the core's dataclasses (`instance`, `solver`,
+`constraints`, `schema`); the core never sees a model instance. Every write runs in one
+transaction, so a failed solve or publication leaves nothing half-written.
+
+Exception tree::
+
+    Exception
+     └── PlannerError        (.code, .message, .field: a JSON path or a form field)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone as django_timezone
+
+from sideline.analysis.snapshot import RegistrySnapshot
+from sideline.analysis.suggest import suggest_meeting_requests
+from sideline.planner.constraints import Violation, check_edit
+from sideline.planner.ical import meeting_window
+from sideline.planner.instance import INSTANCE_SCHEMA, Instance, InstanceError, parse_instance
+from sideline.planner.models import (
+    DAY_START,
+    DEFAULT_PLENARY_SLOTS,
+    DEFAULT_ROOMS,
+    DEFAULT_SLOTS_PER_DAY,
+    SLOT_MINUTES,
+    ChangeKind,
+    FeedItem,
+    MeetingRequest,
+    PlacedMeeting,
+    Plan,
+    PlanStatus,
+    RequestOrigin,
+    UnplacedRequest,
+)
+from sideline.planner.schema import Meeting, plan_to_json
+from sideline.planner.schema import Plan as CorePlan
+from sideline.planner.solver import SolveOptions, replan, solve
+from sideline.registry.models import ForumSession, Function, Mandate, Membership, Organization
+from sideline.registry.selectors import sessions_in_year
+
+__all__ = [
+    "EditOutcome",
+    "PlannerError",
+    "build_instance",
+    "can_coordinate",
+    "core_meetings",
+    "create_plan",
+    "move_meeting",
+    "publish_plan",
+    "registry_snapshot",
+    "remove_meeting",
+    "replan_plan",
+    "set_pinned",
+    "solve_instance_data",
+    "start_draft",
+    "suggested_requests",
+]
+
+logger = logging.getLogger(__name__)
+
+RECORD_KIND = "calendar.published"
+
+
+class PlannerError(Exception):
+    """A planning request the caller can fix: a stable code, a message, where it is."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    @classmethod
+    def from_instance_error(cls, error: InstanceError, *, prefix: str = "") -> PlannerError:
+        """Return the first issue of `error`, its path re-rooted at `prefix` when given."""
+        issue = error.issues[0]
+        path = issue.path
+        if prefix and path.startswith("$.requests"):
+            path = prefix + path[len("$.requests") :]
+        more = f" (and {len(error.issues) - 1} more)" if len(error.issues) > 1 else ""
+        return cls(issue.code, f"{path}: {issue.message}{more}", field=path)
+
+
+def can_coordinate(user: Any) -> bool:
+    """Return whether `user` may edit, re-plan and publish plans.
+
+    One place to switch to the accounts app's coordinator role: for now staff, or the
+    ``planner.change_plan`` permission.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(user.is_staff or user.has_perm("planner.change_plan"))
+
+
+# --- building instances from the registry --------------------------------------------
+
+
+def registry_snapshot() -> RegistrySnapshot:
+    """Return the registry's organizations, memberships and mandates as the analysis reads them."""
+    organizations = [
+        {
+            "slug": o.slug,
+            "bloc": o.bloc,
+            "pillars": o.pillars,
+            "founded": o.founded,
+            "dissolved": o.dissolved,
+        }
+        for o in Organization.objects.order_by("slug")
+    ]
+    memberships = [
+        {
+            "organization": m.organization.slug,
+            "state": m.state.code,
+            "status": m.status,
+            "start": m.start,
+            "end": m.end,
+        }
+        for m in Membership.objects.select_related("organization", "state")
+    ]
+    mandates = [
+        {"organization": m.organization.slug, "function": m.function.slug, "weight": m.weight}
+        for m in Mandate.objects.select_related("organization", "function")
+    ]
+    return RegistrySnapshot.from_rows(
+        organizations=organizations, memberships=memberships, mandates=mandates
+    )
+
+
+def _sessions_json(
+    sessions: Iterable[ForumSession], *, slots_per_day: int, rooms: int
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.key,
+            "forum": s.forum.slug,
+            "city": s.city,
+            "country": s.country.code,
+            "timezone": s.timezone,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "slots_per_day": slots_per_day,
+            "rooms": rooms,
+            "attendees": sorted(o.slug for o in s.attendees.all()),
+        }
+        for s in sessions
+    ]
+
+
+def suggested_requests(*, year: int) -> list[dict[str, object]]:
+    """Return the analysis' suggested requests for `year`, as of January 1 of that year.
+
+    Only pairs that attend a common session of the year are suggested, and each request's
+    window is the year.
+    """
+    sessions = list(sessions_in_year(year))
+    attendees = [[o.slug for o in s.attendees.all()] for s in sessions]
+    return suggest_meeting_requests(
+        registry_snapshot(),
+        day=dt.date(year, 1, 1),
+        window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        attendees=attendees,
+    )
+
+
+def build_instance(
+    *,
+    year: int,
+    requests: Sequence[Mapping[str, Any]],
+    slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
+    rooms: int = DEFAULT_ROOMS,
+    plenary_slots: int = DEFAULT_PLENARY_SLOTS,
+    pinned: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """Return the `sideline.plan-instance/1` JSON for `year`'s sessions and `requests`.
+
+    Every organization of the registry is listed, so that a request naming an unknown
+    one is reported at its path. Sideline slots start after the plenary slots.
+    """
+    if slots_per_day < 1 or rooms < 1 or plenary_slots < 0:
+        raise PlannerError(
+            "invalid_grid", "slots per day and rooms must be at least 1, plenary slots at least 0"
+        )
+    start_minutes = DAY_START.hour * 60 + DAY_START.minute + plenary_slots * SLOT_MINUTES
+    if start_minutes + slots_per_day * SLOT_MINUTES > 24 * 60:
+        raise PlannerError("invalid_grid", "the plenary and sideline slots do not fit in a day")
+    data: dict[str, Any] = {
+        "schema": INSTANCE_SCHEMA,
+        "id": f"sideline-{year}",
+        "organizations": list(Organization.objects.order_by("slug").values_list("slug", flat=True)),
+        "sessions": _sessions_json(
+            sessions_in_year(year), slots_per_day=slots_per_day, rooms=rooms
+        ),
+        "requests": [dict(r) for r in requests],
+        "rules": {
+            "day_start": f"{start_minutes // 60:02d}:{start_minutes % 60:02d}",
+            "slot_minutes": SLOT_MINUTES,
+        },
+    }
+    if pinned:
+        data["pinned"] = [dict(p) for p in pinned]
+    return data
+
+
+def _parse(data: object, *, prefix: str = "") -> Instance:
+    try:
+        return parse_instance(data)
+    except InstanceError as error:
+        raise PlannerError.from_instance_error(error, prefix=prefix) from None
+
+
+def solve_instance_data(
+    data: object, *, options: SolveOptions | None = None
+) -> tuple[Instance, CorePlan]:
+    """Validate and solve an instance given as decoded JSON; nothing is stored.
+
+    Raises:
+        PlannerError: the instance is invalid; ``field`` is the JSON path.
+    """
+    instance = _parse(data)
+    return instance, solve(instance, options=options)
+
+
+# --- storing plans -------------------------------------------------------------------
+
+
+def _sync_requests(*, year: int, instance: Instance, origin: str) -> dict[str, MeetingRequest]:
+    """Create or update a request row for each request of the instance."""
+    existing = {r.key: r for r in MeetingRequest.objects.filter(year=year)}
+    organizations = {o.slug: o for o in Organization.objects.all()}
+    functions = {f.slug: f for f in Function.objects.all()}
+    out: dict[str, MeetingRequest] = {}
+    for request in instance.requests:
+        row = existing.get(request.id)
+        fields = {
+            "topic": request.topic,
+            "function": functions.get(request.topic),
+            "priority": request.priority,
+            "slots": request.slots,
+            "not_before": request.not_before,
+            "not_after": request.not_after,
+        }
+        if row is None:
+            row = MeetingRequest.objects.create(year=year, key=request.id, origin=origin, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+        row.organizations.set([organizations[slug] for slug in request.organizations])
+        out[request.id] = row
+    return out
+
+
+def _utc_window(instance: Instance, meeting: Meeting) -> tuple[dt.datetime, dt.datetime]:
+    start, end = meeting_window(instance, meeting)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _next_version(year: int) -> int:
+    latest = Plan.objects.filter(year=year).aggregate(latest=Max("version"))["latest"]
+    return (latest or 0) + 1
+
+
+def _store(
+    *,
+    year: int,
+    data: Mapping[str, Any],
+    instance: Instance,
+    result: CorePlan,
+    origin: str,
+    plenary_slots: int,
+    based_on: Plan | None = None,
+    pinned: frozenset[str] = frozenset(),
+) -> Plan:
+    rows = _sync_requests(year=year, instance=instance, origin=origin)
+    plan = Plan.objects.create(
+        year=year,
+        version=_next_version(year),
+        based_on=based_on,
+        instance=dict(data),
+        plan=plan_to_json(result),
+        plenary_slots=plenary_slots,
+        objective=result.objective,
+        bound=result.bound,
+        solver_status=result.status,
+        statistics=dict(result.statistics),
+    )
+    sessions = {s.key: s for s in ForumSession.objects.filter(start__year=year)}
+    summits = {s.id for s in instance.summits}
+    placed = []
+    for meeting in result.meetings:
+        start, end = _utc_window(instance, meeting)
+        placed.append(
+            PlacedMeeting(
+                plan=plan,
+                request=rows[meeting.request],
+                session=sessions.get(meeting.session),
+                summit=meeting.session if meeting.session in summits else "",
+                venue=meeting.session,
+                date=meeting.date,
+                slot=meeting.slot,
+                slots=meeting.slots,
+                room=meeting.room,
+                co_chairs=list(meeting.co_chairs),
+                pinned=meeting.request in pinned,
+                timezone=instance.venue(meeting.session).timezone,
+                start=start,
+                end=end,
+            )
+        )
+    PlacedMeeting.objects.bulk_create(placed)
+    UnplacedRequest.objects.bulk_create(
+        UnplacedRequest(
+            plan=plan,
+            request=rows[u.request],
+            reasons=[{"code": r.code, "message": r.message, **dict(r.details)} for r in u.reasons],
+        )
+        for u in result.unplaced
+    )
+    return plan
+
+
+def create_plan(
+    *,
+    year: int,
+    requests: Sequence[Mapping[str, Any]] | None = None,
+    origin: str = RequestOrigin.SUGGESTED,
+    slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
+    rooms: int = DEFAULT_ROOMS,
+    plenary_slots: int = DEFAULT_PLENARY_SLOTS,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
+
+    Raises:
+        PlannerError: the requests are invalid; for a requests file ``field`` is the
+            path inside that file (``$[2].organizations[1]``).
+    """
+    if requests is None:
+        requests = suggested_requests(year=year)
+        origin = RequestOrigin.SUGGESTED
+        prefix = ""
+    else:
+        prefix = "$"
+    data = build_instance(
+        year=year,
+        requests=requests,
+        slots_per_day=slots_per_day,
+        rooms=rooms,
+        plenary_slots=plenary_slots,
+    )
+    instance = _parse(data, prefix=prefix)
+    result = solve(instance, options=options)
+    with transaction.atomic():
+        return _store(
+            year=year,
+            data=data,
+            instance=instance,
+            result=result,
+            origin=origin,
+            plenary_slots=plenary_slots,
+        )
+
+
+def plan_instance(plan: Plan) -> Instance:
+    """Return the parsed instance a stored plan was made for."""
+    return parse_instance(plan.instance)
+
+
+def core_meetings(plan: Plan, instance: Instance) -> list[Meeting]:
+    """Return the plan's rows as the core's meetings (the truth after manual edits)."""
+    return [
+        _core_meeting(row, instance)
+        for row in plan.meetings.select_related("request").order_by("id")
+    ]
+
+
+def _core_meeting(row: PlacedMeeting, instance: Instance) -> Meeting:
+    request = instance.request(row.request.key)
+    return Meeting(
+        request=request.id,
+        session=row.venue,
+        date=row.date,
+        slot=row.slot,
+        room=row.room,
+        organizations=request.organizations,
+        topic=request.topic,
+        slots=request.slots,
+        co_chairs=tuple(row.co_chairs),
+    )
+
+
+def start_draft(*, plan: Plan) -> Plan:
+    """Copy `plan` (usually a published version) as the year's new working draft."""
+    with transaction.atomic():
+        copy = Plan.objects.create(
+            year=plan.year,
+            version=_next_version(plan.year),
+            based_on=plan,
+            instance=plan.instance,
+            plan=plan.plan,
+            plenary_slots=plan.plenary_slots,
+            objective=plan.objective,
+            bound=plan.bound,
+            solver_status=plan.solver_status,
+            statistics=plan.statistics,
+        )
+        meetings = list(plan.meetings.all())
+        for row in meetings:
+            row.pk = None
+            row.plan = copy
+        PlacedMeeting.objects.bulk_create(meetings)
+        unplaced = list(plan.unplaced.all())
+        for item in unplaced:
+            item.pk = None
+            item.plan = copy
+        UnplacedRequest.objects.bulk_create(unplaced)
+    return copy
+
+
+# --- manual edits --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    """What a manual edit did: saved or not, and every rule it breaks."""
+
+    saved: bool
+    violations: tuple[Violation, ...]
+
+
+def _require_draft(plan: Plan) -> None:
+    if not plan.is_draft:
+        raise PlannerError(
+            "plan_published", f"version {plan.version} is published; start a working draft first"
+        )
+
+
+def move_meeting(
+    *,
+    meeting: PlacedMeeting,
+    venue: str,
+    date: dt.date,
+    slot: int,
+    room: int,
+    accept_warnings: bool = False,
+) -> EditOutcome:
+    """Move a meeting by hand, checked against the planner's constraints.
+
+    A move that breaks a rule is saved only with `accept_warnings`; the broken rules are
+    then kept on the meeting so that pages keep showing them.
+    """
+    plan = meeting.plan
+    _require_draft(plan)
+    instance = plan_instance(plan)
+    try:
+        target = instance.venue(venue)
+    except KeyError:
+        raise PlannerError(
+            "unknown_session", f"{venue!r} is not a session of the plan", field="venue"
+        ) from None
+    others = [m for m in core_meetings(plan, instance) if m.request != meeting.request.key]
+    request = instance.request(meeting.request.key)
+    edited = Meeting(
+        request=request.id,
+        session=venue,
+        date=date,
+        slot=slot,
+        room=room,
+        organizations=request.organizations,
+        topic=request.topic,
+        slots=request.slots,
+        co_chairs=tuple(meeting.co_chairs),
+    )
+    violations = tuple(check_edit(instance, others, edited=edited))
+    if violations and not accept_warnings:
+        return EditOutcome(saved=False, violations=violations)
+    start, end = _utc_window(instance, edited)
+    with transaction.atomic():
+        meeting.venue = venue
+        meeting.session = ForumSession.objects.filter(key=venue).first()
+        meeting.summit = venue if target.is_summit else ""
+        meeting.date, meeting.slot, meeting.room = date, slot, room
+        meeting.timezone = target.timezone
+        meeting.start, meeting.end = start, end
+        meeting.warnings = [{"constraint": v.constraint, "message": v.message} for v in violations]
+        meeting.save()
+    return EditOutcome(saved=True, violations=violations)
+
+
+def set_pinned(*, meeting: PlacedMeeting, pinned: bool) -> PlacedMeeting:
+    """Pin a meeting (re-planning keeps it exactly) or release it."""
+    _require_draft(meeting.plan)
+    meeting.pinned = pinned
+    meeting.save(update_fields=["pinned"])
+    return meeting
+
+
+def remove_meeting(*, meeting: PlacedMeeting) -> UnplacedRequest:
+    """Take a meeting out of the draft; its request becomes unplaced, saying why."""
+    _require_draft(meeting.plan)
+    with transaction.atomic():
+        unplaced = UnplacedRequest.objects.create(
+            plan=meeting.plan,
+            request=meeting.request,
+            reasons=[
+                {"code": "removed_by_coordinator", "message": "removed from the plan by hand"}
+            ],
+        )
+        meeting.delete()
+    return unplaced
+
+
+# --- re-planning ---------------------------------------------------------------------
+
+
+def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
+    """Re-plan `plan`'s requests on the registry's current sessions with the fewest moves.
+
+    Pinned meetings stay exactly where they are. The result is a new draft whose plan
+    JSON lists the moves (``moves``).
+
+    Raises:
+        PlannerError: pinned meetings no longer fit the sessions (path in ``field``).
+    """
+    old = plan_instance(plan)
+    rows = list(plan.meetings.select_related("request"))
+    previous = [_core_meeting(row, old) for row in rows]
+    pins = [
+        {
+            "request": row.request.key,
+            "session": row.venue,
+            "date": row.date.isoformat(),
+            "slot": row.slot,
+            "room": row.room,
+        }
+        for row in rows
+        if row.pinned
+    ]
+    sessions = plan.instance.get("sessions", [])
+    slots_per_day = sessions[0]["slots_per_day"] if sessions else DEFAULT_SLOTS_PER_DAY
+    rooms = sessions[0]["rooms"] if sessions else DEFAULT_ROOMS
+    data = build_instance(
+        year=plan.year,
+        requests=plan.instance.get("requests", []),
+        slots_per_day=slots_per_day,
+        rooms=rooms,
+        plenary_slots=plan.plenary_slots,
+        pinned=pins,
+    )
+    instance = _parse(data)
+    result = replan(instance, previous=previous, options=options)
+    with transaction.atomic():
+        return _store(
+            year=plan.year,
+            data=data,
+            instance=instance,
+            result=result,
+            origin=RequestOrigin.MANUAL,
+            plenary_slots=plan.plenary_slots,
+            based_on=plan,
+            pinned=frozenset(str(p["request"]) for p in pins),
+        )
+
+
+# --- publishing ----------------------------------------------------------------------
+
+
+def _position(row: PlacedMeeting) -> dict[str, Any]:
+    return {
+        "session": row.venue,
+        "date": row.date.isoformat(),
+        "slot": row.slot,
+        "room": row.room,
+        "start": row.start.astimezone(dt.UTC).isoformat(),
+        "end": row.end.astimezone(dt.UTC).isoformat(),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A meeting that differs between two versions."""
+
+    kind: str
+    request: MeetingRequest
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def diff_plans(*, old: Plan | None, new: Plan) -> list[Change]:
+    """Return the meetings added, moved or removed from `old` to `new`, by request key."""
+    before = (
+        {} if old is None else {r.request.key: r for r in old.meetings.select_related("request")}
+    )
+    after = {r.request.key: r for r in new.meetings.select_related("request")}
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        was, now = before.get(key), after.get(key)
+        if was is None and now is not None:
+            changes.append(Change(ChangeKind.ADDED, now.request, None, _position(now)))
+        elif now is None and was is not None:
+            changes.append(Change(ChangeKind.REMOVED, was.request, _position(was), None))
+        elif was is not None and now is not None and _position(was) != _position(now):
+            changes.append(Change(ChangeKind.MOVED, now.request, _position(was), _position(now)))
+    return changes
+
+
+def _describe(position: Mapping[str, Any]) -> str:
+    return (
+        f"{position['session']} {position['date']} slot {position['slot']} "
+        f"room {position['room'] + 1}"
+    )
+
+
+def _changelog(changes: Sequence[Change], *, previous: Plan | None, meetings: int) -> str:
+    if previous is None:
+        head = f"First publication: {meetings} meetings."
+    else:
+        head = f"Changes since version {previous.version}: {len(changes)}."
+    lines = [head]
+    for change in changes:
+        if change.kind == ChangeKind.ADDED and change.after is not None:
+            lines.append(f"+ {change.request.key}: {_describe(change.after)}")
+        elif change.kind == ChangeKind.REMOVED and change.before is not None:
+            lines.append(f"- {change.request.key}: removed (was {_describe(change.before)})")
+        elif change.before is not None and change.after is not None:
+            lines.append(
+                f"~ {change.request.key}: {_describe(change.before)} → {_describe(change.after)}"
+            )
+    return "\n".join(lines)
+
+
+def calendar_digest(plan: Plan) -> str:
+    """Return the SHA-256 of the plan's calendar in canonical JSON (what is published)."""
+    rows = [
+        {"request": r.request.key, **_position(r), "co_chairs": list(r.co_chairs)}
+        for r in plan.meetings.select_related("request").order_by("request__key")
+    ]
+    canonical = json.dumps(
+        {"year": plan.year, "version": plan.version, "meetings": rows},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _publish_to_record(*, plan: Plan, organization: Organization) -> bool:
+    """Append the publication to the publisher's record log; False while record is missing."""
+    try:
+        from sideline.record.services import append_entry
+    except ImportError:
+        logger.warning("record app has no append_entry yet; plan %s not recorded", plan.pk)
+        return False
+    append_entry(
+        organization=organization.slug,
+        kind=RECORD_KIND,
+        subject=f"plan/{plan.pk}",
+        payload={
+            "year": plan.year,
+            "version": plan.version,
+            "hash": calendar_digest(plan),
+            "meetings": plan.meetings.count(),
+            "unplaced": plan.unplaced.count(),
+        },
+    )
+    return True
+
+
+def publish_plan(*, plan: Plan, publisher: Organization) -> Plan:
+    """Publish a draft: changelog against the last published version, feeds, record entry."""
+    _require_draft(plan)
+    with transaction.atomic():
+        previous = (
+            Plan.objects.filter(year=plan.year, status=PlanStatus.PUBLISHED)
+            .exclude(pk=plan.pk)
+            .order_by("-version")
+            .first()
+        )
+        changes = diff_plans(old=previous, new=plan)
+        plan.status = PlanStatus.PUBLISHED
+        plan.published_at = django_timezone.now()
+        plan.published_by = publisher
+        plan.changelog = _changelog(changes, previous=previous, meetings=plan.meetings.count())
+        plan.save()
+        items = []
+        for change in changes:
+            for organization in change.request.organizations.all():
+                items.append(
+                    FeedItem(
+                        organization=organization,
+                        plan=plan,
+                        previous=previous,
+                        kind=change.kind,
+                        request=change.request,
+                        before=change.before,
+                        after=change.after,
+                    )
+                )
+        FeedItem.objects.bulk_create(items)
+        _publish_to_record(plan=plan, organization=publisher)
+    return plan
