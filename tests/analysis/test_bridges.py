@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sideline.analysis.bridges import bridge_states, membership_graph
+from sideline.analysis.bridges import betweenness, bridge_states, membership_graph
 from sideline.analysis.errors import AnalysisError, DateOutOfRangeError, InvalidArgumentError
 from sideline.analysis.snapshot import RegistrySnapshot
 
@@ -125,3 +126,16 @@ def test_bridge_states_bounds_and_renaming(members: dict[str, frozenset[str]]) -
 
     assert all(0.0 <= betweenness <= 1.0 for _, betweenness in plain.values())
     assert renamed == {rename.get(s, s): value for s, value in plain.items()}
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=25))
+def test_betweenness_matches_networkx(edges: list[tuple[int, int]]) -> None:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(10))
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    expected = nx.betweenness_centrality(graph, normalized=True)
+
+    result = betweenness(nx.to_numpy_array(graph, nodelist=range(10), dtype=bool))
+
+    assert result.tolist() == pytest.approx([expected[node] for node in range(10)])

@@ -29,11 +29,13 @@ from datetime import date
 from enum import StrEnum
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from sideline.analysis.errors import InvalidArgumentError
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
 
-__all__ = ["BridgeOrder", "BridgeState", "bridge_states", "membership_graph"]
+__all__ = ["BridgeOrder", "BridgeState", "betweenness", "bridge_states", "membership_graph"]
 
 
 class BridgeOrder(StrEnum):
@@ -90,6 +92,44 @@ def membership_graph(
     return graph
 
 
+def betweenness(adjacency: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """Return the normalised betweenness centrality of every node of an undirected graph.
+
+    Brandes' algorithm run for all sources at once on dense matrices: networkx's
+    pure-Python version needs about 20 s on a COW-sized registry (700 nodes, 15,000
+    edges), this one a few dense matrix products per BFS level. The tests check it
+    against networkx.
+
+    >>> path = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=bool)  # a - b - c
+    >>> betweenness(path).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    n = adjacency.shape[0]
+    if n < 3:
+        return np.zeros(n, dtype=np.float64)
+    a = adjacency.astype(np.float64)
+    sigma = np.eye(n)  # sigma[s, v]: shortest paths from s to v
+    level = np.where(np.eye(n, dtype=bool), 0, -1)  # BFS depth of v from s, -1 unseen
+    frontier = np.eye(n)
+    depth = 0
+    while frontier.any():
+        reached = frontier @ a
+        new = (reached > 0) & (level < 0)
+        depth += 1
+        level[new] = depth
+        frontier = np.where(new, reached, 0.0)
+        sigma += frontier
+    delta = np.zeros((n, n))
+    for d in range(depth - 1, 0, -1):
+        # Dependencies flow from depth d + 1 back to the nodes at depth d.
+        ahead = level == d + 1
+        q = np.divide(1.0 + delta, sigma, out=np.zeros((n, n)), where=ahead)
+        delta += np.where(level == d, (q @ a) * sigma, 0.0)
+    # Each unordered pair is counted from both ends; normalise by (n - 1)(n - 2) / 2.
+    result: npt.NDArray[np.float64] = delta.sum(axis=0) / ((n - 1) * (n - 2))
+    return result
+
+
 def bridge_states(
     snapshot: RegistrySnapshot,
     *,
@@ -107,8 +147,8 @@ def bridge_states(
         statuses: which statuses count as belonging.
         order: ``blocs`` (bloc count, then betweenness) or ``betweenness`` (betweenness,
             then bloc count); the state code breaks remaining ties.
-        sample: estimate betweenness from this many pivot nodes instead of all (faster
-            on large registries; exact when None or not smaller than the graph).
+        sample: estimate betweenness with networkx from this many pivot nodes; exact
+            (:func:`betweenness`) when None or not smaller than the graph.
         seed: the seed of the pivot sample, so that estimates are reproducible.
 
     Raises:
@@ -126,10 +166,14 @@ def bridge_states(
             f"sample {sample} must be at least 1", argument="sample", value=sample
         )
     graph = membership_graph(snapshot, day=day, statuses=statuses)
-    pivots = sample if sample is not None and sample < graph.number_of_nodes() else None
-    centrality: dict[tuple[str, str], float] = nx.betweenness_centrality(
-        graph, k=pivots, normalized=True, seed=seed
-    )
+    nodes = list(graph.nodes)
+    if sample is not None and sample < len(nodes):
+        centrality: dict[tuple[str, str], float] = nx.betweenness_centrality(
+            graph, k=sample, normalized=True, seed=seed
+        )
+    else:
+        matrix = nx.to_numpy_array(graph, nodelist=nodes, dtype=bool)
+        centrality = dict(zip(nodes, betweenness(matrix).tolist(), strict=True))
     results = []
     for kind, state in graph.nodes:
         if kind != "state":
