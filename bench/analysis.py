@@ -131,9 +131,9 @@ def cow_registry(folder: Path) -> RegistrySnapshot:
         for column in state_columns:
             current: tuple[str, int] | None = None
             ended: list[dict[str, str] | None] = [*rows, None]
-            for row in ended:
-                code = row[column] if row is not None else "end"
-                year = int(row["year"]) if row is not None else int(rows[-1]["year"]) + 1
+            for entry in ended:
+                code = entry[column] if entry is not None else "end"
+                year = int(entry["year"]) if entry is not None else int(rows[-1]["year"]) + 1
                 if current is not None and code != current[0]:
                     memberships.append(
                         Membership(
@@ -142,7 +142,7 @@ def cow_registry(folder: Path) -> RegistrySnapshot:
                             status=status_of[current[0]],
                             interval=Interval(
                                 PartialDate.parse(str(current[1])),
-                                PartialDate.parse(str(year)) if row is not None else None,
+                                PartialDate.parse(str(year)) if entry is not None else None,
                             ),
                         )
                     )
