@@ -1,0 +1,331 @@
+"""Reads of the record: entries, tiles, proofs, checkpoints and entry checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from sideline.record.checkpoint import (
+    CosignatureV1Verifier,
+    count_cosignatures,
+    open_checkpoint,
+    parse_cosigner_key,
+)
+from sideline.record.entry import open_entry
+from sideline.record.errors import CheckpointError, EntryError, NoteError
+from sideline.record.merkle import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    consistency_proof,
+    hash_leaf,
+    inclusion_proof,
+    verify_inclusion,
+)
+from sideline.record.models import (
+    Cosignature,
+    KeyPurpose,
+    Log,
+    LogCheckpoint,
+    RecordEntry,
+    Replica,
+    TreeNode,
+)
+from sideline.record.note import Ed25519Verifier, parse_verifier_key
+from sideline.record.tiles import TILE_HEIGHT, TILE_WIDTH, TileRef, build_entry_bundle
+
+__all__ = [
+    "EntryCheck",
+    "checkpoint_bytes",
+    "consistency_proof_for",
+    "entries_for_subject",
+    "entry_bundle_bytes",
+    "get_log",
+    "inclusion_proof_for",
+    "latest_accepted_checkpoint",
+    "latest_checkpoint",
+    "list_logs",
+    "log_verifiers",
+    "quorum_for",
+    "tile_bytes",
+    "untrusted_replicas",
+    "verify_entry",
+    "witness_verifiers",
+]
+
+
+def get_log(slug: str) -> Log | None:
+    """Return the log of the organization ``slug`` hosted here, or ``None``."""
+    return Log.objects.select_related("organization").filter(organization__slug=slug).first()
+
+
+def entries_for_subject(subject: str) -> QuerySet[RecordEntry]:
+    """Return every entry about ``subject``, in each log's order."""
+    return (
+        RecordEntry.objects.filter(subject=subject)
+        .select_related("log__organization")
+        .order_by("log__organization__slug", "index")
+    )
+
+
+def _vkeys(log: Log, purpose: str) -> list[str]:
+    # Active key first; inactive ones still verify what they signed before a rotation.
+    return [
+        k.vkey
+        for k in sorted(log.keys.all(), key=lambda k: (not k.active, -k.pk))
+        if k.purpose == purpose
+    ]
+
+
+def log_verifiers(log: Log, *, purpose: str = KeyPurpose.LOG) -> list[Ed25519Verifier]:
+    """Return the verifiers of every key of ``log`` with ``purpose`` (old keys included)."""
+    return [parse_verifier_key(v) for v in _vkeys(log, purpose)]
+
+
+def witness_verifiers(log: Log) -> list[CosignatureV1Verifier]:
+    """Return the cosigner keys whose cosignatures count for ``log``: the other
+    organizations of this node, and the witnesses of peers' replicated logs."""
+    keys: list[str] = []
+    for other in Log.objects.exclude(pk=log.pk).prefetch_related("keys"):
+        keys.extend(_vkeys(other, KeyPurpose.WITNESS))
+    for replica in Replica.objects.filter(trusted=True):
+        keys.extend(replica.witness_keys)
+    return [parse_cosigner_key(k) for k in dict.fromkeys(keys)]
+
+
+def quorum_for(log: Log) -> int:
+    """Return how many distinct witnesses must cosign a checkpoint of ``log``.
+
+    ``settings.RECORD_QUORUM`` when set; otherwise a majority of the other
+    organizations that have a log on this node (0 when there is none).
+    """
+    configured = getattr(settings, "RECORD_QUORUM", None)
+    if configured is not None:
+        return int(configured)
+    others = Log.objects.exclude(pk=log.pk).count()
+    return others // 2 + 1 if others else 0
+
+
+def list_logs() -> list[dict[str, Any]]:
+    """Return the logs hosted here as served by ``GET /record/logs``."""
+    result = []
+    for log in Log.objects.select_related("organization").prefetch_related("keys"):
+        logs, entries, witnesses = (
+            _vkeys(log, p) for p in (KeyPurpose.LOG, KeyPurpose.ENTRY, KeyPurpose.WITNESS)
+        )
+        result.append(
+            {
+                "organization": log.slug,
+                "origin": log.origin,
+                "path": f"/record/{log.slug}",
+                "log_key": logs[0],
+                "organization_key": entries[0],
+                "witness_key": witnesses[0],
+                "log_keys": logs,
+                "organization_keys": entries,
+                "witness_keys": witnesses,
+            }
+        )
+    return result
+
+
+def latest_checkpoint(log: Log) -> LogCheckpoint | None:
+    """Return the newest checkpoint of ``log``, accepted or not."""
+    return log.checkpoints.order_by("-size").first()
+
+
+def latest_accepted_checkpoint(log: Log) -> LogCheckpoint | None:
+    """Return the newest checkpoint of ``log`` that a quorum has cosigned."""
+    return log.checkpoints.filter(accepted_at__isnull=False).order_by("-size").first()
+
+
+def checkpoint_bytes(checkpoint: LogCheckpoint) -> bytes:
+    """Return the signed checkpoint with every cosignature line it has."""
+    lines = "".join(c.line for c in Cosignature.objects.filter(checkpoint=checkpoint))
+    return bytes(checkpoint.note) + lines.encode()
+
+
+# -- tree nodes ---------------------------------------------------------------------
+
+
+def _fetch_nodes(log: Log, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        by_level.setdefault(level, []).append(index)
+    found: dict[tuple[int, int], bytes] = {}
+    leaves = by_level.pop(0, [])
+    if leaves:
+        for index, leaf_hash in RecordEntry.objects.filter(log=log, index__in=leaves).values_list(
+            "index", "leaf_hash"
+        ):
+            found[(0, index)] = bytes(leaf_hash)
+    if by_level:
+        query = TreeNode.objects.none()
+        for level, indices in by_level.items():
+            query = query | TreeNode.objects.filter(log=log, level=level, index__in=indices)
+        for level, index, node_hash in query.values_list("level", "index", "hash"):
+            found[(level, index)] = bytes(node_hash)
+    return found
+
+
+def _prefetched_proof(
+    log: Log, build: Callable[[Callable[[int, int], bytes]], list[bytes]]
+) -> list[bytes]:
+    """Run a proof builder twice: once to learn which nodes it reads, once on them.
+
+    Two queries instead of one per node: proofs read O(log² n) nodes.
+    """
+    wanted: list[tuple[int, int]] = []
+
+    def record(level: int, index: int) -> bytes:
+        wanted.append((level, index))
+        return b"\x00" * HASH_SIZE
+
+    build(record)
+    nodes = _fetch_nodes(log, wanted)
+    missing = [key for key in wanted if key not in nodes]
+    if missing:
+        raise LookupError(f"tree node {missing[0]} of {log.origin} is missing")
+    return build(lambda level, index: nodes[(level, index)])
+
+
+def inclusion_proof_for(log: Log, *, index: int, size: int) -> list[bytes]:
+    """Return the inclusion proof of leaf ``index`` in the tree of ``size`` of ``log``.
+
+    Raises:
+        ValueError: ``index`` or ``size`` is outside the log.
+        LookupError: a stored node is missing (the store is damaged).
+    """
+    if size > log.size:
+        raise ValueError(f"size {size} is beyond the log's {log.size} entries")
+    return _prefetched_proof(log, lambda node: inclusion_proof(index, size=size, node=node))
+
+
+def consistency_proof_for(log: Log, *, old_size: int, new_size: int) -> list[bytes]:
+    """Return the consistency proof of ``log`` from ``old_size`` to ``new_size``.
+
+    Raises:
+        ValueError: the sizes are out of order or beyond the log.
+        LookupError: a stored node is missing.
+    """
+    if new_size > log.size:
+        raise ValueError(f"size {new_size} is beyond the log's {log.size} entries")
+    return _prefetched_proof(log, lambda node: consistency_proof(old_size, new_size, node=node))
+
+
+# -- tiles --------------------------------------------------------------------------
+
+
+def tile_bytes(log: Log, ref: TileRef) -> bytes | None:
+    """Return the hash tile or entry bundle ``ref`` of ``log``, or ``None`` beyond the tree."""
+    level = 0 if ref.level is None else ref.level
+    available = log.size >> (TILE_HEIGHT * level)
+    start = ref.index * TILE_WIDTH
+    if start + ref.width > available:
+        return None
+    end = start + ref.width
+    if ref.level is None:
+        leaves = RecordEntry.objects.filter(log=log, index__gte=start, index__lt=end)
+        return build_entry_bundle(
+            bytes(x) for x in leaves.order_by("index").values_list("leaf", flat=True)
+        )
+    hashes: Iterable[bytes | memoryview]
+    if level == 0:
+        leaf_rows = RecordEntry.objects.filter(log=log, index__gte=start, index__lt=end)
+        hashes = leaf_rows.order_by("index").values_list("leaf_hash", flat=True)
+    else:
+        node_rows = TreeNode.objects.filter(
+            log=log, level=TILE_HEIGHT * level, index__gte=start, index__lt=end
+        )
+        hashes = node_rows.order_by("index").values_list("hash", flat=True)
+    data = b"".join(bytes(h) for h in hashes)
+    if len(data) != ref.width * HASH_SIZE:
+        raise LookupError(f"{ref.path} of {log.origin} has missing rows")
+    return data
+
+
+def entry_bundle_bytes(log: Log, *, index: int, width: int) -> bytes | None:
+    """Return entry bundle ``index`` of width ``width`` (see :func:`tile_bytes`)."""
+    return tile_bytes(log, TileRef(None, index, width))
+
+
+# -- entry checks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """Whether an entry is proven in its log's latest accepted checkpoint.
+
+    ``code``: ``ok``, ``pending`` (no accepted checkpoint covers it yet),
+    ``leaf_hash_mismatch``, an entry code (``bad_entry_signature`` …), a checkpoint
+    code (``bad_checkpoint_signature``, ``quorum_not_met``) or a proof code
+    (``root_mismatch`` …).
+    """
+
+    ok: bool
+    code: str
+    reason: str
+    checkpoint_size: int | None = None
+
+
+def verify_entry(entry: RecordEntry) -> EntryCheck:
+    """Check ``entry`` end to end: its signature, its leaf hash, and its inclusion
+    proof against the latest accepted checkpoint, whose signature and quorum are
+    checked again from the stored note."""
+    # Read the log afresh: the entry's cached log row may predate later appends.
+    log = Log.objects.select_related("organization").get(pk=entry.log_id)
+    leaf = bytes(entry.leaf)
+    if hash_leaf(leaf) != bytes(entry.leaf_hash):
+        return EntryCheck(False, "leaf_hash_mismatch", "the entry does not hash to its leaf hash")
+    try:
+        open_entry(
+            leaf, verifiers=log_verifiers(log, purpose=KeyPurpose.ENTRY), organization=log.slug
+        )
+    except EntryError as exc:
+        return EntryCheck(False, exc.code, exc.message)
+    checkpoint = (
+        log.checkpoints.filter(accepted_at__isnull=False, size__gt=entry.index)
+        .order_by("-size")
+        .first()
+    )
+    if checkpoint is None:
+        return EntryCheck(False, "pending", "no accepted checkpoint covers this entry yet")
+    note = checkpoint_bytes(checkpoint)
+    try:
+        signed = open_checkpoint(note, log_verifiers=log_verifiers(log))
+    except (NoteError, CheckpointError) as exc:
+        return EntryCheck(False, "bad_checkpoint_signature", exc.message, checkpoint.size)
+    cosigned = count_cosignatures(note, witnesses=witness_verifiers(log), quorum=quorum_for(log))
+    if not cosigned.met:
+        message = f"{len(cosigned.valid)} valid cosignatures, {cosigned.quorum} required"
+        return EntryCheck(False, "quorum_not_met", message, checkpoint.size)
+    size = signed.checkpoint.size
+    try:
+        proof = inclusion_proof_for(log, index=entry.index, size=size)
+    except (LookupError, ValueError) as exc:
+        return EntryCheck(False, "missing_node", str(exc), size)
+    result = verify_inclusion(
+        entry.index,
+        size=size,
+        leaf_hash=hash_leaf(leaf),
+        proof=proof,
+        root=signed.checkpoint.root_hash,
+    )
+    if not result:
+        return EntryCheck(False, result.code, result.message, size)
+    return EntryCheck(
+        True, "ok", f"entry {entry.index} is in the accepted tree of size {size}", size
+    )
+
+
+def untrusted_replicas() -> QuerySet[Replica]:
+    """Return the peers' logs found forked or otherwise untrustworthy."""
+    return Replica.objects.filter(trusted=False).select_related("peer")
+
+
+def empty_root() -> bytes:
+    """Return the root of the empty tree (for new rows)."""
+    return EMPTY_ROOT

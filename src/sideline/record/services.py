@@ -1,0 +1,544 @@
+"""Writes of the record: append entries, sign checkpoints, witness, anchor, rotate keys.
+
+Appends to one log are serialised by locking its row (``SELECT … FOR UPDATE`` on
+PostgreSQL; SQLite runs every transaction as ``BEGIN IMMEDIATE``, one writer at a
+time), so concurrent writers can neither fork a log nor reuse an index. The append
+runs inside the caller's transaction: the entry exists exactly when the caller's
+change does.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sideline.record import keystore
+from sideline.record.checkpoint import Checkpoint, Cosigner, count_cosignatures
+from sideline.record.entry import build_entry, sign_entry
+from sideline.record.errors import RecordError, WitnessRequestError
+from sideline.record.merkle import EMPTY_ROOT, HASH_SIZE, Frontier, hash_leaf, perfect_subtrees
+from sideline.record.models import (
+    ConfidentialBlob,
+    Cosignature,
+    KeyPurpose,
+    Log,
+    LogCheckpoint,
+    LogKey,
+    RecordEntry,
+    Replica,
+    TreeNode,
+    WitnessState,
+)
+from sideline.record.note import Ed25519Signer, parse_note, parse_verifier_key, sign_note
+from sideline.record.selectors import (
+    checkpoint_bytes,
+    consistency_proof_for,
+    latest_accepted_checkpoint,
+    latest_checkpoint,
+    log_verifiers,
+    quorum_for,
+    witness_verifiers,
+)
+from sideline.record.witness import (
+    WitnessResponse,
+    parse_add_checkpoint_request,
+    process_add_checkpoint,
+)
+from sideline.record.witness import WitnessState as CoreWitnessState
+from sideline.registry.models import Organization
+
+__all__ = [
+    "ORIGIN_HOST_ENV",
+    "RecordServiceError",
+    "WitnessRound",
+    "add_checkpoint",
+    "anchor_logs",
+    "append_entries",
+    "append_entry",
+    "checkpoint_log",
+    "cosign_checkpoint",
+    "ensure_log",
+    "origin_for",
+    "read_confidential",
+    "rotate_key",
+    "witness_round",
+]
+
+logger = logging.getLogger(__name__)
+
+ORIGIN_HOST_ENV = "SIDELINE_RECORD_HOST"
+DEFAULT_ORIGIN_HOST = "sideline.example"
+
+
+class RecordServiceError(RecordError):
+    """A record operation the caller can fix (unknown organization, bad arguments)."""
+
+
+def origin_for(slug: str) -> str:
+    """Return the origin of a new log: ``<host>/record/<slug>``.
+
+    The host is ``SIDELINE_RECORD_HOST`` (default ``sideline.example``); it is read
+    only when a log is created, since the origin is part of every checkpoint.
+    """
+    host = os.environ.get(ORIGIN_HOST_ENV) or DEFAULT_ORIGIN_HOST
+    return f"{host}/record/{slug}"
+
+
+def _key_name(log_origin: str, purpose: str) -> str:
+    # The log key is named by the origin (tlog-checkpoint); entry and witness keys get
+    # their own names, as every key needs a distinct name and purpose.
+    names: dict[str, str] = {
+        KeyPurpose.LOG: log_origin,
+        KeyPurpose.ENTRY: f"{log_origin}/entries",
+        KeyPurpose.WITNESS: f"{log_origin}/witness",
+    }
+    return names[purpose]
+
+
+def _new_key(log: Log, purpose: str) -> LogKey:
+    private = Ed25519PrivateKey.generate()
+    name = _key_name(log.origin, purpose)
+    if purpose == KeyPurpose.WITNESS:
+        vkey = Cosigner(name, private).verifier().vkey()
+    else:
+        vkey = Ed25519Signer(name, private).verifier().vkey()
+    return LogKey.objects.create(
+        log=log,
+        purpose=purpose,
+        name=name,
+        vkey=vkey,
+        private_key=keystore.encrypt_private_key(private),
+    )
+
+
+def ensure_log(*, organization: str) -> Log:
+    """Return the log of ``organization``, creating it and its three keys if missing.
+
+    Raises:
+        RecordServiceError: ``unknown_organization``.
+    """
+    log = Log.objects.select_related("organization").filter(organization__slug=organization).first()
+    if log is not None:
+        return log
+    org = Organization.objects.filter(slug=organization).first()
+    if org is None:
+        raise RecordServiceError(
+            "unknown_organization", f"no organization {organization!r} in the registry"
+        )
+    try:
+        # A savepoint: a concurrent creator wins the unique constraint and this one reads it.
+        with transaction.atomic():
+            log = Log.objects.create(
+                organization=org, origin=origin_for(org.slug), root_hash=EMPTY_ROOT
+            )
+            for purpose in (KeyPurpose.LOG, KeyPurpose.ENTRY, KeyPurpose.WITNESS):
+                _new_key(log, purpose)
+    except IntegrityError:
+        return Log.objects.select_related("organization").get(organization=org)
+    logger.info("record: created log %s", log.origin)
+    return log
+
+
+def _active_private_key(log: Log, purpose: str) -> tuple[str, Ed25519PrivateKey]:
+    key = log.keys.filter(purpose=purpose, active=True).order_by("-id").first()
+    if key is None:
+        raise RecordServiceError("no_key", f"{log.origin} has no active {purpose} key")
+    return key.name, keystore.decrypt_private_key(bytes(key.private_key))
+
+
+def _signer(log: Log, purpose: str) -> Ed25519Signer:
+    name, private = _active_private_key(log, purpose)
+    return Ed25519Signer(name, private)
+
+
+def _cosigner(log: Log) -> Cosigner:
+    name, private = _active_private_key(log, KeyPurpose.WITNESS)
+    return Cosigner(name, private)
+
+
+def _lock_log(organization: str) -> Log:
+    log = ensure_log(organization=organization)
+    # Re-read under the lock: size and frontier must be the latest committed ones.
+    return Log.objects.select_for_update().select_related("organization").get(pk=log.pk)
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    leaf: bytes
+    kind: str
+    subject: str
+    payload_sha256: str
+
+
+def _append_leaves(log: Log, leaves: Sequence[_Leaf]) -> list[RecordEntry]:
+    """Append signed leaves to a locked log; store entries, nodes and the new edge."""
+    edge = perfect_subtrees(0, log.size)
+    blob = bytes(log.frontier)
+    known = {key: blob[i * HASH_SIZE : (i + 1) * HASH_SIZE] for i, key in enumerate(edge)}
+    frontier = Frontier.from_nodes(log.size, node=lambda level, index: known[(level, index)])
+    new_nodes: list[TreeNode] = []
+
+    def on_node(level: int, index: int, node_hash: bytes) -> None:
+        known[(level, index)] = node_hash
+        if level:
+            new_nodes.append(TreeNode(log=log, level=level, index=index, hash=node_hash))
+
+    frontier.set_on_node(on_node)
+    now = timezone.now()
+    rows = []
+    for item in leaves:
+        leaf_hash = hash_leaf(item.leaf)
+        rows.append(
+            RecordEntry(
+                log=log,
+                index=frontier.size,
+                leaf=item.leaf,
+                leaf_hash=leaf_hash,
+                kind=item.kind,
+                subject=item.subject,
+                payload_sha256=item.payload_sha256,
+                created=now,
+            )
+        )
+        frontier.append(leaf_hash)
+    RecordEntry.objects.bulk_create(rows)
+    TreeNode.objects.bulk_create(new_nodes)
+    size = frontier.size
+    new_edge = b"".join(known[key] for key in perfect_subtrees(0, size))
+    root = frontier.root()
+    Log.objects.filter(pk=log.pk).update(size=size, root_hash=root, frontier=new_edge)
+    log.size, log.root_hash, log.frontier = size, root, new_edge
+    return rows
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry to append with :func:`append_entries`."""
+
+    kind: str
+    subject: str
+    payload: dict[str, Any] | None = None
+    confidential: bytes | None = None
+
+
+def _signed_leaf(log: Log, signer: Ed25519Signer, item: NewEntry, *, moment: Any) -> _Leaf:
+    if item.payload is not None and item.confidential is not None:
+        raise RecordServiceError(
+            "payload_and_confidential", "give a public payload or confidential bytes, not both"
+        )
+    sha = ""
+    if item.confidential is not None:
+        sha = hashlib.sha256(item.confidential).hexdigest()
+        ConfidentialBlob.objects.get_or_create(
+            sha256=sha, defaults={"organization": log.organization, "content": item.confidential}
+        )
+    entry = build_entry(
+        kind=item.kind,
+        organization=log.slug,
+        time=moment,
+        subject=item.subject,
+        payload=None if sha else (item.payload if item.payload is not None else {}),
+        payload_sha256=sha or None,
+    )
+    return _Leaf(sign_entry(entry, signer=signer), item.kind, item.subject, sha)
+
+
+def append_entries(*, organization: str, entries: Sequence[NewEntry]) -> list[RecordEntry]:
+    """Sign and append several entries to ``organization``'s log in one transaction.
+
+    Raises:
+        RecordServiceError: ``unknown_organization``, ``payload_and_confidential``.
+        EntryError: a bad kind, subject or payload, or an entry over 64 KiB.
+    """
+    with transaction.atomic():
+        log = _lock_log(organization)
+        signer = _signer(log, KeyPurpose.ENTRY)
+        moment = timezone.now()
+        leaves = [_signed_leaf(log, signer, item, moment=moment) for item in entries]
+        return _append_leaves(log, leaves)
+
+
+def append_entry(
+    *,
+    organization: str,
+    kind: str,
+    subject: str,
+    payload: dict[str, Any] | None = None,
+    confidential: bytes | None = None,
+) -> RecordEntry:
+    """Sign one entry as ``organization`` and append it to its log.
+
+    Runs in the caller's transaction, if any, so the entry commits with the change it
+    records. ``confidential`` bytes are kept in access-controlled storage and only
+    their SHA-256 enters the log.
+
+    Raises:
+        RecordServiceError: ``unknown_organization``, ``payload_and_confidential``.
+        EntryError: ``bad_kind``, ``bad_subject``, ``bad_payload``, ``entry_too_large``.
+    """
+    item = NewEntry(kind=kind, subject=subject, payload=payload, confidential=confidential)
+    return append_entries(organization=organization, entries=[item])[0]
+
+
+def read_confidential(*, sha256: str, viewer: str | None) -> bytes | None:
+    """Return confidential content to a viewer acting for the organization that owns it.
+
+    Anyone else (``viewer`` another organization's slug, or ``None``) gets ``None``.
+    """
+    blob = ConfidentialBlob.objects.select_related("organization").filter(sha256=sha256).first()
+    if blob is None or viewer is None or blob.organization.slug != viewer:
+        return None
+    return bytes(blob.content)
+
+
+def rotate_key(*, organization: str, purpose: str) -> LogKey:
+    """Replace the active key of ``purpose``; the old one is kept to verify old signatures."""
+    with transaction.atomic():
+        log = _lock_log(organization)
+        log.keys.filter(purpose=purpose, active=True).update(active=False)
+        return _new_key(log, purpose)
+
+
+# -- checkpoints --------------------------------------------------------------------
+
+
+def checkpoint_log(*, organization: str) -> LogCheckpoint:
+    """Sign a checkpoint of the log's current size; return the existing one if unchanged."""
+    with transaction.atomic():
+        log = _lock_log(organization)
+        latest = latest_checkpoint(log)
+        if latest is not None and latest.size == log.size:
+            return latest
+        body = Checkpoint(log.origin, log.size, bytes(log.root_hash))
+        note = sign_note(body.text(), signers=[_signer(log, KeyPurpose.LOG)])
+        checkpoint = LogCheckpoint.objects.create(
+            log=log, size=log.size, root_hash=bytes(log.root_hash), note=note
+        )
+        _update_acceptance(checkpoint)
+        return checkpoint
+
+
+def _update_acceptance(checkpoint: LogCheckpoint) -> bool:
+    """Mark ``checkpoint`` accepted once a quorum of witnesses validly cosigned it."""
+    if checkpoint.accepted_at is not None:
+        return True
+    log = checkpoint.log
+    result = count_cosignatures(
+        checkpoint_bytes(checkpoint), witnesses=witness_verifiers(log), quorum=quorum_for(log)
+    )
+    if result.met:
+        checkpoint.accepted_at = timezone.now()
+        checkpoint.save(update_fields=["accepted_at"])
+    return result.met
+
+
+def add_cosignatures(*, checkpoint: LogCheckpoint, lines: bytes) -> int:
+    """Store the cosignature lines a witness returned for ``checkpoint``; return how many."""
+    verifiers = {(v.name, v.key_id): v for v in witness_verifiers(checkpoint.log)}
+    body = parse_note(bytes(checkpoint.note)).text.encode()
+    stored = 0
+    for raw in lines.decode().splitlines(keepends=True):
+        # Parse a line by giving it a one-line note around the checkpoint text.
+        sig = parse_note(body.decode() + "\n" + raw).signatures[0]
+        verifier = verifiers.get((sig.name, sig.key_id))
+        if verifier is None or not verifier.verify(body, sig.signature):
+            continue
+        _, created = Cosignature.objects.get_or_create(
+            checkpoint=checkpoint,
+            witness=sig.name,
+            key_id=sig.key_id,
+            defaults={"line": raw, "timestamp": int.from_bytes(sig.signature[:8], "big")},
+        )
+        stored += created
+    _update_acceptance(checkpoint)
+    return stored
+
+
+# -- witnessing ---------------------------------------------------------------------
+
+
+def _known_log_keys(witness: Log) -> dict[str, list[Any]]:
+    keys: dict[str, list[Any]] = {}
+    for log in Log.objects.exclude(pk=witness.pk).prefetch_related("keys"):
+        keys[log.origin] = list(log_verifiers(log))
+    for replica in Replica.objects.filter(trusted=True):
+        keys.setdefault(replica.origin, []).extend(parse_verifier_key(k) for k in replica.log_keys)
+    return keys
+
+
+def add_checkpoint(*, witness: str, body: bytes, timestamp: int | None = None) -> WitnessResponse:
+    """Answer a C2SP tlog-witness ``add-checkpoint`` request as the witness ``witness``.
+
+    Check and store are atomic: the stored size is compared and swapped in one
+    conditional update, so two racing requests cannot both advance from one size.
+    On success for a log hosted here, the cosignatures are also stored on the
+    matching checkpoint (in-node witnessing is this same call).
+    """
+    witness_log = (
+        Log.objects.select_related("organization").filter(organization__slug=witness).first()
+    )
+    if witness_log is None:
+        return WitnessResponse(404, "unknown_witness", f"no witness {witness!r} here\n".encode())
+    try:
+        request = parse_add_checkpoint_request(body)
+    except WitnessRequestError as exc:
+        return WitnessResponse(400, exc.code, (exc.message + "\n").encode())
+    origin = request.checkpoint.origin
+    with transaction.atomic():
+        row = WitnessState.objects.filter(witness=witness_log, origin=origin).first()
+        stored = CoreWitnessState(row.size, bytes(row.root_hash)) if row else None
+        response = process_add_checkpoint(
+            request,
+            log_keys=_known_log_keys(witness_log),
+            stored=stored,
+            cosigners=[_cosigner(witness_log)],
+            timestamp=timestamp or int(time.time()),
+        )
+        if response.status != 200 or response.new_state is None:
+            return response
+        new = response.new_state
+        if row is None:
+            try:
+                with transaction.atomic():
+                    WitnessState.objects.create(
+                        witness=witness_log, origin=origin, size=new.size, root_hash=new.root_hash
+                    )
+                swapped = True
+            except IntegrityError:
+                swapped = False
+        else:
+            swapped = bool(
+                WitnessState.objects.filter(pk=row.pk, size=row.size).update(
+                    size=new.size, root_hash=new.root_hash
+                )
+            )
+        if not swapped:
+            current = WitnessState.objects.get(witness=witness_log, origin=origin)
+            return WitnessResponse(
+                409, "stale_old_size", f"{current.size}\n".encode(), "text/x.tlog.size"
+            )
+        local = (
+            LogCheckpoint.objects.filter(log__origin=origin, size=request.checkpoint.size)
+            .select_related("log")
+            .first()
+        )
+        if local is not None and bytes(local.root_hash) == request.checkpoint.root_hash:
+            add_cosignatures(checkpoint=local, lines=response.body)
+    return response
+
+
+def request_body(*, log: Log, checkpoint: LogCheckpoint, old_size: int) -> bytes:
+    """Return an ``add-checkpoint`` body for ``checkpoint`` from ``old_size``."""
+    proof = consistency_proof_for(log, old_size=old_size, new_size=checkpoint.size)
+    lines = [f"old {old_size}", *(base64.b64encode(p).decode() for p in proof)]
+    return ("\n".join(lines) + "\n\n").encode() + bytes(checkpoint.note)
+
+
+def cosign_checkpoint(*, checkpoint: LogCheckpoint, witness: str) -> WitnessResponse:
+    """Have the local witness ``witness`` cosign ``checkpoint``, as a tlog-witness client.
+
+    Starts from the size the witness last cosigned; on 409 retries once from the
+    size the witness reports, as the protocol intends.
+    """
+    log = checkpoint.log
+    state = WitnessState.objects.filter(
+        witness__organization__slug=witness, origin=log.origin
+    ).first()
+    old = state.size if state is not None and state.size <= checkpoint.size else 0
+    response = add_checkpoint(
+        witness=witness, body=request_body(log=log, checkpoint=checkpoint, old_size=old)
+    )
+    if response.status == 409:
+        reported = int(response.body.decode().strip())
+        if reported <= checkpoint.size:
+            body = request_body(log=log, checkpoint=checkpoint, old_size=reported)
+            response = add_checkpoint(witness=witness, body=body)
+    return response
+
+
+@dataclass(frozen=True)
+class WitnessRound:
+    """What one in-node round did: checkpoints signed, cosignatures, acceptances."""
+
+    checkpoints: int
+    cosigned: int
+    refused: list[tuple[str, str, int, str]]
+    accepted: list[str]
+
+
+def witness_round(*, organizations: Sequence[str] | None = None) -> WitnessRound:
+    """Checkpoint every log here and have every other organization here cosign it."""
+    logs = list(Log.objects.select_related("organization"))
+    if organizations is not None:
+        logs = [log for log in logs if log.slug in organizations]
+    witnesses = [log.slug for log in Log.objects.select_related("organization")]
+    cosigned = 0
+    refused: list[tuple[str, str, int, str]] = []
+    accepted: list[str] = []
+    for log in logs:
+        checkpoint = checkpoint_log(organization=log.slug)
+        for witness in witnesses:
+            if witness == log.slug:
+                continue
+            response = cosign_checkpoint(checkpoint=checkpoint, witness=witness)
+            if response.status == 200:
+                cosigned += 1
+            else:
+                refused.append((log.slug, witness, response.status, response.code))
+        checkpoint.refresh_from_db()
+        if checkpoint.accepted:
+            accepted.append(log.slug)
+    return WitnessRound(len(logs), cosigned, refused, accepted)
+
+
+def anchor_logs(*, organization: str) -> list[RecordEntry]:
+    """Record in ``organization``'s log the other logs' latest accepted checkpoints.
+
+    Only checkpoints newer than the last one anchored for that log are recorded.
+    """
+    log = ensure_log(organization=organization)
+    items: list[NewEntry] = []
+    for other in Log.objects.exclude(pk=log.pk).select_related("organization"):
+        accepted = latest_accepted_checkpoint(other)
+        if accepted is None:
+            continue
+        subject = f"log/{other.slug}"
+        last = (
+            log.entries.filter(kind="record.anchored", subject=subject).order_by("-index").first()
+        )
+        if last is not None and _anchored_size(bytes(last.leaf)) >= accepted.size:
+            continue
+        items.append(
+            NewEntry(
+                kind="record.anchored",
+                subject=subject,
+                payload={
+                    "origin": other.origin,
+                    "size": accepted.size,
+                    "root_hash": base64.b64encode(bytes(accepted.root_hash)).decode(),
+                },
+            )
+        )
+    return append_entries(organization=organization, entries=items) if items else []
+
+
+def _anchored_size(leaf: bytes) -> int:
+    text = parse_note(leaf).text
+    return int(json.loads(text.split("\n", 1)[1])["payload"]["size"])
+
+
+def update_all_acceptance() -> None:
+    """Re-count the cosignatures of every unaccepted checkpoint (after keys change)."""
+    for checkpoint in LogCheckpoint.objects.filter(accepted_at__isnull=True).select_related("log"):
+        _update_acceptance(checkpoint)
