@@ -8,16 +8,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sideline.analysis.cli import ACTION as IMPORT_UNVOTES
+from sideline.analysis.cli import add_import_unvotes_parser, handle_import_unvotes
 from sideline.registry.package import BUNDLED_PACKAGE, PackageError, read_package
 from sideline.registry.services import export_package, load_package
 
 
 class Command(BaseCommand):
-    help = "Validate, load or export the registry's Frictionless data package."
+    help = "Validate, load or export the registry's data package; import UN General Assembly votes."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="{validate,load,export}"
+            dest="action", required=True, metavar="{validate,load,export,import-unvotes}"
         )
         validate = actions.add_parser("validate", help="check a data package and list every defect")
         validate.add_argument(
@@ -43,8 +45,14 @@ class Command(BaseCommand):
             "directory", type=Path, help="folder to write into (created if missing)"
         )
 
+        # The votes are the analysis' own dataset; it brings its sub-command.
+        add_import_unvotes_parser(actions)
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action == IMPORT_UNVOTES:
+            handle_import_unvotes(options, stdout=self.stdout, stderr=self.stderr)
+            return
         directory: Path | None = options.get("directory")
         if action == "export":
             assert directory is not None
