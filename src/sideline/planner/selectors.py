@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 
+from sideline.planner.ical import export_ical
+from sideline.planner.instance import Instance, parse_instance
 from sideline.planner.models import FeedItem, PlacedMeeting, Plan, PlanStatus, UnplacedRequest
+from sideline.planner.schema import Meeting
+from sideline.planner.schema import Plan as CorePlan
 from sideline.registry.models import Organization
 
 __all__ = [
+    "calendar_ics",
+    "core_meeting",
+    "core_meetings",
     "feed_of",
     "latest_published",
     "meetings_of",
+    "plan_instance",
     "plan_years",
     "plans",
     "unplaced_of",
@@ -83,4 +93,54 @@ def feed_of(*, organization: str) -> QuerySet[FeedItem]:
         FeedItem.objects.filter(organization__slug=organization)
         .select_related("plan", "previous", "request", "organization")
         .order_by("-plan__published_at", "-plan__version", "request__key", "id")
+    )
+
+
+def plan_instance(plan: Plan) -> Instance:
+    """Return the parsed instance a stored plan was made for."""
+    return parse_instance(plan.instance)
+
+
+def core_meetings(plan: Plan, instance: Instance) -> list[Meeting]:
+    """Return the plan's rows as the core's meetings (the truth after manual edits)."""
+    return [
+        core_meeting(row, instance)
+        for row in plan.meetings.select_related("request").order_by("id")
+    ]
+
+
+def core_meeting(row: PlacedMeeting, instance: Instance) -> Meeting:
+    request = instance.request(row.request.key)
+    return Meeting(
+        request=request.id,
+        session=row.venue,
+        date=row.date,
+        slot=row.slot,
+        room=row.room,
+        organizations=request.organizations,
+        topic=request.topic,
+        slots=request.slots,
+        co_chairs=tuple(row.co_chairs),
+    )
+
+
+def calendar_ics(*, plan: Plan, organization: str | None = None) -> bytes:
+    """Return the plan's meetings (one organization's when given) as iCalendar.
+
+    UIDs depend on the year and the request only, and SEQUENCE is the version, so a
+    calendar client that imports a later version updates the meetings that moved.
+    """
+    instance = plan_instance(plan)
+    meetings = core_meetings(plan, instance)
+    core = CorePlan(
+        meetings=tuple(meetings),
+        unplaced=(),
+        objective=plan.objective,
+        bound=plan.bound,
+        status=plan.solver_status,
+        instance=instance.id,
+    )
+    stamp = plan.published_at or plan.created or dt.datetime.now(dt.UTC)
+    return export_ical(
+        core, instance, organization=organization, stamp=stamp, sequence=plan.version
     )

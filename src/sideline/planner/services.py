@@ -46,6 +46,7 @@ from sideline.planner.models import (
 )
 from sideline.planner.schema import Meeting, plan_to_json
 from sideline.planner.schema import Plan as CorePlan
+from sideline.planner.selectors import core_meeting, core_meetings, plan_instance
 from sideline.planner.solver import SolveOptions, replan, solve
 from sideline.registry.models import ForumSession, Function, Mandate, Membership, Organization
 from sideline.registry.selectors import sessions_in_year
@@ -55,7 +56,6 @@ __all__ = [
     "PlannerError",
     "build_instance",
     "can_coordinate",
-    "core_meetings",
     "create_plan",
     "move_meeting",
     "publish_plan",
@@ -373,34 +373,6 @@ def create_plan(
         )
 
 
-def plan_instance(plan: Plan) -> Instance:
-    """Return the parsed instance a stored plan was made for."""
-    return parse_instance(plan.instance)
-
-
-def core_meetings(plan: Plan, instance: Instance) -> list[Meeting]:
-    """Return the plan's rows as the core's meetings (the truth after manual edits)."""
-    return [
-        _core_meeting(row, instance)
-        for row in plan.meetings.select_related("request").order_by("id")
-    ]
-
-
-def _core_meeting(row: PlacedMeeting, instance: Instance) -> Meeting:
-    request = instance.request(row.request.key)
-    return Meeting(
-        request=request.id,
-        session=row.venue,
-        date=row.date,
-        slot=row.slot,
-        room=row.room,
-        organizations=request.organizations,
-        topic=request.topic,
-        slots=request.slots,
-        co_chairs=tuple(row.co_chairs),
-    )
-
-
 def start_draft(*, plan: Plan) -> Plan:
     """Copy `plan` (usually a published version) as the year's new working draft."""
     with transaction.atomic():
@@ -536,7 +508,7 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     """
     old = plan_instance(plan)
     rows = list(plan.meetings.select_related("request"))
-    previous = [_core_meeting(row, old) for row in rows]
+    previous = [core_meeting(row, old) for row in rows]
     pins = [
         {
             "request": row.request.key,

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401  (routes are added as the app's pages land)
+from django.urls import path
+
+from sideline.planner import views
 
 app_name = "planner"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.PlanIndexView.as_view(), name="index"),
+    path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/publish/", views.PlanPublishView.as_view(), name="plan-publish"),
+    path("plans/<int:pk>/replan/", views.PlanReplanView.as_view(), name="plan-replan"),
+    path("plans/<int:pk>/draft/", views.PlanDraftView.as_view(), name="plan-draft"),
+    path("plans/<int:pk>/meetings.csv", views.PlanCsvView.as_view(), name="plan-csv"),
+    path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting-edit"),
+    path("meetings/<int:pk>/pin/", views.MeetingPinView.as_view(), name="meeting-pin"),
+    path("meetings/<int:pk>/remove/", views.MeetingRemoveView.as_view(), name="meeting-remove"),
+    path("feeds/all.ics", views.CalendarFeedView.as_view(), name="feed-all"),
+    path("feeds/<slug:organization>.ics", views.CalendarFeedView.as_view(), name="feed-org"),
+    path("feeds/<slug:organization>/", views.OrganizationFeedView.as_view(), name="feed-changes"),
+]

@@ -1,0 +1,457 @@
+"""Planner pages: the calendar (agenda and month), plan versions, coordinator edits, exports."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from sideline.planner.forms import MoveForm, PublishForm
+from sideline.planner.models import DAY_START, SLOT_MINUTES, PlacedMeeting, Plan
+from sideline.planner.selectors import (
+    calendar_ics,
+    feed_of,
+    latest_published,
+    meetings_of,
+    plan_instance,
+    plan_years,
+    plans,
+    unplaced_of,
+    working_draft,
+)
+from sideline.planner.services import (
+    PlannerError,
+    can_coordinate,
+    move_meeting,
+    publish_plan,
+    remove_meeting,
+    replan_plan,
+    set_pinned,
+    start_draft,
+)
+from sideline.planner.solver import SolveOptions
+from sideline.registry.models import Organization
+
+# Re-planning from a page must answer within a request's patience.
+PAGE_SOLVE = SolveOptions(time_limit=10.0, num_workers=2, seed=0)
+
+
+class CoordinatorMixin:
+    """Refuse (403) anyone who may not coordinate; see `services.can_coordinate`."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_coordinate(request.user):
+            raise PermissionDenied(_("Only a coordinator may change plans."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]  # View's dispatch
+
+
+def _visible(plan: Plan, request: HttpRequest) -> None:
+    """Drafts are the coordinator's working copy; others see published versions only."""
+    if plan.is_draft and not can_coordinate(request.user):
+        raise Http404(_("No such plan."))
+
+
+def _clock(moment: dt.datetime, zone: str) -> str:
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H:%M")
+
+
+def _meeting_entry(row: PlacedMeeting) -> dict[str, Any]:
+    local = row.start.astimezone(zoneinfo.ZoneInfo(row.timezone))
+    return {
+        "row": row,
+        "organizations": [o.slug for o in row.request.organizations.all()],
+        "utc": f"{_clock(row.start, 'UTC')}–{_clock(row.end, 'UTC')}",
+        "local": f"{local:%H:%M}–{_clock(row.end, row.timezone)}",
+        "local_date": local.date(),
+        "forum": row.session.forum.name if row.session else row.summit,
+        "city": row.session.city if row.session else "",
+    }
+
+
+def _session_days(plan: Plan, *, organization: str, forum: str) -> dict[dt.date, list[Any]]:
+    """Return each day's sessions with the forum's plenary as a blocked band."""
+    days: dict[dt.date, list[Any]] = defaultdict(list)
+    end_minutes = DAY_START.hour * 60 + DAY_START.minute + plan.plenary_slots * SLOT_MINUTES
+    for session in plan.instance.get("sessions", []):
+        if forum and session.get("forum") != forum:
+            continue
+        if organization and organization not in session.get("attendees", []):
+            continue
+        zone = zoneinfo.ZoneInfo(session.get("timezone", "UTC"))
+        day = dt.date.fromisoformat(session["start"])
+        while day <= dt.date.fromisoformat(session["end"]):
+            start = dt.datetime.combine(day, DAY_START, tzinfo=zone)
+            end = start + dt.timedelta(minutes=end_minutes - DAY_START.hour * 60)
+            days[day].append(
+                {
+                    "id": session["id"],
+                    "forum": session.get("forum", ""),
+                    "city": session["city"],
+                    "timezone": session.get("timezone", "UTC"),
+                    "plenary": plan.plenary_slots > 0,
+                    "local": f"{start:%H:%M}–{end:%H:%M}",
+                    "utc": f"{_clock(start, 'UTC')}–{_clock(end, 'UTC')}",
+                }
+            )
+            day += dt.timedelta(days=1)
+    return days
+
+
+class PlanIndexView(TemplateView):
+    template_name = "planner/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        coordinator = can_coordinate(self.request.user)
+        versions = plans() if coordinator else plans().filter(status="published")
+        context.update(
+            years=plan_years(), versions=versions, coordinator=coordinator, title=_("Planner")
+        )
+        return context
+
+
+class CalendarView(TemplateView):
+    """A year's calendar of possible meetings: agenda by date or month grid, filterable."""
+
+    template_name = "planner/calendar.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        year: int = kwargs["year"]
+        params = self.request.GET
+        plan = self._plan(year, params.get("version", ""))
+        organization = params.get("organization", "").strip()
+        forum = params.get("forum", "").strip()
+        topic = params.get("topic", "").strip()
+        mode = "month" if params.get("view") == "month" else "agenda"
+        all_rows = list(meetings_of(plan))
+        rows = [
+            r
+            for r in all_rows
+            if (not organization or organization in {o.slug for o in r.request.organizations.all()})
+            and (not forum or (r.session is not None and r.session.forum.slug == forum))
+            and (not topic or r.request.topic == topic)
+        ]
+        sessions = _session_days(plan, organization=organization, forum=forum)
+        by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_day[row.date].append(_meeting_entry(row))
+        dates = sorted(set(by_day) | set(sessions))
+        agenda = [
+            {"date": day, "sessions": sessions.get(day, []), "meetings": by_day.get(day, [])}
+            for day in dates
+        ]
+        context.update(
+            plan=plan,
+            year=year,
+            mode=mode,
+            agenda=agenda,
+            months=self._months(dates, agenda) if mode == "month" else [],
+            organization=organization,
+            forum=forum,
+            topic=topic,
+            organizations=sorted({o.slug for r in all_rows for o in r.request.organizations.all()}),
+            forums=sorted({s.get("forum", "") for s in plan.instance.get("sessions", [])}),
+            topics=sorted({r.request.topic for r in all_rows if r.request.topic}),
+            count=len(rows),
+            coordinator=can_coordinate(self.request.user),
+            title=_("Calendar of possible meetings %(year)s") % {"year": year},
+        )
+        return context
+
+    def _plan(self, year: int, version: str) -> Plan:
+        if version.isdigit():
+            plan = plans(year=year).filter(version=int(version)).first()
+            if plan is None:
+                raise Http404(_("No such version."))
+            _visible(plan, self.request)
+            return plan
+        plan = latest_published(year=year)
+        if plan is None and can_coordinate(self.request.user):
+            plan = working_draft(year=year)
+        if plan is None:
+            raise Http404(_("No published plan for this year."))
+        return plan
+
+    def _months(self, dates: list[dt.date], agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        entries = {item["date"]: item for item in agenda}
+        months = sorted({(d.year, d.month) for d in dates})
+        grid = calendar.Calendar(firstweekday=0)
+        return [
+            {
+                "first": dt.date(y, m, 1),
+                "weeks": [
+                    [{"date": d, "inside": d.month == m, "entry": entries.get(d)} for d in week]
+                    for week in grid.monthdatescalendar(y, m)
+                ],
+            }
+            for y, m in months
+        ]
+
+
+class PlanDetailView(TemplateView):
+    """One version: how good it is, every request with its status, changelog and moves."""
+
+    template_name = "planner/plan_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        plan = get_object_or_404(
+            Plan.objects.select_related("published_by", "based_on"), pk=kwargs["pk"]
+        )
+        _visible(plan, self.request)
+        coordinator = can_coordinate(self.request.user)
+        versions = plans(year=plan.year)
+        if not coordinator:
+            versions = versions.filter(status="published")
+        gap = plan.statistics.get("gap")
+        context.update(
+            plan=plan,
+            meetings=[_meeting_entry(r) for r in meetings_of(plan)],
+            unplaced=list(unplaced_of(plan)),
+            versions=versions,
+            moves=plan.plan.get("moves") or [],
+            gap=None if gap is None else f"{gap:.2%}",
+            coordinator=coordinator,
+            publish_form=PublishForm(),
+            title=_("Plan %(year)s, version %(version)s")
+            % {"year": plan.year, "version": plan.version},
+        )
+        return context
+
+
+class MeetingEditView(CoordinatorMixin, View):
+    """Move a meeting by hand; rule violations are shown and must be confirmed to save."""
+
+    template_name = "planner/meeting_edit.html"
+
+    def _meeting(self, pk: int) -> PlacedMeeting:
+        return get_object_or_404(PlacedMeeting.objects.select_related("plan", "request"), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self._meeting(pk)
+        form = MoveForm(
+            instance=plan_instance(meeting.plan),
+            initial={
+                "venue": meeting.venue,
+                "date": meeting.date,
+                "slot": meeting.slot + 1,
+                "room": meeting.room + 1,
+            },
+        )
+        return self._render(request, meeting, form, [])
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self._meeting(pk)
+        form = MoveForm(request.POST, instance=plan_instance(meeting.plan))
+        if not form.is_valid():
+            return self._render(request, meeting, form, [], status=400)
+        data = form.cleaned_data
+        try:
+            outcome = move_meeting(
+                meeting=meeting,
+                venue=data["venue"],
+                date=data["date"],
+                slot=data["slot"] - 1,
+                room=data["room"] - 1,
+                accept_warnings=data["confirm"],
+            )
+        except PlannerError as error:
+            form.add_error(None, error.message)
+            return self._render(request, meeting, form, [], status=400)
+        if not outcome.saved:
+            return self._render(request, meeting, form, list(outcome.violations), status=409)
+        if outcome.violations:
+            messages.warning(
+                request,
+                _("Moved despite %(count)s broken rule(s): %(rules)s")
+                % {
+                    "count": len(outcome.violations),
+                    "rules": "; ".join(f"{v.constraint}: {v.message}" for v in outcome.violations),
+                },
+            )
+        else:
+            messages.success(request, _("Meeting moved."))
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[meeting.plan_id]))
+
+    def _render(
+        self,
+        request: HttpRequest,
+        meeting: PlacedMeeting,
+        form: MoveForm,
+        violations: list[Any],
+        *,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {
+            "meeting": meeting,
+            "form": form,
+            "violations": violations,
+            "title": _("Move %(request)s") % {"request": meeting.request.key},
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class MeetingPinView(CoordinatorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(PlacedMeeting.objects.select_related("plan"), pk=pk)
+        try:
+            set_pinned(meeting=meeting, pinned=request.POST.get("pinned") == "1")
+        except PlannerError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[meeting.plan_id]))
+
+
+class MeetingRemoveView(CoordinatorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(PlacedMeeting.objects.select_related("plan", "request"), pk=pk)
+        plan_id = meeting.plan_id
+        try:
+            remove_meeting(meeting=meeting)
+            messages.success(request, _("Meeting removed; its request is now unplaced."))
+        except PlannerError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan_id]))
+
+
+class PlanPublishView(CoordinatorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=pk)
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose the organization that publishes."))
+        else:
+            try:
+                publish_plan(plan=plan, publisher=form.cleaned_data["publisher"])
+                messages.success(
+                    request, _("Version %(version)s published.") % {"version": plan.version}
+                )
+            except PlannerError as error:
+                messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
+
+
+class PlanReplanView(CoordinatorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=pk)
+        try:
+            new = replan_plan(plan=plan, options=PAGE_SOLVE)
+        except PlannerError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
+        moved = len(new.plan.get("moves") or [])
+        messages.success(
+            request,
+            _("Re-planned as version %(version)s: %(moved)s meeting(s) moved.")
+            % {"version": new.version, "moved": moved},
+        )
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[new.pk]))
+
+
+class PlanDraftView(CoordinatorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=pk)
+        draft = start_draft(plan=plan)
+        messages.success(
+            request, _("Working draft version %(version)s started.") % {"version": draft.version}
+        )
+        return HttpResponseRedirect(reverse("planner:plan-detail", args=[draft.pk]))
+
+
+class PlanCsvView(View):
+    """The plan's meetings as CSV, times in UTC and venue time."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        plan = get_object_or_404(Plan, pk=pk)
+        _visible(plan, request)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="plan-{plan.year}-v{plan.version}.csv"'
+        )
+        writer = csv.writer(response, lineterminator="\n")
+        writer.writerow(
+            [
+                "request",
+                "organizations",
+                "topic",
+                "session",
+                "date",
+                "slot",
+                "room",
+                "start_utc",
+                "end_utc",
+                "timezone",
+                "start_local",
+                "co_chairs",
+                "pinned",
+            ]
+        )
+        for row in meetings_of(plan):
+            writer.writerow(
+                [
+                    row.request.key,
+                    " ".join(o.slug for o in row.request.organizations.all()),
+                    row.request.topic,
+                    row.venue,
+                    row.date.isoformat(),
+                    row.slot + 1,
+                    row.room + 1,
+                    row.start.astimezone(dt.UTC).isoformat(),
+                    row.end.astimezone(dt.UTC).isoformat(),
+                    row.timezone,
+                    row.start.astimezone(zoneinfo.ZoneInfo(row.timezone)).isoformat(),
+                    " ".join(row.co_chairs),
+                    "yes" if row.pinned else "no",
+                ]
+            )
+        return response
+
+
+def _feed_plan(request: HttpRequest) -> Plan:
+    year = request.GET.get("year", "")
+    plan = latest_published(year=int(year) if year.isdigit() else None)
+    if plan is None:
+        raise Http404(_("No published plan."))
+    return plan
+
+
+class CalendarFeedView(View):
+    """``feeds/all.ics`` and ``feeds/<org>.ics``: the latest published version."""
+
+    def get(self, request: HttpRequest, organization: str | None = None) -> HttpResponse:
+        if organization is not None:
+            get_object_or_404(Organization, slug=organization)
+        plan = _feed_plan(request)
+        body = calendar_ics(plan=plan, organization=organization)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        name = organization or "all"
+        response["Content-Disposition"] = f'inline; filename="sideline-{plan.year}-{name}.ics"'
+        return response
+
+
+class OrganizationFeedView(TemplateView):
+    """What changed for one organization in each published version."""
+
+    template_name = "planner/feed.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        organization = get_object_or_404(Organization, slug=kwargs["organization"])
+        context.update(
+            organization=organization,
+            items=list(feed_of(organization=organization.slug)),
+            title=_("Changes for %(organization)s") % {"organization": organization.abbreviation},
+        )
+        return context
