@@ -43,18 +43,18 @@ def test_status_around_midnight_in_zone(now: datetime, zone: str, expected: str)
 
 def test_status_dst_change_day() -> None:
     # New York moved to UTC-4 on 10 March 2013; a 10 March due date ends at 04:00 UTC on the 11th.
-    kwargs = {
-        "closed_as": "",
-        "due": date(2013, 3, 10),
-        "zone": "America/New_York",
-        "progress": 10,
-        "reported": True,
-    }
+    def at(now: datetime) -> str:
+        return commitment_status(
+            closed_as="",
+            due=date(2013, 3, 10),
+            zone="America/New_York",
+            progress=10,
+            reported=True,
+            now=now,
+        )
 
-    assert (
-        commitment_status(now=datetime(2013, 3, 11, 3, 59, 59, tzinfo=UTC), **kwargs) == "at_risk"
-    )  # type: ignore[arg-type]  # mixed table
-    assert commitment_status(now=datetime(2013, 3, 11, 4, 0, tzinfo=UTC), **kwargs) == "overdue"  # type: ignore[arg-type]  # mixed table
+    assert at(datetime(2013, 3, 11, 3, 59, 59, tzinfo=UTC)) == "at_risk"
+    assert at(datetime(2013, 3, 11, 4, 0, tzinfo=UTC)) == "overdue"
 
 
 @pytest.mark.parametrize(
