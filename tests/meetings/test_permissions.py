@@ -46,9 +46,10 @@ def _commitment(cast: Cast, adopted: Decision) -> Commitment:
     )
 
 
-def _circulated(cast: Cast, meeting: Meeting) -> None:
+def _circulated(cast: Cast, meeting: Meeting) -> Meeting:
     save_minutes(actor=cast.of("nato", "delegate"), meeting=meeting, text="# Minutes\n\nAgreed.")
     circulate_minutes(actor=cast.of("nato", "delegate"), meeting=meeting)
+    return meeting
 
 
 # action: (own organization, other organization, the act, expected for viewer/delegate/signatory)
@@ -122,9 +123,8 @@ ACTIONS: dict[str, tuple[str, str, Act, tuple[bool, bool, bool]]] = {
     "agree minutes": (
         "osce",
         "sco",
-        lambda actor, cast, meeting, adopted: (
-            _circulated(cast, meeting),
-            agree_minutes(actor=actor, meeting=meeting),
+        lambda actor, cast, meeting, adopted: agree_minutes(
+            actor=actor, meeting=_circulated(cast, meeting)
         ),
         (False, False, True),
     ),
