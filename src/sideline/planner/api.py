@@ -1,3 +1,227 @@
-from ninja import Router
+"""Planner endpoints: plan versions, their meetings and unplaced requests, solving, feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, Router, Schema
+
+from sideline.errors import ApiError
+from sideline.planner.models import Plan
+from sideline.planner.schema import plan_to_json
+from sideline.planner.selectors import (
+    calendar_ics,
+    feed_of,
+    latest_published,
+    meetings_of,
+    plans,
+    unplaced_of,
+)
+from sideline.planner.services import PlannerError, can_coordinate, solve_instance_data
+from sideline.planner.solver import SolveOptions
+from sideline.registry.models import Organization
 
 router = Router(tags=["planner"])
+
+# A posted instance is solved inside the request: keep it short and single-threaded.
+API_SOLVE_LIMIT = 10.0
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    version: int
+    status: str
+    solver_status: str
+    objective: int
+    bound: int
+    created: dt.datetime
+    published_at: dt.datetime | None
+    published_by: str | None
+    changelog: str
+
+
+class MeetingOut(Schema):
+    request: str
+    organizations: list[str]
+    topic: str
+    session: str
+    forum: str | None
+    date: dt.date
+    slot: int
+    slots: int
+    room: int
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+    co_chairs: list[str]
+    pinned: bool
+    warnings: list[dict[str, Any]]
+
+
+class UnplacedOut(Schema):
+    request: str
+    organizations: list[str]
+    priority: int
+    reasons: list[dict[str, Any]]
+
+
+class FeedItemOut(Schema):
+    organization: str
+    year: int
+    version: int
+    previous_version: int | None
+    request: str
+    change: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _plan_out(plan: Plan) -> PlanOut:
+    return PlanOut(
+        id=plan.pk,
+        year=plan.year,
+        version=plan.version,
+        status=plan.status,
+        solver_status=plan.solver_status,
+        objective=plan.objective,
+        bound=plan.bound,
+        created=plan.created,
+        published_at=plan.published_at,
+        published_by=plan.published_by.slug if plan.published_by else None,
+        changelog=plan.changelog,
+    )
+
+
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    plan = plans().filter(pk=plan_id).first()
+    # Drafts are the coordinator's working copies: others are told they do not exist.
+    if plan is None or (plan.is_draft and not can_coordinate(request.user)):
+        raise ApiError(404, "plan_not_found", f"no plan {plan_id}", field="plan_id")
+    return plan
+
+
+@router.get("/plans", response=list[PlanOut])
+def list_plans(request: HttpRequest, year: int | None = None) -> list[PlanOut]:
+    """List plan versions, newest first; drafts only for coordinators."""
+    queryset = plans(year=year)
+    if not can_coordinate(request.user):
+        queryset = queryset.filter(status="published")
+    return [_plan_out(plan) for plan in queryset]
+
+
+@router.get("/plans/{plan_id}", response=PlanOut)
+def get_plan(request: HttpRequest, plan_id: int) -> PlanOut:
+    return _plan_out(_plan(request, plan_id))
+
+
+@router.get("/plans/{plan_id}/json")
+def get_plan_json(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    """Return the solver's answer as stored (``sideline.plan/1``), before manual edits."""
+    return dict(_plan(request, plan_id).plan)
+
+
+@router.get("/plans/{plan_id}/meetings", response=list[MeetingOut])
+def list_meetings(
+    request: HttpRequest,
+    plan_id: int,
+    organization: str | None = None,
+    forum: str | None = None,
+    topic: str | None = None,
+) -> list[MeetingOut]:
+    plan = _plan(request, plan_id)
+    return [
+        MeetingOut(
+            request=row.request.key,
+            organizations=[o.slug for o in row.request.organizations.all()],
+            topic=row.request.topic,
+            session=row.venue,
+            forum=row.session.forum.slug if row.session else None,
+            date=row.date,
+            slot=row.slot,
+            slots=row.slots,
+            room=row.room,
+            start=row.start,
+            end=row.end,
+            timezone=row.timezone,
+            co_chairs=list(row.co_chairs),
+            pinned=row.pinned,
+            warnings=list(row.warnings),
+        )
+        for row in meetings_of(plan, organization=organization, forum=forum, topic=topic)
+    ]
+
+
+@router.get("/plans/{plan_id}/unplaced", response=list[UnplacedOut])
+def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
+    plan = _plan(request, plan_id)
+    return [
+        UnplacedOut(
+            request=item.request.key,
+            organizations=[o.slug for o in item.request.organizations.all()],
+            priority=item.request.priority,
+            reasons=list(item.reasons),
+        )
+        for item in unplaced_of(plan)
+    ]
+
+
+@router.post("/solve")
+def solve_instance(
+    request: HttpRequest, instance: dict[str, Any] = Body(...), time_limit: float = 5.0
+) -> dict[str, Any]:
+    """Solve a posted ``sideline.plan-instance/1``; return ``sideline.plan/1``. Nothing is stored."""
+    if not 0 < time_limit <= API_SOLVE_LIMIT:
+        raise ApiError(
+            400,
+            "invalid_time_limit",
+            f"time_limit must be above 0 and at most {API_SOLVE_LIMIT:g} seconds",
+            field="time_limit",
+        )
+    try:
+        _instance, result = solve_instance_data(
+            instance, options=SolveOptions(time_limit=time_limit, num_workers=1, seed=0)
+        )
+    except PlannerError as error:
+        raise ApiError(400, error.code, error.message, field=error.field) from None
+    return plan_to_json(result)
+
+
+@router.get("/feeds/{organization}", response=list[FeedItemOut])
+def list_feed(request: HttpRequest, organization: str) -> list[FeedItemOut]:
+    """What changed for `organization` in each published version, newest first."""
+    if not Organization.objects.filter(slug=organization).exists():
+        raise ApiError(
+            404, "unknown_organization", f"no organization {organization!r}", field="organization"
+        )
+    return [
+        FeedItemOut(
+            organization=organization,
+            year=item.plan.year,
+            version=item.plan.version,
+            previous_version=item.previous.version if item.previous else None,
+            request=item.request.key,
+            change=item.kind,
+            before=item.before,
+            after=item.after,
+        )
+        for item in feed_of(organization=organization)
+    ]
+
+
+@router.get("/feeds/{organization}/ics")
+def get_feed_ics(request: HttpRequest, organization: str, year: int | None = None) -> HttpResponse:
+    """The latest published calendar as iCalendar, for one organization or ``all``."""
+    slug = None if organization == "all" else organization
+    if slug is not None and not Organization.objects.filter(slug=slug).exists():
+        raise ApiError(
+            404, "unknown_organization", f"no organization {organization!r}", field="organization"
+        )
+    plan = latest_published(year=year)
+    if plan is None:
+        raise ApiError(404, "no_published_plan", "no plan is published yet", field="year")
+    return HttpResponse(
+        calendar_ics(plan=plan, organization=slug), content_type="text/calendar; charset=utf-8"
+    )
