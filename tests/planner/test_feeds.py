@@ -13,7 +13,7 @@ from sideline.registry.models import Organization
 from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
 
 
-def events(body: bytes) -> dict[str, icalendar.Event]:
+def events(body: bytes) -> dict[str, icalendar.Component]:
     calendar = icalendar.Calendar.from_ical(body)
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 

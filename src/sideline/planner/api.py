@@ -170,7 +170,7 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
 
 @router.post("/solve")
 def solve_instance(
-    request: HttpRequest, instance: dict[str, Any] = Body(...), time_limit: float = 5.0
+    request: HttpRequest, instance: Body[dict[str, Any]], time_limit: float = 5.0
 ) -> dict[str, Any]:
     """Solve a posted ``sideline.plan-instance/1``; return ``sideline.plan/1``. Nothing is stored."""
     if not 0 < time_limit <= API_SOLVE_LIMIT:
