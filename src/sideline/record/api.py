@@ -1,3 +1,147 @@
-from ninja import Router
+"""JSON conveniences over the record: one entry, inclusion and consistency proofs.
+
+Hashes are base64, as in checkpoints. The tiles under ``/record/`` are the
+authoritative format; these routes save a client from assembling proofs itself.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from sideline.errors import ApiError
+from sideline.record.models import Log
+from sideline.record.selectors import consistency_proof_for, get_log, inclusion_proof_for, list_logs
 
 router = Router(tags=["record"])
+
+
+class LogOut(Schema):
+    organization: str
+    origin: str
+    path: str
+    log_key: str
+    organization_key: str
+    witness_key: str
+    log_keys: list[str]
+    organization_keys: list[str]
+    witness_keys: list[str]
+
+
+class EntryOut(Schema):
+    organization: str
+    index: int
+    kind: str
+    subject: str
+    leaf: str
+    leaf_hash: str
+    payload_sha256: str
+    created: datetime
+
+
+class InclusionOut(Schema):
+    organization: str
+    index: int
+    size: int
+    leaf_hash: str
+    proof: list[str]
+
+
+class ConsistencyOut(Schema):
+    organization: str
+    old_size: int
+    new_size: int
+    proof: list[str]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _log(org: str) -> Log:
+    log = get_log(org)
+    if log is None:
+        raise ApiError(404, "unknown_log", f"no log for {org!r} on this node", field="org")
+    return log
+
+
+def _size(log: Log, size: int | None, *, field: str) -> int:
+    if size is None:
+        return log.size
+    if not 0 <= size <= log.size:
+        raise ApiError(
+            400,
+            "size_out_of_range",
+            f"{field}: {size} is not in 0..{log.size}, the log's size",
+            field=field,
+        )
+    return size
+
+
+@router.get("/logs", response=list[LogOut])
+def logs(request: HttpRequest) -> list[dict[str, object]]:
+    """List the logs hosted here (as ``GET /record/logs``)."""
+    return list_logs()
+
+
+@router.get("/{org}/entries/{index}", response=EntryOut)
+def entry(request: HttpRequest, org: str, index: int) -> EntryOut:
+    """Return one entry: its signed note (the leaf) and leaf hash."""
+    log = _log(org)
+    row = log.entries.filter(index=index).first()
+    if row is None:
+        raise ApiError(
+            404, "unknown_entry", f"index: {index} is not in 0..{log.size - 1}", field="index"
+        )
+    return EntryOut(
+        organization=log.slug,
+        index=row.index,
+        kind=row.kind,
+        subject=row.subject,
+        leaf=bytes(row.leaf).decode(),
+        leaf_hash=_b64(bytes(row.leaf_hash)),
+        payload_sha256=row.payload_sha256,
+        created=row.created,
+    )
+
+
+@router.get("/{org}/proof/inclusion", response=InclusionOut)
+def inclusion(request: HttpRequest, org: str, index: int, size: int | None = None) -> InclusionOut:
+    """Return the inclusion proof of entry ``index`` in the tree of ``size`` (default: all)."""
+    log = _log(org)
+    tree = _size(log, size, field="size")
+    if not 0 <= index < tree:
+        raise ApiError(
+            400, "index_out_of_range", f"index: {index} is not in 0..{tree - 1}", field="index"
+        )
+    proof = inclusion_proof_for(log, index=index, size=tree)
+    leaf_hash = log.entries.values_list("leaf_hash", flat=True).get(index=index)
+    return InclusionOut(
+        organization=log.slug,
+        index=index,
+        size=tree,
+        leaf_hash=_b64(bytes(leaf_hash)),
+        proof=[_b64(p) for p in proof],
+    )
+
+
+@router.get("/{org}/proof/consistency", response=ConsistencyOut)
+def consistency(
+    request: HttpRequest,
+    org: str,
+    old_size: int = Query(..., alias="from"),  # type: ignore[type-arg]  # ninja's marker
+    new_size: int | None = Query(None, alias="to"),  # type: ignore[type-arg]  # ninja's marker
+) -> ConsistencyOut:
+    """Return the consistency proof from size ``from`` to size ``to`` (default: all)."""
+    log = _log(org)
+    new = _size(log, new_size, field="to")
+    old = _size(log, old_size, field="from")
+    if old > new:
+        raise ApiError(400, "bad_size_order", f"from: {old} is larger than to: {new}", field="from")
+    proof = consistency_proof_for(log, old_size=old, new_size=new)
+    return ConsistencyOut(
+        organization=log.slug, old_size=old, new_size=new, proof=[_b64(p) for p in proof]
+    )

@@ -60,6 +60,7 @@ from sideline.registry.models import Organization
 
 __all__ = [
     "ORIGIN_HOST_ENV",
+    "NewEntry",
     "RecordServiceError",
     "WitnessRound",
     "add_checkpoint",
@@ -168,9 +169,12 @@ def _cosigner(log: Log) -> Cosigner:
 
 
 def _lock_log(organization: str) -> Log:
-    log = ensure_log(organization=organization)
-    # Re-read under the lock: size and frontier must be the latest committed ones.
-    return Log.objects.select_for_update().select_related("organization").get(pk=log.pk)
+    # Read under the lock: size and frontier must be the latest committed ones.
+    locked = Log.objects.select_for_update().select_related("organization")
+    log = locked.filter(organization__slug=organization).first()
+    if log is None:
+        log = locked.get(pk=ensure_log(organization=organization).pk)
+    return log
 
 
 @dataclass(frozen=True)

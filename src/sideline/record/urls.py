@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401  (routes are added as the app's pages land)
+from django.urls import path, re_path
+
+from sideline.record import views
 
 app_name = "record"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.log_list, name="log-list"),
+    path("logs", views.logs_json, name="logs"),
+    path("<slug:org>/", views.log_detail, name="log-detail"),
+    path("<slug:org>/checkpoint", views.checkpoint_view, name="checkpoint"),
+    path("<slug:org>/add-checkpoint", views.add_checkpoint_view, name="add-checkpoint"),
+    re_path(r"^(?P<org>[a-z0-9-]+)/tile/(?P<path>.+)$", views.tile_view, name="tile"),
+]

@@ -1,0 +1,115 @@
+"""The record over HTTP: C2SP tlog-tiles and tlog-witness endpoints, and the log pages.
+
+Tiles and checkpoints are plain Django views, not API routes: their bodies are bytes
+in the formats the specifications fix, so that standard verifiers can read them.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from sideline.record.errors import TileError
+from sideline.record.models import Log, Replica
+from sideline.record.selectors import (
+    checkpoint_bytes,
+    get_log,
+    latest_accepted_checkpoint,
+    latest_checkpoint,
+    list_logs,
+    quorum_for,
+    tile_bytes,
+)
+from sideline.record.services import add_checkpoint
+from sideline.record.tiles import parse_tile_path
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=10"
+MAX_WITNESS_BODY = 64 * 1024
+
+
+def _log_or_404(slug: str) -> Log:
+    log = get_log(slug)
+    if log is None:
+        raise Http404(f"no log for {slug!r} here")
+    return log
+
+
+@require_GET
+def logs_json(request: HttpRequest) -> JsonResponse:
+    """``GET /record/logs``: the logs hosted here and their verifier keys."""
+    return JsonResponse(list_logs(), safe=False)
+
+
+@require_GET
+def checkpoint_view(request: HttpRequest, org: str) -> HttpResponse:
+    """``GET /record/<org>/checkpoint``: the latest signed checkpoint and its cosignatures."""
+    checkpoint = latest_checkpoint(_log_or_404(org))
+    if checkpoint is None:
+        raise Http404("this log has no checkpoint yet")
+    response = HttpResponse(checkpoint_bytes(checkpoint), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def tile_view(request: HttpRequest, org: str, path: str) -> HttpResponse:
+    """``GET /record/<org>/tile/…``: a hash tile or entry bundle, as in c2sp.org/tlog-tiles."""
+    log = _log_or_404(org)
+    try:
+        ref = parse_tile_path(f"tile/{path}")
+    except TileError as exc:
+        return HttpResponse(
+            f"{exc.code}: {exc.message}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    data = tile_bytes(log, ref)
+    if data is None:
+        raise Http404("the tile is beyond the tree")
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Cache-Control"] = SHORT if ref.is_partial else IMMUTABLE
+    return response
+
+
+@csrf_exempt  # a protocol endpoint called by logs, not a browser form
+@require_POST
+def add_checkpoint_view(request: HttpRequest, org: str) -> HttpResponse:
+    """``POST /record/<witness>/add-checkpoint``: c2sp.org/tlog-witness."""
+    if len(request.body) > MAX_WITNESS_BODY:
+        return HttpResponse("request too large\n", status=413, content_type="text/plain")
+    answer = add_checkpoint(witness=org, body=request.body)
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def log_list(request: HttpRequest) -> HttpResponse:
+    """The logs hosted here, with their latest checkpoints, and the fork alerts."""
+    rows = []
+    for log in Log.objects.select_related("organization"):
+        rows.append(
+            {
+                "log": log,
+                "latest": latest_checkpoint(log),
+                "accepted": latest_accepted_checkpoint(log),
+            }
+        )
+    forks = Replica.objects.filter(trusted=False).select_related("peer")
+    return render(request, "record/log_list.html", {"rows": rows, "forks": forks})
+
+
+def log_detail(request: HttpRequest, org: str) -> HttpResponse:
+    """One log: recent entries, its witnesses' cosignatures, and any fork alert."""
+    log = _log_or_404(org)
+    latest = latest_checkpoint(log)
+    context = {
+        "log": log,
+        "entries": log.entries.order_by("-index")[:50],
+        "latest": latest,
+        "accepted": latest_accepted_checkpoint(log),
+        "cosignatures": list(latest.cosignatures.all()) if latest else [],
+        "quorum": quorum_for(log),
+        "forks": Replica.objects.filter(trusted=False, organization=log.slug).select_related(
+            "peer"
+        ),
+    }
+    return render(request, "record/log_detail.html", context)
