@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401  (routes are added as the app's pages land)
+from django.urls import path
+
+from sideline.analysis import views
 
 app_name = "analysis"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.AnalysisIndexView.as_view(), name="index"),
+    path("overlap/", views.OverlapView.as_view(), name="overlap"),
+    path("duplication/", views.DuplicationView.as_view(), name="duplication"),
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("bridges/", views.BridgesView.as_view(), name="bridges"),
+    path("balance/", views.BalanceView.as_view(), name="balance"),
+    path("voting/", views.VotingView.as_view(), name="voting"),
+    path("suggestions/", views.SuggestionsView.as_view(), name="suggestions"),
+]
