@@ -210,3 +210,13 @@ def test_can_coordinate_staff_or_permission_only(db: None, django_user_model: An
 
 def test_placed_meeting_unique_per_request(plan_2013: Plan) -> None:
     assert PlacedMeeting.objects.filter(plan=plan_2013).count() == 3
+
+
+def test_publish_appends_a_signed_entry_to_the_publishers_record(plan_2013: Plan) -> None:
+    from sideline.record.models import RecordEntry
+
+    publish_plan(plan=plan_2013, publisher=Organization.objects.get(slug="osce"))
+
+    entry = RecordEntry.objects.get(subject=f"plan/{plan_2013.pk}")
+    assert entry.kind == "calendar.published"
+    assert entry.log.organization.slug == "osce"
