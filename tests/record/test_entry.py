@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sideline.record.entry import (
+    ENTRY_HEADER,
     MAX_LEAF_SIZE,
     build_entry,
     encode_entry_text,
+    format_time,
     open_entry,
     parse_entry_text,
     sign_entry,
@@ -177,3 +181,114 @@ def test_open_entry_catches_any_flipped_bit(position: int, bit: int) -> None:
     data[position] ^= 1 << bit
     with pytest.raises(EntryError):
         open_entry(bytes(data), verifiers=[SIGNER.verifier()])
+
+
+# Keys from a tiny alphabet straddling the BMP's end, so that sibling keys often
+# sort differently by code point (json) and by UTF-16 unit (RFC 8785).
+_KEYS = st.text(alphabet="a\u00e9\ue000\uffff\U0001f600", max_size=3)
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**54), max_value=2**54)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=_JSON_VALUES.filter(lambda value: value is not None))
+def test_parse_entry_text_accepts_exactly_the_rfc8785_encoding(payload: Any) -> None:
+    # The fast canonical check must agree with the full RFC 8785 encoder: accept its
+    # output, and refuse json's encodings of the same value wherever they differ.
+    try:
+        entry = build_entry(kind="k", organization="nato", time=WHEN, subject="s", payload=payload)
+    except EntryError:
+        return  # not representable in JCS (an integer beyond 2**53)
+    canonical = encode_entry_text(entry)
+    try:
+        rfc8785.dumps(json.loads(canonical.split("\n")[1]))
+    except rfc8785.CanonicalizationError:
+        # A float such as 2.0**53 is written as an integer that JCS then refuses.
+        with pytest.raises(EntryError) as refused:
+            parse_entry_text(canonical)
+        assert refused.value.code == "bad_payload"
+        return
+    assert parse_entry_text(canonical) == entry
+    obj = entry.to_json()
+    for ensure_ascii in (False, True):
+        line = json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=ensure_ascii)
+        text = f"{ENTRY_HEADER}\n{line}\n"
+        if text == canonical:
+            assert parse_entry_text(text) == entry
+            continue
+        with pytest.raises(EntryError) as info:
+            parse_entry_text(text)
+        assert info.value.code == "not_canonical"
+
+
+@pytest.mark.parametrize(
+    ("payload", "line"),
+    [
+        ({"b": 1, "\uffff": 3, "\U0001f600": 2}, '{"b":1,"\U0001f600":2,"\uffff":3}'),
+        (1.5, "1.5"),
+        (2**53 - 1, "9007199254740991"),
+        ("tab\there \u2028", '"tab\\there \u2028"'),
+        ({"n": -7, "a": [True, False, {}]}, '{"a":[true,false,{}],"n":-7}'),
+    ],
+)
+def test_parse_entry_text_accepts_canonical_payloads(payload: Any, line: str) -> None:
+    text = (
+        f'{ENTRY_HEADER}\n{{"kind":"k","organization":"nato","payload":{line},'
+        '"subject":"s","time":"2013-09-24T09:30:00Z"}\n'
+    )
+    entry = build_entry(kind="k", organization="nato", time=WHEN, subject="s", payload=payload)
+    assert (encode_entry_text(entry), parse_entry_text(text)) == (text, entry)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"\uffff":3,"\U0001f600":2}',  # code point order, not UTF-16 order
+        "1.0",  # JCS writes 1
+        "1e-07",  # JCS writes 1e-7
+        "-0",  # JCS writes 0
+        '"\\u0041"',  # JCS writes A
+        '"\\u001F"',  # JCS writes \u001f
+        "[1, 2]",
+    ],
+)
+def test_parse_entry_text_rejects_non_canonical_payloads(line: str) -> None:
+    text = (
+        f'{ENTRY_HEADER}\n{{"kind":"k","organization":"nato","payload":{line},'
+        '"subject":"s","time":"2013-09-24T09:30:00Z"}\n'
+    )
+    with pytest.raises(EntryError) as info:
+        parse_entry_text(text)
+    assert info.value.code == "not_canonical"
+
+
+@pytest.mark.parametrize(
+    ("time", "code"),
+    [
+        ("2013-09-24T09:30:00.000005Z", None),
+        ("2013-09-24T09:30:00.123456Z", None),
+        ("1000-01-01T00:00:00Z", None),
+        ("2013-09-24T09:30:00.000000Z", "bad_time"),
+        ("2013-09-24T09:30:00.50Z", "bad_time"),
+        ("0999-12-31T23:59:59Z", "bad_time"),
+        ("2013-02-29T00:00:00Z", "bad_time"),
+    ],
+)
+def test_parse_entry_text_time_must_be_canonical(time: str, code: str | None) -> None:
+    text = (
+        f'{ENTRY_HEADER}\n{{"kind":"k","organization":"nato","payload":1,'
+        f'"subject":"s","time":"{time}"}}\n'
+    )
+    if code is None:
+        assert format_time(parse_entry_text(text).time) == time
+        return
+    with pytest.raises(EntryError) as info:
+        parse_entry_text(text)
+    assert info.value.code == code

@@ -15,6 +15,7 @@ from sideline.record.note import (
     parse_signer_key,
     parse_verifier_key,
     sign_note,
+    validate_key_name,
 )
 
 # Published Go sumdb/note test keys (golang/mod note_test.go); never use for real.
@@ -170,3 +171,21 @@ def test_open_note_catches_any_flipped_bit(position: int, bit: int) -> None:
     data[position] ^= 1 << bit
     with pytest.raises(NoteError):
         open_note(bytes(data), verifiers=[parse_verifier_key(PETER_VKEY)])
+
+
+@pytest.mark.parametrize(("desc", "note", "code"), BAD_NOTES, ids=[b[0] for b in BAD_NOTES])
+def test_parse_note_of_bytes_fails_as_of_text(desc: str, note: str, code: str) -> None:
+    # Bytes take a faster control-character scan; the error must not change.
+    with pytest.raises(NoteError) as from_text:
+        parse_note(note)
+    with pytest.raises(NoteError) as from_bytes:
+        parse_note(note.encode())
+    assert (from_bytes.value.code, str(from_bytes.value)) == (code, str(from_text.value))
+
+
+@pytest.mark.parametrize("name", ["a\u2003b", "a\u3000b", "a\x85b", "a b", "", "a+b", "a\x00"])
+def test_validate_key_name_rejects_unicode_spaces_twice(name: str) -> None:
+    for _ in range(2):  # the second call is answered from the cache
+        with pytest.raises(NoteError) as info:
+            validate_key_name(name)
+        assert info.value.code == "bad_key_name"

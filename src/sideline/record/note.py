@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
@@ -61,6 +62,8 @@ MAX_SIGNATURES = 100
 EM_DASH = "\u2014"
 _SIG_PREFIX = EM_DASH + " "
 _HEX8 = re.compile(r"[0-9a-f]{8}")
+# re's \s on str is Py_UNICODE_ISSPACE, the test str.isspace() applies per character.
+_SPACE = re.compile(r"\s")
 
 
 class Verifier(Protocol):
@@ -128,8 +131,14 @@ def validate_key_name(name: str) -> None:
     Raises:
         NoteError: ``bad_key_name``.
     """
-    if not name or "+" in name or any(c.isspace() for c in name) or not name.isprintable():
+    if not _is_valid_key_name(name):
         raise NoteError("bad_key_name", f"key name {name!r} is empty or has a space or '+'")
+
+
+# Every signature line repeats a handful of key names: remember the verdicts.
+@lru_cache(maxsize=1024)
+def _is_valid_key_name(name: str) -> bool:
+    return bool(name) and "+" not in name and name.isprintable() and not _SPACE.search(name)
 
 
 def compute_key_id(name: str, alg: int, public_key: bytes) -> int:
@@ -352,12 +361,27 @@ def parse_note(data: bytes | str) -> OpenedNote:
             ``no_final_newline``, ``bad_signature_line``, ``bad_key_name``,
             ``bad_signature_base64``, ``signature_too_short``, ``too_many_signatures``.
     """
+    text, signatures, _ = _split_note(data)
+    return OpenedNote(text=text, signatures=signatures)
+
+
+# UTF-8 encodes U+0000..U+001F as those single bytes and never uses them inside a
+# multi-byte sequence, so deleting them from the bytes finds any in the text.
+_CONTROL_BYTES = bytes(range(0x20)).replace(b"\n", b"")
+
+
+def _split_note(data: bytes | str) -> tuple[str, tuple[Signature, ...], bytes]:
+    """Return the text, the signatures and the text's UTF-8 bytes (what was signed)."""
+    raw: bytes | None = None
     if isinstance(data, bytes):
+        raw = data
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise NoteError("not_utf8", "the note is not valid UTF-8") from exc
-    _check_controls(data)
+    # bytes.translate is ~5x faster than the regex; the regex names the character.
+    if raw is None or len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+        _check_controls(data)
     split = data.rfind("\n\n")
     if split < 0:
         raise NoteError("no_signature_block", "the note has no blank line before signatures")
@@ -369,7 +393,10 @@ def parse_note(data: bytes | str) -> OpenedNote:
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
         raise NoteError("too_many_signatures", f"the note has more than {MAX_SIGNATURES}")
-    return OpenedNote(text=text, signatures=tuple(_parse_signature_line(ln) for ln in lines))
+    signatures = tuple(_parse_signature_line(ln) for ln in lines)
+    # The blank line is the last b"\n\n" of the bytes too: slice instead of encoding.
+    body = raw[: raw.rfind(b"\n\n") + 1] if raw is not None else text.encode()
+    return text, signatures, body
 
 
 def open_note(data: bytes | str, *, verifiers: Iterable[Verifier]) -> OpenedNote:
@@ -387,12 +414,11 @@ def open_note(data: bytes | str, *, verifiers: Iterable[Verifier]) -> OpenedNote
             known key's signature fails; ``no_verified_signature`` when no known key
             signed the note.
     """
-    note = parse_note(data)
+    text, signatures, body = _split_note(data)
     known = {(v.name, v.key_id): v for v in verifiers}
-    body = note.text.encode()
     verified: list[Signature] = []
     unknown: list[Signature] = []
-    for sig in note.signatures:
+    for sig in signatures:
         verifier = known.get((sig.name, sig.key_id))
         if verifier is None:
             unknown.append(sig)
@@ -406,4 +432,4 @@ def open_note(data: bytes | str, *, verifiers: Iterable[Verifier]) -> OpenedNote
             )
     if not verified:
         raise NoteError("no_verified_signature", "no known key signed this note")
-    return OpenedNote(note.text, note.signatures, tuple(verified), tuple(unknown))
+    return OpenedNote(text, signatures, tuple(verified), tuple(unknown))
