@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401  (routes are added as the app's pages land)
+from django.urls import path
+
+from sideline.meetings import views
 
 app_name = "meetings"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.MeetingListView.as_view(), name="list"),
+    path("new/", views.MeetingCreateView.as_view(), name="create"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:pk>/do/<slug:action>/", views.MeetingActionView.as_view(), name="action"),
+    path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision"),
+    path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment"),
+    path("documents/<str:uid>/", views.DocumentDownloadView.as_view(), name="document"),
+    path("invitations/<str:secret>/", views.InvitationAcceptView.as_view(), name="invitation"),
+    path("feeds/<slug:slug>.atom", views.OrganizationFeedView.as_view(), name="feed"),
+    path("calendars/<slug:slug>.ics", views.OrganizationCalendarView.as_view(), name="calendar"),
+]

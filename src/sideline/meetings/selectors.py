@@ -1,0 +1,118 @@
+"""Reads of meetings: what a user may see, and the results dashboard's figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from sideline.accounts.permissions import organization_id_of
+from sideline.meetings.enums import CommitmentStatus, DecisionStatus
+from sideline.meetings.models import Change, Commitment, Decision, Meeting, ProgressUpdate
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Public meetings and those the user's organization participates in."""
+    own = organization_id_of(user)
+    condition = Q(public=True)
+    if own is not None:
+        condition |= Q(participations__organization_id=own)
+    return (
+        Meeting.objects.filter(pk__in=Meeting.objects.filter(condition).values("pk"))
+        .select_related("host", "cohost", "topic", "forum_session__forum")
+        .prefetch_related("participations__organization")
+    )
+
+
+def commitments_with_children() -> QuerySet[Commitment]:
+    return Commitment.objects.select_related("owner", "decision__meeting").prefetch_related(
+        Prefetch("children", queryset=Commitment.objects.prefetch_related("children"))
+    )
+
+
+def record_entries(subject: str) -> list[tuple[Any, Any]]:
+    """The record's entries about ``subject``, each with its check."""
+    from sideline.record.selectors import entries_for_subject, verify_entry
+
+    return [(entry, verify_entry(entry)) for entry in entries_for_subject(subject)]
+
+
+@dataclass
+class Dashboard:
+    decisions_adopted: int
+    decisions_proposed: int
+    by_status: dict[str, int]
+    overdue: list[Commitment]
+    commitments: list[tuple[Commitment, str]]
+    progress: list[tuple[date, int]] = field(default_factory=list)
+    feed: list[Change] = field(default_factory=list)
+
+
+def dashboard(
+    *,
+    user: Any,
+    organization: str | None = None,
+    topic: str | None = None,
+    forum: str | None = None,
+    now: datetime | None = None,
+) -> Dashboard:
+    """Results over the meetings the user may see, filtered by organization, topic or forum.
+
+    A fixed number of queries whatever the number of meetings, decisions and commitments.
+    """
+    now = now or timezone.now()
+    meetings = visible_meetings(user)
+    if organization:
+        meetings = meetings.filter(participations__organization__slug=organization)
+    if topic:
+        meetings = meetings.filter(topic__slug=topic)
+    if forum:
+        meetings = meetings.filter(forum_session__forum__slug=forum)
+    meeting_ids = meetings.values("pk")
+    decisions = Counter(
+        Decision.objects.filter(meeting_id__in=meeting_ids).values_list("status", flat=True)
+    )
+    commitments = list(
+        commitments_with_children().filter(
+            decision__meeting_id__in=meeting_ids, parent__isnull=True
+        )
+    )
+    if organization:
+        commitments = [c for c in commitments if c.owner.slug == organization]
+    rows = [(c, c.status_at(now)) for c in commitments]
+    by_status = dict.fromkeys(CommitmentStatus.values, 0)
+    for _c, status in rows:
+        by_status[status] += 1
+    # Progress over time: the mean reported progress of all commitments at each month's end.
+    updates = ProgressUpdate.objects.filter(
+        commitment_id__in=[c.pk for c in commitments]
+    ).values_list("commitment_id", "percent", "created_at")
+    timeline: list[tuple[date, int]] = []
+    latest: dict[int, int] = {}
+    month: date | None = None
+    for commitment_id, percent, created in sorted(updates, key=lambda row: row[2]):
+        day = timezone.localdate(created).replace(day=1)
+        if month is not None and day != month and latest:
+            timeline.append((month, round(sum(latest.values()) / len(commitments))))
+        month = day
+        latest[commitment_id] = percent or 0
+    if month is not None and commitments:
+        timeline.append((month, round(sum(latest.values()) / len(commitments))))
+    feed = list(
+        Change.objects.filter(meeting_id__in=meeting_ids).select_related("organization", "meeting")[
+            :20
+        ]
+    )
+    return Dashboard(
+        decisions_adopted=decisions.get(DecisionStatus.ADOPTED, 0),
+        decisions_proposed=decisions.get(DecisionStatus.PROPOSED, 0),
+        by_status=by_status,
+        overdue=[c for c, status in rows if status == CommitmentStatus.OVERDUE],
+        commitments=rows,
+        progress=timeline,
+        feed=feed,
+    )
