@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from sideline.analysis.exports import Export, render_csv, render_text
+
 # The minimal registry's last date is in 2012, so its span runs to today.
 TODAY = date.today()
 
@@ -110,6 +112,20 @@ def test_analyse_network_json_edges(minimal_registry: Path) -> None:
         {"organization": "csto", "state": "RUS"},
         {"organization": "nato", "state": "USA"},
     ]
+
+
+def test_render_text_cuts_long_cells_keeps_csv_whole() -> None:
+    export = Export(
+        records=[],
+        headers=("pair", "states"),
+        rows=[("a–b", "KAZ " * 20)],
+        svg="",
+    )
+
+    text = render_text(export, width=12)
+
+    assert text.splitlines() == ["pair  states", "a–b   KAZ KAZ KAZ…"]
+    assert render_csv(export).splitlines()[1] == "a–b," + "KAZ " * 20
 
 
 @pytest.mark.parametrize(

@@ -278,18 +278,20 @@ def voting_export(report: VotingReport) -> Export:
     )
 
 
-def _text(value: Cell, *, digits: int) -> str:
+def _text(value: Cell, *, digits: int, width: int) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
         return f"{value:.{digits}f}"
-    return str(value)
+    text = str(value)
+    # A terminal table stays readable; CSV and JSON keep every item.
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_text(export: Export, *, digits: int = 3) -> str:
-    """Return the table as aligned plain text, numbers right-aligned."""
+def render_text(export: Export, *, digits: int = 3, width: int = 60) -> str:
+    """Return the table as aligned plain text, numbers right-aligned, cells cut at ``width``."""
     cells = [list(export.headers)] + [
-        [_text(value, digits=digits) for value in row] for row in export.rows
+        [_text(value, digits=digits, width=width) for value in row] for row in export.rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(export.headers))]
     numeric = [
