@@ -343,16 +343,16 @@ class RegistrySnapshot:
         """
         self.require_day(day)
         statuses: dict[str, dict[str, set[MembershipStatus]]] = {}
-        for membership in self.memberships:
-            if membership.interval.in_force(day):
-                by_state = statuses.setdefault(membership.organization, {})
-                by_state.setdefault(membership.state, set()).add(membership.status)
+        # Filter with the arrays first: a century of yearly views would otherwise test
+        # every membership in Python on every day.
+        in_force = self._in_force(day)
+        for index in np.flatnonzero(in_force).tolist():
+            membership = self.memberships[index]
+            by_state = statuses.setdefault(membership.organization, {})
+            by_state.setdefault(membership.state, set()).add(membership.status)
+        listed = self._listed(day, in_force)
         existing = [
-            slug
-            for slug, organization in self.organizations.items()
-            if slug in statuses
-            or organization.existence is None
-            or organization.existence.in_force(day)
+            slug for slug, shown in zip(self.organizations, listed.tolist(), strict=True) if shown
         ]
         return SnapshotAt(
             day=day,
@@ -365,7 +365,30 @@ class RegistrySnapshot:
 
     def organizations_on(self, day: date) -> tuple[str, ...]:
         """Return the slugs of the organizations listed by :meth:`as_of` on ``day``."""
-        return self.as_of(day).organizations
+        self.require_day(day)
+        listed = self._listed(day, self._in_force(day))
+        return tuple(
+            slug for slug, shown in zip(self.organizations, listed.tolist(), strict=True) if shown
+        )
+
+    def _in_force(self, day: date) -> npt.NDArray[np.bool_]:
+        """Return which memberships (in :attr:`memberships` order) are in force on ``day``."""
+        arrays = self._arrays
+        ordinal = day.toordinal()
+        mask: npt.NDArray[np.bool_] = (arrays.start <= ordinal) & (ordinal < arrays.end)
+        return mask
+
+    def _listed(self, day: date, in_force: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Return which organizations :meth:`as_of` lists, given the memberships in force.
+
+        Listed: a membership of any status in force, or an existence that is unknown or
+        covers ``day``.
+        """
+        ordinal = day.toordinal()
+        start, end = self._existence
+        listed = (start <= ordinal) & (ordinal < end)
+        listed[self._arrays.organization[in_force]] = True
+        return listed
 
     def membership_matrix(
         self, day: date, *, statuses: frozenset[MembershipStatus] = MEMBERS_ONLY
@@ -386,8 +409,7 @@ class RegistrySnapshot:
         self.require_day(day)
         arrays = self._arrays
         codes = [index for index, status in enumerate(MembershipStatus) if status in statuses]
-        ordinal = day.toordinal()
-        mask = (arrays.start <= ordinal) & (ordinal < arrays.end) & np.isin(arrays.status, codes)
+        mask = self._in_force(day) & np.isin(arrays.status, codes)
         matrix = np.zeros((len(self.organizations), len(self.states)), dtype=np.bool_)
         matrix[arrays.organization[mask], arrays.state[mask]] = True
         return matrix
@@ -395,6 +417,20 @@ class RegistrySnapshot:
     @cached_property
     def _state_index(self) -> dict[str, int]:
         return {state: index for index, state in enumerate(self.states)}
+
+    @cached_property
+    def _existence(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        # Ordinal bounds [start, end) of each organization's existence; unknown is always.
+        starts, ends = [], []
+        for organization in self.organizations.values():
+            existence = organization.existence
+            if existence is None:
+                starts.append(date.min.toordinal())
+                ends.append(_OPEN_END)
+            else:
+                starts.append(existence.start.first_day.toordinal())
+                ends.append(existence.end.first_day.toordinal() if existence.end else _OPEN_END)
+        return np.array(starts, np.int64), np.array(ends, np.int64)
 
     @cached_property
     def _arrays(self) -> _MembershipArrays:
