@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,124 @@ def test_check_consistency_from_tiles_of_peer_log() -> None:
 @pytest.mark.skipif(os.cpu_count() == 1, reason="needs two cores for a pool")
 def test_audit_log_valid_log_in_process_pool() -> None:
     assert _audit(_publish(LEAVES), workers=2, parallel_threshold=1) == (True, "ok", None)
+
+
+# 3,000 entries: 12 bundles, so 3 pool tasks of 4 bundles (the log need not be unique).
+BIG = LEAVES * 5
+BIG_BAD = {
+    "first chunk": (300, "bad_entry_signature"),
+    "third chunk": (2_700, "bad_entry_signature"),
+    "last, partial bundle": (2_999, "bad_entry_signature"),
+}
+
+
+def _tampered(leaves: list[bytes], index: int) -> list[bytes]:
+    # A re-hashed tree around an altered entry: only its signature can catch it.
+    n = b'"n":%d' % (index % 600)
+    return [*leaves[:index], leaves[index].replace(n, n + b"0"), *leaves[index + 1 :]]
+
+
+@pytest.mark.parametrize("where", list(BIG_BAD))
+def test_audit_log_pool_and_inline_find_same_first_bad_entry(where: str) -> None:
+    index, code = BIG_BAD[where]
+    log = _publish(_tampered(_tampered(BIG, index), min(index + 700, 2_999)))
+    inline = _audit(log, workers=1)
+    pooled = _audit(log, workers=2, parallel_threshold=1)
+    assert (inline, pooled) == ((False, code, index), (False, code, index))
+
+
+def test_audit_log_pool_checks_every_entry_of_valid_log() -> None:
+    report = audit_log(
+        _publish(BIG),
+        log_keys=[LOG.verifier()],
+        witness_keys=WITNESS_KEYS,
+        quorum=2,
+        entry_keys=ENTRY_KEYS,
+        workers=2,
+        parallel_threshold=1,
+    )
+    assert (report.code, report.entries_checked, report.signatures_checked) == ("ok", 3000, 3000)
+    assert report.tiles_read == 12 + 12 + 1
+
+
+def test_audit_log_reports_entry_before_tile_mismatch_in_same_bundle() -> None:
+    leaves = _tampered(LEAVES, 260)
+    log = _publish(leaves)
+    log.files["tile/entries/001"] = build_entry_bundle([*leaves[256:270], b"x", *leaves[271:512]])
+    assert _audit(log) == (False, "bad_entry_signature", 260)
+    assert _audit(log, workers=2, parallel_threshold=1) == (False, "bad_entry_signature", 260)
+
+
+def test_audit_log_reports_tile_mismatch_before_later_entry() -> None:
+    leaves = _tampered(LEAVES, 280)
+    log = _publish(leaves)
+    log.files["tile/entries/001"] = build_entry_bundle([*leaves[256:270], b"x", *leaves[271:512]])
+    assert _audit(log) == (False, "tile_mismatch", 270)
+
+
+def test_audit_log_inline_reports_bad_entry_of_large_log_not_root() -> None:
+    # Stopping at a bad entry must not then compare a partial tree with the root.
+    assert _audit(_publish(_tampered(BIG, 2_000)), workers=1) == (
+        False,
+        "bad_entry_signature",
+        2_000,
+    )
+
+
+@cache
+def _unsigned_files(size: int) -> dict[str, bytes]:
+    return _publish([b"%d" % i for i in range(size)]).files
+
+
+def _publish_unsigned(size: int) -> MemoryLog:
+    return MemoryLog(dict(_unsigned_files(size)))  # a copy for each test to tamper with
+
+
+def _audit_unsigned(log: MemoryLog) -> tuple[bool, str, int | None]:
+    return _audit(log, entry_keys=None, organization=None)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 255, 256, 257, 511, 512, 513, 600, 1023, 1025])
+def test_audit_log_recomputes_root_of_any_size(size: int) -> None:
+    assert _audit_unsigned(_publish_unsigned(size)) == (True, "ok", None)
+
+
+TWO_LEVELS = 256 * 256 + 256 + 3  # full tile 1/000, tiles 1/001.p/1 and 2/000.p/1
+
+
+def test_audit_log_checks_tiles_of_levels_one_and_two() -> None:
+    log = _publish_unsigned(TWO_LEVELS)
+    assert sorted(p for p in log.files if p.startswith(("tile/1/", "tile/2/"))) == [
+        "tile/1/000",
+        "tile/1/001.p/1",
+        "tile/2/000.p/1",
+    ]
+    assert _audit_unsigned(log) == (True, "ok", None)
+    report = audit_log(log, log_keys=[LOG.verifier()], witness_keys=WITNESS_KEYS, quorum=2)
+    assert (report.entries_checked, report.tiles_read) == (TWO_LEVELS, 2 * 258 + 3)
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "expected"),
+    [
+        ("tile/1/000", "flip", (False, "tile_mismatch", 0)),
+        ("tile/1/001.p/1", "flip", (False, "tile_mismatch", 65_536)),
+        ("tile/2/000.p/1", "flip", (False, "tile_mismatch", 0)),
+        ("tile/1/001.p/1", "delete", (False, "truncated", 65_536)),
+        ("tile/2/000.p/1", "cut", (False, "truncated", 0)),
+        ("tile/0/100", "flip", (False, "tile_mismatch", 25_600 + 255)),
+    ],
+)
+def test_audit_log_finds_tampered_upper_tile(
+    path: str, change: str, expected: tuple[bool, str, int | None]
+) -> None:
+    log = _publish_unsigned(TWO_LEVELS)
+    tile = bytearray(log.files[path])
+    if change == "delete":
+        del log.files[path]
+    elif change == "cut":
+        log.files[path] = bytes(tile[:-1])
+    else:
+        tile[-1] ^= 1  # in the tile's last hash
+        log.files[path] = bytes(tile)
+    assert _audit_unsigned(log) == expected
