@@ -1,3 +1,313 @@
-from ninja import Router
+"""Meeting endpoints: session or bearer token, the same permissions as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from sideline.accounts.auth import API_AUTH, request_user
+from sideline.errors import ApiError
+from sideline.meetings import services
+from sideline.meetings.errors import MeetingError
+from sideline.meetings.models import Commitment, Decision, Meeting
+from sideline.meetings.permissions import can_view_meeting, participant_ids
+from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 
 router = Router(tags=["meetings"])
+
+
+class MeetingIn(Schema):
+    title: str
+    host: str
+    cohost: str | None = None
+    participants: list[str] = []
+    date: date
+    timezone: str | None = None
+    location: str = ""
+    public: bool = False
+    topic: str | None = None
+    forum_session: str | None = None
+    planner_request: str = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    date: date
+    timezone: str
+    host: str
+    cohost: str | None
+    participants: list[str]
+    public: bool
+
+
+class DecisionIn(Schema):
+    title: str
+    text: str
+    amends: int | None = None
+
+
+class DecisionOut(Schema):
+    id: int
+    meeting: int
+    number: int
+    title: str
+    text: str
+    status: str
+    adopted_at: datetime | None
+
+
+class ResponseIn(Schema):
+    position: str
+    reason: str = ""
+
+
+class CommitmentIn(Schema):
+    owner: str
+    description: str
+    target: str
+    due_date: date
+    timezone: str | None = None
+    review_date: date | None = None
+
+
+class ProgressIn(Schema):
+    percent: int | None = None
+    milestone: int | None = None
+    note: str = ""
+    evidence_url: str = ""
+
+
+class CommitmentOut(Schema):
+    id: int
+    decision: int
+    owner: str
+    description: str
+    target: str
+    due_date: date
+    timezone: str
+    progress: int
+    status: str
+
+
+class DashboardOut(Schema):
+    decisions_adopted: int
+    decisions_proposed: int
+    by_status: dict[str, int]
+    overdue: list[int]
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]  # set by ninja's auth
+
+
+def _fail(error: MeetingError) -> ApiError:
+    return ApiError(error.status, error.code, error.message, field=error.field)
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    meeting = Meeting.objects.select_related("host", "cohost").filter(pk=pk).first()
+    if meeting is None or not can_view_meeting(request_user(request), meeting):
+        raise ApiError(404, "unknown_meeting", f"no meeting {pk} that you may see")
+    return meeting
+
+
+def _meeting_out(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "date": meeting.date,
+        "timezone": meeting.timezone,
+        "host": meeting.host.slug,
+        "cohost": meeting.cohost.slug if meeting.cohost else None,
+        "participants": sorted(p.organization.slug for p in meeting.participations.all()),
+        "public": meeting.public,
+    }
+
+
+def _decision_out(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "meeting": d.meeting_id,
+        "number": d.number,
+        "title": d.title,
+        "text": d.text,
+        "status": d.status,
+        "adopted_at": d.adopted_at,
+    }
+
+
+def _commitment_out(c: Commitment) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "decision": c.decision_id,
+        "owner": c.owner.slug,
+        "description": c.description,
+        "target": c.target,
+        "due_date": c.due_date,
+        "timezone": c.timezone,
+        "progress": c.rolled_up_progress(),
+        "status": c.status_at(timezone.now()),
+    }
+
+
+@router.get("/", response=list[MeetingOut])
+def list_meetings(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_meeting_out(m) for m in visible_meetings(request_user(request))]
+
+
+@router.post("/", response={201: MeetingOut}, auth=API_AUTH)
+def add_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    try:
+        meeting = services.create_meeting(
+            actor=_actor(request),
+            title=payload.title,
+            host=payload.host,
+            cohost=payload.cohost,
+            participants=payload.participants,
+            date=payload.date,
+            timezone_name=payload.timezone,
+            location=payload.location,
+            public=payload.public,
+            topic=payload.topic,
+            forum_session=payload.forum_session,
+            planner_request=payload.planner_request,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _meeting_out(meeting)
+
+
+@router.get("/dashboard", response=DashboardOut)
+def get_dashboard(
+    request: HttpRequest,
+    organization: str | None = None,
+    topic: str | None = None,
+    forum: str | None = None,
+) -> dict[str, Any]:
+    board = dashboard(
+        user=request_user(request), organization=organization, topic=topic, forum=forum
+    )
+    return {
+        "decisions_adopted": board.decisions_adopted,
+        "decisions_proposed": board.decisions_proposed,
+        "by_status": board.by_status,
+        "overdue": [c.pk for c in board.overdue],
+    }
+
+
+@router.get("/{meeting_id}", response=MeetingOut)
+def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    return _meeting_out(_meeting(request, meeting_id))
+
+
+@router.get("/{meeting_id}/decisions", response=list[DecisionOut])
+def list_decisions(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    return [_decision_out(d) for d in _meeting(request, meeting_id).decisions.all()]
+
+
+@router.post("/{meeting_id}/decisions", response={201: DecisionOut}, auth=API_AUTH)
+def add_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
+    meeting = _meeting(request, meeting_id)
+    amends = meeting.decisions.filter(pk=payload.amends).first() if payload.amends else None
+    try:
+        decision = services.propose_decision(
+            actor=_actor(request),
+            meeting=meeting,
+            title=payload.title,
+            text=payload.text,
+            amends=amends,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _decision_out(decision)
+
+
+def _decision(request: HttpRequest, decision_id: int) -> Decision:
+    decision = Decision.objects.select_related("meeting").filter(pk=decision_id).first()
+    if decision is None or not can_view_meeting(request_user(request), decision.meeting):
+        raise ApiError(404, "unknown_decision", f"no decision {decision_id} that you may see")
+    return decision
+
+
+@router.patch("/decisions/{decision_id}", response=DecisionOut, auth=API_AUTH)
+def change_decision(request: HttpRequest, decision_id: int, payload: DecisionIn) -> dict[str, Any]:
+    try:
+        decision = services.edit_decision(
+            actor=_actor(request),
+            decision=_decision(request, decision_id),
+            title=payload.title,
+            text=payload.text,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _decision_out(decision)
+
+
+@router.post("/decisions/{decision_id}/responses", response=DecisionOut, auth=API_AUTH)
+def respond(request: HttpRequest, decision_id: int, payload: ResponseIn) -> dict[str, Any]:
+    try:
+        decision = services.respond_to_decision(
+            actor=_actor(request),
+            decision=_decision(request, decision_id),
+            position=payload.position,
+            reason=payload.reason,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _decision_out(decision)
+
+
+@router.post("/decisions/{decision_id}/commitments", response={201: CommitmentOut}, auth=API_AUTH)
+def add_commitment(request: HttpRequest, decision_id: int, payload: CommitmentIn) -> Any:
+    try:
+        commitment = services.make_commitment(
+            actor=_actor(request),
+            decision=_decision(request, decision_id),
+            owner=payload.owner,
+            description=payload.description,
+            target=payload.target,
+            due_date=payload.due_date,
+            timezone_name=payload.timezone,
+            review_date=payload.review_date,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _commitment_out(commitment)
+
+
+@router.get("/{meeting_id}/commitments", response=list[CommitmentOut])
+def list_commitments(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    meeting = _meeting(request, meeting_id)
+    participant_ids(meeting)
+    return [
+        _commitment_out(c) for c in commitments_with_children().filter(decision__meeting=meeting)
+    ]
+
+
+@router.post("/commitments/{commitment_id}/progress", response=CommitmentOut, auth=API_AUTH)
+def report_progress(
+    request: HttpRequest, commitment_id: int, payload: ProgressIn
+) -> dict[str, Any]:
+    commitment = commitments_with_children().filter(pk=commitment_id).first()
+    if commitment is None or not can_view_meeting(
+        request_user(request), commitment.decision.meeting
+    ):
+        raise ApiError(404, "unknown_commitment", f"no commitment {commitment_id} that you may see")
+    try:
+        services.update_progress(
+            actor=_actor(request),
+            commitment=commitment,
+            percent=payload.percent,
+            milestone=payload.milestone,
+            note=payload.note,
+            evidence_url=payload.evidence_url,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    refreshed = commitments_with_children().get(pk=commitment_id)
+    return _commitment_out(refreshed)
