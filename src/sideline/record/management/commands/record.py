@@ -1,0 +1,144 @@
+"""``sideline record logs|checkpoint|witness|status|mirror|verify|sync``."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sideline.record.errors import RecordError
+from sideline.record.models import Log, Replica
+from sideline.record.selectors import latest_accepted_checkpoint, latest_checkpoint, list_logs
+from sideline.record.services import checkpoint_log, witness_round
+from sideline.record.sync import mirror, sync_peer, verify_source
+
+
+class Command(BaseCommand):
+    help = "Operate the record: list logs, checkpoint, witness, check status, mirror, verify, sync."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        logs = actions.add_parser("logs", help="list the logs hosted here and their keys")
+        logs.add_argument("--json", action="store_true", help="print GET /record/logs exactly")
+        checkpoint = actions.add_parser("checkpoint", help="sign a checkpoint of logs that grew")
+        checkpoint.add_argument(
+            "organizations", nargs="*", metavar="ORG", help="organization slugs"
+        )
+        checkpoint.add_argument("--all", action="store_true", help="every log hosted here")
+        actions.add_parser(
+            "witness", help="in-node round: checkpoint every log, have the others cosign it"
+        )
+        actions.add_parser("status", help="show each log; exit 1 if a log is forked or untrusted")
+        mirror_parser = actions.add_parser("mirror", help="copy a node's logs (checkpoint, tiles)")
+        mirror_parser.add_argument("url", metavar="URL", help="the node's base URL")
+        mirror_parser.add_argument("directory", type=Path, metavar="DIR", help="folder to write")
+        verify = actions.add_parser("verify", help="audit every log of a node URL or a mirror")
+        verify.add_argument("source", metavar="URL|DIR")
+        verify.add_argument("--quorum", type=int, default=None, help="witnesses required")
+        verify.add_argument("--workers", type=int, default=None, help="processes for signatures")
+        sync = actions.add_parser("sync", help="mirror and check a peer's logs; detect forks")
+        sync.add_argument("url", metavar="PEER_URL")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            getattr(self, f"_{action}")(options)
+        except RecordError as error:
+            raise CommandError(f"{error.code}: {error.message}") from None
+        except (OSError, LookupError, ValueError) as error:
+            raise CommandError(str(error)) from None
+
+    def _logs(self, options: dict[str, Any]) -> None:
+        logs = list_logs()
+        if options["json"]:
+            self.stdout.write(json.dumps(logs, indent=1))
+            return
+        for info in logs:
+            self.stdout.write(f"{info['organization']:<8} {info['origin']}  {info['log_key']}")
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        slugs: list[str] = options["organizations"]
+        if options["all"]:
+            slugs = [log.slug for log in Log.objects.select_related("organization")]
+        if not slugs:
+            raise CommandError("name organizations or give --all", returncode=2)
+        for slug in slugs:
+            checkpoint = checkpoint_log(organization=slug)
+            state = "accepted" if checkpoint.accepted else "awaiting cosignatures"
+            self.stdout.write(f"{slug}: checkpoint of size {checkpoint.size}, {state}")
+
+    def _witness(self, options: dict[str, Any]) -> None:
+        result = witness_round()
+        for log, witness, status, code in result.refused:
+            self.stderr.write(f"{witness} refused {log}: {status} {code}")
+        self.stdout.write(
+            f"{result.checkpoints} logs checkpointed, {result.cosigned} cosignatures, "
+            f"{len(result.accepted)} accepted"
+        )
+
+    def _status(self, options: dict[str, Any]) -> None:
+        for log in Log.objects.select_related("organization"):
+            latest, accepted = latest_checkpoint(log), latest_accepted_checkpoint(log)
+            self.stdout.write(
+                f"{log.slug:<8} size {log.size}, checkpoint {latest.size if latest else '-'}, "
+                f"accepted {accepted.size if accepted else '-'}"
+            )
+        bad = list(Replica.objects.filter(trusted=False).select_related("peer"))
+        for replica in Replica.objects.select_related("peer"):
+            state = "trusted" if replica.trusted else f"UNTRUSTED: {replica.problem}"
+            self.stdout.write(
+                f"{replica.organization:<8} @ {replica.peer.url}: size {replica.size}, {state}"
+            )
+        if bad:
+            raise CommandError(
+                f"{len(bad)} peer log(s) forked or untrusted: "
+                + ", ".join(f"{r.origin} @ {r.peer.url}" for r in bad)
+            )
+
+    def _mirror(self, options: dict[str, Any]) -> None:
+        copied = mirror(url=options["url"], directory=options["directory"])
+        total = sum(size for _, size in copied)
+        self.stdout.write(
+            f"mirrored {len(copied)} logs, {total} entries, into {options['directory']}"
+        )
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        source: str = options["source"]
+        if (
+            not source.startswith(("http://", "https://"))
+            and not Path(source, "logs.json").is_file()
+        ):
+            raise CommandError(
+                f"{source} is neither an http(s) URL nor a mirror folder with logs.json",
+                returncode=2,
+            )
+        verdicts = verify_source(source, quorum=options["quorum"], workers=options["workers"])
+        failed = [v for v in verdicts if not v.report.ok]
+        if failed:
+            for verdict in failed:
+                report = verdict.report
+                index = "-" if report.first_bad_index is None else report.first_bad_index
+                self.stderr.write(
+                    f"FAILED {verdict.organization} at index {index}: {report.code}: {report.message}"
+                )
+            raise CommandError(f"{len(failed)} of {len(verdicts)} logs failed verification")
+        entries = sum(v.report.entries_checked for v in verdicts)
+        signatures = sum(v.report.signatures_checked for v in verdicts)
+        self.stdout.write(
+            f"OK: {len(verdicts)} logs, {entries} entries, {signatures} entry signatures, "
+            "cosignature quorum met"
+        )
+
+    def _sync(self, options: dict[str, Any]) -> None:
+        report = sync_peer(url=options["url"])
+        new = sum(report.new_entries.values())
+        self.stdout.write(
+            f"synced {options['url']}: {new} new entries, {report.cosignatures} cosignatures received"
+        )
+        for problem in report.problems:
+            self.stderr.write(problem)
+        if report.forks:
+            raise CommandError(f"FORK detected in: {', '.join(sorted(set(report.forks)))}")

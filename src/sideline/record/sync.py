@@ -1,0 +1,360 @@
+"""Read other nodes' logs over HTTP: mirror, verify and sync (with fork detection).
+
+A peer is another Sideline node's base URL. Its ``/record/logs`` names its logs and
+keys; each log is read as tlog-tiles. Sync keeps a replica of every peer log,
+checks each new checkpoint for consistency with the last one seen, verifies every
+new entry's signature, and asks the peer's witnesses to cosign this node's
+checkpoints (the tlog-witness direction: a log submits to witnesses). Two
+inconsistent signed checkpoints of one log are a fork: both are kept as evidence
+and the replica is marked untrusted for good.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sideline.record.audit import (
+    AuditReport,
+    DirectoryLogReader,
+    LogReader,
+    audit_log,
+    check_consistency_from_tiles,
+)
+from sideline.record.checkpoint import open_checkpoint, parse_cosigner_key
+from sideline.record.entry import open_entry
+from sideline.record.errors import CheckpointError, EntryError, NoteError, TileError
+from sideline.record.merkle import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    Frontier,
+    hash_leaf,
+    perfect_subtrees,
+    root_from_leaf_hashes,
+)
+from sideline.record.models import Log, Peer, Replica, ReplicaCheckpoint, ReplicaEntry
+from sideline.record.note import parse_verifier_key
+from sideline.record.selectors import latest_checkpoint, list_logs
+from sideline.record.services import add_cosignatures, request_body
+from sideline.record.tiles import (
+    TILE_WIDTH,
+    entry_bundles_for_size,
+    parse_entry_bundle,
+    tiles_for_size,
+)
+
+__all__ = [
+    "HttpLogReader",
+    "LogVerdict",
+    "SyncReport",
+    "fetch",
+    "mirror",
+    "sync_peer",
+    "verify_source",
+]
+
+logger = logging.getLogger(__name__)
+TIMEOUT = 30
+
+
+def fetch(url: str, *, data: bytes | None = None) -> tuple[int, bytes]:
+    """GET (or POST ``data`` to) ``url``; return the status and body, errors included."""
+    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as error:
+        return int(error.code), bytes(error.read())
+
+
+@dataclass(frozen=True)
+class HttpLogReader:
+    """Read a tiled log at ``base`` (e.g. ``http://host/record/nato``)."""
+
+    base: str
+
+    def read_checkpoint(self) -> bytes:
+        return self._get("checkpoint")
+
+    def read_tile(self, path: str) -> bytes:
+        return self._get(path)
+
+    def _get(self, path: str) -> bytes:
+        status, body = fetch(f"{self.base}/{path}")
+        if status != 200:
+            raise LookupError(f"{self.base}/{path}: HTTP {status}")
+        return body
+
+
+def _peer_logs(url: str) -> list[dict[str, Any]]:
+    status, body = fetch(f"{url.rstrip('/')}/record/logs")
+    if status != 200:
+        raise LookupError(f"{url}/record/logs: HTTP {status}")
+    logs: list[dict[str, Any]] = json.loads(body)
+    return logs
+
+
+def mirror(*, url: str, directory: Path) -> list[tuple[str, int]]:
+    """Copy every log of the node at ``url`` (checkpoint and all tiles) into ``directory``.
+
+    Writes ``logs.json`` and, per log, ``<slug>/checkpoint`` and ``<slug>/tile/…``.
+    """
+    base = url.rstrip("/")
+    logs = _peer_logs(base)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "logs.json").write_text(json.dumps(logs, indent=1), encoding="utf-8")
+    copied = []
+    for info in logs:
+        reader = HttpLogReader(base + info["path"])
+        root = directory / info["organization"]
+        root.mkdir(exist_ok=True)
+        raw = reader.read_checkpoint()
+        (root / "checkpoint").write_bytes(raw)
+        size = open_checkpoint(
+            raw, log_verifiers=[parse_verifier_key(k) for k in info["log_keys"]]
+        ).checkpoint.size
+        for ref in [*tiles_for_size(size), *entry_bundles_for_size(size)]:
+            target = root / ref.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(reader.read_tile(ref.path))
+        copied.append((info["organization"], size))
+    return copied
+
+
+@dataclass(frozen=True)
+class LogVerdict:
+    """The audit of one log of a source (URL or mirror directory)."""
+
+    organization: str
+    report: AuditReport
+
+
+def _quorum(others: int) -> int:
+    return others // 2 + 1 if others else 0
+
+
+def verify_source(
+    source: str, *, quorum: int | None = None, workers: int | None = None
+) -> list[LogVerdict]:
+    """Audit every log of a node URL or a mirror directory with the core audit.
+
+    Witnesses are the other logs' witness keys; the quorum defaults to a majority
+    of them, as on the node.
+    """
+    readers: dict[str, LogReader]
+    if source.startswith(("http://", "https://")):
+        base = source.rstrip("/")
+        logs = _peer_logs(base)
+        readers = {x["organization"]: HttpLogReader(base + x["path"]) for x in logs}
+    else:
+        root = Path(source)
+        logs = json.loads((root / "logs.json").read_text(encoding="utf-8"))
+        readers = {x["organization"]: DirectoryLogReader(root / x["organization"]) for x in logs}
+    verdicts = []
+    for info in logs:
+        slug = info["organization"]
+        others = [x for x in logs if x["organization"] != slug]
+        witnesses = [parse_cosigner_key(k) for x in others for k in x["witness_keys"]]
+        report = audit_log(
+            readers[slug],
+            log_keys=[parse_verifier_key(k) for k in info["log_keys"]],
+            witness_keys=witnesses,
+            quorum=_quorum(len(others)) if quorum is None else quorum,
+            entry_keys=info["organization_keys"],
+            organization=slug,
+            workers=workers,
+        )
+        verdicts.append(LogVerdict(slug, report))
+    return verdicts
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, log by log."""
+
+    new_entries: dict[str, int] = field(default_factory=dict)
+    forks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    cosignatures: int = 0
+
+
+def _frontier_of(replica: Replica) -> tuple[Frontier, dict[tuple[int, int], bytes]]:
+    edge = perfect_subtrees(0, replica.size)
+    blob = bytes(replica.frontier)
+    known = {key: blob[i * HASH_SIZE : (i + 1) * HASH_SIZE] for i, key in enumerate(edge)}
+    return Frontier.from_nodes(replica.size, node=lambda lv, ix: known[(lv, ix)]), known
+
+
+def _mark_fork(replica: Replica, *, raw: bytes, size: int, root: bytes, message: str) -> None:
+    with transaction.atomic():
+        previous = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
+        if previous is not None:
+            previous.evidence = True
+            previous.save(update_fields=["evidence"])
+        ReplicaCheckpoint.objects.create(
+            replica=replica, size=size, root_hash=root, note=raw, evidence=True
+        )
+        replica.trusted = False
+        replica.problem = message
+        replica.save(update_fields=["trusted", "problem", "updated"])
+    logger.error("record: FORK of %s served by %s: %s", replica.origin, replica.peer.url, message)
+
+
+def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -> None:
+    replica, _ = Replica.objects.get_or_create(
+        peer=peer,
+        origin=info["origin"],
+        defaults={"organization": info["organization"], "root_hash": EMPTY_ROOT},
+    )
+    # Keys only ever accumulate: a peer cannot revoke the key that signed old evidence.
+    for name, keys in (
+        ("log_keys", info["log_keys"]),
+        ("entry_keys", info["organization_keys"]),
+        ("witness_keys", info["witness_keys"]),
+    ):
+        setattr(replica, name, list(dict.fromkeys([*getattr(replica, name), *keys])))
+    replica.save()
+    slug = info["organization"]
+    if not replica.trusted:
+        report.forks.append(slug)
+        return
+    reader = HttpLogReader(base + info["path"])
+    try:
+        raw = reader.read_checkpoint()
+        signed = open_checkpoint(
+            raw, log_verifiers=[parse_verifier_key(k) for k in replica.log_keys]
+        )
+    except (LookupError, OSError, NoteError, CheckpointError) as exc:
+        report.problems.append(f"{slug}: cannot read a valid checkpoint: {exc}")
+        return
+    new = signed.checkpoint
+    previous = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
+    old_size = replica.size
+    if new.size <= old_size:
+        seen = replica.entries.filter(index__lt=new.size).order_by("index")
+        root = root_from_leaf_hashes(bytes(h) for h in seen.values_list("leaf_hash", flat=True))
+        if root != new.root_hash:
+            _mark_fork(
+                replica,
+                raw=raw,
+                size=new.size,
+                root=new.root_hash,
+                message=f"checkpoint {new.size} does not match the tree seen at size {old_size}",
+            )
+            report.forks.append(slug)
+        return
+    if previous is not None:
+        consistency = check_consistency_from_tiles(
+            open_checkpoint(
+                bytes(previous.note),
+                log_verifiers=[parse_verifier_key(k) for k in replica.log_keys],
+            ).checkpoint,
+            new,
+            reader=reader,
+        )
+        if not consistency.consistent:
+            _mark_fork(
+                replica,
+                raw=raw,
+                size=new.size,
+                root=new.root_hash,
+                message=f"{consistency.code}: {consistency.message}",
+            )
+            report.forks.append(slug)
+            return
+    frontier, known = _frontier_of(replica)
+    frontier.set_on_node(
+        lambda level, index, node_hash: known.__setitem__((level, index), node_hash)
+    )
+    verifiers = [parse_verifier_key(k) for k in replica.entry_keys]
+    rows: list[ReplicaEntry] = []
+    try:
+        for ref in entry_bundles_for_size(new.size):
+            start = ref.index * TILE_WIDTH
+            if start + ref.width <= old_size:
+                continue
+            leaves = parse_entry_bundle(reader.read_tile(ref.path), width=ref.width)
+            for offset, leaf in enumerate(leaves):
+                index = start + offset
+                if index < old_size:
+                    continue
+                open_entry(leaf, verifiers=verifiers, organization=slug)
+                leaf_hash = hash_leaf(leaf)
+                frontier.append(leaf_hash)
+                rows.append(
+                    ReplicaEntry(replica=replica, index=index, leaf=leaf, leaf_hash=leaf_hash)
+                )
+    except EntryError as exc:
+        report.problems.append(f"{slug}: entry {start + offset}: {exc.code}: {exc.message}")
+        replica.trusted, replica.problem = False, f"entry {start + offset}: {exc.code}"
+        replica.save(update_fields=["trusted", "problem"])
+        return
+    except (LookupError, OSError, TileError) as exc:
+        report.problems.append(f"{slug}: cannot read entries: {exc}")
+        return
+    if frontier.root() != new.root_hash:
+        _mark_fork(
+            replica,
+            raw=raw,
+            size=new.size,
+            root=new.root_hash,
+            message=f"the entries served do not give the root of checkpoint {new.size}",
+        )
+        report.forks.append(slug)
+        return
+    with transaction.atomic():
+        ReplicaEntry.objects.bulk_create(rows)
+        ReplicaCheckpoint.objects.create(
+            replica=replica, size=new.size, root_hash=new.root_hash, note=raw
+        )
+        replica.size = new.size
+        replica.root_hash = new.root_hash
+        replica.frontier = b"".join(known[key] for key in perfect_subtrees(0, new.size))
+        replica.save(update_fields=["size", "root_hash", "frontier", "updated"])
+    report.new_entries[slug] = new.size - old_size
+
+
+def _submit_checkpoints(base: str, peer_logs: list[dict[str, Any]], report: SyncReport) -> None:
+    """Ask each of the peer's witnesses to cosign this node's latest checkpoints."""
+    for log in Log.objects.select_related("organization"):
+        checkpoint = latest_checkpoint(log)
+        if checkpoint is None:
+            continue
+        for info in peer_logs:
+            url = f"{base}/record/{info['organization']}/add-checkpoint"
+            status, body = fetch(url, data=request_body(log=log, checkpoint=checkpoint, old_size=0))
+            if status == 409:
+                reported = int(body.decode().strip() or 0)
+                if reported <= checkpoint.size:
+                    status, body = fetch(
+                        url, data=request_body(log=log, checkpoint=checkpoint, old_size=reported)
+                    )
+            if status == 200:
+                report.cosignatures += add_cosignatures(checkpoint=checkpoint, lines=body)
+
+
+def sync_peer(*, url: str) -> SyncReport:
+    """Mirror and check every log of the peer at ``url``; exchange cosignatures."""
+    base = url.rstrip("/")
+    peer, _ = Peer.objects.get_or_create(url=base)
+    logs = _peer_logs(base)
+    report = SyncReport()
+    for info in logs:
+        _sync_log(base, peer, info, report)
+    _submit_checkpoints(base, logs, report)
+    peer.last_synced = timezone.now()
+    peer.save(update_fields=["last_synced"])
+    return report
+
+
+def local_logs() -> list[dict[str, Any]]:
+    """Return this node's logs as ``/record/logs`` serves them."""
+    return list_logs()
