@@ -32,10 +32,12 @@ def plan_2013(registry: None) -> Plan:
 
 
 @pytest.fixture
-def coordinator(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_user(
-        username="coordinator", password="pw", is_staff=True
-    )
+def coordinator(registry: None) -> Any:
+    from sideline.accounts.services import create_person
+
+    return create_person(
+        username="coordinator", organization="osce", role="coordinator", password="a-coordinator-passphrase"
+    ).user
 
 
 @pytest.fixture

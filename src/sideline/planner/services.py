@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone as django_timezone
 
+from sideline.accounts.permissions import can_coordinate as accounts_can_coordinate
 from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.analysis.suggest import suggest_meeting_requests
 from sideline.planner.constraints import Violation, check_edit
@@ -96,12 +97,12 @@ class PlannerError(Exception):
 def can_coordinate(user: Any) -> bool:
     """Return whether `user` may edit, re-plan and publish plans.
 
-    One place to switch to the accounts app's coordinator role: for now staff, or the
-    ``planner.change_plan`` permission.
+    Coordinators (the accounts app's role) may; so may a user an administrator granted
+    the ``planner.change_plan`` permission in the admin.
     """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    return bool(user.is_staff or user.has_perm("planner.change_plan"))
+    return accounts_can_coordinate(user) or bool(user.has_perm("planner.change_plan"))
 
 
 # --- building instances from the registry --------------------------------------------
