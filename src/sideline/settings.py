@@ -124,6 +124,30 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Invitations go out by e-mail. The default writes each message to a file in the data
+# folder, so a closed network without a mail server still works; set SMTP for real mail.
+EMAIL_BACKEND = os.environ.get(
+    "SIDELINE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("SIDELINE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SIDELINE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SIDELINE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SIDELINE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SIDELINE_EMAIL_TLS", "").lower() in {"1", "true", "yes", "on"}
+DEFAULT_FROM_EMAIL = os.environ.get("SIDELINE_FROM_EMAIL", "sideline@localhost")
+
+# The login throttle counts failures in the cache; the database cache is shared by every
+# server process (a per-process memory cache would let each process count separately).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sideline_cache",
+    }
+}
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -11,7 +11,10 @@ from collections.abc import Callable
 
 Say = Callable[[str], None]
 
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "sideline.planner.demo.seed",
+    "sideline.meetings.demo.seed",
+]
 
 
 def seed_demo(*, say: Say) -> None:

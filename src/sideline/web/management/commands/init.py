@@ -25,6 +25,7 @@ class Command(BaseCommand):
         say(f"data directory: {settings.DATA_DIR}")
         say("migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         say("loading the bundled dataset…")
         summary = load_package(progress=lambda step: say(f"  {step}"))
         self.stdout.write(f"registry: {summary}")
