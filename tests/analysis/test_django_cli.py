@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -13,6 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sideline.analysis.exports import Export, render_csv, render_text
+from sideline.analysis.services import import_unvotes
+from tests.conftest import reference_data
 
 # The minimal registry's last date is in 2012, so its span runs to today.
 TODAY = date.today()
@@ -204,3 +208,49 @@ def test_analyse_bundled_suggest_nato_csto_counter_narcotics(registry: None) -> 
     requests = analyse_json("suggest", "--as-of", "2013-01-01")
 
     assert "dup-csto-nato-counter-narcotics" in [r["id"] for r in requests]
+
+
+# --- docs/analysis-guide.md: its examples are real outputs ----------------------------------
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analysis-guide.md"
+EXAMPLE = re.compile(
+    r"```console\n\$ sideline analyse (?P<args>[^\n]*)\n(?P<output>.*?)\n```", re.S
+)
+
+
+def guide_examples(*, voting: bool) -> list[tuple[str, str]]:
+    found = [(m["args"], m["output"]) for m in EXAMPLE.finditer(GUIDE.read_text("utf-8"))]
+    return [(args, output) for args, output in found if args.startswith("voting") == voting]
+
+
+def run_example(args: str) -> list[str]:
+    try:
+        out, _ = analyse(*shlex.split(args))
+    except CommandError as error:
+        return [f"CommandError: {error}"]
+    return out.rstrip("\n").splitlines()
+
+
+def assert_example_matches(args: str, output: str) -> None:
+    expected = output.splitlines()
+    got = run_example(args)
+    if expected[-1] == "…":  # the guide shows the first lines only
+        expected = expected[:-1]
+        got = got[: len(expected)]
+    assert got == expected, f"docs/analysis-guide.md: `sideline analyse {args}` has changed"
+
+
+def test_guide_examples_match_output(registry: None) -> None:
+    examples = guide_examples(voting=False)
+
+    assert len(examples) == 9
+    for args, output in examples:
+        assert_example_matches(args, output)
+
+
+def test_guide_voting_example_matches_output(registry: None) -> None:
+    import_unvotes(reference_data() / "unvotes")
+
+    [(args, output)] = guide_examples(voting=True)
+
+    assert_example_matches(args, output)
