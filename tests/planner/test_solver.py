@@ -238,8 +238,10 @@ def test_solve_reports_statistics() -> None:
     assert plan.statistics["gap"] == 0.0
     assert sorted(plan.statistics) == [
         "branches",
+        "components",
         "conflicts",
         "constraints",
+        "elapsed_s",
         "gap",
         "greedy_fallback",
         "num_workers",

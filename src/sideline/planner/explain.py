@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sideline.planner.constraints import needs_summit, placements
+from sideline.planner.greedy import PlacementIndex
 from sideline.planner.instance import Instance, Request, Session
 from sideline.planner.schema import Meeting, Reason, Unplaced
 
@@ -105,7 +105,8 @@ def _check_placement(
     day: dt.date,
     slot: int,
     *,
-    day_meetings: Sequence[Meeting],
+    at_venue: Sequence[Meeting],
+    of_org: dict[str, list[Meeting]],
     city_of: dict[str, str],
     opened: frozenset[str],
     blocks: _Blocks,
@@ -115,15 +116,14 @@ def _check_placement(
     if venue.is_summit and venue.id not in opened:
         blocks.closed.add(venue.id)
         blocked = True
-    here = [m for m in day_meetings if m.session == venue.id]
     for k in span:
-        holders = [m.request for m in here if k in m.slot_range()]
+        holders = [m.request for m in at_venue if k in m.slot_range()]
         if len(holders) >= venue.rooms:
             blocks.rooms[venue.id].update(holders)
             blocked = True
     cap = instance.rules.max_meetings_per_org_per_day
     for org in request.organizations:
-        mine = [m for m in day_meetings if org in m.organizations]
+        mine = of_org.get(org, [])
         clash = [m.request for m in mine if span & set(m.slot_range())]
         if clash:
             blocks.busy[org].update(clash)
@@ -221,7 +221,11 @@ def _blocked_reasons(
 
 
 def explain_unplaced(
-    instance: Instance, meetings: Sequence[Meeting], *, opened: frozenset[str] = frozenset()
+    instance: Instance,
+    meetings: Sequence[Meeting],
+    *,
+    opened: frozenset[str] = frozenset(),
+    index: PlacementIndex | None = None,
 ) -> list[Unplaced]:
     """Return, for each request `meetings` does not place, every reason found.
 
@@ -229,6 +233,7 @@ def explain_unplaced(
         instance: the instance the plan was made for.
         meetings: the plan's meetings.
         opened: the summits the plan opens.
+        index: a `PlacementIndex` of `instance` to reuse (one is built otherwise).
 
     Returns:
         One `Unplaced` per unplaced request, in instance order.
@@ -236,17 +241,24 @@ def explain_unplaced(
     placed = {m.request for m in meetings}
     priority = {r.id: r.priority for r in instance.requests}
     city_of = {v.id: v.city for v in instance.venues()}
-    by_day: dict[dt.date, list[Meeting]] = defaultdict(list)
+    if index is None or index.instance is not instance:
+        index = PlacementIndex(instance)
+    # Indexed by (venue, date) and (organization, date): a placement then looks only at
+    # the meetings that can block it, not at every meeting of the day.
+    by_venue_day: dict[tuple[str, dt.date], list[Meeting]] = defaultdict(list)
+    by_org_day: dict[dt.date, dict[str, list[Meeting]]] = defaultdict(lambda: defaultdict(list))
     for m in meetings:
-        by_day[m.date].append(m)
+        by_venue_day[(m.session, m.date)].append(m)
+        for org in m.organizations:
+            by_org_day[m.date][org].append(m)
     out = []
     for request in instance.requests:
         if request.id in placed:
             continue
-        summit_ok = needs_summit(instance, request)
+        summit_ok = index.needs_summit(request)
         options = [
             (venue, day, slot)
-            for venue, day, slot in placements(instance, request)
+            for venue, day, slot in index.placements(request)
             if summit_ok or not venue.is_summit
         ]
         if not options:
@@ -260,7 +272,8 @@ def explain_unplaced(
                 venue,
                 day,
                 slot,
-                day_meetings=by_day[day],
+                at_venue=by_venue_day.get((venue.id, day), []),
+                of_org=by_org_day.get(day, {}),
                 city_of=city_of,
                 opened=opened,
                 blocks=blocks,

@@ -17,8 +17,10 @@ from a previous plan with the objective held within ``replan_tolerance``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +28,21 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from sideline.planner.constraints import CONSTRAINTS, needs_summit, placements
-from sideline.planner.greedy import plan_greedy
+from sideline.planner.constraints import CONSTRAINTS
+from sideline.planner.greedy import Occupancy, PlacementIndex, plan_greedy
 from sideline.planner.instance import Instance, Request, Session
 from sideline.planner.schema import Meeting, Move, Plan, Shortfall
 
 __all__ = ["ENFORCEMENT", "SolveOptions", "assign_co_chairs", "replan", "solve"]
+
+_LARGE_MODEL = 50_000
+"""Candidates above which CP-SAT runs one presolve round only."""
+
+_MIN_SOLVE_S = 0.05
+"""Below this many seconds left, CP-SAT is not started and the warm start stands."""
+
+_POST_S_PER_REQUEST = 1e-4
+"""Time kept per request for rooms, co-chairs and explanations after the search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,29 @@ class _Candidate:
     var: cp_model.IntVar
 
 
+Placement = tuple[Request, Session, dt.date, int]
+
+
+class _OutOfTime(Exception):
+    """Raised while building a model once the deadline has passed."""
+
+
+@dataclass
+class _Clock:
+    """The wall-clock deadline of one `solve` or `replan` call (None: no wall limit)."""
+
+    deadline: float | None
+
+    def left(self) -> float:
+        if self.deadline is None:
+            return math.inf
+        return self.deadline - time.perf_counter()
+
+    def check(self) -> None:
+        if self.left() <= 0:
+            raise _OutOfTime
+
+
 @dataclass
 class _Model:
     instance: Instance
@@ -72,28 +106,40 @@ class _Model:
     cities: dict[tuple[str, dt.date, str], cp_model.IntVar] = field(default_factory=dict)
     shortfall: dict[str, cp_model.IntVar] = field(default_factory=dict)
     terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+    allowed: Sequence[Placement] = ()
 
     def priority_expr(self) -> cp_model.LinearExprT:
         variables = [v for v, _ in self.terms]
         return cp_model.LinearExpr.weighted_sum(variables, [c for _, c in self.terms])
 
+    def of_org(self, org: str) -> list[cp_model.IntVar]:
+        return [c.var for c in self.candidates if org in c.request.organizations]
 
-def _build_candidates(m: _Model) -> None:
-    """Create one boolean per allowed placement (attendance, window, day bounds)."""
-    pins = {pin.request: pin for pin in m.instance.pinned}
-    for request in m.instance.requests:
+
+def _allowed(instance: Instance, index: PlacementIndex) -> list[Placement]:
+    """Return every placement the model needs: attendance, window, day bounds, pins, summits."""
+    pins = {pin.request: pin for pin in instance.pinned}
+    out: list[Placement] = []
+    for request in instance.requests:
         pin = pins.get(request.id)
-        summit_ok = bool(m.instance.summits) and needs_summit(m.instance, request)
-        for venue, day, slot in placements(m.instance, request):
+        summit_ok = bool(instance.summits) and index.needs_summit(request)
+        for venue, day, slot in index.placements(request):
             if venue.is_summit and not summit_ok:
                 continue
             if pin is not None and (venue.id, day, slot) != (pin.session, pin.date, pin.slot):
                 continue
-            var = m.model.new_bool_var(f"x[{request.id},{venue.id},{day},{slot}]")
-            candidate = _Candidate(request, venue, day, slot, var)
-            m.candidates.append(candidate)
-            m.by_request[request.id].append(candidate)
-            m.terms.append((var, request.priority))
+            out.append((request, venue, day, slot))
+    return out
+
+
+def _build_candidates(m: _Model) -> None:
+    """Create one boolean per allowed placement (attendance, window, day bounds)."""
+    for request, venue, day, slot in m.allowed:
+        var = m.model.new_bool_var(f"x[{request.id},{venue.id},{day},{slot}]")
+        candidate = _Candidate(request, venue, day, slot, var)
+        m.candidates.append(candidate)
+        m.by_request[request.id].append(candidate)
+        m.terms.append((var, request.priority))
 
 
 def _by_construction(m: _Model) -> None:
@@ -207,9 +253,7 @@ def _add_floor(m: _Model) -> None:
     if floor == 0:
         return
     for org in m.instance.organizations:
-        count = cp_model.LinearExpr.sum(
-            [c.var for c in m.candidates if org in c.request.organizations]
-        )
+        count = cp_model.LinearExpr.sum(m.of_org(org))
         if m.soft_floor:
             short = m.model.new_int_var(0, floor, f"short[{org}]")
             m.shortfall[org] = short
@@ -236,11 +280,18 @@ ENFORCEMENT: Mapping[str, Callable[[_Model], None]] = {
 """How the model enforces each constraint of `constraints.CONSTRAINTS`, by name."""
 
 
-def _build(instance: Instance, *, soft_floor: bool) -> _Model:
-    m = _Model(instance, soft_floor=soft_floor)
+def _build(
+    instance: Instance, *, soft_floor: bool, allowed: Sequence[Placement], clock: _Clock
+) -> _Model:
+    m = _Model(instance, soft_floor=soft_floor, allowed=allowed)
+    clock.check()
     _build_candidates(m)
     for constraint in CONSTRAINTS:
+        # Checked between rules: building a large model can take seconds, and the whole
+        # call must stay within its time limit.
+        clock.check()
         ENFORCEMENT[constraint.name](m)
+    clock.check()
     return m
 
 
@@ -277,7 +328,31 @@ _STATUS = {
 }
 
 
-def _solve_phase(m: _Model, options: SolveOptions, *, name: str, run: _Run | None) -> _Run:
+@dataclass(frozen=True)
+class _Budget:
+    """What one part of the problem may spend: a wall-clock deadline or deterministic work."""
+
+    deadline: float | None
+    work: float | None
+
+    def limits(self, fraction: float) -> tuple[float | None, float | None]:
+        """Return (seconds, work) for a solve that may use `fraction` of what is left."""
+        seconds = None
+        if self.deadline is not None:
+            seconds = max(0.0, (self.deadline - time.perf_counter()) * fraction)
+        work = None if self.work is None else self.work * fraction
+        return seconds, work
+
+
+def _solve_phase(
+    m: _Model,
+    options: SolveOptions,
+    *,
+    name: str,
+    run: _Run | None,
+    limits: tuple[float | None, float | None],
+) -> _Run:
+    seconds, work = limits
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = options.num_workers
@@ -287,25 +362,39 @@ def _solve_phase(m: _Model, options: SolveOptions, *, name: str, run: _Run | Non
     # the LP bound of this model is already tight (see docs/planner.md, "The model").
     params.cp_model_probing_level = 0
     params.symmetry_level = 0
-    if options.deterministic_time is not None:
-        params.max_deterministic_time = options.deterministic_time
+    if len(m.candidates) > _LARGE_MODEL:
+        # On large models one presolve round costs tens of seconds (dominance detection
+        # over 10^5 booleans) and the later rounds change almost nothing.
+        params.max_presolve_iterations = 1
+    if work is not None:
+        params.max_deterministic_time = work
         params.interleave_search = options.num_workers > 1
+    if seconds is not None:
+        params.max_time_in_seconds = seconds
+    if (seconds is not None and seconds < _MIN_SOLVE_S) or (work is not None and work <= 0):
+        # Too little time left to be worth starting CP-SAT: report no solution.
+        code = cp_model.UNKNOWN
+        phase: dict[str, Any] = {
+            "phase": name,
+            "status": "unknown",
+            "wall_time_s": 0.0,
+            "branches": 0,
+            "conflicts": 0,
+        }
     else:
-        params.max_time_in_seconds = options.time_limit
-    code = solver.solve(m.model)
-    status = _STATUS.get(code, "unknown")
-    phase: dict[str, Any] = {
-        "phase": name,
-        "status": status,
-        "wall_time_s": round(solver.wall_time, 3),
-        "branches": solver.num_branches,
-        "conflicts": solver.num_conflicts,
-    }
+        code = solver.solve(m.model)
+        phase = {
+            "phase": name,
+            "status": _STATUS.get(code, "unknown"),
+            "wall_time_s": round(solver.wall_time, 3),
+            "branches": solver.num_branches,
+            "conflicts": solver.num_conflicts,
+        }
+    status = phase["status"]
     if status in ("optimal", "feasible"):
         phase["objective"] = round(solver.objective_value)
         phase["bound"] = math.floor(solver.best_objective_bound + 1e-6)
-    out = _Run(solver=solver, status=status, phases=[*(run.phases if run else []), phase])
-    return out
+    return _Run(solver=solver, status=status, phases=[*(run.phases if run else []), phase])
 
 
 def _chosen(m: _Model, solver: cp_model.CpSolver) -> list[tuple[int, _Candidate]]:
@@ -403,20 +492,126 @@ def _meetings(m: _Model, solver: cp_model.CpSolver, *, prefer: Mapping[str, int]
         )
         for _, c in chosen
     ]
-    return assign_co_chairs(m.instance, meetings)
+    return meetings
 
 
-def _first_phase(instance: Instance, options: SolveOptions) -> tuple[_Model, _Run, list[Shortfall]]:
+@dataclass
+class _Part:
+    """Requests that interact only among themselves, with every placement they may take.
+
+    `instance` is the whole instance with only this part's requests and pins: sessions
+    are kept, so that `needs_summit` and placements mean exactly what they mean on the
+    whole instance.
+    """
+
+    instance: Instance
+    allowed: list[Placement]
+
+
+@dataclass
+class _Outcome:
+    """One part's result: meetings with rooms (no co-chairs yet), value, bound, phases."""
+
+    meetings: list[Meeting]
+    objective: int
+    bound: int
+    status: str
+    phases: list[dict[str, Any]]
+    variables: int = 0
+    constraints: int = 0
+    fallback: bool = False
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    opened: frozenset[str] = frozenset()
+
+
+def _parts(instance: Instance, allowed: list[Placement], *, split: bool) -> list[_Part]:
+    """Split the requests into parts that share no constraint, smallest first.
+
+    Two requests interact only through an organization on a date (delegation, daily
+    cap, travel), a venue on a date (rooms) or a summit (its opening cost). Connected
+    components of that graph are independent problems: their optima add up, and so do
+    their bounds. Fairness floors, the minimum share and a replanning tolerance tie
+    every request together, so with those rules (`split` false) there is one part.
+    Requests with no placement are in no part; they are explained as unplaced.
+    """
+    if not allowed:
+        return []
+    if not split:
+        return [_Part(instance, allowed)]
+    parent: dict[object, object] = {}
+
+    def find(key: object) -> object:
+        root = parent.setdefault(key, key)
+        while root != parent[root]:
+            parent[root] = parent[parent[root]]
+            root = parent[root]
+        return root
+
+    for request, venue, day, _slot in allowed:
+        mine = find(("request", request.id))
+        keys: list[object] = [("venue", venue.id) if venue.is_summit else ("venue", venue.id, day)]
+        keys += [("org", org, day) for org in request.organizations]
+        for key in keys:
+            other = find(key)
+            if other != mine:
+                parent[other] = mine
+    groups: dict[object, list[Placement]] = defaultdict(list)
+    for placement in allowed:
+        groups[find(("request", placement[0].id))].append(placement)
+    pins = {pin.request: pin for pin in instance.pinned}
+    parts = []
+    for group in groups.values():
+        ids = {p[0].id for p in group}
+        sub = dataclasses.replace(
+            instance,
+            requests=tuple(r for r in instance.requests if r.id in ids),
+            pinned=tuple(pins[r] for r in ids if r in pins),
+        )
+        parts.append(_Part(sub, group))
+    order = {r.id: i for i, r in enumerate(instance.requests)}
+    parts.sort(key=lambda p: (len(p.allowed), order[p.allowed[0][0].id]))
+    return parts
+
+
+def _placeable(part: _Part) -> int:
+    # Without a proof on priorities alone, the sum of placeable priorities bounds them.
+    return sum(r.priority for r in part.instance.requests)
+
+
+def _fallback(part: _Part, start: Sequence[Meeting], phases: list[dict[str, Any]]) -> _Outcome:
+    """Return the warm-start plan of `part` when CP-SAT gave none in time."""
+    if part.instance.rules.min_meetings_per_org:
+        # The greedy plan ignores floors; without a proof nothing is claimed.
+        return _Outcome([], 0, 0, "unknown", phases)
+    priority = {r.id: r.priority for r in part.instance.requests}
+    objective = sum(priority[x.request] for x in start)
+    return _Outcome(list(start), objective, _placeable(part), "feasible", phases, fallback=True)
+
+
+def _skipped(name: str) -> dict[str, Any]:
+    return {"phase": name, "status": "unknown", "wall_time_s": 0.0, "branches": 0, "conflicts": 0}
+
+
+def _first_phase(
+    part: _Part,
+    options: SolveOptions,
+    *,
+    clock: _Clock,
+    budget: _Budget,
+    fraction: float,
+    start: Sequence[Meeting],
+) -> tuple[_Model, _Run, list[Shortfall]]:
     """Solve for the priority objective; relax fairness floors when they cannot hold."""
-    m = _build(instance, soft_floor=False)
+    instance = part.instance
+    m = _build(instance, soft_floor=False, allowed=part.allowed, clock=clock)
     m.model.maximize(m.priority_expr())
     if options.warm_start:
-        _hint(m, plan_greedy(instance))
-    run = _solve_phase(m, options, name="priority", run=None)
+        _hint(m, start)
+    run = _solve_phase(m, options, name="priority", run=None, limits=budget.limits(fraction))
     if run.status != "infeasible" or instance.rules.min_meetings_per_org == 0:
         return m, run, []
     # The floors cannot all hold: find the plan that falls short least, then best.
-    soft = _build(instance, soft_floor=True)
+    soft = _build(instance, soft_floor=True, allowed=part.allowed, clock=clock)
     weight = sum(r.priority for r in instance.requests) + 1
     # Lexicographic in one solve: one missing floor meeting outweighs every priority.
     shorts = list(soft.shortfall.values())
@@ -427,8 +622,10 @@ def _first_phase(instance: Instance, options: SolveOptions) -> tuple[_Model, _Ru
         )
     )
     if options.warm_start:
-        _hint(soft, plan_greedy(instance))
-    relaxed = _solve_phase(soft, options, name="floor_relaxed", run=run)
+        _hint(soft, start)
+    relaxed = _solve_phase(
+        soft, options, name="floor_relaxed", run=run, limits=budget.limits(fraction)
+    )
     shortfalls = []
     if relaxed.status in ("optimal", "feasible"):
         floor = instance.rules.min_meetings_per_org
@@ -447,74 +644,329 @@ def _hold_objective(m: _Model, run: _Run, *, tolerance: float) -> None:
     _hint(m, _meetings(m, run.solver, prefer={}))
 
 
-def _finish(
-    m: _Model,
-    run: _Run,
-    first: _Run,
-    *,
-    shortfalls: list[Shortfall],
-    meetings: list[Meeting],
-    options: SolveOptions,
-    moves: tuple[Move, ...] | None = None,
-) -> Plan:
-    # Imported here: explain builds on the plan this module returns.
-    from sideline.planner.explain import explain_unplaced
+def _second_phase_min_share(m: _Model, first: _Run, options: SolveOptions, budget: _Budget) -> _Run:
+    _hold_objective(m, first, tolerance=m.instance.rules.fairness_tolerance)
+    share = m.model.new_int_var(0, 1000, "min_share")
+    for org in m.instance.organizations:
+        asked = sum(1 for r in m.instance.requests if org in r.organizations)
+        if asked:
+            count = cp_model.LinearExpr.sum(m.of_org(org))
+            m.model.add(1000 * count >= asked * share)
+    m.model.maximize(share)
+    return _solve_phase(m, options, name="min_share", run=first, limits=budget.limits(1.0))
 
+
+def _second_phase_moves(
+    m: _Model, first: _Run, options: SolveOptions, budget: _Budget, previous: Sequence[Meeting]
+) -> _Run:
+    _hold_objective(m, first, tolerance=m.instance.rules.replan_tolerance)
+    where = {(x.request, x.session, x.date, x.slot) for x in previous}
+    kept = [c.var for c in m.candidates if (c.request.id, c.venue.id, c.date, c.slot) in where]
+    m.model.maximize(cp_model.LinearExpr.sum(kept))
+    return _solve_phase(m, options, name="fewest_moves", run=first, limits=budget.limits(1.0))
+
+
+def _solve_part(
+    part: _Part,
+    options: SolveOptions,
+    *,
+    clock: _Clock,
+    budget: _Budget,
+    start: Sequence[Meeting],
+    previous: Sequence[Meeting] | None,
+) -> _Outcome:
+    """Solve one part: priorities, then the second phase its rules ask for."""
+    rules = part.instance.rules
+    second = previous is not None or rules.maximise_min_share
+    try:
+        # With a second phase to come, the first may use half of what is left.
+        m, first, shortfalls = _first_phase(
+            part,
+            options,
+            clock=clock,
+            budget=budget,
+            fraction=0.5 if second else 1.0,
+            start=start,
+        )
+    except _OutOfTime:
+        return _fallback(part, start, [_skipped("priority")])
+    run = first
+    if first.status in ("optimal", "feasible") and second:
+        try:
+            if previous is not None:
+                later = _second_phase_moves(m, first, options, budget, previous)
+            else:
+                later = _second_phase_min_share(m, first, options, budget)
+        except _OutOfTime:
+            later = _Run(first.solver, "unknown", [*first.phases, _skipped("second")])
+        run = (
+            later
+            if later.status in ("optimal", "feasible")
+            else _Run(first.solver, first.status, later.phases)
+        )
     has_plan = any("objective" in p for p in run.phases)
-    fallback = not has_plan and bool(meetings)
-    if fallback:
-        # No solution from CP-SAT in time: the greedy plan stands, with the trivial bound.
-        objective = sum(m.instance.request(x.request).priority for x in meetings)
-        bound = _relaxed_bound(m, first)
-    else:
-        objective = _priority_of(m, run.solver) if has_plan else 0
-        bound = int(first.phases[-1].get("bound", objective)) if has_plan else 0
-        # Before CP-SAT's LP has run (large models, short limits) its bound can be far
-        # weaker than the plain sum of the priorities that have any placement.
-        bound = min(bound, max(objective, _relaxed_bound(m, first)))
+    if not has_plan:
+        if first.status == "infeasible":
+            return _Outcome([], 0, 0, "infeasible", run.phases, shortfalls=shortfalls)
+        return _fallback(part, start, run.phases)
+    prefer = {x.request: x.room for x in previous or ()}
+    meetings = _meetings(m, run.solver, prefer=prefer)
+    objective = _priority_of(m, run.solver)
+    placeable = _placeable(part)
     if m.soft_floor:
         # The relaxed model's bound includes the shortfall penalty; report priorities.
-        bound = max(objective, _relaxed_bound(m, first))
-    gap = (bound - objective) / max(1, abs(bound)) if has_plan or fallback else None
-    used = sorted({x.session for x in meetings} & set(m.opened))
-    statistics: dict[str, Any] = {
-        "wall_time_s": round(sum(p["wall_time_s"] for p in run.phases), 3),
-        "branches": sum(p["branches"] for p in run.phases),
-        "conflicts": sum(p["conflicts"] for p in run.phases),
-        "gap": None if gap is None else round(gap, 6),
-        "variables": len(m.model.proto.variables),
-        "constraints": len(m.model.proto.constraints),
-        "num_workers": options.num_workers,
-        "seed": options.seed,
-        "phases": run.phases,
-        "greedy_fallback": fallback,
-    }
+        bound = max(objective, placeable)
+    else:
+        # Before CP-SAT's LP has run (large models, short limits) its bound can be far
+        # weaker than the plain sum of the priorities that have any placement.
+        bound = min(int(first.phases[-1].get("bound", objective)), max(objective, placeable))
     status = run.status if run.status == "infeasible" else first.status
-    if fallback:
-        status = "feasible"
     if status == "optimal" and run.status not in ("optimal", "infeasible"):
         status = "feasible"
-    return Plan(
-        meetings=tuple(sorted(meetings, key=lambda x: (x.date, x.session, x.slot, x.room))),
-        unplaced=tuple(explain_unplaced(m.instance, meetings, opened=frozenset(used))),
-        objective=objective,
-        bound=bound,
-        status=status,
-        statistics=statistics,
-        summits=tuple(used),
-        shortfalls=tuple(shortfalls),
-        moves=moves,
-        instance=m.instance.id,
+    return _Outcome(
+        meetings,
+        objective,
+        bound,
+        status,
+        run.phases,
+        variables=len(m.model.proto.variables),
+        constraints=len(m.model.proto.constraints),
+        shortfalls=shortfalls,
+        opened=frozenset(x.session for x in meetings) & frozenset(m.opened),
     )
 
 
-def _relaxed_bound(m: _Model, run: _Run) -> int:
-    # Without a proof on priorities alone, the sum of placeable priorities bounds them.
-    return sum(r.priority for r in m.instance.requests if m.by_request.get(r.id))
+def _warm_start(
+    instance: Instance, index: PlacementIndex, previous: Sequence[Meeting] | None
+) -> list[Meeting]:
+    """Return a complete plan to start from: the greedy one, or the previous one repaired.
+
+    When re-planning, previous meetings that still fit are kept first (by priority), then
+    the others are placed greedily: a start close to the previous plan, and the plan
+    returned if CP-SAT has no time to run.
+    """
+    if previous is None:
+        return plan_greedy(instance, index=index)
+    requests = {r.id: r for r in instance.requests}
+    occupancy = Occupancy(instance)
+    meetings: list[Meeting] = []
+    placed: set[str] = set()
+    pins = {pin.request: pin for pin in instance.pinned}
+    fixed = [
+        Meeting(
+            p.request,
+            p.session,
+            p.date,
+            p.slot,
+            p.room,
+            requests[p.request].organizations,
+            requests[p.request].topic,
+            requests[p.request].slots,
+        )
+        for p in instance.pinned
+    ]
+    keep = sorted(
+        (x for x in previous if x.request in requests and x.request not in pins),
+        key=lambda x: (-requests[x.request].priority, x.request),
+    )
+    allowed = {r.id: {(v.id, d, k) for v, d, k in index.placements(r)} for r in requests.values()}
+    venues = {v.id: v for v in instance.venues()}
+    for x in [*fixed, *keep]:
+        request = requests[x.request]
+        venue = venues.get(x.session)
+        if venue is None or (x.session, x.date, x.slot) not in allowed[request.id]:
+            continue
+        if venue.is_summit and not index.needs_summit(request):
+            continue
+        if x.request not in pins:
+            if venue.is_summit or occupancy.free_room(request, venue, x.date, x.slot) is None:
+                continue
+            free = _free_rooms(occupancy, request, venue, x.date, x.slot)
+            x = dataclasses.replace(x, room=x.room if x.room in free else min(free))
+        occupancy.add(x, venue)
+        meetings.append(
+            Meeting(
+                x.request,
+                x.session,
+                x.date,
+                x.slot,
+                x.room,
+                request.organizations,
+                request.topic,
+                request.slots,
+            )
+        )
+        placed.add(x.request)
+    for request in sorted(requests.values(), key=lambda r: (-r.priority, r.id)):
+        if request.id in placed:
+            continue
+        for venue, day, slot in index.placements(request, sessions_only=True):
+            room = occupancy.free_room(request, venue, day, slot)
+            if room is not None:
+                meeting = Meeting(
+                    request.id,
+                    venue.id,
+                    day,
+                    slot,
+                    room,
+                    request.organizations,
+                    request.topic,
+                    request.slots,
+                )
+                occupancy.add(meeting, venue)
+                meetings.append(meeting)
+                break
+    return meetings
+
+
+def _free_rooms(
+    occupancy: Occupancy, request: Request, venue: Session, day: dt.date, slot: int
+) -> list[int]:
+    taken: set[int] = set()
+    for k in range(slot, slot + request.slots):
+        taken |= occupancy.rooms.get((venue.id, day, k), set())
+    return [room for room in range(venue.rooms) if room not in taken]
+
+
+def _merge_phases(outcomes: Sequence[_Outcome]) -> list[dict[str, Any]]:
+    """Add up each phase over the parts: times, branches, conflicts, objective and bound."""
+    rank = {"optimal": 0, "feasible": 1, "unknown": 2, "infeasible": 3}
+    merged: dict[str, dict[str, Any]] = {}
+    complete: dict[str, bool] = {}
+    for outcome in outcomes:
+        for phase in outcome.phases:
+            name = phase["phase"]
+            into = merged.setdefault(
+                name,
+                {
+                    "phase": name,
+                    "status": "optimal",
+                    "wall_time_s": 0.0,
+                    "branches": 0,
+                    "conflicts": 0,
+                    "objective": 0,
+                    "bound": 0,
+                },
+            )
+            if rank[phase["status"]] > rank[into["status"]]:
+                into["status"] = phase["status"]
+            into["wall_time_s"] = round(into["wall_time_s"] + phase["wall_time_s"], 3)
+            into["branches"] += phase["branches"]
+            into["conflicts"] += phase["conflicts"]
+            complete[name] = complete.get(name, True) and "objective" in phase
+            into["objective"] += phase.get("objective", 0)
+            into["bound"] += phase.get("bound", 0)
+    for name, into in merged.items():
+        if not complete[name]:
+            del into["objective"], into["bound"]
+    return list(merged.values())
+
+
+def _run(instance: Instance, options: SolveOptions, previous: Sequence[Meeting] | None) -> Plan:
+    """Plan `instance` part by part within the time limit; see `solve` and `replan`."""
+    # Imported here: explain builds on the plan this module returns.
+    from sideline.planner.explain import explain_unplaced
+
+    began = time.perf_counter()
+    wall = options.deterministic_time is None
+    clock = _Clock(began + options.time_limit if wall else None)
+    index = PlacementIndex(instance)
+    start = _warm_start(instance, index, previous)
+    allowed = _allowed(instance, index)
+    rules = instance.rules
+    split = not (
+        rules.min_meetings_per_org
+        or rules.maximise_min_share
+        or (previous is not None and rules.replan_tolerance > 0)
+    )
+    parts = _parts(instance, allowed, split=split)
+    # Explanations, rooms and co-chairs come after the search: keep time for them.
+    reserve = _POST_S_PER_REQUEST * len(instance.requests)
+    sizes = [len(p.allowed) for p in parts]
+    outcomes = []
+    for number, part in enumerate(parts):
+        share = sizes[number] / sum(sizes[number:])
+        deadline = None
+        if clock.deadline is not None:
+            deadline = time.perf_counter() + max(0.0, clock.left() - reserve) * share
+        work = None if options.deterministic_time is None else options.deterministic_time * share
+        ids = {r.id for r in part.instance.requests}
+        mine = [x for x in start if x.request in ids]
+        before = None if previous is None else [x for x in previous if x.request in ids]
+        outcomes.append(
+            _solve_part(
+                part,
+                options,
+                clock=_Clock(deadline),
+                budget=_Budget(deadline, work),
+                start=mine,
+                previous=before,
+            )
+        )
+    meetings = assign_co_chairs(instance, [x for o in outcomes for x in o.meetings])
+    objective = sum(o.objective for o in outcomes)
+    bound = sum(o.bound for o in outcomes)
+    statuses = {o.status for o in outcomes}
+    if "infeasible" in statuses:
+        status = "infeasible"
+    elif "unknown" in statuses:
+        status = "unknown"
+    elif statuses <= {"optimal"}:
+        status = "optimal"
+    else:
+        status = "feasible"
+    has_plan = status != "unknown"
+    gap = (bound - objective) / max(1, abs(bound)) if has_plan else None
+    opened = frozenset().union(*(o.opened for o in outcomes))
+    phases = _merge_phases(outcomes)
+    moves = None
+    if previous is not None:
+        placed = {x.request: x for x in meetings}
+        moves = []
+        for old in sorted(previous, key=lambda x: x.request):
+            new = placed.get(old.request)
+            if new is None or (new.session, new.date, new.slot, new.room) != (
+                old.session,
+                old.date,
+                old.slot,
+                old.room,
+            ):
+                moves.append(Move(request=old.request, source=old, target=new))
+    unplaced = explain_unplaced(instance, meetings, opened=opened, index=index)
+    statistics: dict[str, Any] = {
+        "wall_time_s": round(sum(p["wall_time_s"] for p in phases), 3),
+        "branches": sum(p["branches"] for p in phases),
+        "conflicts": sum(p["conflicts"] for p in phases),
+        "gap": None if gap is None else round(gap, 6),
+        "variables": sum(o.variables for o in outcomes),
+        "constraints": sum(o.constraints for o in outcomes),
+        "num_workers": options.num_workers,
+        "seed": options.seed,
+        "phases": phases,
+        "greedy_fallback": any(o.fallback for o in outcomes),
+        "components": len(parts),
+        "elapsed_s": round(time.perf_counter() - began, 3),
+    }
+    return Plan(
+        meetings=tuple(sorted(meetings, key=lambda x: (x.date, x.session, x.slot, x.room))),
+        unplaced=tuple(unplaced),
+        objective=objective if has_plan else 0,
+        bound=bound if has_plan else 0,
+        status=status,
+        statistics=statistics,
+        summits=tuple(sorted(opened)),
+        shortfalls=tuple(s for o in outcomes for s in o.shortfalls),
+        moves=None if moves is None else tuple(moves),
+        instance=instance.id,
+    )
 
 
 def solve(instance: Instance, *, options: SolveOptions | None = None) -> Plan:
     """Plan `instance` exactly: maximise the priorities placed, with a proven bound.
+
+    The call returns within about `options.time_limit` seconds in all: building the
+    model counts against the limit, and only the explanations of unplaced requests
+    come after it (see docs/planner.md, "Performance").
 
     Args:
         instance: a validated instance.
@@ -535,33 +987,7 @@ def solve(instance: Instance, *, options: SolveOptions | None = None) -> Plan:
         >>> (plan.status, plan.objective, plan.bound, [x.request for x in plan.meetings])
         ('optimal', 1, 1, ['r'])
     """
-    options = options or SolveOptions()
-    m, first, shortfalls = _first_phase(instance, options)
-    run = first
-    if first.status in ("optimal", "feasible") and instance.rules.maximise_min_share:
-        _hold_objective(m, first, tolerance=instance.rules.fairness_tolerance)
-        share = m.model.new_int_var(0, 1000, "min_share")
-        for org in instance.organizations:
-            asked = sum(1 for r in instance.requests if org in r.organizations)
-            if asked:
-                count = cp_model.LinearExpr.sum(
-                    [c.var for c in m.candidates if org in c.request.organizations]
-                )
-                m.model.add(1000 * count >= asked * share)
-        m.model.maximize(share)
-        second = _solve_phase(m, options, name="min_share", run=first)
-        if second.status in ("optimal", "feasible"):
-            run = second
-        else:
-            run = _Run(first.solver, first.status, second.phases)
-    has_plan = any("objective" in p for p in run.phases)
-    if has_plan:
-        meetings = _meetings(m, run.solver, prefer={})
-    elif first.status == "unknown" and instance.rules.min_meetings_per_org == 0:
-        meetings = assign_co_chairs(instance, plan_greedy(instance))
-    else:
-        meetings = []
-    return _finish(m, run, first, shortfalls=shortfalls, meetings=meetings, options=options)
+    return _run(instance, options or SolveOptions(), None)
 
 
 def replan(
@@ -571,45 +997,10 @@ def replan(
 
     Phase one finds the best objective; phase two keeps the objective at least
     ``(1 - replan_tolerance)`` times it and keeps as many previous meetings at their
-    (session, date, slot) as possible. Rooms stay the same where free.
+    (session, date, slot) as possible. Rooms stay the same where free. Each phase may
+    use half of the time limit; the warm start is the previous plan where it still fits.
 
     Returns:
         The plan, with `moves` listing each previous meeting that moved or was removed.
     """
-    options = options or SolveOptions()
-    m, first, shortfalls = _first_phase(instance, options)
-    run = first
-    prefer = {x.request: x.room for x in previous}
-    if first.status in ("optimal", "feasible"):
-        _hold_objective(m, first, tolerance=instance.rules.replan_tolerance)
-        where = {(x.request, x.session, x.date, x.slot) for x in previous}
-        kept = [c.var for c in m.candidates if (c.request.id, c.venue.id, c.date, c.slot) in where]
-        m.model.maximize(cp_model.LinearExpr.sum(kept))
-        second = _solve_phase(m, options, name="fewest_moves", run=first)
-        if second.status in ("optimal", "feasible"):
-            run = second
-        else:
-            run = _Run(first.solver, first.status, second.phases)
-        meetings = _meetings(m, run.solver, prefer=prefer)
-    else:
-        meetings = []
-    placed = {x.request: x for x in meetings}
-    moves = []
-    for old in sorted(previous, key=lambda x: x.request):
-        new = placed.get(old.request)
-        if new is None or (new.session, new.date, new.slot, new.room) != (
-            old.session,
-            old.date,
-            old.slot,
-            old.room,
-        ):
-            moves.append(Move(request=old.request, source=old, target=new))
-    return _finish(
-        m,
-        run,
-        first,
-        shortfalls=shortfalls,
-        meetings=meetings,
-        options=options,
-        moves=tuple(moves),
-    )
+    return _run(instance, options or SolveOptions(), list(previous))
