@@ -14,6 +14,8 @@ Say = Callable[[str], None]
 DEMO_STEPS: list[str] = [
     "sideline.planner.demo.seed",
     "sideline.meetings.demo.seed",
+    # Last: checkpoints and cosigns every log once the other steps have written to them.
+    "sideline.record.demo.seed",
 ]
 
 
