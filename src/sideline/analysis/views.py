@@ -71,7 +71,6 @@ def _state_names(codes: list[str]) -> dict[str, str]:
 class AnalysisPageView(TemplateView):
     """A page showing one analysis; subclasses build its :class:`Export` in ``analyse``."""
 
-    title = ""
     filename = "analysis"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -102,7 +101,6 @@ class AnalysisPageView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["page_title"] = self.title
         try:
             self.analyse(context)
         except AnalysisError as error:
