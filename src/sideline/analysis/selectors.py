@@ -491,12 +491,21 @@ def voting_report(
             )
     eu_members = _eu_members()
     pillars = ALL_PILLARS if eu_members else tuple(p for p in ALL_PILLARS if p != "eu")
-    agreement = state_alignment(
-        table,
-        state,
-        pillars=pillars,
-        eu_members=eu_members,
-        sessions=(chosen_start, chosen_end),
+    # Agreement is computed roll call by roll call, so the chosen sessions' rows alone
+    # give the same scores; the core then works on a fraction of the matrix.
+    rows = (table.sessions >= chosen_start) & (table.sessions <= chosen_end)
+    period = VoteTable(
+        rcids=table.rcids[rows],
+        sessions=table.sessions[rows],
+        dates=table.dates[rows],
+        states=table.states,
+        votes=table.votes[rows],
+    )
+    table.column(state)  # an unknown state is reported even when the period is empty
+    agreement = (
+        state_alignment(period, state, pillars=pillars, eu_members=eu_members)
+        if rows.any()
+        else {pillar: {} for pillar in pillars}
     )
     sessions = sorted({session for series in agreement.values() for session in series})
     return VotingReport(state=state, pillars=pillars, sessions=tuple(sessions), agreement=agreement)
