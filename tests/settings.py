@@ -17,3 +17,5 @@ from sideline.settings import *  # noqa: F403  (the environment must be set firs
 # Fast hashing: the suite creates many users; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# One process per test worker: the in-memory cache is enough, and clearing it needs no database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -39,6 +39,7 @@ from sideline.accounts.permissions import (
 )
 from sideline.meetings import services
 from sideline.meetings.charts import progress_chart
+from sideline.meetings.enums import CommitmentStatus
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
@@ -394,6 +395,7 @@ class DashboardView(TemplateView):
             ),
             organizations=Organization.objects.order_by("slug"),
             printable=self.request.GET.get("print") == "1",
+            status_labels=dict(CommitmentStatus.choices),
         )
         return context
 
