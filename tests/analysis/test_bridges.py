@@ -139,3 +139,71 @@ def test_betweenness_matches_networkx(edges: list[tuple[int, int]]) -> None:
     result = betweenness(nx.to_numpy_array(graph, nodelist=range(10), dtype=bool))
 
     assert result.tolist() == pytest.approx([expected[node] for node in range(10)])
+
+
+def _registry(members: dict[str, frozenset[str]], *, empty: int = 0) -> RegistrySnapshot:
+    """Build a registry from organization → member states, plus ``empty`` memberless ones."""
+    return RegistrySnapshot.from_rows(
+        organizations=[{"slug": o, "bloc": o} for o in members]
+        + [{"slug": f"empty{i}", "bloc": "none"} for i in range(empty)],
+        memberships=[
+            {"organization": o, "state": s, "status": "member", "start": "2000"}
+            for o, states in members.items()
+            for s in states
+        ],
+        valid_until=date(2030, 12, 31),
+    )
+
+
+def _networkx_states(snapshot: RegistrySnapshot) -> dict[str, float]:
+    graph = membership_graph(snapshot, day=DAY)
+    centrality = nx.betweenness_centrality(graph, normalized=True)
+    return {code: value for (kind, code), value in centrality.items() if kind == "state"}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([f"o{i}" for i in range(7)]),
+        st.frozensets(st.sampled_from([f"S{i}" for i in range(7)]), min_size=1),
+        min_size=1,
+    ),
+    st.integers(0, 2),
+)
+def test_bridge_states_exact_matches_networkx(
+    members: dict[str, frozenset[str]], empty: int
+) -> None:
+    # The bipartite, twin-weighted kernel behind bridge_states; memberless organizations
+    # still count in networkx's normalisation, and small graphs have many twins.
+    snapshot = _registry(members, empty=empty)
+
+    result = {b.state: b.betweenness for b in bridge_states(snapshot, day=DAY)}
+
+    assert result == pytest.approx(_networkx_states(snapshot), abs=1e-12)
+
+
+def test_bridge_states_exact_with_path_counts_beyond_float32() -> None:
+    # Twelve layers of six nodes, consecutive layers fully linked: 6**10 shortest paths
+    # end to end, beyond float32's exact integers, so the float64 products must run.
+    layers = [[f"L{layer}x{i}" for i in range(6)] for layer in range(12)]
+    members = {
+        organization: frozenset(
+            state
+            for neighbour in (layer - 1, layer + 1)
+            if 0 <= neighbour < len(layers)
+            for state in layers[neighbour]
+        )
+        for layer in range(0, len(layers), 2)
+        for organization in layers[layer]
+    }
+    snapshot = _registry(members)
+
+    result = {b.state: b.betweenness for b in bridge_states(snapshot, day=DAY)}
+
+    assert result == pytest.approx(_networkx_states(snapshot), abs=1e-12)
+
+
+def test_bridge_states_single_edge_is_zero() -> None:
+    snapshot = _registry({"o1": frozenset({"AAA"})})
+
+    assert [(b.state, b.betweenness) for b in bridge_states(snapshot, day=DAY)] == [("AAA", 0.0)]

@@ -24,6 +24,7 @@ statuses in an organization. A state is ranked
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -130,6 +131,139 @@ def betweenness(adjacency: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     return result
 
 
+@dataclass(frozen=True)
+class _Level:
+    """The nodes at one BFS depth, as a block: sources × nodes of that depth's side."""
+
+    rows: npt.NDArray[np.intp]  # the sources that reach some node at this depth
+    columns: npt.NDArray[np.intp]  # the nodes at this depth from some source
+    at: npt.NDArray[np.bool_]  # at[i, j]: columns[j] lies at this depth from rows[i]
+    sigma: npt.NDArray[np.float64]  # shortest-path counts, 0 where not ``at``
+
+
+def _dependencies(
+    links: npt.NDArray[np.float64],
+    sources: npt.NDArray[np.intp],
+    weights: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Sum Brandes' dependencies over sources on one side of a bipartite graph.
+
+    ``links`` is the 0/1 biadjacency from side X (rows, where the sources lie) to side
+    Y; ``sources`` index X and ``weights`` multiply each source's dependencies. Returns
+    the weighted sums on X and on Y.
+
+    A BFS from an X node alternates sides, so every level is one product with ``links``
+    or its transpose over all sources at once: |X|·|Y| per source and level instead of
+    (|X| + |Y|)² for the square adjacency matrix. Each level is kept as a block of the
+    sources and nodes it involves, and each product is cut to the sources still
+    searching and the nodes still unseen: the deep levels are thin.
+    """
+    count = len(sources)
+    step = (links, np.ascontiguousarray(links.T))  # step[side]: from that side to the other
+    # Path counts are integers, which float32 adds exactly while below 2**24 (all terms
+    # are nonnegative); float32 products are twice as fast.
+    step32 = (step[0].astype(np.float32), step[1].astype(np.float32))
+    in_degree = (float(links.sum(axis=1).max()), float(links.sum(axis=0).max()))
+    seen = [np.zeros((count, size), dtype=np.bool_) for size in links.shape]
+    seen[0][np.arange(count), sources] = True
+    # Depth 1 needs no product: it is the sources' own rows.
+    first = links[sources]
+    columns = np.flatnonzero(first.any(axis=0))
+    at = first[:, columns] > 0
+    levels = [_Level(np.arange(count), columns, at, at.astype(np.float64))]
+    seen[1][:, columns] = at
+    while True:
+        level = levels[-1]
+        # Depth d lies on side d % 2, since the sources (depth 0) lie on side 0.
+        side, ahead = len(levels) % 2, 1 - len(levels) % 2
+        unseen = ~seen[ahead][level.rows]
+        searching = np.flatnonzero(unseen.any(axis=1))
+        outer = np.flatnonzero(unseen[searching].any(axis=0))
+        if outer.size == 0 or level.columns.size == 0:
+            break
+        part = level.sigma[searching]
+        links_part = np.ix_(level.columns, outer)
+        if float(part.max()) * in_degree[ahead] < 2.0**24:
+            reached = (part.astype(np.float32) @ step32[side][links_part]).astype(np.float64)
+        else:
+            reached = part @ step[side][links_part]
+        new = (reached > 0) & unseen[np.ix_(searching, outer)]
+        rows = np.flatnonzero(new.any(axis=1))
+        if rows.size == 0:
+            break
+        columns = np.flatnonzero(new[rows].any(axis=0))
+        at = new[np.ix_(rows, columns)]
+        sigma = np.where(at, reached[np.ix_(rows, columns)], 0.0)
+        levels.append(_Level(level.rows[searching[rows]], outer[columns], at, sigma))
+        seen[ahead][np.ix_(levels[-1].rows, levels[-1].columns)] |= at
+    totals = [np.zeros(size) for size in links.shape]
+    ahead_delta = np.zeros_like(levels[-1].sigma)
+    for depth in range(len(levels) - 1, 0, -1):
+        # Dependencies flow from depth d + 1 (``after``) back to the nodes at depth d;
+        # levels[i] holds depth i + 1.
+        after, level = levels[depth], levels[depth - 1]
+        here = depth % 2  # the side of depth d = ``depth``
+        share = np.divide(
+            1.0 + ahead_delta, after.sigma, out=np.zeros_like(after.sigma), where=after.at
+        )
+        # Every source reaching depth d + 1 reaches depth d: find its row there.
+        place = np.searchsorted(level.rows, after.rows)
+        gathered = share @ step[1 - here][np.ix_(after.columns, level.columns)]
+        delta = np.zeros_like(level.sigma)
+        delta[place] = gathered * level.sigma[place]
+        totals[here][level.columns] += weights[level.rows] @ delta
+        ahead_delta = delta
+    return totals[0], totals[1]
+
+
+def _twins(links: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Return one row per class of equal rows and the size of each class.
+
+    Rows with the same neighbours are twins: swapping two of them is an automorphism, so
+    their dependencies agree on every other node, and a twin never lies on a shortest
+    path from its twin. One BFS per class, weighted by its size, gives the exact sum.
+    """
+    _, first, counts = np.unique(links, axis=0, return_index=True, return_counts=True)
+    return first.astype(np.intp), counts.astype(np.float64)
+
+
+def _state_betweenness(
+    biadjacency: npt.NDArray[np.bool_], *, nodes: int
+) -> npt.NDArray[np.float64]:
+    """Return the normalised betweenness of the columns of a bipartite graph.
+
+    ``biadjacency`` is organizations × states; ``nodes`` counts every node of the graph,
+    isolated ones too, since networkx's normalisation ``(n − 1)(n − 2)`` does. Equal to
+    :func:`betweenness` on the square adjacency matrix, restricted to the states.
+    """
+    result = np.zeros(biadjacency.shape[1])
+    if nodes < 3:
+        return result
+    # Isolated nodes lie on no path and start none: drop them from the work.
+    rows = biadjacency.any(axis=1)
+    columns = biadjacency.any(axis=0)
+    links = biadjacency[np.ix_(rows, columns)].astype(np.float64)
+    if links.size == 0:
+        return result
+    sources, weights = _twins(links)
+    _, from_organizations = _dependencies(links, sources, weights)
+    sources, weights = _twins(links.T)
+    from_states, _ = _dependencies(np.ascontiguousarray(links.T), sources, weights)
+    # Each unordered pair is counted from both ends; normalise by (n - 1)(n - 2) / 2.
+    result[columns] = (from_organizations + from_states) / ((nodes - 1) * (nodes - 2))
+    return result
+
+
+@functools.lru_cache(maxsize=128)
+def _cached_state_betweenness(
+    packed: bytes, shape: tuple[int, int], nodes: int
+) -> tuple[float, ...]:
+    # Keyed by the membership matrix itself: consecutive days, and often years, share
+    # it, and the server asks for the same day again and again.
+    biadjacency = np.frombuffer(packed, dtype=np.bool_).reshape(shape)
+    return tuple(_state_betweenness(biadjacency, nodes=nodes).tolist())
+
+
 def bridge_states(
     snapshot: RegistrySnapshot,
     *,
@@ -165,15 +299,40 @@ def bridge_states(
         raise InvalidArgumentError(
             f"sample {sample} must be at least 1", argument="sample", value=sample
         )
-    graph = membership_graph(snapshot, day=day, statuses=statuses)
-    nodes = list(graph.nodes)
-    if sample is not None and sample < len(nodes):
-        centrality: dict[tuple[str, str], float] = nx.betweenness_centrality(
-            graph, k=sample, normalized=True, seed=seed
+    if sample is not None:
+        graph = membership_graph(snapshot, day=day, statuses=statuses)
+        if sample < graph.number_of_nodes():
+            return _sort(_sampled(snapshot, graph, sample=sample, seed=seed), chosen_order)
+    matrix = snapshot.membership_matrix(day, statuses=statuses)
+    present = np.flatnonzero(matrix.any(axis=0))
+    nodes = len(snapshot.organizations_on(day)) + len(present)
+    matrix = np.ascontiguousarray(matrix[:, present])
+    centrality = _cached_state_betweenness(matrix.tobytes(), matrix.shape, nodes)
+    slugs = list(snapshot.organizations)
+    blocs_of = [snapshot.organizations[slug].bloc for slug in slugs]
+    results = []
+    for column, index in enumerate(present.tolist()):
+        held = np.flatnonzero(matrix[:, column]).tolist()
+        results.append(
+            BridgeState(
+                state=snapshot.states[index],
+                blocs=tuple(sorted({blocs_of[row] for row in held})),
+                # Rows follow the sorted slugs, so these are sorted already.
+                organizations=tuple(slugs[row] for row in held),
+                # Rounded: summation order follows node order, and ties must not.
+                betweenness=round(centrality[column], 12),
+            )
         )
-    else:
-        matrix = nx.to_numpy_array(graph, nodelist=nodes, dtype=bool)
-        centrality = dict(zip(nodes, betweenness(matrix).tolist(), strict=True))
+    return _sort(results, chosen_order)
+
+
+def _sampled(
+    snapshot: RegistrySnapshot, graph: nx.Graph, *, sample: int, seed: int
+) -> list[BridgeState]:
+    """Rank with networkx's pivot estimate, on the graph whose node order fixes the pivots."""
+    centrality: dict[tuple[str, str], float] = nx.betweenness_centrality(
+        graph, k=sample, normalized=True, seed=seed
+    )
     results = []
     for kind, state in graph.nodes:
         if kind != "state":
@@ -185,11 +344,14 @@ def bridge_states(
                 state=state,
                 blocs=tuple(blocs),
                 organizations=tuple(organizations),
-                # Rounded: summation order follows node order, and ties must not.
                 betweenness=round(float(centrality[(kind, state)]), 12),
             )
         )
-    if chosen_order is BridgeOrder.BLOCS:
+    return results
+
+
+def _sort(results: list[BridgeState], order: BridgeOrder) -> list[BridgeState]:
+    if order is BridgeOrder.BLOCS:
         results.sort(key=lambda b: (-b.bloc_count, -b.betweenness, b.state))
     else:
         results.sort(key=lambda b: (-b.betweenness, -b.bloc_count, b.state))
