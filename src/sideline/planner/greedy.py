@@ -7,9 +7,10 @@ fairness floors; it honours every other rule in `constraints.CONSTRAINTS`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sideline.planner.instance import Instance, Request, Session
@@ -57,28 +58,37 @@ class PlacementIndex:
         stop = self._first_summit if sessions_only else len(self._venues)
         return sorted(p for p in common or () if p < stop)
 
+    def _window(self, position: int, request: Request) -> tuple[dt.date, ...]:
+        # Days are sorted: the window is one slice, found by bisection.
+        days = self._days[position]
+        lo = 0 if request.not_before is None else bisect.bisect_left(days, request.not_before)
+        hi = (
+            len(days) if request.not_after is None else bisect.bisect_right(days, request.not_after)
+        )
+        return days[lo:hi]
+
     def placements(
         self, request: Request, *, sessions_only: bool = False
     ) -> list[tuple[Session, dt.date, int]]:
         """Return every (venue, date, start slot) that attendance, window and day length allow."""
-        out: list[tuple[Session, dt.date, int]] = []
+        return list(self._iter(request, sessions_only=sessions_only))
+
+    def _iter(
+        self, request: Request, *, sessions_only: bool
+    ) -> Iterator[tuple[Session, dt.date, int]]:
         for position in self._positions(request, sessions_only=sessions_only):
             venue = self._venues[position]
-            last = venue.slots_per_day - request.slots + 1
-            if last <= 0:
-                continue
-            for day in self._days[position]:
-                if request.allows(day):
-                    out.extend((venue, day, slot) for slot in range(last))
-        return out
+            starts = range(venue.slots_per_day - request.slots + 1)
+            for day in self._window(position, request) if starts else ():
+                for slot in starts:
+                    yield venue, day, slot
 
     def needs_summit(self, request: Request) -> bool:
         """Return whether no sideline session could host `request` (as `constraints.needs_summit`)."""
         known = self._needs_summit.get(request.id)
         if known is None:
             known = not any(
-                self._venues[p].slots_per_day >= request.slots
-                and any(request.allows(day) for day in self._days[p])
+                self._venues[p].slots_per_day >= request.slots and self._window(p, request)
                 for p in self._positions(request, sessions_only=True)
             )
             self._needs_summit[request.id] = known
@@ -167,7 +177,8 @@ def plan_greedy(instance: Instance, *, index: PlacementIndex | None = None) -> l
         meetings.append(meeting)
     pinned = {pin.request for pin in instance.pinned}
     for request in _ordered(r for r in instance.requests if r.id not in pinned):
-        for venue, day, slot in index.placements(request, sessions_only=True):
+        # Lazily: the first free placement ends the walk.
+        for venue, day, slot in index._iter(request, sessions_only=True):
             room = occupancy.free_room(request, venue, day, slot)
             if room is not None:
                 meeting = Meeting(

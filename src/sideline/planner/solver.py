@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 import time
 from collections import defaultdict
@@ -37,6 +38,12 @@ __all__ = ["ENFORCEMENT", "SolveOptions", "assign_co_chairs", "replan", "solve"]
 
 _LARGE_MODEL = 50_000
 """Candidates above which CP-SAT runs one presolve round only."""
+
+_WINDOW_PLACEMENTS = 4_000
+"""Placements per window when a large part is searched window by window."""
+
+_WINDOW_S = 4.0
+"""Most seconds one window may take; a window of that size is usually proved in less."""
 
 _MIN_SOLVE_S = 0.05
 """Below this many seconds left, CP-SAT is not started and the warm start stands."""
@@ -538,26 +545,33 @@ def _parts(instance: Instance, allowed: list[Placement], *, split: bool) -> list
         return []
     if not split:
         return [_Part(instance, allowed)]
-    parent: dict[object, object] = {}
+    # Union-find over request positions; each shared key joins its requests.
+    position = {r.id: i for i, r in enumerate(instance.requests)}
+    parent = list(range(len(instance.requests)))
 
-    def find(key: object) -> object:
-        root = parent.setdefault(key, key)
-        while root != parent[root]:
-            parent[root] = parent[parent[root]]
-            root = parent[root]
-        return root
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
 
+    owner: dict[tuple[Any, ...], int] = {}
+    seen: set[tuple[str, str, dt.date]] = set()
     for request, venue, day, _slot in allowed:
-        mine = find(("request", request.id))
-        keys: list[object] = [("venue", venue.id) if venue.is_summit else ("venue", venue.id, day)]
-        keys += [("org", org, day) for org in request.organizations]
+        if (request.id, venue.id, day) in seen:
+            continue  # Other start slots of one venue-day share the same keys.
+        seen.add((request.id, venue.id, day))
+        mine = position[request.id]
+        keys: list[tuple[Any, ...]] = [(venue.id,) if venue.is_summit else (venue.id, day)]
+        keys += [(org, day, "org") for org in request.organizations]
         for key in keys:
-            other = find(key)
-            if other != mine:
-                parent[other] = mine
-    groups: dict[object, list[Placement]] = defaultdict(list)
+            other = owner.setdefault(key, mine)
+            a, b = find(mine), find(other)
+            if a != b:
+                parent[b] = a
+    groups: dict[int, list[Placement]] = defaultdict(list)
     for placement in allowed:
-        groups[find(("request", placement[0].id))].append(placement)
+        groups[find(position[placement[0].id])].append(placement)
     pins = {pin.request: pin for pin in instance.pinned}
     parts = []
     for group in groups.values():
@@ -678,6 +692,8 @@ def _solve_part(
     """Solve one part: priorities, then the second phase its rules ask for."""
     rules = part.instance.rules
     second = previous is not None or rules.maximise_min_share
+    if len(part.allowed) > _LARGE_MODEL and not second and not rules.min_meetings_per_org:
+        return _solve_by_windows(part, options, clock=clock, budget=budget, start=start)
     try:
         # With a second phase to come, the first may use half of what is left.
         m, first, shortfalls = _first_phase(
@@ -734,6 +750,138 @@ def _solve_part(
         shortfalls=shortfalls,
         opened=frozenset(x.session for x in meetings) & frozenset(m.opened),
     )
+
+
+def _solve_by_windows(
+    part: _Part, options: SolveOptions, *, clock: _Clock, budget: _Budget, start: Sequence[Meeting]
+) -> _Outcome:
+    """Improve the warm start of a large part window by window of consecutive dates.
+
+    One CP-SAT model of a large part (the L family: 188 000 placements) takes longer to
+    build and presolve than a whole time limit on two cores. Every rule but "once" and
+    a summit's opening cost holds within one date, so the part is searched in windows
+    of consecutive dates: a window's model holds every placement on its dates of the
+    requests not placed on other dates, and the meetings it chooses replace the
+    window's meetings when they are worth at least as much. Summit meetings stay where
+    they are (their opening cost spans days). Windows (a partition of the dates and the
+    same shifted by half a window) are taken by decreasing priority of the unplaced
+    requests they could take, each once, while time is left. The plan is feasible
+    throughout; the bound stays the sum of the placeable priorities.
+    """
+    instance = part.instance
+    requests = {r.id: r for r in instance.requests}
+    pinned = {pin.request for pin in instance.pinned}
+    by_date: dict[dt.date, list[Placement]] = defaultdict(list)
+    for placement in part.allowed:
+        by_date[placement[2]].append(placement)
+    dates = sorted(by_date)
+    windows: list[list[dt.date]] = [[]]
+    for day in dates:
+        if sum(len(by_date[d]) for d in windows[-1]) >= _WINDOW_PLACEMENTS:
+            windows.append([])
+        windows[-1].append(day)
+    halves = [w[len(w) // 2 :] + n[: len(n) // 2] for w, n in itertools.pairwise(windows)]
+    plan = {x.request: x for x in start}
+    phase = _skipped("priority")
+    phase.update(windows=0, improved=0)
+    candidates = [*windows, *halves]
+    touches: dict[str, set[int]] = defaultdict(set)
+    for number, window in enumerate(candidates):
+        for day in window:
+            for p in by_date[day]:
+                if not p[1].is_summit:  # Summits take no new meetings here.
+                    touches[p[0].id].add(number)
+    tried: set[int] = set()
+    while True:
+        # A window can gain only if an unplaced request has a placement in it: take the
+        # window with the most unplaced priority first, each at most once.
+        potential: dict[int, int] = defaultdict(int)
+        for request_id, numbers in touches.items():
+            if request_id not in plan:
+                for number in numbers - tried:
+                    potential[number] += requests[request_id].priority
+        if not potential:
+            break
+        best = max(potential, key=lambda n: (potential[n], -n))
+        tried.add(best)
+        window = candidates[best]
+        seconds, work = budget.limits(1.0)
+        if seconds is not None and seconds < _MIN_SOLVE_S:
+            break
+        days = set(window)
+        forced = {
+            x.request for x in plan.values() if x.date in days and x.session in _summits(instance)
+        }
+        allowed = [
+            p
+            for day in window
+            for p in by_date[day]
+            if (plan.get(p[0].id) is None or plan[p[0].id].date in days)
+            and (
+                not p[1].is_summit
+                or p[0].id in pinned
+                or (p[0].id in forced and plan[p[0].id].position() == (p[1].id, p[2], p[3]))
+            )
+            and (p[0].id not in forced or plan[p[0].id].position() == (p[1].id, p[2], p[3]))
+        ]
+        ids = {p[0].id for p in allowed}
+        sub = dataclasses.replace(
+            instance,
+            requests=tuple(r for r in instance.requests if r.id in ids),
+            pinned=tuple(pin for pin in instance.pinned if pin.request in ids),
+        )
+        before = [plan[i] for i in ids if i in plan]
+        try:
+            m = _build(sub, soft_floor=False, allowed=allowed, clock=clock)
+        except _OutOfTime:
+            break
+        for c in m.candidates:
+            if c.request.id in forced:
+                m.model.add(c.var == 1)
+        m.model.maximize(m.priority_expr())
+        _hint(m, before)
+        seconds, work = budget.limits(1.0)
+        if seconds is not None:
+            seconds = min(seconds, _WINDOW_S)
+        run = _solve_phase(m, options, name="priority", run=None, limits=(seconds, work))
+        phase["windows"] += 1
+        phase["wall_time_s"] = round(phase["wall_time_s"] + run.phases[0]["wall_time_s"], 3)
+        phase["branches"] += run.phases[0]["branches"]
+        phase["conflicts"] += run.phases[0]["conflicts"]
+        if run.status not in ("optimal", "feasible"):
+            continue
+        # Compared on priorities alone: forced summit meetings keep their cost constant.
+        old = sum(requests[x.request].priority for x in before)
+        new = sum(c.request.priority for _, c in _chosen(m, run.solver))
+        if new < old:
+            continue
+        prefer = {x.request: x.room for x in before}
+        for i in ids:
+            plan.pop(i, None)
+        for x in _meetings(m, run.solver, prefer=prefer):
+            plan[x.request] = x
+        phase["improved"] += int(new > old)
+    meetings = list(plan.values())
+    summits = _summits(instance)
+    opened = frozenset(x.session for x in meetings if x.session in summits)
+    objective = sum(requests[x.request].priority for x in meetings)
+    objective -= sum(summits[s].cost for s in opened)
+    phase["status"] = "feasible"
+    phase["objective"] = objective
+    phase["bound"] = _placeable(part)
+    return _Outcome(
+        meetings,
+        objective,
+        max(objective, _placeable(part)),
+        "feasible",
+        [phase],
+        fallback=phase["windows"] == 0,
+        opened=opened,
+    )
+
+
+def _summits(instance: Instance) -> dict[str, Session]:
+    return {summit.id: summit for summit in instance.summits}
 
 
 def _warm_start(
