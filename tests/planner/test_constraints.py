@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sideline.planner.constraints import CONSTRAINTS, Violation, check_edit, check_plan
+import pytest
+
+from sideline.planner.constraints import (
+    CONSTRAINTS,
+    Violation,
+    check_edit,
+    check_plan,
+    needs_summit,
+    placements,
+)
+from sideline.planner.generate import generate_instance
+from sideline.planner.greedy import PlacementIndex
 from sideline.planner.instance import Instance, parse_instance
 from sideline.planner.schema import Meeting
 from sideline.planner.solver import ENFORCEMENT
@@ -170,3 +181,12 @@ def test_check_edit_reports_only_the_edited_meeting() -> None:
         "room",
         "delegation",
     ]
+
+
+@pytest.mark.parametrize(("family", "seed"), [("demo", 0), ("demo", 3), ("M", 0)])
+def test_placement_index_yields_what_placements_yields(family: str, seed: int) -> None:
+    inst = parse_instance(generate_instance(family, seed=seed))
+    index = PlacementIndex(inst)
+    for req in inst.requests:
+        assert index.placements(req) == list(placements(inst, req))
+        assert index.needs_summit(req) == needs_summit(inst, req)

@@ -66,3 +66,15 @@ def test_replan_reports_removed_meeting() -> None:
     assert after.moves is not None
     assert [(m.request, m.target) for m in after.moves] == [("r0", None)]
     assert plan_to_json(after)["moves"][0]["to"] is None
+
+
+def test_replan_without_time_keeps_previous_meetings_that_still_fit() -> None:
+    data = _year()
+    before = solve(parse_instance(data), options=OPTIONS)
+    after = replan(
+        parse_instance(data),
+        previous=before.meetings,
+        options=SolveOptions(time_limit=0, num_workers=1),
+    )
+    assert validate_plan(data, plan_to_json(after)) == []
+    assert (after.status, after.objective, after.moves) == ("feasible", before.objective, ())

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from sideline.planner import solver
+from sideline.planner.generate import generate_instance
+from sideline.planner.greedy import PlacementIndex, plan_greedy
 from sideline.planner.instance import parse_instance
 from sideline.planner.schema import Plan, plan_to_json
 from sideline.planner.solver import SolveOptions, solve
@@ -250,3 +255,53 @@ def test_solve_reports_statistics() -> None:
         "variables",
         "wall_time_s",
     ]
+
+
+def test_solve_adds_up_independent_components() -> None:
+    # Two groups share no organization and no session: two components, sums of both.
+    data = instance(
+        [session("s", ["a", "b", "c"], slots=2), session("t", ["x", "y"], slots=1)],
+        [
+            request("r1", ["a", "b"], priority=5),
+            request("r2", ["b", "c"], priority=3),
+            request("r3", ["a", "c"], priority=2),
+            request("q1", ["x", "y"], priority=4),
+            request("q2", ["x", "y"], priority=1),
+        ],
+    )
+    plan = _solve(data)
+    assert (plan.status, plan.objective, plan.bound) == ("optimal", 12, 12)
+    assert plan.statistics["components"] == 2
+    assert sorted(m.request for m in plan.meetings) == ["q1", "r1", "r2"]
+    assert [u.request for u in plan.unplaced] == ["r3", "q2"]
+
+
+def test_solve_without_time_returns_greedy_plan_with_bound() -> None:
+    data = generate_instance("demo", seed=2)
+    inst = parse_instance(data)
+    plan = solve(inst, options=SolveOptions(time_limit=0, num_workers=1))
+    greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+    placeable = sum(r.priority for r in inst.requests if PlacementIndex(inst).placements(r))
+    assert validate_plan(data, plan_to_json(plan)) == []
+    assert (plan.status, plan.objective, plan.bound) == ("feasible", greedy, placeable)
+    assert plan.statistics["greedy_fallback"] is True
+
+
+def test_solve_by_windows_keeps_plan_valid_and_no_worse_than_greedy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The window search runs on large components only; lowering the threshold (a
+    # module constant, not behaviour) runs it on the demo family, in several windows.
+    monkeypatch.setattr(solver, "_LARGE_MODEL", 0)
+    monkeypatch.setattr(solver, "_WINDOW_PLACEMENTS", 40)
+    data = generate_instance("demo", seed=1)
+    inst = parse_instance(data)
+    plan = solve(inst, options=SolveOptions(time_limit=20, num_workers=1))
+    exact = solve(inst, options=OPTIONS)
+    greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+    assert validate_plan(data, plan_to_json(plan)) == []
+    assert plan.status == "feasible"
+    assert greedy <= plan.objective <= exact.objective
+    assert plan.bound == sum(
+        r.priority for r in inst.requests if PlacementIndex(inst).placements(r)
+    )
