@@ -43,7 +43,7 @@ def test_replan_moves_only_meetings_of_cancelled_day() -> None:
     assert after.objective == solve(parse_instance(changed), options=OPTIONS).objective
     assert after.moves is not None
     assert sorted(m.request for m in after.moves) == lost
-    assert [p["phase"] for p in after.statistics["phases"]] == ["priority", "fewest_moves"]
+    assert [p["phase"] for p in after.statistics["phases"]] == ["priority_and_fewest_moves"]
 
 
 def test_replan_added_request_keeps_existing_meetings() -> None:

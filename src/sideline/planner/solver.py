@@ -680,6 +680,58 @@ def _second_phase_moves(
     return _solve_phase(m, options, name="fewest_moves", run=first, limits=budget.limits(1.0))
 
 
+def _solve_part_lexicographic(
+    part: _Part,
+    options: SolveOptions,
+    *,
+    clock: _Clock,
+    budget: _Budget,
+    start: Sequence[Meeting],
+    previous: Sequence[Meeting],
+) -> _Outcome:
+    """Re-plan with no tolerance in one solve: priorities first, then meetings kept.
+
+    With ``replan_tolerance`` 0 the two phases are lexicographic, so one objective
+    ``weight * priorities + kept`` with a weight above the most meetings that can be kept
+    gives the same plans as two solves, in one search (half the time on M).
+    """
+    try:
+        m = _build(part.instance, soft_floor=False, allowed=part.allowed, clock=clock)
+    except _OutOfTime:
+        return _fallback(part, start, [_skipped("priority_and_fewest_moves")])
+    where = {(x.request, x.session, x.date, x.slot) for x in previous}
+    kept = [c.var for c in m.candidates if (c.request.id, c.venue.id, c.date, c.slot) in where]
+    weight = len(kept) + 1
+    m.model.maximize(
+        cp_model.LinearExpr.weighted_sum(
+            [v for v, _ in m.terms] + kept, [weight * c for _, c in m.terms] + [1] * len(kept)
+        )
+    )
+    if options.warm_start:
+        _hint(m, start)
+    run = _solve_phase(
+        m, options, name="priority_and_fewest_moves", run=None, limits=budget.limits(1.0)
+    )
+    phase = run.phases[-1]
+    if run.status not in ("optimal", "feasible"):
+        return _fallback(part, start, run.phases)
+    objective = _priority_of(m, run.solver)
+    # weight * priorities + kept <= CP-SAT's bound and kept >= 0 bound the priorities.
+    bound = min(int(phase["bound"]) // weight, max(objective, _placeable(part)))
+    phase["objective"], phase["bound"] = objective, max(objective, bound)
+    meetings = _meetings(m, run.solver, prefer={x.request: x.room for x in previous})
+    return _Outcome(
+        meetings,
+        objective,
+        max(objective, bound),
+        run.status,
+        run.phases,
+        variables=len(m.model.proto.variables),
+        constraints=len(m.model.proto.constraints),
+        opened=frozenset(x.session for x in meetings) & frozenset(m.opened),
+    )
+
+
 def _solve_part(
     part: _Part,
     options: SolveOptions,
@@ -691,6 +743,10 @@ def _solve_part(
 ) -> _Outcome:
     """Solve one part: priorities, then the second phase its rules ask for."""
     rules = part.instance.rules
+    if previous is not None and rules.replan_tolerance == 0 and not rules.min_meetings_per_org:
+        return _solve_part_lexicographic(
+            part, options, clock=clock, budget=budget, start=start, previous=previous
+        )
     second = previous is not None or rules.maximise_min_share
     if len(part.allowed) > _LARGE_MODEL and not second and not rules.min_meetings_per_org:
         return _solve_by_windows(part, options, clock=clock, budget=budget, start=start)
