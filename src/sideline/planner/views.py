@@ -71,7 +71,7 @@ def _meeting_entry(row: PlacedMeeting) -> dict[str, Any]:
     local = row.start.astimezone(zoneinfo.ZoneInfo(row.timezone))
     return {
         "row": row,
-        "organizations": [o.slug for o in row.request.organizations.all()],
+        "organizations": [o.abbreviation for o in row.request.organizations.all()],
         "utc": f"{_clock(row.start, 'UTC')}–{_clock(row.end, 'UTC')}",
         "local": f"{local:%H:%M}–{_clock(row.end, row.timezone)}",
         "local_date": local.date(),
@@ -80,8 +80,11 @@ def _meeting_entry(row: PlacedMeeting) -> dict[str, Any]:
     }
 
 
-def _session_days(plan: Plan, *, organization: str, forum: str) -> dict[dt.date, list[Any]]:
+def _session_days(
+    plan: Plan, *, organization: str, forum: str, forum_names: dict[str, str] | None = None
+) -> dict[dt.date, list[Any]]:
     """Return each day's sessions with the forum's plenary as a blocked band."""
+    names = forum_names or {}
     days: dict[dt.date, list[Any]] = defaultdict(list)
     end_minutes = DAY_START.hour * 60 + DAY_START.minute + plan.plenary_slots * SLOT_MINUTES
     for session in plan.instance.get("sessions", []):
@@ -97,7 +100,7 @@ def _session_days(plan: Plan, *, organization: str, forum: str) -> dict[dt.date,
             days[day].append(
                 {
                     "id": session["id"],
-                    "forum": session.get("forum", ""),
+                    "forum": names.get(session.get("forum", ""), session.get("forum", "")),
                     "city": session["city"],
                     "timezone": session.get("timezone", "UTC"),
                     "plenary": plan.plenary_slots > 0,
@@ -144,7 +147,11 @@ class CalendarView(TemplateView):
             and (not forum or (r.session is not None and r.session.forum.slug == forum))
             and (not topic or r.request.topic == topic)
         ]
-        sessions = _session_days(plan, organization=organization, forum=forum)
+        # Display names come from rows already loaded, so the page's queries stay constant.
+        forum_names = {r.session.forum.slug: r.session.forum.name for r in all_rows if r.session}
+        sessions = _session_days(
+            plan, organization=organization, forum=forum, forum_names=forum_names
+        )
         by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
             by_day[row.date].append(_meeting_entry(row))
@@ -166,6 +173,14 @@ class CalendarView(TemplateView):
             forums=sorted({s.get("forum", "") for s in plan.instance.get("sessions", [])}),
             topics=sorted({r.request.topic for r in all_rows if r.request.topic}),
             count=len(rows),
+            organization_names={
+                o.slug: o.abbreviation for r in all_rows for o in r.request.organizations.all()
+            },
+            forum_names=forum_names,
+            topic_names={
+                r.request.topic: r.request.function.name if r.request.function else r.request.topic
+                for r in all_rows
+            },
             coordinator=can_coordinate(self.request.user),
             title=_("Calendar of possible meetings %(year)s") % {"year": year},
         )
