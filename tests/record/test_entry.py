@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sideline.record.entry import (
     ENTRY_HEADER,
     MAX_LEAF_SIZE,
+    _first_bad_entry,
     build_entry,
     encode_entry_text,
     format_time,
@@ -23,7 +24,7 @@ from sideline.record.entry import (
     sign_entry,
 )
 from sideline.record.errors import EntryError
-from sideline.record.note import Ed25519Signer, parse_verifier_key
+from sideline.record.note import Ed25519Signer, parse_verifier_key, sign_note
 
 SIGNER = Ed25519Signer(
     "sideline.example/nato/entries", Ed25519PrivateKey.from_private_bytes(b"\x01" * 32)
@@ -292,3 +293,41 @@ def test_parse_entry_text_time_must_be_canonical(time: str, code: str | None) ->
     with pytest.raises(EntryError) as info:
         parse_entry_text(text)
     assert info.value.code == code
+
+
+def _variants() -> dict[str, bytes]:
+    good = sign_entry(ENTRY, signer=SIGNER)
+    other_org = build_entry(kind="k", organization="csto", time=WHEN, subject="s", payload=1)
+    loose = (
+        '{"subject":"s","kind":"k","organization":"nato","payload":1,"time":"2013-09-24T09:30:00Z"}'
+    )
+    return {
+        "good": good,
+        "old key": sign_entry(ENTRY, signer=OLD_SIGNER),
+        "bad signature": good.replace(b'"nato"', b'"natp"'),
+        "unknown key": sign_entry(ENTRY, signer=OTHER),
+        "malformed note": b"garbage",
+        "too large": b"x" * 65536,
+        "other organization": sign_entry(other_org, signer=SIGNER),
+        "not canonical": sign_note(f"{ENTRY_HEADER}\n{loose}\n", signers=[SIGNER]),
+        "bad time": good.replace(b"09:30:00Z", b"09:30:00.0Z"),
+    }
+
+
+VARIANTS = _variants()
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.sampled_from(sorted(VARIANTS)), max_size=12))
+def test_first_bad_entry_is_the_first_open_entry_failure(names: list[str]) -> None:
+    leaves = [VARIANTS[name] for name in names]
+    verifiers = [SIGNER.verifier(), OLD_SIGNER.verifier()]
+    expected = None
+    for index, leaf in enumerate(leaves):
+        try:
+            open_entry(leaf, verifiers=verifiers, organization="nato")
+        except EntryError as exc:
+            expected = (index, exc.code, exc.message)
+            break
+    found = _first_bad_entry(leaves, verifiers=verifiers, organization="nato")
+    assert (found and (found[0], found[1].code, found[1].message)) == expected

