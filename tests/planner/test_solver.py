@@ -305,3 +305,17 @@ def test_solve_by_windows_keeps_plan_valid_and_no_worse_than_greedy(
     assert plan.bound == sum(
         r.priority for r in inst.requests if PlacementIndex(inst).placements(r)
     )
+
+
+def test_solve_skips_search_when_start_places_every_request() -> None:
+    # Every request fits: the warm start reaches the sum of placeable priorities.
+    data = instance(
+        [session("s", ["a", "b", "c"], slots=3)],
+        [request("r1", ["a", "b"], priority=2), request("r2", ["b", "c"], priority=3)],
+    )
+    plan = _solve(data)
+    assert (plan.status, plan.objective, plan.bound) == ("optimal", 5, 5)
+    assert plan.statistics["phases"] == [
+        {"phase": "priority", "status": "optimal", "wall_time_s": 0.0, "branches": 0,
+         "conflicts": 0, "objective": 5, "bound": 5}
+    ]  # fmt: skip

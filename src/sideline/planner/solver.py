@@ -680,6 +680,35 @@ def _second_phase_moves(
     return _solve_phase(m, options, name="fewest_moves", run=first, limits=budget.limits(1.0))
 
 
+def _start_is_optimal(
+    part: _Part, start: Sequence[Meeting], previous: Sequence[Meeting] | None
+) -> _Outcome | None:
+    """Return the warm start as proved optimal when it places every request of `part`.
+
+    Placing every request reaches the sum of the placeable priorities, which bounds the
+    objective, so no search can do better; when re-planning, the start must also keep
+    every previous meeting where it was. Only without fairness rules and summit
+    placements: those change what "better" means.
+    """
+    rules = part.instance.rules
+    if rules.min_meetings_per_org or rules.maximise_min_share:
+        return None
+    if any(venue.is_summit for _, venue, _, _ in part.allowed):
+        return None
+    if len({x.request for x in start}) != len(part.instance.requests):
+        return None
+    if previous is not None:
+        if rules.replan_tolerance:
+            return None
+        now = {x.request: x.position() for x in start}
+        if any(now.get(x.request) != x.position() for x in previous):
+            return None
+    objective = _placeable(part)
+    name = "priority" if previous is None else "priority_and_fewest_moves"
+    phase = {**_skipped(name), "status": "optimal", "objective": objective, "bound": objective}
+    return _Outcome(list(start), objective, objective, "optimal", [phase])
+
+
 def _solve_part_lexicographic(
     part: _Part,
     options: SolveOptions,
@@ -743,6 +772,9 @@ def _solve_part(
 ) -> _Outcome:
     """Solve one part: priorities, then the second phase its rules ask for."""
     rules = part.instance.rules
+    proved = _start_is_optimal(part, start, previous)
+    if proved is not None:
+        return proved
     if previous is not None and rules.replan_tolerance == 0 and not rules.min_meetings_per_org:
         return _solve_part_lexicographic(
             part, options, clock=clock, budget=budget, start=start, previous=previous
