@@ -154,3 +154,18 @@ def test_tile_hash_reader_proofs_match_leaf_proofs() -> None:
             old, 70000, node=small
         )
     assert reader.subtree_hash(0, 70000) == root_from_leaf_hashes(leaves)
+
+
+def test_tile_hash_reader_gives_every_complete_node_and_refuses_the_rest() -> None:
+    size = 600  # full tiles 0/000, 0/001, partial 0/002.p/88 and 1/000.p/2
+    leaves = [hash_leaf(i.to_bytes(4, "big")) for i in range(size)]
+    reader = TileHashReader(tiles_from_leaf_hashes(leaves).__getitem__, size=size)
+    small = leaf_node_reader(leaves)
+    for level in range(11):
+        for index in range((size >> level) + 1):
+            if (index + 1) << level <= size:
+                assert reader.node(level, index) == small(level, index), (level, index)
+                continue
+            with pytest.raises(TileError) as info:
+                reader.node(level, index)
+            assert info.value.code == "missing_tile"

@@ -266,8 +266,10 @@ class TileHashReader:
     """Read node hashes of a tree of ``size`` leaves from its tiles.
 
     :meth:`node` is a :data:`~sideline.record.merkle.NodeReader`: node ``(k, i)`` is
-    computed from ``2**(k % 8)`` hashes of one tile at level ``k // 8``, so proofs
-    need O(log n) tile reads. Tiles read are cached; the caller verifies the root.
+    the root of ``2**(k % 8)`` hashes of one tile at level ``k // 8``, so proofs
+    need O(log n) tile reads. Tiles read are cached with every subtree inside them
+    (255 more hashes per full tile, about what one proof's siblings in it cost), so
+    a node of a cached tile is a lookup; the caller verifies the root.
     """
 
     def __init__(self, read_tile: ReadTile, *, size: int) -> None:
@@ -275,24 +277,30 @@ class TileHashReader:
         self._read_tile = read_tile
         self._tile = lru_cache(maxsize=256)(self._load_tile)
 
-    def _load_tile(self, level: int, index: int) -> tuple[bytes, ...]:
+    def _load_tile(self, level: int, index: int) -> tuple[list[bytes], ...]:
         available = self.size >> (TILE_HEIGHT * level)
         width = min(TILE_WIDTH, available - index * TILE_WIDTH)
         if width <= 0:
             raise TileError("missing_tile", f"tile {level}/{index} is beyond size {self.size}")
         path = tile_path(level, index, width=width)
-        return tuple(parse_tile(self._read_tile(path), width=width))
+        # rows[s][j]: the root of hashes [j * 2**s, (j + 1) * 2**s) of the tile.
+        rows = [parse_tile(self._read_tile(path), width=width)]
+        for _ in range(TILE_HEIGHT):
+            below = rows[-1]
+            rows.append(
+                [hash_children(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+            )
+        return tuple(rows)
 
     def node(self, level: int, index: int) -> bytes:
         """Return the hash of the perfect subtree ``(level, index)``."""
         tile_level, sub = divmod(level, TILE_HEIGHT)
         first = index << sub  # index of the first hash at tree level 8 * tile_level
         tile_index, offset = divmod(first, TILE_WIDTH)
-        hashes = self._tile(tile_level, tile_index)
-        count = 1 << sub
-        if offset + count > len(hashes):
+        row = self._tile(tile_level, tile_index)[sub]
+        if offset >> sub >= len(row):
             raise TileError("missing_tile", f"node ({level}, {index}) is beyond the tree")
-        return tile_root(hashes[offset : offset + count])
+        return row[offset >> sub]
 
     def subtree_hash(self, start: int, end: int) -> bytes:
         """Return MTH of leaves ``[start, end)`` (an aligned range, as in proofs)."""
