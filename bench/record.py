@@ -127,12 +127,24 @@ def main() -> None:
     rng = random.Random(1)
     for name, call in (
         (
-            "inclusion proof from DB",
+            "inclusion proof, selector (1 query)",
             lambda: inclusion_proof_for(log, index=rng.randrange(size), size=size),
         ),
         (
-            "consistency proof from DB",
+            "consistency proof, selector (1 query)",
             lambda: consistency_proof_for(log, old_size=rng.randrange(1, size), new_size=size),
+        ),
+        (
+            "inclusion proof, HTTP JSON (test client)",
+            lambda: client.get(
+                f"/api/record/nato/proof/inclusion?index={rng.randrange(size)}&size={size}"
+            ),
+        ),
+        (
+            "consistency proof, HTTP JSON (test client)",
+            lambda: client.get(
+                f"/api/record/nato/proof/consistency?from={rng.randrange(1, size)}&to={size}"
+            ),
         ),
     ):
         samples = []
@@ -155,6 +167,11 @@ def main() -> None:
     tiles = time.perf_counter() - start
     rows.append(("tile requests (Django test client)", f"{args.samples / tiles:,.0f} req/s"))
 
+    load = os.getloadavg()
+    print(
+        f"load average before printing: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        "(timings on a loaded machine include time the process waited for a core)"
+    )
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

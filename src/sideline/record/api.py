@@ -14,7 +14,14 @@ from ninja import Query, Router, Schema
 
 from sideline.errors import ApiError
 from sideline.record.models import Log
-from sideline.record.selectors import consistency_proof_for, get_log, inclusion_proof_for, list_logs
+from sideline.record.selectors import (
+    LogHead,
+    consistency_proof_for,
+    get_log,
+    get_log_head,
+    inclusion_proof_with_leaf,
+    list_logs,
+)
 
 router = Router(tags=["record"])
 
@@ -68,7 +75,15 @@ def _log(org: str) -> Log:
     return log
 
 
-def _size(log: Log, size: int | None, *, field: str) -> int:
+def _head(org: str) -> LogHead:
+    # The proof routes read only the log's id and size: one plain query.
+    head = get_log_head(org)
+    if head is None:
+        raise ApiError(404, "unknown_log", f"no log for {org!r} on this node", field="org")
+    return head
+
+
+def _size(log: Log | LogHead, size: int | None, *, field: str) -> int:
     if size is None:
         return log.size
     if not 0 <= size <= log.size:
@@ -111,14 +126,13 @@ def entry(request: HttpRequest, org: str, index: int) -> EntryOut:
 @router.get("/{org}/proof/inclusion", response=InclusionOut)
 def inclusion(request: HttpRequest, org: str, index: int, size: int | None = None) -> InclusionOut:
     """Return the inclusion proof of entry ``index`` in the tree of ``size`` (default: all)."""
-    log = _log(org)
+    log = _head(org)
     tree = _size(log, size, field="size")
     if not 0 <= index < tree:
         raise ApiError(
             400, "index_out_of_range", f"index: {index} is not in 0..{tree - 1}", field="index"
         )
-    proof = inclusion_proof_for(log, index=index, size=tree)
-    leaf_hash = log.entries.values_list("leaf_hash", flat=True).get(index=index)
+    leaf_hash, proof = inclusion_proof_with_leaf(log, index=index, size=tree)
     return InclusionOut(
         organization=log.slug,
         index=index,
@@ -136,7 +150,7 @@ def consistency(
     new_size: int | None = Query(None, alias="to"),  # type: ignore[type-arg]  # ninja's marker
 ) -> ConsistencyOut:
     """Return the consistency proof from size ``from`` to size ``to`` (default: all)."""
-    log = _log(org)
+    log = _head(org)
     new = _size(log, new_size, field="to")
     old = _size(log, old_size, field="from")
     if old > new:
