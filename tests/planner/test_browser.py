@@ -28,5 +28,5 @@ def test_calendar_filter_by_organization_shows_only_its_meetings(
     assert before == 3
     assert meetings.count() == 1
     assert meetings.first.get_attribute("data-request") == "r1"
-    assert "csto – sco" in meetings.first.inner_text()
+    assert "CSTO – SCO" in meetings.first.inner_text()
     assert page.locator("[data-testid=count]").inner_text() == "1 meeting"
