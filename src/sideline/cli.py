@@ -15,6 +15,9 @@ from sideline.config import ConfigurationError, load_config
 def main(argv: list[str] | None = None) -> int:
     """Run ``sideline`` with ``argv`` (``sys.argv[1:]`` by default); return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # The analysis' matrix products are small: BLAS threads cost more in waiting than they
+    # gain (measured in bench/analysis.py). It must be set before numpy is first imported.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if args[:1] == ["serve"] and "--dev" in args:
         # Settings read DEBUG once, at start-up, so --dev must act before Django loads them.
         os.environ["SIDELINE_DEBUG"] = "1"
