@@ -160,7 +160,7 @@ def test_move_with_conflict_shows_warning_then_saves_when_confirmed(
         in refused.content.decode()
     )
     assert saved.status_code == 200
-    assert "Moved despite 1 broken rule(s): room: r1 and r2 share room" in saved.content.decode()
+    assert "Moved despite 1 broken rule: room: r1 and r2 share room" in saved.content.decode()
     assert (r2.date, r2.slot, r2.room) == (r1.date, r1.slot, r1.room)
 
 
@@ -188,7 +188,7 @@ def test_publish_and_replan_by_coordinator(
     plan_2013.refresh_from_db()
     assert plan_2013.status == "published"
     assert Plan.objects.filter(year=2013).count() == 2
-    assert "Re-planned as version 2: 0 meeting(s) moved." in response.content.decode()
+    assert "Re-planned as version 2: 0 meetings moved." in response.content.decode()
 
 
 def test_csv_export_has_utc_and_local_times(client: Client, plan_2013: Plan) -> None:

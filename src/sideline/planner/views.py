@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -291,7 +292,11 @@ class MeetingEditView(CoordinatorMixin, View):
         if outcome.violations:
             messages.warning(
                 request,
-                _("Moved despite %(count)s broken rule(s): %(rules)s")
+                ngettext(
+                    "Moved despite %(count)s broken rule: %(rules)s",
+                    "Moved despite %(count)s broken rules: %(rules)s",
+                    len(outcome.violations),
+                )
                 % {
                     "count": len(outcome.violations),
                     "rules": "; ".join(f"{v.constraint}: {v.message}" for v in outcome.violations),
@@ -369,7 +374,11 @@ class PlanReplanView(CoordinatorMixin, View):
         moved = len(new.plan.get("moves") or [])
         messages.success(
             request,
-            _("Re-planned as version %(version)s: %(moved)s meeting(s) moved.")
+            ngettext(
+                "Re-planned as version %(version)s: %(moved)s meeting moved.",
+                "Re-planned as version %(version)s: %(moved)s meetings moved.",
+                moved,
+            )
             % {"version": new.version, "moved": moved},
         )
         return HttpResponseRedirect(reverse("planner:plan-detail", args=[new.pk]))
