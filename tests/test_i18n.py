@@ -28,10 +28,15 @@ def test_compiled_catalogue_matches_po() -> None:
     catalogue = polib.pofile(str(CATALOGUE))
     compiled = gettext.GNUTranslations(CATALOGUE.with_suffix(".mo").open("rb"))
 
+    def compiled_text(entry: polib.POEntry) -> str:
+        if entry.msgctxt:
+            return str(compiled.pgettext(entry.msgctxt, entry.msgid))
+        return str(compiled.gettext(entry.msgid))
+
     stale = [
         e.msgid
         for e in catalogue
-        if not e.msgid_plural and e.msgid and compiled.gettext(e.msgid) != e.msgstr
+        if not e.msgid_plural and e.msgid and compiled_text(e) != e.msgstr
     ]
 
     assert stale == [], "run: python scripts/translate.py /dev/stdin <<< '{}' to recompile"
