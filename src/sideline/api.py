@@ -9,9 +9,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sideline import __version__
-from sideline.errors import ApiError
 from sideline.accounts.api import router as accounts_router
 from sideline.analysis.api import router as analysis_router
+from sideline.errors import ApiError
 from sideline.meetings.api import router as meetings_router
 from sideline.planner.api import router as planner_router
 from sideline.record.api import router as record_router

@@ -149,7 +149,9 @@ LOGIN_URL = "accounts:login"
 
 # How many other organizations must cosign a checkpoint before it counts; by default a
 # majority of the other organizations that keep logs (see docs/record-operations.md).
-RECORD_QUORUM = int(os.environ["SIDELINE_RECORD_QUORUM"]) if os.environ.get("SIDELINE_RECORD_QUORUM") else None
+RECORD_QUORUM = (
+    int(os.environ["SIDELINE_RECORD_QUORUM"]) if os.environ.get("SIDELINE_RECORD_QUORUM") else None
+)
 LOGIN_REDIRECT_URL = "/"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -36,7 +36,10 @@ def coordinator(registry: None) -> Any:
     from sideline.accounts.services import create_person
 
     return create_person(
-        username="coordinator", organization="osce", role="coordinator", password="a-coordinator-passphrase"
+        username="coordinator",
+        organization="osce",
+        role="coordinator",
+        password="a-coordinator-passphrase",
     ).user
 
 
