@@ -129,12 +129,17 @@ def log_verifiers(log: Log, *, purpose: str = KeyPurpose.LOG) -> list[Ed25519Ver
 
 
 def witness_verifiers(log: Log) -> list[CosignatureV1Verifier]:
-    """Return the cosigner keys whose cosignatures count for ``log``: the other
-    organizations of this node, and the witnesses of peers' replicated logs."""
+    """Return the cosigner keys whose cosignatures count for ``log``.
+
+    They are the witness keys of the other organizations of this node, and the
+    witness keys pinned from peers' logs (``Replica.witness_keys``, learnt on the
+    first sync) of organizations other than the log's own: an organization does
+    not witness itself, wherever its other node runs.
+    """
     keys: list[str] = []
     for other in Log.objects.exclude(pk=log.pk).prefetch_related("keys"):
         keys.extend(_vkeys(other, KeyPurpose.WITNESS))
-    for replica in Replica.objects.filter(trusted=True):
+    for replica in Replica.objects.filter(trusted=True).exclude(organization=log.slug):
         keys.extend(replica.witness_keys)
     return [parse_cosigner_key(k) for k in dict.fromkeys(keys)]
 

@@ -24,9 +24,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sideline.record import keystore
-from sideline.record.checkpoint import Checkpoint, Cosigner, count_cosignatures
+from sideline.record.checkpoint import (
+    Checkpoint,
+    Cosigner,
+    cosignature_timestamp,
+    count_cosignatures,
+)
 from sideline.record.entry import build_entry, sign_entry
-from sideline.record.errors import RecordError, WitnessRequestError
+from sideline.record.errors import NoteError, RecordError, WitnessRequestError
 from sideline.record.merkle import EMPTY_ROOT, HASH_SIZE, Frontier, hash_leaf, perfect_subtrees
 from sideline.record.models import (
     ConfidentialBlob,
@@ -72,6 +77,7 @@ __all__ = [
     "ensure_log",
     "origin_for",
     "read_confidential",
+    "receive_cosignatures",
     "rotate_key",
     "witness_round",
 ]
@@ -367,6 +373,88 @@ def add_cosignatures(*, checkpoint: LogCheckpoint, lines: bytes) -> int:
         stored += created
     _update_acceptance(checkpoint)
     return stored
+
+
+def receive_cosignatures(*, organization: str, body: bytes) -> WitnessResponse:
+    """Store cosignatures another node's witness pushed for a checkpoint of ours.
+
+    ``body`` is the checkpoint as this node signed it with the witness's
+    ``cosignature/v1`` lines appended. All or nothing: every line that is not the
+    log's own signature must come from a witness key this node knows for the log
+    (see :func:`~sideline.record.selectors.witness_verifiers`) and verify, or the
+    request is refused and nothing is stored.
+
+    Status and code: 200 ``ok`` (body ``stored N``); 400 ``bad_request`` or
+    ``no_cosignatures``; 404 ``unknown_log`` or ``unknown_checkpoint`` (this node
+    never issued that checkpoint); 403 ``unknown_witness_key`` or ``bad_cosignature``.
+    """
+    log = Log.objects.select_related("organization").filter(organization__slug=organization).first()
+    if log is None:
+        return _refusal(404, "unknown_log", f"no log for {organization!r} here")
+    try:
+        note = parse_note(body)
+    except NoteError as exc:
+        return _refusal(400, "bad_request", f"not a signed note: {exc.message}")
+    stored = _issued_checkpoint(log, note.text)
+    if stored is None:
+        return _refusal(
+            404,
+            "unknown_checkpoint",
+            f"{log.origin} never issued this checkpoint; post one served at "
+            f"/record/{log.slug}/checkpoint",
+        )
+    own = {(v.name, v.key_id) for v in log_verifiers(log)}
+    witnesses = {(v.name, v.key_id): v for v in witness_verifiers(log)}
+    text = note.text.encode()
+    accepted = []
+    for sig in note.signatures:
+        if (sig.name, sig.key_id) in own:
+            continue
+        verifier = witnesses.get((sig.name, sig.key_id))
+        if verifier is None:
+            return _refusal(
+                403,
+                "unknown_witness_key",
+                f"{sig.name!r} (key ID {sig.key_id:08x}) is not a witness key this node "
+                f"knows for {log.origin}; sync from the witness's node first",
+            )
+        if not verifier.verify(text, sig.signature):
+            return _refusal(
+                403,
+                "bad_cosignature",
+                f"the cosignature of {sig.name!r} does not verify on this checkpoint",
+            )
+        accepted.append(sig)
+    if not accepted:
+        return _refusal(400, "no_cosignatures", "the note carries no cosignature line")
+    created = 0
+    with transaction.atomic():
+        for sig in accepted:
+            _, new = Cosignature.objects.get_or_create(
+                checkpoint=stored,
+                witness=sig.name,
+                key_id=sig.key_id,
+                defaults={"line": sig.line(), "timestamp": cosignature_timestamp(sig)},
+            )
+            created += new
+        _update_acceptance(stored)
+    return WitnessResponse(200, "ok", f"stored {created}\n".encode())
+
+
+def _refusal(status: int, code: str, message: str) -> WitnessResponse:
+    return WitnessResponse(status, code, f"{code}: {message}\n".encode())
+
+
+def _issued_checkpoint(log: Log, text: str) -> LogCheckpoint | None:
+    """Return the checkpoint of ``log`` whose signed text is exactly ``text``."""
+    try:
+        size = int(text.split("\n")[1])
+    except (IndexError, ValueError):
+        return None
+    checkpoint = log.checkpoints.filter(size=size).first()
+    if checkpoint is None or parse_note(bytes(checkpoint.note)).text != text:
+        return None
+    return checkpoint
 
 
 # -- witnessing ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ and the replica is marked untrusted for good.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import urllib.error
@@ -36,16 +37,25 @@ from sideline.record.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
     Frontier,
+    consistency_proof,
     hash_leaf,
     perfect_subtrees,
     root_from_leaf_hashes,
 )
-from sideline.record.models import Log, Peer, Replica, ReplicaCheckpoint, ReplicaEntry
+from sideline.record.models import (
+    Log,
+    Peer,
+    Replica,
+    ReplicaCheckpoint,
+    ReplicaEntry,
+    WitnessState,
+)
 from sideline.record.note import parse_verifier_key
 from sideline.record.selectors import latest_checkpoint, list_logs
-from sideline.record.services import add_cosignatures, request_body
+from sideline.record.services import add_checkpoint, add_cosignatures, request_body
 from sideline.record.tiles import (
     TILE_WIDTH,
+    TileHashReader,
     entry_bundles_for_size,
     parse_entry_bundle,
     tiles_for_size,
@@ -142,13 +152,20 @@ def _quorum(others: int) -> int:
 
 
 def verify_source(
-    source: str, *, quorum: int | None = None, workers: int | None = None
+    source: str,
+    *,
+    quorum: int | None = None,
+    workers: int | None = None,
+    witness_nodes: list[str] | None = None,
 ) -> list[LogVerdict]:
     """Audit every log of a node URL or a mirror directory with the core audit.
 
-    Witnesses are the other logs' witness keys; the quorum defaults to a majority
-    of them, as on the node.
+    Witnesses are the other logs' witness keys, plus those published at the
+    ``/record/logs`` of each of ``witness_nodes`` (other nodes' URLs), always
+    excluding the audited organization's own; the quorum defaults to a majority of
+    the other organizations, as on the node.
     """
+    extra = [x for node in witness_nodes or [] for x in _peer_logs(node.rstrip("/"))]
     readers: dict[str, LogReader]
     if source.startswith(("http://", "https://")):
         base = source.rstrip("/")
@@ -161,13 +178,13 @@ def verify_source(
     verdicts = []
     for info in logs:
         slug = info["organization"]
-        others = [x for x in logs if x["organization"] != slug]
+        others = [x for x in [*logs, *extra] if x["organization"] != slug]
         witnesses = [parse_cosigner_key(k) for x in others for k in x["witness_keys"]]
         report = audit_log(
             readers[slug],
             log_keys=[parse_verifier_key(k) for k in info["log_keys"]],
             witness_keys=witnesses,
-            quorum=_quorum(len(others)) if quorum is None else quorum,
+            quorum=_quorum(len({x["organization"] for x in others})) if quorum is None else quorum,
             entry_keys=info["organization_keys"],
             organization=slug,
             workers=workers,
@@ -184,6 +201,7 @@ class SyncReport:
     forks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     cosignatures: int = 0
+    cosigned_for_peer: int = 0
 
 
 def _frontier_of(replica: Replica) -> tuple[Frontier, dict[tuple[int, int], bytes]]:
@@ -208,7 +226,15 @@ def _mark_fork(replica: Replica, *, raw: bytes, size: int, root: bytes, message:
     logger.error("record: FORK of %s served by %s: %s", replica.origin, replica.peer.url, message)
 
 
-def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -> None:
+def _sync_log(
+    base: str, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_witness_keys: bool
+) -> tuple[Replica, bytes] | None:
+    """Bring the replica of one peer log up to date.
+
+    Returns the replica and the checkpoint it now stands at when that checkpoint was
+    verified (signed, consistent with everything seen before, entries checked);
+    ``None`` otherwise.
+    """
     replica, _ = Replica.objects.get_or_create(
         peer=peer,
         origin=info["origin"],
@@ -218,14 +244,24 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
     for name, keys in (
         ("log_keys", info["log_keys"]),
         ("entry_keys", info["organization_keys"]),
-        ("witness_keys", info["witness_keys"]),
     ):
         setattr(replica, name, list(dict.fromkeys([*getattr(replica, name), *keys])))
-    replica.save()
     slug = info["organization"]
+    # Witness keys decide quorums here, so they are pinned on first sight (trust on
+    # first use); a key the peer adds later waits for the operator's approval.
+    unpinned = [k for k in info["witness_keys"] if k not in replica.witness_keys]
+    if unpinned and replica.witness_keys and not accept_witness_keys:
+        report.problems.append(
+            f"{slug}: the peer publishes witness key(s) not pinned here: {', '.join(unpinned)}; "
+            f"check them with its operator, then run "
+            f"`sideline record sync {base} --accept-witness-keys`"
+        )
+    else:
+        replica.witness_keys = [*replica.witness_keys, *unpinned]
+    replica.save()
     if not replica.trusted:
         report.forks.append(slug)
-        return
+        return None
     reader = HttpLogReader(base + info["path"])
     try:
         raw = reader.read_checkpoint()
@@ -234,7 +270,7 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
         )
     except (LookupError, OSError, NoteError, CheckpointError) as exc:
         report.problems.append(f"{slug}: cannot read a valid checkpoint: {exc}")
-        return
+        return None
     new = signed.checkpoint
     previous = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
     old_size = replica.size
@@ -250,7 +286,8 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
                 message=f"checkpoint {new.size} does not match the tree seen at size {old_size}",
             )
             report.forks.append(slug)
-        return
+            return None
+        return (replica, raw) if new.size == old_size else None
     if previous is not None:
         consistency = check_consistency_from_tiles(
             open_checkpoint(
@@ -269,7 +306,7 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
                 message=f"{consistency.code}: {consistency.message}",
             )
             report.forks.append(slug)
-            return
+            return None
     frontier, known = _frontier_of(replica)
     frontier.set_on_node(
         lambda level, index, node_hash: known.__setitem__((level, index), node_hash)
@@ -296,10 +333,10 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
         report.problems.append(f"{slug}: entry {start + offset}: {exc.code}: {exc.message}")
         replica.trusted, replica.problem = False, f"entry {start + offset}: {exc.code}"
         replica.save(update_fields=["trusted", "problem"])
-        return
+        return None
     except (LookupError, OSError, TileError) as exc:
         report.problems.append(f"{slug}: cannot read entries: {exc}")
-        return
+        return None
     if frontier.root() != new.root_hash:
         _mark_fork(
             replica,
@@ -309,7 +346,7 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
             message=f"the entries served do not give the root of checkpoint {new.size}",
         )
         report.forks.append(slug)
-        return
+        return None
     with transaction.atomic():
         ReplicaEntry.objects.bulk_create(rows)
         ReplicaCheckpoint.objects.create(
@@ -320,6 +357,74 @@ def _sync_log(base: str, peer: Peer, info: dict[str, Any], report: SyncReport) -
         replica.frontier = b"".join(known[key] for key in perfect_subtrees(0, new.size))
         replica.save(update_fields=["size", "root_hash", "frontier", "updated"])
     report.new_entries[slug] = new.size - old_size
+    return replica, raw
+
+
+def _witness_body(old_size: int, proof: list[bytes], note: bytes) -> bytes:
+    lines = [f"old {old_size}", *(base64.b64encode(p).decode() for p in proof)]
+    return ("\n".join(lines) + "\n\n").encode() + note
+
+
+def _cosign_peer_checkpoint(base: str, replica: Replica, raw: bytes, report: SyncReport) -> None:
+    """Cosign a verified peer checkpoint with every witness here; push the lines to the peer.
+
+    Each witness goes through its own ``add-checkpoint`` (so its stored state, and
+    the rule never to cosign two inconsistent checkpoints, hold for pushes too),
+    with a consistency proof read from the peer's tiles.
+    """
+    signed = open_checkpoint(raw, log_verifiers=[parse_verifier_key(k) for k in replica.log_keys])
+    new = signed.checkpoint
+    own = {(v.name, v.key_id) for v in (parse_verifier_key(k) for k in replica.log_keys)}
+    bare = (
+        signed.note.text
+        + "\n"
+        + "".join(sig.line() for sig in signed.note.signatures if (sig.name, sig.key_id) in own)
+    )
+    nodes = TileHashReader(
+        HttpLogReader(f"{base}/record/{replica.organization}").read_tile, size=new.size
+    )
+    lines = ""
+    for witness in Log.objects.select_related("organization").exclude(
+        organization__slug=replica.organization
+    ):
+        state = WitnessState.objects.filter(witness=witness, origin=replica.origin).first()
+        old = state.size if state is not None and state.size <= new.size else 0
+        try:
+            response = add_checkpoint(
+                witness=witness.slug,
+                body=_witness_body(
+                    old, consistency_proof(old, new.size, node=nodes.node), bare.encode()
+                ),
+            )
+            if response.status == 409:
+                reported = int(response.body.decode().strip())
+                if reported <= new.size:
+                    proof = consistency_proof(reported, new.size, node=nodes.node)
+                    response = add_checkpoint(
+                        witness=witness.slug, body=_witness_body(reported, proof, bare.encode())
+                    )
+        except (LookupError, OSError, TileError) as exc:
+            report.problems.append(f"{replica.organization}: cannot read a proof: {exc}")
+            return
+        if response.status == 200:
+            lines += response.body.decode()
+        elif response.status != 409:
+            report.problems.append(
+                f"{replica.organization}: witness {witness.slug} refused checkpoint {new.size}: "
+                f"{response.status} {response.code}"
+            )
+    if not lines:
+        return
+    status, body = fetch(
+        f"{base}/record/{replica.organization}/cosignatures", data=(bare + lines).encode()
+    )
+    if status == 200:
+        report.cosigned_for_peer += lines.count("\n")
+    else:
+        report.problems.append(
+            f"{replica.organization}: the peer refused our cosignatures: HTTP {status}: "
+            f"{body.decode(errors='replace').strip()}"
+        )
 
 
 def _submit_checkpoints(base: str, peer_logs: list[dict[str, Any]], report: SyncReport) -> None:
@@ -341,14 +446,22 @@ def _submit_checkpoints(base: str, peer_logs: list[dict[str, Any]], report: Sync
                 report.cosignatures += add_cosignatures(checkpoint=checkpoint, lines=body)
 
 
-def sync_peer(*, url: str) -> SyncReport:
-    """Mirror and check every log of the peer at ``url``; exchange cosignatures."""
+def sync_peer(*, url: str, accept_witness_keys: bool = False) -> SyncReport:
+    """Mirror and check every log of the peer at ``url``; exchange cosignatures.
+
+    Both directions of witnessing: this node's witnesses cosign each peer checkpoint
+    they verified and push the lines to ``POST /record/<org>/cosignatures``; and
+    this node submits its own checkpoints to the peer's ``add-checkpoint``.
+    ``accept_witness_keys`` pins witness keys the peer added since the first sync.
+    """
     base = url.rstrip("/")
     peer, _ = Peer.objects.get_or_create(url=base)
     logs = _peer_logs(base)
     report = SyncReport()
     for info in logs:
-        _sync_log(base, peer, info, report)
+        verified = _sync_log(base, peer, info, report, accept_witness_keys=accept_witness_keys)
+        if verified is not None:
+            _cosign_peer_checkpoint(base, *verified, report)
     _submit_checkpoints(base, logs, report)
     peer.last_synced = timezone.now()
     peer.save(update_fields=["last_synced"])

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<slug:org>/", views.log_detail, name="log-detail"),
     path("<slug:org>/checkpoint", views.checkpoint_view, name="checkpoint"),
     path("<slug:org>/add-checkpoint", views.add_checkpoint_view, name="add-checkpoint"),
+    path("<slug:org>/cosignatures", views.cosignatures_view, name="cosignatures"),
     re_path(r"^(?P<org>[a-z0-9-]+)/tile/(?P<path>.+)$", views.tile_view, name="tile"),
 ]

@@ -22,7 +22,7 @@ from sideline.record.selectors import (
     quorum_for,
     tile_bytes,
 )
-from sideline.record.services import add_checkpoint
+from sideline.record.services import add_checkpoint, receive_cosignatures
 from sideline.record.tiles import parse_tile_path
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -79,6 +79,20 @@ def add_checkpoint_view(request: HttpRequest, org: str) -> HttpResponse:
     if len(request.body) > MAX_WITNESS_BODY:
         return HttpResponse("request too large\n", status=413, content_type="text/plain")
     answer = add_checkpoint(witness=org, body=request.body)
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+@csrf_exempt  # a protocol endpoint called by other nodes, not a browser form
+@require_POST
+def cosignatures_view(request: HttpRequest, org: str) -> HttpResponse:
+    """``POST /record/<org>/cosignatures``: another node's witness pushes its cosignatures.
+
+    The body is a checkpoint this node issued with ``cosignature/v1`` lines appended;
+    see :func:`sideline.record.services.receive_cosignatures` for the answers.
+    """
+    if len(request.body) > MAX_WITNESS_BODY:
+        return HttpResponse("request too large\n", status=413, content_type="text/plain")
+    answer = receive_cosignatures(organization=org, body=request.body)
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 

@@ -39,8 +39,20 @@ class Command(BaseCommand):
         verify.add_argument("source", metavar="URL|DIR")
         verify.add_argument("--quorum", type=int, default=None, help="witnesses required")
         verify.add_argument("--workers", type=int, default=None, help="processes for signatures")
+        verify.add_argument(
+            "--witnesses",
+            action="append",
+            default=[],
+            metavar="NODE_URL",
+            help="also count the witness keys published at this node's /record/logs (repeatable)",
+        )
         sync = actions.add_parser("sync", help="mirror and check a peer's logs; detect forks")
         sync.add_argument("url", metavar="PEER_URL")
+        sync.add_argument(
+            "--accept-witness-keys",
+            action="store_true",
+            help="pin witness keys the peer published since the first sync",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -115,7 +127,12 @@ class Command(BaseCommand):
                 f"{source} is neither an http(s) URL nor a mirror folder with logs.json",
                 returncode=2,
             )
-        verdicts = verify_source(source, quorum=options["quorum"], workers=options["workers"])
+        verdicts = verify_source(
+            source,
+            quorum=options["quorum"],
+            workers=options["workers"],
+            witness_nodes=options["witnesses"],
+        )
         failed = [v for v in verdicts if not v.report.ok]
         if failed:
             for verdict in failed:
@@ -133,10 +150,11 @@ class Command(BaseCommand):
         )
 
     def _sync(self, options: dict[str, Any]) -> None:
-        report = sync_peer(url=options["url"])
+        report = sync_peer(url=options["url"], accept_witness_keys=options["accept_witness_keys"])
         new = sum(report.new_entries.values())
         self.stdout.write(
-            f"synced {options['url']}: {new} new entries, {report.cosignatures} cosignatures received"
+            f"synced {options['url']}: {new} new entries, {report.cosignatures} cosignatures "
+            f"received, {report.cosigned_for_peer} given"
         )
         for problem in report.problems:
             self.stderr.write(problem)
