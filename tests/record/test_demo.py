@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from sideline.record.demo import seed
 from sideline.record.models import Cosignature, Log, LogCheckpoint, RecordEntry
@@ -23,7 +24,9 @@ def _state() -> tuple[list[tuple[str, int]], int, int, int]:
 def test_seed_accepts_every_log_at_its_size_and_proves_every_entry() -> None:
     said: list[str] = []
 
-    seed(say=said.append)
+    # English messages whatever language an earlier test on this worker left active.
+    with translation.override("en"):
+        seed(say=said.append)
 
     logs = list(Log.objects.select_related("organization"))
     assert [log.slug for log in logs] == ["csto", "nato"]
@@ -49,7 +52,8 @@ def test_seed_twice_writes_nothing_the_second_time() -> None:
     before = _state()
     said: list[str] = []
 
-    seed(say=said.append)
+    with translation.override("en"):
+        seed(say=said.append)
 
     assert _state() == before
     assert said == ["record: every log already has an accepted checkpoint"]
