@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from sideline.record.checkpoint import count_cosignatures, parse_cosigner_key
-from tests.record.test_sync import SIDELINE, Node
+from sideline.record.models import Replica
+from sideline.record.sync import sync_peer
+from tests.record.test_sync import SIDELINE, Node, _started_node
 from tests.registry.package_factory import write_package
 
 SEED = """
@@ -112,3 +114,38 @@ def test_two_nodes_cosign_each_other_after_syncing_both_ways(nodes: tuple[Node, 
             0,
             f"OK: 1 logs, {entries} entries, {entries} entry signatures, cosignature quorum met\n",
         )
+
+
+ROTATE = """
+from sideline.record.services import rotate_key
+rotate_key(organization="nato", purpose="witness")
+"""
+
+
+@pytest.fixture
+def peer(tmp_path: Path) -> Iterator[Node]:
+    node = _started_node(tmp_path)
+    yield node
+    node.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_a_witness_key_added_after_the_first_sync_waits_for_the_operator(peer: Node) -> None:
+    sync_peer(url=peer.url)
+    pinned = Replica.objects.get(organization="nato").witness_keys
+    peer.shell(ROTATE)
+    rotated = json.loads(_get(f"{peer.url}/record/logs"))
+    new_key = next(x for x in rotated if x["organization"] == "nato")["witness_key"]
+
+    refused = sync_peer(url=peer.url)
+    kept = Replica.objects.get(organization="nato").witness_keys
+    accepted = sync_peer(url=peer.url, accept_witness_keys=True)
+
+    assert refused.problems == [
+        f"nato: the peer publishes witness key(s) not pinned here: {new_key}; check them "
+        f"with its operator, then run `sideline record sync {peer.url} --accept-witness-keys`"
+    ]
+    assert kept == pinned
+    assert accepted.problems == []
+    assert Replica.objects.get(organization="nato").witness_keys == [*pinned, new_key]
