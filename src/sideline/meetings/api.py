@@ -5,17 +5,33 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
 from sideline.meetings import services
+from sideline.meetings.enums import MinutesStatus
 from sideline.meetings.errors import MeetingError
-from sideline.meetings.models import Commitment, Decision, Meeting
+from sideline.meetings.markdown import render_markdown
+from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
 from sideline.meetings.permissions import can_view_meeting, participant_ids
+from sideline.meetings.schemas import (
+    AgendaIn,
+    AgendaItemOut,
+    DelegateIn,
+    DelegateOut,
+    DelegationOut,
+    DocumentOut,
+    MinutesIn,
+    MinutesOut,
+    SubItemIn,
+)
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
+from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 
 router = Router(tags=["meetings"])
 
@@ -289,15 +305,20 @@ def list_commitments(request: HttpRequest, meeting_id: int) -> list[dict[str, An
     ]
 
 
-@router.post("/commitments/{commitment_id}/progress", response=CommitmentOut, auth=API_AUTH)
-def report_progress(
-    request: HttpRequest, commitment_id: int, payload: ProgressIn
-) -> dict[str, Any]:
+def _commitment(request: HttpRequest, commitment_id: int) -> Commitment:
     commitment = commitments_with_children().filter(pk=commitment_id).first()
     if commitment is None or not can_view_meeting(
         request_user(request), commitment.decision.meeting
     ):
         raise ApiError(404, "unknown_commitment", f"no commitment {commitment_id} that you may see")
+    return commitment
+
+
+@router.post("/commitments/{commitment_id}/progress", response=CommitmentOut, auth=API_AUTH)
+def report_progress(
+    request: HttpRequest, commitment_id: int, payload: ProgressIn
+) -> dict[str, Any]:
+    commitment = _commitment(request, commitment_id)
     try:
         services.update_progress(
             actor=_actor(request),
@@ -311,3 +332,245 @@ def report_progress(
         raise _fail(error) from None
     refreshed = commitments_with_children().get(pk=commitment_id)
     return _commitment_out(refreshed)
+
+
+@router.post("/commitments/{commitment_id}/sub-items", response={201: CommitmentOut}, auth=API_AUTH)
+def add_sub_item(request: HttpRequest, commitment_id: int, payload: SubItemIn) -> Any:
+    """Break a top-level commitment into a sub-item, under the same decision."""
+    parent = _commitment(request, commitment_id)
+    try:
+        child = services.make_commitment(
+            actor=_actor(request),
+            decision=parent.decision,
+            parent=parent,
+            owner=payload.owner,
+            description=payload.description,
+            target=payload.target,
+            due_date=payload.due_date,
+            timezone_name=payload.timezone,
+            review_date=payload.review_date,
+            milestones=[(title, None) for title in payload.milestones],
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _commitment_out(commitments_with_children().get(pk=child.pk))
+
+
+# Agenda, minutes, documents and delegations: the meeting page's preparation, as JSON.
+
+
+def _agenda_out(meeting: Meeting) -> list[dict[str, Any]]:
+    return [{"position": a.position, "title": a.title} for a in meeting.agenda.order_by("position")]
+
+
+@router.get("/{meeting_id}/agenda", response=list[AgendaItemOut])
+def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    return _agenda_out(_meeting(request, meeting_id))
+
+
+@router.put("/{meeting_id}/agenda", response=list[AgendaItemOut], auth=API_AUTH)
+def replace_agenda(request: HttpRequest, meeting_id: int, payload: AgendaIn) -> Any:
+    """Replace the whole agenda with ``items`` in order; blank items are dropped."""
+    meeting = _meeting(request, meeting_id)
+    try:
+        services.set_agenda(actor=_actor(request), meeting=meeting, items=payload.items)
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _agenda_out(meeting)
+
+
+def _minutes_out(meeting: Meeting) -> dict[str, Any]:
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        return {
+            "status": MinutesStatus.DRAFT.value,
+            "revision": 0,
+            "text": "",
+            "html": "",
+            "agreed_by": [],
+        }
+    agreed = minutes.agreements.filter(revision=minutes.revision).values_list(
+        "organization__slug", flat=True
+    )
+    return {
+        "status": minutes.status,
+        "revision": minutes.revision,
+        "text": minutes.text,
+        "html": render_markdown(minutes.text),
+        "agreed_by": sorted(agreed),
+    }
+
+
+@router.get("/{meeting_id}/minutes", response=MinutesOut)
+def get_minutes(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """The current revision: its Markdown source and the sanitised HTML the page shows."""
+    return _minutes_out(_meeting(request, meeting_id))
+
+
+@router.put("/{meeting_id}/minutes", response=MinutesOut, auth=API_AUTH)
+def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> dict[str, Any]:
+    """Keep a new draft revision; circulated minutes return to draft."""
+    meeting = _meeting(request, meeting_id)
+    try:
+        services.save_minutes(actor=_actor(request), meeting=meeting, text=payload.text)
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _minutes_out(meeting)
+
+
+_MINUTES_STEPS = {
+    "circulate": services.circulate_minutes,
+    "agree": services.agree_minutes,
+    "lock": services.lock_minutes,
+}
+
+
+@router.post("/{meeting_id}/minutes/{step}", response=MinutesOut, auth=API_AUTH)
+def advance_minutes(request: HttpRequest, meeting_id: int, step: str) -> dict[str, Any]:
+    """``circulate`` (hosts), ``agree`` (each participant's signatory), ``lock`` (hosts)."""
+    meeting = _meeting(request, meeting_id)
+    if step not in _MINUTES_STEPS:
+        raise ApiError(
+            404,
+            "unknown_step",
+            f"step: {step!r} is not one of circulate, agree, lock",
+            field="step",
+        )
+    try:
+        _MINUTES_STEPS[step](actor=_actor(request), meeting=meeting)
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _minutes_out(meeting)
+
+
+def _document_out(document: Document) -> dict[str, Any]:
+    return {
+        "uid": document.uid,
+        "title": document.title,
+        "filename": document.filename,
+        "media_type": document.media_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "organization": document.organization.slug,
+        "created_at": document.created_at,
+        "url": reverse("api:download_document", args=[document.uid]),
+    }
+
+
+@router.get("/{meeting_id}/documents", response=list[DocumentOut])
+def list_documents(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    meeting = _meeting(request, meeting_id)
+    return [
+        _document_out(d)
+        for d in meeting.documents.select_related("organization").order_by("created_at", "pk")
+    ]
+
+
+@router.post("/{meeting_id}/documents", response={201: DocumentOut}, auth=API_AUTH)
+def upload_document(
+    request: HttpRequest,
+    meeting_id: int,
+    file: File[UploadedFile | None] = None,
+    title: Form[str] = "",
+) -> Any:
+    """Upload multipart ``file`` (and ``title``); size and type are checked by content."""
+    meeting = _meeting(request, meeting_id)
+    if file is None:
+        raise ApiError(400, "file_required", "file: choose a file to upload", field="file")
+    # Refuse an oversized file before reading it into memory, as the page does.
+    if file.size and file.size > MAX_UPLOAD_BYTES:
+        raise ApiError(
+            413,
+            "upload_too_large",
+            f"file: {file.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes (10 MB)",
+            field="file",
+        )
+    try:
+        document = services.upload_document(
+            actor=_actor(request),
+            meeting=meeting,
+            title=title,
+            filename=file.name or "upload",
+            content=file.read(),
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _document_out(document)
+
+
+@router.get("/documents/{uid}", url_name="download_document")
+def download_document(request: HttpRequest, uid: str) -> FileResponse:
+    """The file itself, only to those who may see its meeting."""
+    document = Document.objects.filter(uid=uid).first()
+    if document is None or not can_view_meeting(request_user(request), document.meeting):
+        raise ApiError(404, "unknown_document", f"no document {uid} that you may see")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.media_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _delegate_out(delegate: Delegate) -> dict[str, Any]:
+    status = (
+        "approved" if delegate.approved_at else "accepted" if delegate.accepted_at else "invited"
+    )
+    return {
+        "id": delegate.pk,
+        "organization": delegate.organization.slug,
+        "name": delegate.name,
+        "status": status,
+    }
+
+
+@router.get("/{meeting_id}/delegations", response=DelegationOut)
+def list_delegations(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """The participating organizations and their delegates (names, not e-mail addresses)."""
+    meeting = _meeting(request, meeting_id)
+    return {
+        "participants": sorted(
+            p.organization.slug for p in meeting.participations.select_related("organization")
+        ),
+        "delegates": [
+            _delegate_out(d)
+            for d in meeting.delegates.select_related("organization").order_by("pk")
+        ],
+    }
+
+
+@router.post("/{meeting_id}/delegates", response={201: DelegateOut}, auth=API_AUTH)
+def name_delegate(request: HttpRequest, meeting_id: int, payload: DelegateIn) -> Any:
+    """The focal point names a delegate of its own organization; the invitation goes by e-mail."""
+    meeting = _meeting(request, meeting_id)
+
+    def accept(secret: str) -> str:
+        return request.build_absolute_uri(reverse("meetings:invitation", args=[secret]))
+
+    try:
+        delegate = services.invite_delegate(
+            actor=_actor(request),
+            meeting=meeting,
+            name=payload.name,
+            email=payload.email,
+            accept_url=accept,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _delegate_out(delegate)
+
+
+@router.post("/delegates/{delegate_id}/approve", response=DelegateOut, auth=API_AUTH)
+def approve_delegate(request: HttpRequest, delegate_id: int) -> dict[str, Any]:
+    delegate = (
+        Delegate.objects.select_related("meeting", "organization").filter(pk=delegate_id).first()
+    )
+    if delegate is None or not can_view_meeting(request_user(request), delegate.meeting):
+        raise ApiError(404, "unknown_delegate", f"no delegate {delegate_id} that you may see")
+    try:
+        services.approve_delegate(actor=_actor(request), delegate=delegate)
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _delegate_out(delegate)
