@@ -559,3 +559,50 @@ def test_bad_token_refused_on_read(client: Client, meeting: Meeting) -> None:
     )
 
     assert error(response) == (401, "invalid_token", None)
+
+
+# The commitment page's sub-item form (the same service as the API)
+
+
+def test_sub_item_form_shown_and_adds_child(
+    client: Client, cast: Cast, commitment: Commitment
+) -> None:
+    client.force_login(cast.of("osce", "delegate"))
+
+    page = client.get(f"/meetings/commitments/{commitment.pk}/")
+    response = client.post(
+        f"/meetings/{commitment.decision.meeting_id}/do/sub-item/",
+        {
+            "parent": commitment.pk,
+            "owner": "osce",
+            "description": "First course",
+            "target": "50 guards",
+            "due_date": "2014-03-31",
+            "next": f"/meetings/commitments/{commitment.pk}/",
+        },
+    )
+
+    assert 'data-testid="sub-item-form"' in page.content.decode()
+    assert response.status_code == 302
+    assert [c.description for c in Commitment.objects.filter(parent=commitment)] == ["First course"]
+
+
+def test_sub_item_form_hidden_from_viewer_and_refused(
+    client: Client, cast: Cast, commitment: Commitment
+) -> None:
+    client.force_login(cast.of("osce", "viewer"))
+
+    page = client.get(f"/meetings/commitments/{commitment.pk}/")
+    client.post(
+        f"/meetings/{commitment.decision.meeting_id}/do/sub-item/",
+        {
+            "parent": commitment.pk,
+            "owner": "osce",
+            "description": "D",
+            "target": "T",
+            "due_date": "2014-03-31",
+        },
+    )
+
+    assert 'data-testid="sub-item-form"' not in page.content.decode()
+    assert Commitment.objects.filter(parent=commitment).count() == 0

@@ -43,7 +43,11 @@ from sideline.meetings.enums import CommitmentStatus
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
-from sideline.meetings.permissions import can_prepare_meeting, can_view_meeting
+from sideline.meetings.permissions import (
+    acting_participant,
+    can_prepare_meeting,
+    can_view_meeting,
+)
 from sideline.meetings.selectors import (
     commitments_with_children,
     dashboard,
@@ -146,9 +150,19 @@ class CommitmentDetailView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         commitment = get_object_or_404(commitments_with_children(), pk=kwargs["pk"])
-        _meeting_for(self.request, commitment.decision.meeting_id)
+        meeting = _meeting_for(self.request, commitment.decision.meeting_id)
+        # A sub-item hangs under an open top-level commitment; any participant acting for
+        # its organization may add one, as ``make_commitment`` allows.
+        sub_item_owner = (
+            Organization.objects.filter(pk=acting_participant(self.request.user, meeting) or 0)
+            .values_list("slug", flat=True)
+            .first()
+            if commitment.parent_id is None and not commitment.closed_as
+            else None
+        )
         context.update(
             commitment=commitment,
+            sub_item_owner=sub_item_owner,
             status=commitment.status_at(timezone.now()),
             progress=commitment.rolled_up_progress(),
             updates=commitment.updates.select_related("milestone"),
@@ -270,6 +284,7 @@ class MeetingActionView(LoginRequiredMixin, View):
                 else None,
                 milestones=[(title, None) for title in _lines(data.get("milestones", ""))],
             ),
+            "sub-item": lambda: self._sub_item(request, meeting),
             "progress": lambda: services.update_progress(
                 actor=actor,
                 commitment=_commitment(meeting, data.get("commitment", "")),
@@ -295,6 +310,23 @@ class MeetingActionView(LoginRequiredMixin, View):
             messages.success(request, _("Done; the change is on the record."))
         return HttpResponseRedirect(
             data.get("next") or reverse("meetings:detail", args=[meeting.pk])
+        )
+
+    def _sub_item(self, request: HttpRequest, meeting: Meeting) -> Commitment:
+        data = request.POST
+        parent = _commitment(meeting, data.get("parent", ""))
+        return services.make_commitment(
+            actor=request.user,
+            decision=parent.decision,
+            parent=parent,
+            owner=data.get("owner", ""),
+            description=data.get("description", ""),
+            target=data.get("target", ""),
+            due_date=_date(data.get("due_date", ""), "due_date"),
+            review_date=_date(data["review_date"], "review_date")
+            if data.get("review_date")
+            else None,
+            milestones=[(title, None) for title in _lines(data.get("milestones", ""))],
         )
 
     def _upload(self, request: HttpRequest, meeting: Meeting) -> Document:
