@@ -9,18 +9,30 @@ from typing import Any
 import pytest
 
 from sideline.analysis.errors import DateOutOfRangeError, UnknownStateError
+from sideline.analysis.models import VoteDataset
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
     build_snapshot,
+    cached_vote_table,
+    current_snapshot,
     duplication_report,
     overlap_report,
     planner_instance,
     suggestion_report,
+    vote_dataset,
+    voting_report,
 )
+from sideline.analysis.services import import_unvotes
 from sideline.analysis.snapshot import WITH_ASSOCIATES, MembershipStatus
+from sideline.analysis.voting import load_unvotes, state_alignment
 from sideline.planner.instance import parse_instance
 from sideline.registry.dates import PartialDate
+from sideline.registry.models import Membership, Organization
+from sideline.registry.services import load_package
+from tests.analysis.test_django_unvotes import VOTES, write_unvotes
+from tests.conftest import reference_data
+from tests.registry.package_factory import minimal_tables, write_package
 
 
 def test_build_snapshot_minimal_registry_rows(minimal_registry: Path) -> None:
@@ -204,3 +216,114 @@ def test_bundled_statuses_are_known(registry: None) -> None:
     snapshot = build_snapshot()
 
     assert {m.status for m in snapshot.memberships} <= set(MembershipStatus)
+
+
+# --- per-process caches -----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # the cache is bypassed inside a transaction
+def test_current_snapshot_second_call_one_query(
+    minimal_registry: Path, django_assert_num_queries: Any
+) -> None:
+    first = current_snapshot()
+
+    with django_assert_num_queries(1):  # the registry's version, nothing else
+        second = current_snapshot()
+
+    assert second is first
+
+
+@pytest.mark.django_db(transaction=True)  # the cache is bypassed inside a transaction
+def test_current_snapshot_reload_with_same_counts_reflected(
+    minimal_registry: Path, tmp_path: Path
+) -> None:
+    assert current_snapshot().organizations["csto"].bloc == "eurasian"
+    tables = minimal_tables()
+    for row in tables["organizations"]:
+        if row["slug"] == "csto":
+            row["bloc"] = "euro_atlantic"
+
+    load_package(write_package(tmp_path / "changed", tables))
+
+    assert current_snapshot().organizations["csto"].bloc == "euro_atlantic"
+    assert overlap_report(day=date(2015, 1, 1)).organizations == ("csto", "nato")
+
+
+@pytest.mark.django_db(transaction=True)  # the cache is bypassed inside a transaction
+def test_current_snapshot_bundled_then_minimal_reload_reflected(
+    minimal_registry: Path, tmp_path: Path
+) -> None:
+    assert list(current_snapshot().organizations) == ["csto", "nato"]
+    load_package()
+    assert len(current_snapshot().organizations) == 16
+
+    load_package(write_package(tmp_path / "again"))
+
+    assert list(current_snapshot().organizations) == ["csto", "nato"]
+
+
+@pytest.mark.django_db(transaction=True)  # the cache is bypassed inside a transaction
+def test_current_snapshot_save_in_place_reflected(minimal_registry: Path) -> None:
+    assert current_snapshot().organizations["nato"].bloc == "euro_atlantic"
+    nato = Organization.objects.get(slug="nato")
+    nato.bloc = "eurasian"
+
+    nato.save()
+
+    assert current_snapshot().organizations["nato"].bloc == "eurasian"
+
+
+def test_cached_vote_table_second_call_no_query(
+    minimal_registry: Path, tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    import_unvotes(write_unvotes(tmp_path / "votes"))
+    dataset = vote_dataset()
+    assert dataset is not None
+    first = cached_vote_table(dataset)
+
+    with django_assert_num_queries(0):
+        second = cached_vote_table(dataset)
+
+    assert second is first
+    assert not first.votes.flags.writeable
+
+
+def test_voting_report_new_import_reflected(minimal_registry: Path, tmp_path: Path) -> None:
+    import_unvotes(write_unvotes(tmp_path / "votes"))
+    dataset = vote_dataset()
+    assert dataset is not None
+    assert voting_report(dataset=dataset, state="KAZ").agreement["us"] == {49: 0.5, 50: 0.0}
+
+    import_unvotes(
+        write_unvotes(
+            tmp_path / "new", votes=VOTES.replace("20,Kazakhstan,KZ,yes", "20,Kazakhstan,KZ,no")
+        )
+    )
+    dataset = vote_dataset()
+    assert dataset is not None
+
+    assert voting_report(dataset=dataset, state="KAZ").agreement["us"] == {49: 0.5, 50: 1.0}
+
+
+def test_voting_report_narrowed_equals_core_on_whole_table(registry: None) -> None:
+    # The report slices the period's rows and the columns it needs; the core on the
+    # whole table, with the bundled registry's EU, must give the same numbers.
+    table = load_unvotes(reference_data() / "unvotes")
+
+    report = voting_report(dataset=VoteDataset(), state="KAZ", start=1992, end=2019, table=table)
+
+    expected = state_alignment(
+        table,
+        "KAZ",
+        pillars=("us", "russia", "china", "eu"),
+        eu_members={
+            state: (start, end)
+            for state, start, end in Membership.objects.filter(
+                organization__slug="eu", status="member"
+            ).values_list("state__code", "start_date", "end_date")
+        },
+        sessions=(47, 74),
+    )
+    assert report.pillars == ("us", "russia", "china", "eu")
+    assert len(expected["eu"]) == 27  # sessions 48 to 74: the EU dates from November 1993
+    assert report.agreement == expected

@@ -4,17 +4,23 @@ The registry tables become one :class:`~sideline.analysis.snapshot.RegistrySnaps
 with five queries (organizations, memberships, mandates, engagements, pillars) whatever
 the size of the registry; the pure cores do the rest. Every function here takes an
 optional ``snapshot`` so that a page or a command that runs several analyses builds it
-once.
+once; without one they use :func:`current_snapshot`, which keeps the last snapshot in
+process memory for as long as the registry's version (one aggregate query) and the day
+stay the same. The decoded vote matrix is kept the same way, per imported data set.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
+from django.db import connection
+from django.db.models.signals import post_save
 
 from sideline.analysis.balance import BalanceSeries, balance_series
 from sideline.analysis.bridges import BridgeState, bridge_states
@@ -28,7 +34,7 @@ from sideline.analysis.snapshot import (
     RegistrySnapshot,
 )
 from sideline.analysis.suggest import DEFAULT_THRESHOLD, suggest_meeting_requests
-from sideline.analysis.voting import ALL_PILLARS, VoteTable, state_alignment
+from sideline.analysis.voting import ALL_PILLARS, PILLAR_STATES, VoteTable, state_alignment
 from sideline.registry.models import (
     Engagement,
     ForumSession,
@@ -47,6 +53,8 @@ __all__ = [
     "balance_report",
     "bridge_report",
     "build_snapshot",
+    "cached_vote_table",
+    "current_snapshot",
     "duplication_report",
     "overlap_report",
     "planner_instance",
@@ -133,6 +141,70 @@ def build_snapshot(*, valid_until: date | None = None) -> RegistrySnapshot:
     )
 
 
+# --- per-process caches -----------------------------------------------------------------
+
+# The tables a snapshot reads. The loader deletes and re-creates every membership and
+# mandate, so a reload moves their largest id even when the counts stay the same; an
+# insert or a delete anywhere changes a count or a largest id.
+_SNAPSHOT_MODELS = (Organization, Membership, Mandate, Engagement, Pillar)
+
+_lock = threading.Lock()
+_generation = 0  # bumped when a registry row is saved through the ORM in this process
+_snapshot_cache: tuple[tuple[object, ...], RegistrySnapshot] | None = None
+_vote_cache: tuple[tuple[int, datetime], VoteTable] | None = None
+
+
+def _registry_version() -> tuple[tuple[int, int], ...]:
+    """Return the row count and largest id of each table a snapshot reads, in one query."""
+    sql = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*), COALESCE(MAX({model._meta.pk.column}), 0) "
+        f"FROM {connection.ops.quote_name(model._meta.db_table)}"
+        for i, model in enumerate(_SNAPSHOT_MODELS)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = sorted(cursor.fetchall())
+    return tuple((int(count), int(largest)) for _, count, largest in rows)
+
+
+def _forget_snapshot(**_kwargs: Any) -> None:
+    # An edit in place (the admin's save) changes neither a count nor an id.
+    global _generation, _snapshot_cache
+    with _lock:
+        _generation += 1
+        _snapshot_cache = None
+
+
+for _model in _SNAPSHOT_MODELS:
+    post_save.connect(_forget_snapshot, sender=_model, dispatch_uid=f"analysis-{_model.__name__}")
+
+
+def current_snapshot() -> RegistrySnapshot:
+    """Return the registry's snapshot, rebuilt only when the registry has changed.
+
+    One aggregate query checks the registry's version (row counts and largest ids of
+    the five tables); the snapshot is rebuilt with :func:`build_snapshot` when that
+    version, the day (the default ``valid_until`` follows today) or a save through the
+    ORM in this process says it is stale. Snapshots are immutable, so requests share it.
+
+    Inside a transaction the cache is bypassed: rows read there may yet be rolled back,
+    and SQLite then hands out the same ids again, so the version could not tell them
+    apart from the rows that replace them.
+    """
+    global _snapshot_cache
+    if connection.in_atomic_block:
+        return build_snapshot()
+    key = (date.today(), _generation, _registry_version())
+    cached = _snapshot_cache
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    snapshot = build_snapshot()
+    with _lock:
+        if key[1] == _generation:  # not invalidated while building
+            _snapshot_cache = (key, snapshot)
+    return snapshot
+
+
 # --- overlap --------------------------------------------------------------------------
 
 
@@ -181,7 +253,7 @@ def overlap_report(
     Raises:
         DateOutOfRangeError: ``day`` lies outside the data.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     matrix = overlap_matrix(snapshot, day=day, statuses=statuses)
     view = snapshot.as_of(day)
     members = {slug: view.members(slug, statuses=statuses) for slug in matrix.organizations}
@@ -228,7 +300,7 @@ def duplication_report(
     Raises:
         DateOutOfRangeError: ``day`` lies outside the data.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     return duplication_ranking(snapshot, day=day, statuses=statuses)
 
 
@@ -253,7 +325,7 @@ def bridge_report(
     Raises:
         DateOutOfRangeError: ``day`` lies outside the data.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     ranking = bridge_states(snapshot, day=day, statuses=statuses)
     edges = sorted(
         (organization, bridge.state) for bridge in ranking for organization in bridge.organizations
@@ -290,7 +362,7 @@ def suggestion_report(
         InvalidArgumentError: ``threshold`` outside [0, 1].
         DateOutOfRangeError: ``day`` lies outside the data.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     return suggest_meeting_requests(
         snapshot,
         day=day,
@@ -315,7 +387,7 @@ def planner_instance(
         InvalidArgumentError: ``threshold`` outside [0, 1].
         DateOutOfRangeError: ``day`` lies outside the data.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     requests = suggest_meeting_requests(
         snapshot,
         day=day,
@@ -380,7 +452,7 @@ def balance_report(
         DateOutOfRangeError: the period reaches outside the data.
         InvalidArgumentError: fewer than two pillars, or ``half_life`` not above 0.
     """
-    snapshot = snapshot or build_snapshot()
+    snapshot = snapshot or current_snapshot()
     return balance_series(snapshot, state, start=start, end=end, half_life=half_life)
 
 
@@ -420,6 +492,25 @@ def vote_table(dataset: VoteDataset) -> VoteTable:
         states=states,
         votes=matrix.reshape(len(rows), len(states)),
     )
+
+
+def cached_vote_table(dataset: VoteDataset) -> VoteTable:
+    """Return :func:`vote_table` of ``dataset``, decoded once per process.
+
+    The table is keyed on the data set's id and import time, so a new import (a new
+    data set) replaces it; only the latest table is kept. Its arrays are read-only:
+    requests share them.
+    """
+    global _vote_cache
+    key = (dataset.pk, dataset.imported_at)
+    cached = _vote_cache
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    table = vote_table(dataset)
+    for array in (table.rcids, table.sessions, table.dates, table.votes):
+        array.setflags(write=False)
+    _vote_cache = (key, table)
+    return table
 
 
 @dataclass(frozen=True)
@@ -471,7 +562,7 @@ def voting_report(
         EmptyPeriodError: ``start`` is after ``end``.
         DateOutOfRangeError: the years reach outside the data's sessions.
     """
-    table = table if table is not None else vote_table(dataset)
+    table = table if table is not None else cached_vote_table(dataset)
     first, last = table.session_range
     chosen_start = first if start is None else session_of_year(start)
     chosen_end = last if end is None else session_of_year(end)
@@ -489,22 +580,27 @@ def voting_report(
                 argument=argument,
                 value=year_of_session(session),
             )
+    table.column(state)  # an unknown state is reported even when the period is empty
     eu_members = _eu_members()
     pillars = ALL_PILLARS if eu_members else tuple(p for p in ALL_PILLARS if p != "eu")
-    # Agreement is computed roll call by roll call, so the chosen sessions' rows alone
-    # give the same scores; the core then works on a fraction of the matrix.
-    rows = (table.sessions >= chosen_start) & (table.sessions <= chosen_end)
+    # Agreement is computed roll call by roll call and state by state, so the chosen
+    # sessions' rows and the columns of the state and the references alone give the
+    # same scores; the core then works on a sliver of the matrix. Rows are sorted by
+    # session, so the period is one slice.
+    low = int(np.searchsorted(table.sessions, chosen_start, side="left"))
+    high = int(np.searchsorted(table.sessions, chosen_end, side="right"))
+    wanted = {state, *PILLAR_STATES.values(), *eu_members}
+    columns = [i for i, code in enumerate(table.states) if code in wanted]
     period = VoteTable(
-        rcids=table.rcids[rows],
-        sessions=table.sessions[rows],
-        dates=table.dates[rows],
-        states=table.states,
-        votes=table.votes[rows],
+        rcids=table.rcids[low:high],
+        sessions=table.sessions[low:high],
+        dates=table.dates[low:high],
+        states=tuple(table.states[i] for i in columns),
+        votes=table.votes[low:high, columns],
     )
-    table.column(state)  # an unknown state is reported even when the period is empty
     agreement = (
         state_alignment(period, state, pillars=pillars, eu_members=eu_members)
-        if rows.any()
+        if high > low
         else {pillar: {} for pillar in pillars}
     )
     sessions = sorted({session for series in agreement.values() for session in series})

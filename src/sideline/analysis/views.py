@@ -33,7 +33,7 @@ from sideline.analysis.exports import (
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
-    build_snapshot,
+    current_snapshot,
     duplication_report,
     overlap_report,
     planner_instance,
@@ -302,7 +302,7 @@ class SuggestionsView(AnalysisPageView):
         chosen = DEFAULT_THRESHOLD if threshold is None else threshold
         common_forum = self.request.GET.get("common_forum") == "1"
         context.update(threshold=chosen, common_forum=common_forum)
-        snapshot = build_snapshot()
+        snapshot = current_snapshot()
         requests = suggestion_report(
             day=day, threshold=chosen, common_forum=common_forum, snapshot=snapshot
         )
