@@ -478,6 +478,7 @@ def test_sub_item_created_by_owner(client: Client, cast: Cast, commitment: Commi
         ("osce", "viewer", {}, (403, "not_your_organization", None)),
         ("nato", "viewer", {"owner": "nato"}, (403, "not_your_organization", None)),
         ("nato", "delegate", {"owner": "osce"}, (403, "not_your_organization", None)),
+        ("csto", "delegate", {"owner": "csto"}, (403, "not_parent_owner", None)),
         ("sco", "signatory", {"owner": "sco"}, (404, "unknown_commitment", None)),
         ("osce", "delegate", {"target": " "}, (400, "target_required", "target")),
         (

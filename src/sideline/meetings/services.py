@@ -878,6 +878,13 @@ def make_commitment(
             "parent: a sub-item belongs to a top-level commitment of the same decision",
             field="parent",
         )
+    if parent is not None and parent.owner_id != owner_org.pk:
+        # A sub-item divides an organization's own commitment; another organization that
+        # wants to take part makes a commitment of its own.
+        raise forbidden(
+            "not_parent_owner",
+            f"owner: sub-items of this commitment belong to {parent.owner.slug}, its owner",
+        )
     if review_date is not None and review_date > due_date:
         raise MeetingError(
             "review_after_due", "review_date: review before the due date", field="review_date"
