@@ -12,8 +12,8 @@ machine drifts. Then proof latency (p50/p99; goal p99 < 5 ms). Never asserts.
     .venv/bin/python bench/record_core.py                  # 100,000 entries
     .venv/bin/python bench/record_core.py --entries 1000000
 
-1,000,000 entries took 26 minutes on a loaded 2-core machine (4 minutes for
-100,000), with a peak RSS of ~950 MB: the signed entries, bundles, tiles and
+1,000,000 entries took 8 minutes on a quiet 2-core machine (26 under load; 100,000
+take 1 to 4), with a peak RSS of ~950 MB: the signed entries, bundles, tiles and
 every tree node are kept in memory to serve the audit and the proofs; the audit
 itself keeps O(log n) hashes plus the tasks in flight.
 """
