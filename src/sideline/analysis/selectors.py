@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -179,6 +180,9 @@ for _model in _SNAPSHOT_MODELS:
     post_save.connect(_forget_snapshot, sender=_model, dispatch_uid=f"analysis-{_model.__name__}")
 
 
+SNAPSHOT_MAX_AGE_SECONDS = 60
+
+
 def current_snapshot() -> RegistrySnapshot:
     """Return the registry's snapshot, rebuilt only when the registry has changed.
 
@@ -194,7 +198,10 @@ def current_snapshot() -> RegistrySnapshot:
     global _snapshot_cache
     if connection.in_atomic_block:
         return build_snapshot()
-    key = (date.today(), _generation, _registry_version())
+    # An in-place edit made by another process (the admin) changes no count or id; the
+    # time bucket bounds how long such an edit can go unseen here.
+    bucket = int(time.monotonic() // SNAPSHOT_MAX_AGE_SECONDS)
+    key = (date.today(), _generation, _registry_version(), bucket)
     cached = _snapshot_cache
     if cached is not None and cached[0] == key:
         return cached[1]
