@@ -22,13 +22,16 @@ from sideline.meetings.permissions import can_view_meeting, participant_ids
 from sideline.meetings.schemas import (
     AgendaIn,
     AgendaItemOut,
+    CloseIn,
     DelegateIn,
     DelegateOut,
     DelegationOut,
     DocumentOut,
     MinutesIn,
     MinutesOut,
+    ParticipantIn,
     SubItemIn,
+    WithdrawIn,
 )
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
@@ -221,6 +224,19 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     return _meeting_out(_meeting(request, meeting_id))
 
 
+@router.post("/{meeting_id}/participants", response={201: MeetingOut}, auth=API_AUTH)
+def add_participant(request: HttpRequest, meeting_id: int, payload: ParticipantIn) -> Any:
+    """A host's delegate or signatory adds a participating organization by its slug."""
+    meeting = _meeting(request, meeting_id)
+    try:
+        services.add_participant(
+            actor=_actor(request), meeting=meeting, organization=payload.organization
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return 201, _meeting_out(meeting)
+
+
 @router.get("/{meeting_id}/decisions", response=list[DecisionOut])
 def list_decisions(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     return [_decision_out(d) for d in _meeting(request, meeting_id).decisions.all()]
@@ -271,6 +287,26 @@ def respond(request: HttpRequest, decision_id: int, payload: ResponseIn) -> dict
             actor=_actor(request),
             decision=_decision(request, decision_id),
             position=payload.position,
+            reason=payload.reason,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _decision_out(decision)
+
+
+@router.post("/decisions/{decision_id}/withdraw", response=DecisionOut, auth=API_AUTH)
+def withdraw_decision(
+    request: HttpRequest, decision_id: int, payload: WithdrawIn
+) -> dict[str, Any]:
+    """The proposing organization withdraws its proposal, with a reason.
+
+    An organization withdraws its own answer with ``POST .../responses`` and
+    ``{"position": "withdraw"}``.
+    """
+    try:
+        decision = services.withdraw_decision(
+            actor=_actor(request),
+            decision=_decision(request, decision_id),
             reason=payload.reason,
         )
     except MeetingError as error:
@@ -332,6 +368,22 @@ def report_progress(
         raise _fail(error) from None
     refreshed = commitments_with_children().get(pk=commitment_id)
     return _commitment_out(refreshed)
+
+
+@router.post("/commitments/{commitment_id}/close", response=CommitmentOut, auth=API_AUTH)
+def close_commitment(request: HttpRequest, commitment_id: int, payload: CloseIn) -> dict[str, Any]:
+    """The owner closes its commitment: ``done``, or ``dropped`` with a reason."""
+    commitment = _commitment(request, commitment_id)
+    try:
+        services.close_commitment(
+            actor=_actor(request),
+            commitment=commitment,
+            closed_as=payload.closed_as,
+            reason=payload.reason,
+        )
+    except MeetingError as error:
+        raise _fail(error) from None
+    return _commitment_out(commitments_with_children().get(pk=commitment_id))
 
 
 @router.post("/commitments/{commitment_id}/sub-items", response={201: CommitmentOut}, auth=API_AUTH)

@@ -65,3 +65,16 @@ class SubItemIn(Schema):
     timezone: str | None = None
     review_date: date | None = None
     milestones: list[str] = []
+
+
+class ParticipantIn(Schema):
+    organization: str
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class CloseIn(Schema):
+    closed_as: str
+    reason: str = ""
