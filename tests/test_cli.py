@@ -15,6 +15,9 @@ from tests.registry.package_factory import minimal_tables, write_package
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **(env or {})}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # Each test gets a bare SQLite database in its own data folder: the suite's database
+    # (PostgreSQL in CI) may already be set up, which would change what these commands say.
+    environment.pop("SIDELINE_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "sideline.cli", *args],
         capture_output=True,
