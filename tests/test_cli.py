@@ -13,11 +13,14 @@ from tests.registry.package_factory import minimal_tables, write_package
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, **(env or {})}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    # Each test gets a bare SQLite database in its own data folder: the suite's database
-    # (PostgreSQL in CI) may already be set up, which would change what these commands say.
-    environment.pop("SIDELINE_DATABASE_URL", None)
+    # Each test gets a bare SQLite database in its own data folder unless it names one: the
+    # suite's database (PostgreSQL in CI) may already be set up, which would change the answers.
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "SIDELINE_DATABASE_URL"}
+    }
+    environment = {**inherited, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "sideline.cli", *args],
         capture_output=True,
