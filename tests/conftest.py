@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +25,10 @@ def reference_data() -> Path:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the bundled dataset once per test database: most tests read it."""
-    from sideline.registry.package import BUNDLED_PACKAGE
     from sideline.registry.services import load_package
 
-    # Without its CSV files the package cannot load; tests/registry/test_bundled.py
-    # fails loudly in that case, so the other tests need not fail with it.
-    descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
-    if all((BUNDLED_PACKAGE / resource["path"]).exists() for resource in descriptor["resources"]):
-        with django_db_blocker.unblock():
-            load_package()
+    with django_db_blocker.unblock():
+        load_package()
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ class AnalysisPageView(TemplateView):
         return response
 
     def download_extra(self, context: dict[str, Any]) -> HttpResponse:
+        # A hook: only pages that offer an extra download (suggestions) override it.
         raise NotImplementedError
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -110,6 +111,7 @@ class AnalysisPageView(TemplateView):
         return context
 
     def analyse(self, context: dict[str, Any]) -> None:
+        # A hook: every analysis page overrides it to fill the context.
         raise NotImplementedError
 
     def _download_links(self) -> list[tuple[str, str]]:

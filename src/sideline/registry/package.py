@@ -14,11 +14,12 @@ package with frictionless-py, so the two cannot drift apart.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -102,7 +103,7 @@ def state_names(code: str) -> tuple[str, str, bool] | None:
     >>> state_names("XXX") is None
     True
     """
-    found = _STATE_CACHE.get(code)
+    found = _state_cache().get(code)
     if found is None:
         return None
     return found.name_en, found.name_ru, found.historical
@@ -146,7 +147,10 @@ def _apply_overrides(cache: dict[str, _StateName]) -> dict[str, _StateName]:
     return cache
 
 
-_STATE_CACHE = _apply_overrides(_build_state_cache())
+@functools.cache
+def _state_cache() -> dict[str, _StateName]:
+    """Build the names once, on first use: reading pycountry's tables is slow at import."""
+    return _apply_overrides(_build_state_cache())
 
 
 def _check_cell(value: str, spec: dict[str, Any]) -> str | None:
@@ -293,7 +297,7 @@ class _Checker:
 
     def state(self, resource: str, row: Row, column: str) -> None:
         code = row[column]
-        if code and code not in _STATE_CACHE:
+        if code and code not in _state_cache():
             self.add(
                 resource,
                 row,
@@ -553,18 +557,6 @@ def read_package(directory: Path | None = None) -> Package:
     if issues:
         raise PackageError(issues)
     return package
-
-
-def iter_memberships(package: Package) -> Iterator[tuple[Row, Interval]]:
-    """Yield each membership row with its interval (the package must be checked)."""
-    for row in package.rows("memberships"):
-        start = PartialDate.parse(row["start"])
-        end = PartialDate.parse(row["end"]) if row["end"] else None
-        yield row, Interval(start, end)
-
-
-def split_list(value: str) -> list[str]:
-    return value.split()
 
 
 def referenced_states(package: Package) -> Iterable[str]:
