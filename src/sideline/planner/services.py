@@ -7,7 +7,9 @@ transaction, so a failed solve or publication leaves nothing half-written.
 Exception tree::
 
     Exception
-     └── PlannerError        (.code, .message, .field: a JSON path or a form field)
+     └── PlannerError        (.code, .message, .field: a JSON path or a form field,
+                              .source: "requests" or "summits" when the path is in
+                              the caller's list of that name)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,21 +80,40 @@ RECORD_KIND = "calendar.published"
 class PlannerError(Exception):
     """A planning request the caller can fix: a stable code, a message, where it is."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, *, field: str | None = None, source: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        # Which of the caller's inputs ``field`` points into ("requests", "summits"), so
+        # that the CLI can name the right file.
+        self.source = source
 
-    @classmethod
-    def from_instance_error(cls, error: InstanceError, *, prefix: str = "") -> PlannerError:
-        """Return the first issue of `error`, its path re-rooted at `prefix` when given."""
-        issue = error.issues[0]
-        path = issue.path
-        if prefix and path.startswith("$.requests"):
-            path = prefix + path[len("$.requests") :]
-        more = f" (and {len(error.issues) - 1} more)" if len(error.issues) > 1 else ""
-        return cls(issue.code, f"{path}: {issue.message}{more}", field=path)
+
+# A path into one of the instance's lists: "$.requests[3].organizations[1]".
+_ITEM_PATH = re.compile(r"^\$\.(requests|summits)\[(\d+)\](.*)$")
+
+
+def _instance_error(error: InstanceError, *, given: Mapping[str, int]) -> PlannerError:
+    """Return the first issue of `error`, located where the caller can find it.
+
+    ``given`` counts, per list (``requests``, ``summits``), the leading items that came
+    from the caller's own list (a file): their paths are re-rooted at ``$`` so that
+    ``$.requests[2].slots`` reads ``$[2].slots``.
+    """
+    issue = error.issues[0]
+    more = f" (and {len(error.issues) - 1} more)" if len(error.issues) > 1 else ""
+    match = _ITEM_PATH.match(issue.path)
+    if match is not None:
+        section, index, rest = match.group(1), int(match.group(2)), match.group(3)
+        if index < given.get(section, 0):
+            path = f"$[{index}]{rest}"
+            return PlannerError(
+                issue.code, f"{path}: {issue.message}{more}", field=path, source=section
+            )
+    return PlannerError(issue.code, f"{issue.path}: {issue.message}{more}", field=issue.path)
 
 
 def can_coordinate(user: Any) -> bool:
@@ -183,11 +205,13 @@ def build_instance(
     rooms: int = DEFAULT_ROOMS,
     plenary_slots: int = DEFAULT_PLENARY_SLOTS,
     pinned: Sequence[Mapping[str, Any]] = (),
+    summits: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Return the `sideline.plan-instance/1` JSON for `year`'s sessions and `requests`.
 
     Every organization of the registry is listed, so that a request naming an unknown
-    one is reported at its path. Sideline slots start after the plenary slots.
+    one is reported at its path. Sideline slots start after the plenary slots. `summits`
+    are special summit candidates in the instance format, kept as given.
     """
     if slots_per_day < 1 or rooms < 1 or plenary_slots < 0:
         raise PlannerError(
@@ -209,16 +233,19 @@ def build_instance(
             "slot_minutes": SLOT_MINUTES,
         },
     }
+    if summits:
+        data["summits"] = [dict(s) for s in summits]
     if pinned:
         data["pinned"] = [dict(p) for p in pinned]
     return data
 
 
-def _parse(data: object, *, prefix: str = "") -> Instance:
+def _parse(data: object, *, given: Mapping[str, int] | None = None) -> Instance:
+    """Parse `data`; an invalid instance becomes a `PlannerError` (see `_instance_error`)."""
     try:
         return parse_instance(data)
     except InstanceError as error:
-        raise PlannerError.from_instance_error(error, prefix=prefix) from None
+        raise _instance_error(error, given=given or {}) from None
 
 
 def solve_instance_data(
@@ -332,11 +359,40 @@ def _store(
     return plan
 
 
+def _refuse_summit_named_as_session(data: Mapping[str, Any], *, year: int) -> None:
+    """Refuse a summit whose id is a session's: the core would name the session by an
+    index of the generated instance, which the caller never sees."""
+    sessions = {s["id"] for s in data.get("sessions", [])}
+    for index, summit in enumerate(data.get("summits", [])):
+        summit_id = summit.get("id") if isinstance(summit, Mapping) else None
+        if isinstance(summit_id, str) and summit_id in sessions:
+            path = f"$[{index}].id"
+            raise PlannerError(
+                "duplicate_id",
+                f"{path}: {summit_id!r} is a forum session of {year}; choose another id",
+                field=path,
+                source="summits",
+            )
+
+
+def _check_summit_years(instance: Instance, *, year: int) -> None:
+    """Refuse summit candidates outside `year`: they could only serve another year's plan."""
+    # Parsing succeeded, so the summits are in the order the caller gave them.
+    for index, summit in enumerate(instance.summits):
+        for name, day in (("start", summit.start), ("end", summit.end)):
+            if day.year != year:
+                path = f"$[{index}].{name}"
+                raise PlannerError(
+                    "outside_year", f"{path}: must be in {year}", field=path, source="summits"
+                )
+
+
 def create_plan(
     *,
     year: int,
     requests: Sequence[Mapping[str, Any]] | None = None,
     origin: str = RequestOrigin.SUGGESTED,
+    summits: Sequence[Mapping[str, Any]] = (),
     slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
     rooms: int = DEFAULT_ROOMS,
     plenary_slots: int = DEFAULT_PLENARY_SLOTS,
@@ -344,24 +400,31 @@ def create_plan(
 ) -> Plan:
     """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
 
+    `summits` are special summit candidates of `year` in the instance format; they are
+    stored in the plan's instance and kept by re-planning.
+
     Raises:
-        PlannerError: the requests are invalid; for a requests file ``field`` is the
-            path inside that file (``$[2].organizations[1]``).
+        PlannerError: the requests or summits are invalid. For a given list, ``field``
+            is the path inside it (``$[2].organizations[1]``) and ``source`` says which
+            list (``requests`` or ``summits``).
     """
+    given: dict[str, int] = {"summits": len(summits)}
     if requests is None:
         requests = suggested_requests(year=year)
         origin = RequestOrigin.SUGGESTED
-        prefix = ""
     else:
-        prefix = "$"
+        given["requests"] = len(requests)
     data = build_instance(
         year=year,
         requests=requests,
+        summits=summits,
         slots_per_day=slots_per_day,
         rooms=rooms,
         plenary_slots=plenary_slots,
     )
-    instance = _parse(data, prefix=prefix)
+    _refuse_summit_named_as_session(data, year=year)
+    instance = _parse(data, given=given)
+    _check_summit_years(instance, year=year)
     result = solve(instance, options=options)
     with transaction.atomic():
         return _store(
@@ -501,8 +564,9 @@ def remove_meeting(*, meeting: PlacedMeeting) -> UnplacedRequest:
 def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     """Re-plan `plan`'s requests on the registry's current sessions with the fewest moves.
 
-    Pinned meetings stay exactly where they are. The result is a new draft whose plan
-    JSON lists the moves (``moves``).
+    Pinned meetings stay exactly where they are, and the plan's special summit
+    candidates are kept. The result is a new draft whose plan JSON lists the moves
+    (``moves``).
 
     Raises:
         PlannerError: pinned meetings no longer fit the sessions (path in ``field``).
@@ -531,6 +595,7 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
         rooms=rooms,
         plenary_slots=plan.plenary_slots,
         pinned=pins,
+        summits=plan.instance.get("summits", []),
     )
     instance = _parse(data)
     result = replan(instance, previous=previous, options=options)

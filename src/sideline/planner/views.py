@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -68,17 +69,60 @@ def _clock(moment: dt.datetime, zone: str) -> str:
     return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H:%M")
 
 
-def _meeting_entry(row: PlacedMeeting) -> dict[str, Any]:
+def _summits_of(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Return the plan's special summit candidates by id, as its instance gives them."""
+    return {s["id"]: s for s in plan.instance.get("summits", [])}
+
+
+def _summit_name(summit_id: str) -> str:
+    return _("Special summit %(summit)s") % {"summit": summit_id}
+
+
+def _venue(row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+    """Return where a meeting is held: the forum's name or the summit's, and the city."""
+    if row.session is not None:
+        return row.session.forum.name, row.session.city
+    return _summit_name(row.summit or row.venue), summits.get(row.venue, {}).get("city", "")
+
+
+def _meeting_entry(
+    row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     local = row.start.astimezone(zoneinfo.ZoneInfo(row.timezone))
+    forum, city = _venue(row, summits or {})
     return {
         "row": row,
         "organizations": [o.abbreviation for o in row.request.organizations.all()],
         "utc": f"{_clock(row.start, 'UTC')}–{_clock(row.end, 'UTC')}",
         "local": f"{local:%H:%M}–{_clock(row.end, row.timezone)}",
         "local_date": local.date(),
-        "forum": row.session.forum.name if row.session else row.summit,
-        "city": row.session.city if row.session else "",
+        "forum": forum,
+        "city": city,
     }
+
+
+def _summit_days(
+    summits: Mapping[str, Mapping[str, Any]], opened: set[str]
+) -> dict[dt.date, list[Any]]:
+    """Return each day of the summits that hold a shown meeting; a summit has no plenary."""
+    days: dict[dt.date, list[Any]] = defaultdict(list)
+    for summit_id in sorted(opened):
+        summit = summits.get(summit_id)
+        if summit is None:
+            continue
+        day = dt.date.fromisoformat(summit["start"])
+        while day <= dt.date.fromisoformat(summit["end"]):
+            days[day].append(
+                {
+                    "id": summit_id,
+                    "forum": _summit_name(summit_id),
+                    "city": summit["city"],
+                    "timezone": summit.get("timezone", "UTC"),
+                    "plenary": False,
+                }
+            )
+            day += dt.timedelta(days=1)
+    return days
 
 
 def _session_days(
@@ -153,9 +197,13 @@ class CalendarView(TemplateView):
         sessions = _session_days(
             plan, organization=organization, forum=forum, forum_names=forum_names
         )
+        summits = _summits_of(plan)
+        # A summit is shown on its days only when it holds a meeting the filters keep.
+        for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
+            sessions.setdefault(day, []).extend(held)
         by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:
-            by_day[row.date].append(_meeting_entry(row))
+            by_day[row.date].append(_meeting_entry(row, summits))
         dates = sorted(set(by_day) | set(sessions))
         agenda = [
             {"date": day, "sessions": sessions.get(day, []), "meetings": by_day.get(day, [])}
@@ -235,7 +283,7 @@ class PlanDetailView(TemplateView):
         gap = plan.statistics.get("gap")
         context.update(
             plan=plan,
-            meetings=[_meeting_entry(r) for r in meetings_of(plan)],
+            meetings=[_meeting_entry(r, _summits_of(plan)) for r in meetings_of(plan)],
             unplaced=list(unplaced_of(plan)),
             versions=versions,
             moves=plan.plan.get("moves") or [],
@@ -420,6 +468,7 @@ class PlanCsvView(View):
                 "start_local",
                 "co_chairs",
                 "pinned",
+                "summit",
             ]
         )
         for row in meetings_of(plan):
@@ -438,6 +487,7 @@ class PlanCsvView(View):
                     row.start.astimezone(zoneinfo.ZoneInfo(row.timezone)).isoformat(),
                     " ".join(row.co_chairs),
                     "yes" if row.pinned else "no",
+                    "yes" if row.summit else "no",
                 ]
             )
         return response

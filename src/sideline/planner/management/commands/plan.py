@@ -42,6 +42,13 @@ def _read_json(path: Path, *, what: str) -> object:
         ) from None
 
 
+def _read_list(path: Path, *, what: str) -> list[Any]:
+    data = _read_json(path, what=what)
+    if not isinstance(data, list):
+        raise CommandError(f"{path}: $: must be a list of {what}", returncode=2)
+    return data
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -77,6 +84,15 @@ class Command(BaseCommand):
             "--requests",
             type=Path,
             help="JSON list of requests in the instance format (default: the suggestions)",
+        )
+        parser.add_argument(
+            "--summits",
+            type=Path,
+            help=(
+                "JSON list of special summit candidates in the instance format (id, city, "
+                "country, timezone, start, end, slots_per_day, rooms, cost); a summit is "
+                "opened only for requests that no forum session can serve"
+            ),
         )
         parser.add_argument(
             "--slots-per-day",
@@ -120,9 +136,14 @@ class Command(BaseCommand):
             time_limit=options["time_limit"], num_workers=options["workers"], seed=options["seed"]
         )
         if options["instance"] is not None:
-            if options["year"] is not None or options["publish"] or options["requests"]:
+            if (
+                options["year"] is not None
+                or options["publish"]
+                or options["requests"]
+                or options["summits"]
+            ):
                 raise CommandError(
-                    "--instance solves a file only; drop YEAR, --requests and --publish",
+                    "--instance solves a file only; drop YEAR, --requests, --summits and --publish",
                     returncode=2,
                 )
             self._solve_file(options["instance"], solve_options, as_json=options["json"])
@@ -140,25 +161,26 @@ class Command(BaseCommand):
                 raise CommandError(f"--publisher: no organization {slug!r}", returncode=2)
         requests = None
         if options["requests"] is not None:
-            data = _read_json(options["requests"], what="requests")
-            if not isinstance(data, list):
-                raise CommandError(
-                    f"{options['requests']}: $: must be a list of requests", returncode=2
-                )
-            requests = data
+            requests = _read_list(options["requests"], what="requests")
+        summits = []
+        if options["summits"] is not None:
+            summits = _read_list(options["summits"], what="summits")
         self.stderr.write(f"planning {year} (time limit {solve_options.time_limit:g} s)…")
         try:
             plan = create_plan(
                 year=year,
                 requests=requests,
                 origin=RequestOrigin.FILE if requests is not None else RequestOrigin.SUGGESTED,
+                summits=summits,
                 slots_per_day=options["slots_per_day"],
                 rooms=options["rooms"],
                 plenary_slots=options["plenary_slots"],
                 options=solve_options,
             )
         except PlannerError as error:
-            where = f"{options['requests']}: " if requests is not None else ""
+            # The message's JSON path is inside the file it came from: name that file.
+            file = options.get(error.source or "")
+            where = f"{file}: " if file is not None else ""
             raise CommandError(f"{where}{error.message}", returncode=2) from None
         self._progress(plan.plan.get("statistics", {}), plan.objective, plan.bound)
         if publisher is not None:
