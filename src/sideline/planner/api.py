@@ -1,4 +1,4 @@
-"""Planner endpoints: plan versions, their meetings and unplaced requests, solving, feeds."""
+"""Planner endpoints: plan versions, their meetings, the year's requests, solving, feeds."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
+from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
-from sideline.planner.models import Plan
+from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.schema import plan_to_json
 from sideline.planner.selectors import (
     calendar_ics,
@@ -19,7 +20,16 @@ from sideline.planner.selectors import (
     plans,
     unplaced_of,
 )
-from sideline.planner.services import PlannerError, can_coordinate, solve_instance_data
+from sideline.planner.services import (
+    PlannerError,
+    RequestInvalidError,
+    RequestStatus,
+    add_manual_request,
+    can_coordinate,
+    delete_manual_request,
+    request_statuses,
+    solve_instance_data,
+)
 from sideline.planner.solver import SolveOptions
 from sideline.registry.models import Organization
 
@@ -166,6 +176,142 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
         )
         for item in unplaced_of(plan)
     ]
+
+
+class MeetingRequestIn(Schema):
+    """A request entered by hand, in the instance format (``id`` is its identifier)."""
+
+    id: str
+    organizations: list[str]
+    topic: str = ""
+    priority: int = 1
+    slots: int = 1
+    not_before: dt.date | None = None
+    not_after: dt.date | None = None
+
+
+class PlacementOut(Schema):
+    session: str
+    summit: bool
+    date: dt.date
+    slot: int
+    room: int
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str
+
+
+class MeetingRequestOut(Schema):
+    id: str
+    year: int
+    organizations: list[str]
+    topic: str
+    function: str | None
+    priority: int
+    slots: int
+    not_before: dt.date | None
+    not_after: dt.date | None
+    origin: str
+    version: int | None
+    status: str
+    meeting: PlacementOut | None
+    reasons: list[dict[str, Any]]
+    deletable: bool
+
+
+def _require_coordinator(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise ApiError(401, "not_authenticated", "log in or send an API token")
+    if not can_coordinate(user):
+        raise ApiError(403, "not_coordinator", "only a coordinator may read or change requests")
+
+
+def _request_year(year: int) -> int:
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ApiError(400, "invalid_year", f"year: {year} is not a year", field="year")
+    return year
+
+
+def _request_out(item: RequestStatus, plan: Plan | None) -> MeetingRequestOut:
+    row, meeting = item.request, item.meeting
+    return MeetingRequestOut(
+        id=row.key,
+        year=row.year,
+        organizations=[o.slug for o in row.organizations.all()],
+        topic=row.topic,
+        function=row.function.slug if row.function else None,
+        priority=row.priority,
+        slots=row.slots,
+        not_before=row.not_before,
+        not_after=row.not_after,
+        origin=row.origin,
+        version=plan.version if plan is not None else None,
+        status=item.state,
+        meeting=None
+        if meeting is None
+        else PlacementOut(
+            session=meeting.venue,
+            summit=bool(meeting.summit),
+            date=meeting.date,
+            slot=meeting.slot,
+            room=meeting.room,
+            start=meeting.start,
+            end=meeting.end,
+            timezone=meeting.timezone,
+        ),
+        reasons=list(item.unplaced.reasons) if item.unplaced is not None else [],
+        deletable=item.deletable,
+    )
+
+
+@router.get("/requests/{year}", response=list[MeetingRequestOut])
+def list_requests(request: HttpRequest, year: int) -> list[MeetingRequestOut]:
+    """The year's meeting requests and their status in its newest version (coordinators)."""
+    _require_coordinator(request_user(request))
+    plan, statuses = request_statuses(year=_request_year(year))
+    return [_request_out(item, plan) for item in statuses]
+
+
+@router.post("/requests/{year}", response={201: MeetingRequestOut}, auth=API_AUTH)
+def add_request(
+    request: HttpRequest, year: int, payload: MeetingRequestIn
+) -> Status[MeetingRequestOut]:
+    """Enter a request by hand (coordinators); re-planning a version then considers it."""
+    _require_coordinator(request.auth)  # type: ignore[attr-defined]  # set by ninja's auth
+    try:
+        row = add_manual_request(
+            year=_request_year(year),
+            key=payload.id,
+            organizations=payload.organizations,
+            topic=payload.topic,
+            priority=payload.priority,
+            slots=payload.slots,
+            not_before=payload.not_before,
+            not_after=payload.not_after,
+        )
+    except RequestInvalidError as error:
+        # The body names the field as the request format does: the identifier is "id".
+        field = "id" if error.field == "key" else error.field
+        status = 409 if error.code == "key_taken" else 400
+        raise ApiError(status, error.code, error.message, field=field) from None
+    plan, statuses = request_statuses(year=year)
+    return Status(
+        201, next(_request_out(item, plan) for item in statuses if item.request.pk == row.pk)
+    )
+
+
+@router.delete("/requests/{year}/{key}", response={204: None}, auth=API_AUTH)
+def delete_request(request: HttpRequest, year: int, key: str) -> Status[None]:
+    """Delete a request entered by hand that no version places (coordinators)."""
+    _require_coordinator(request.auth)  # type: ignore[attr-defined]  # set by ninja's auth
+    row = MeetingRequest.objects.filter(year=_request_year(year), key=key).first()
+    if row is None:
+        raise ApiError(404, "unknown_request", f"no request {key!r} in {year}", field="key")
+    try:
+        delete_manual_request(request=row)
+    except PlannerError as error:
+        raise ApiError(409, error.code, error.message, field=error.field) from None
+    return Status(204, None)
 
 
 @router.post("/solve")

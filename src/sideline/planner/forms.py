@@ -1,4 +1,4 @@
-"""Forms of the coordinator's pages: moving a meeting, publishing a version."""
+"""Forms of the coordinator's pages: moving a meeting, publishing, entering a request."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sideline.planner.instance import Instance
-from sideline.registry.models import Organization
+from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
+from sideline.registry.models import Function, Organization
 
 
 class MoveForm(forms.Form):
@@ -38,3 +39,60 @@ class PublishForm(forms.Form):
         queryset=Organization.objects.order_by("slug"),
         to_field_name="slug",
     )
+
+
+class _OrganizationChoice(forms.ModelMultipleChoiceField[Organization]):
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{obj.abbreviation} — {obj.name}"
+
+
+class MeetingRequestForm(forms.Form):
+    """A meeting request entered by hand; the services check it against the year."""
+
+    key = forms.CharField(
+        label=_("Identifier"),
+        max_length=200,
+        help_text=_("Unique in the year: letters, digits, '.', '_' or '-', e.g. csto-sco-ct."),
+    )
+    organizations = _OrganizationChoice(
+        label=_("Organizations"),
+        queryset=Organization.objects.order_by("slug"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Two or more."),
+    )
+    function = forms.ModelChoiceField(
+        label=_("Security function"),
+        queryset=Function.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+    )
+    topic = forms.CharField(label=_("Or a topic in your own words"), max_length=200, required=False)
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        min_value=1,
+        max_value=MAX_PRIORITY,
+        initial=1,
+        help_text=_("The planner places the highest total priority; suggestions use 1 to 10."),
+    )
+    slots = forms.IntegerField(
+        label=_("Slots of 90 minutes"), min_value=1, max_value=MAX_SLOTS, initial=1
+    )
+    not_before = forms.DateField(
+        label=_("Not before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    not_after = forms.DateField(
+        label=_("Not after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if data is not None and data.get("function") and data.get("topic", "").strip():
+            self.add_error("topic", _("Choose a security function or write a topic, not both."))
+        return data
+
+    def topic_value(self) -> str:
+        """Return the topic to store: the function's slug (which links it) or the text."""
+        function: Function | None = self.cleaned_data.get("function")
+        topic: str = self.cleaned_data.get("topic", "")
+        return function.slug if function is not None else topic

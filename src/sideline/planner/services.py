@@ -8,8 +8,9 @@ Exception tree::
 
     Exception
      └── PlannerError        (.code, .message, .field: a JSON path or a form field,
-                              .source: "requests" or "summits" when the path is in
-                              the caller's list of that name)
+          │                   .source: "requests" or "summits" when the path is in
+          │                   the caller's list of that name)
+          └── RequestInvalidError  (.errors: every problem of a request entered by hand)
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
 
 from sideline.accounts.permissions import can_coordinate as accounts_can_coordinate
 from sideline.analysis.snapshot import RegistrySnapshot
@@ -56,16 +58,24 @@ from sideline.registry.models import ForumSession, Function, Mandate, Membership
 from sideline.registry.selectors import sessions_in_year
 
 __all__ = [
+    "MAX_PRIORITY",
+    "MAX_SLOTS",
     "EditOutcome",
     "PlannerError",
+    "RequestInvalidError",
+    "RequestStatus",
+    "add_manual_request",
     "build_instance",
     "can_coordinate",
     "create_plan",
+    "delete_manual_request",
+    "manual_requests_json",
     "move_meeting",
     "publish_plan",
     "registry_snapshot",
     "remove_meeting",
     "replan_plan",
+    "request_statuses",
     "set_pinned",
     "solve_instance_data",
     "start_draft",
@@ -92,22 +102,46 @@ class PlannerError(Exception):
         self.source = source
 
 
+class RequestInvalidError(PlannerError):
+    """A request entered by hand has problems; `errors` lists each with its field."""
+
+    def __init__(self, errors: Sequence[PlannerError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.errors: tuple[PlannerError, ...] = tuple(errors)
+
+
 # A path into one of the instance's lists: "$.requests[3].organizations[1]".
 _ITEM_PATH = re.compile(r"^\$\.(requests|summits)\[(\d+)\](.*)$")
 
 
-def _instance_error(error: InstanceError, *, given: Mapping[str, int]) -> PlannerError:
+def _instance_error(
+    error: InstanceError,
+    *,
+    data: Any,
+    given: Mapping[str, int],
+    manual_from: int | None = None,
+) -> PlannerError:
     """Return the first issue of `error`, located where the caller can find it.
 
     ``given`` counts, per list (``requests``, ``summits``), the leading items that came
     from the caller's own list (a file): their paths are re-rooted at ``$`` so that
-    ``$.requests[2].slots`` reads ``$[2].slots``.
+    ``$.requests[2].slots`` reads ``$[2].slots``. Requests from index ``manual_from`` on
+    were entered by hand: they are named by identifier, not by a path past the file's end.
     """
     issue = error.issues[0]
     more = f" (and {len(error.issues) - 1} more)" if len(error.issues) > 1 else ""
     match = _ITEM_PATH.match(issue.path)
     if match is not None:
         section, index, rest = match.group(1), int(match.group(2)), match.group(3)
+        if section == "requests" and manual_from is not None and index >= manual_from:
+            key = data["requests"][index].get("id", "?")
+            return PlannerError(
+                issue.code,
+                f"request {key!r} entered by hand: {rest.lstrip('.') or 'request'}: "
+                f"{issue.message}{more}",
+                field=issue.path,
+            )
         if index < given.get(section, 0):
             path = f"$[{index}]{rest}"
             return PlannerError(
@@ -240,12 +274,16 @@ def build_instance(
     return data
 
 
-def _parse(data: object, *, given: Mapping[str, int] | None = None) -> Instance:
+def _parse(
+    data: Any, *, given: Mapping[str, int] | None = None, manual_from: int | None = None
+) -> Instance:
     """Parse `data`; an invalid instance becomes a `PlannerError` (see `_instance_error`)."""
     try:
         return parse_instance(data)
     except InstanceError as error:
-        raise _instance_error(error, given=given or {}) from None
+        raise _instance_error(
+            error, data=data, given=given or {}, manual_from=manual_from
+        ) from None
 
 
 def solve_instance_data(
@@ -258,6 +296,294 @@ def solve_instance_data(
     """
     instance = _parse(data)
     return instance, solve(instance, options=options)
+
+
+# --- requests entered by hand -------------------------------------------------------
+
+# Suggestions score 1 to 10; the cap leaves room above them and keeps the column small.
+MAX_PRIORITY = 100
+# A day of 09:00 + 10 slots of 90 minutes ends at midnight: no meeting can be longer.
+MAX_SLOTS = 10
+# Identifiers end up in URLs and iCalendar UIDs: keep them to a slug-like alphabet.
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_KEY_LENGTH = 200
+_TOPIC_LENGTH = 200
+
+
+def _request_json(row: MeetingRequest) -> dict[str, Any]:
+    """Return a stored request in the instance format (organizations in slug order)."""
+    data: dict[str, Any] = {
+        "id": row.key,
+        "organizations": sorted(o.slug for o in row.organizations.all()),
+        "priority": row.priority,
+        "slots": row.slots,
+    }
+    if row.topic:
+        data["topic"] = row.topic
+    if row.not_before is not None:
+        data["not_before"] = row.not_before.isoformat()
+    if row.not_after is not None:
+        data["not_after"] = row.not_after.isoformat()
+    return data
+
+
+def manual_requests_json(*, year: int) -> list[dict[str, Any]]:
+    """Return `year`'s requests entered by hand in the instance format, by identifier."""
+    rows = (
+        MeetingRequest.objects.filter(year=year, origin=RequestOrigin.MANUAL)
+        .prefetch_related("organizations")
+        .order_by("key")
+    )
+    return [_request_json(row) for row in rows]
+
+
+def _request_errors(
+    *,
+    year: int,
+    key: str,
+    organizations: Sequence[str],
+    topic: str,
+    priority: int,
+    slots: int,
+    not_before: dt.date | None,
+    not_after: dt.date | None,
+) -> list[PlannerError]:
+    """Return every problem of a request to enter by hand, each on its field."""
+    errors: list[PlannerError] = []
+
+    def fail(code: str, field: str, message: str) -> None:
+        errors.append(PlannerError(code, message, field=field))
+
+    if not key:
+        fail("required", "key", _("Give the request an identifier."))
+    elif len(key) > _KEY_LENGTH or not _KEY.match(key):
+        fail(
+            "invalid_key",
+            "key",
+            _(
+                "Use up to %(length)s letters, digits, '.', '_' or '-', starting with a "
+                "letter or digit."
+            )
+            % {"length": _KEY_LENGTH},
+        )
+    elif MeetingRequest.objects.filter(year=year, key=key).exists():
+        fail(
+            "key_taken",
+            "key",
+            _("%(year)s already has a request %(key)s; choose another identifier.")
+            % {"year": year, "key": key},
+        )
+    known = set(Organization.objects.filter(slug__in=organizations).values_list("slug", flat=True))
+    unknown = sorted(set(organizations) - known)
+    if unknown:
+        fail(
+            "unknown_organization",
+            "organizations",
+            _("Not in the registry: %(slugs)s.") % {"slugs": ", ".join(unknown)},
+        )
+    elif len(set(organizations)) < 2:
+        fail(
+            "too_few_organizations",
+            "organizations",
+            _("Choose at least two different organizations: a meeting is between them."),
+        )
+    if len(topic) > _TOPIC_LENGTH:
+        fail(
+            "topic_too_long",
+            "topic",
+            _("Keep the topic to %(length)s characters.") % {"length": _TOPIC_LENGTH},
+        )
+    if not 1 <= priority <= MAX_PRIORITY:
+        fail(
+            "invalid_priority",
+            "priority",
+            _("Give a priority from 1 to %(most)s.") % {"most": MAX_PRIORITY},
+        )
+    if not 1 <= slots <= MAX_SLOTS:
+        fail(
+            "invalid_slots",
+            "slots",
+            _("Give from 1 to %(most)s slots.") % {"most": MAX_SLOTS},
+        )
+    for name, day in (("not_before", not_before), ("not_after", not_after)):
+        if day is not None and day.year != year:
+            fail("outside_year", name, _("Give a date in %(year)s.") % {"year": year})
+    if (
+        not_before is not None
+        and not_after is not None
+        and not_before.year == not_after.year == year
+        and not_after < not_before
+    ):
+        fail("end_before_start", "not_after", _("Must not be before “not before”."))
+    return errors
+
+
+def add_manual_request(
+    *,
+    year: int,
+    key: str,
+    organizations: Sequence[str],
+    topic: str = "",
+    priority: int = 1,
+    slots: int = 1,
+    not_before: dt.date | None = None,
+    not_after: dt.date | None = None,
+) -> MeetingRequest:
+    """Store a meeting request entered by hand (origin ``manual``) for `year`.
+
+    No plan changes: re-planning a version of the year, or ``sideline plan YEAR``,
+    considers it. A `topic` that is the slug of a registry security function is linked
+    to it, as in a requests file.
+
+    Raises:
+        RequestInvalidError: listing every problem, each with its field (``key``,
+            ``organizations``, ``topic``, ``priority``, ``slots``, ``not_before``,
+            ``not_after``); nothing is stored.
+    """
+    key, topic = key.strip(), topic.strip()
+    errors = _request_errors(
+        year=year,
+        key=key,
+        organizations=organizations,
+        topic=topic,
+        priority=priority,
+        slots=slots,
+        not_before=not_before,
+        not_after=not_after,
+    )
+    if errors:
+        raise RequestInvalidError(errors)
+    try:
+        with transaction.atomic():
+            row = MeetingRequest.objects.create(
+                year=year,
+                key=key,
+                topic=topic,
+                function=Function.objects.filter(slug=topic).first() if topic else None,
+                priority=priority,
+                slots=slots,
+                not_before=not_before,
+                not_after=not_after,
+                origin=RequestOrigin.MANUAL,
+            )
+            row.organizations.set(Organization.objects.filter(slug__in=organizations))
+    except IntegrityError:
+        # Another coordinator took the identifier between the check and the insert.
+        raise RequestInvalidError(
+            [
+                PlannerError(
+                    "key_taken",
+                    _("%(year)s already has a request %(key)s; choose another identifier.")
+                    % {"year": year, "key": key},
+                    field="key",
+                )
+            ]
+        ) from None
+    return row
+
+
+def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
+    """Return why `request` may not be deleted, or None when it may."""
+    if request.origin != RequestOrigin.MANUAL:
+        return PlannerError(
+            "not_manual",
+            _("Only a request entered by hand can be deleted; %(key)s is %(origin)s.")
+            % {"key": request.key, "origin": request.get_origin_display()},
+        )
+    published: list[PlacedMeeting | UnplacedRequest] = [
+        *PlacedMeeting.objects.filter(
+            request=request, plan__status=PlanStatus.PUBLISHED
+        ).select_related("plan"),
+        *UnplacedRequest.objects.filter(
+            request=request, plan__status=PlanStatus.PUBLISHED
+        ).select_related("plan"),
+    ]
+    if published:
+        version = min(row.plan.version for row in published)
+        return PlannerError(
+            "request_published",
+            _("Published version %(version)s lists %(key)s, and published versions never change.")
+            % {"version": version, "key": request.key},
+        )
+    placed = PlacedMeeting.objects.filter(request=request).select_related("plan").first()
+    if placed is not None:
+        return PlannerError(
+            "request_placed",
+            _("Version %(version)s places %(key)s: remove that meeting first.")
+            % {"version": placed.plan.version, "key": request.key},
+        )
+    return None
+
+
+def delete_manual_request(*, request: MeetingRequest) -> None:
+    """Delete a request entered by hand that no version places and none published lists.
+
+    Drafts that list it as unplaced stop listing it, and re-planning them leaves it out.
+
+    Raises:
+        PlannerError: ``not_manual``, ``request_placed`` or ``request_published``.
+    """
+    refusal = _deletion_refusal(request)
+    if refusal is not None:
+        raise refusal
+    with transaction.atomic():
+        UnplacedRequest.objects.filter(request=request).delete()
+        request.delete()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStatus:
+    """A request of the year and what the year's newest version does with it."""
+
+    request: MeetingRequest
+    meeting: PlacedMeeting | None
+    unplaced: UnplacedRequest | None
+    deletable: bool
+
+    @property
+    def state(self) -> str:
+        """Return ``placed``, ``unplaced`` or ``not_planned`` (the version does not list it)."""
+        if self.meeting is not None:
+            return "placed"
+        return "unplaced" if self.unplaced is not None else "not_planned"
+
+
+def request_statuses(*, year: int) -> tuple[Plan | None, list[RequestStatus]]:
+    """Return `year`'s newest version (None without one) and each request's status in it.
+
+    A read, kept beside the writes whose rules it reports (`delete_manual_request`).
+    Its query count does not grow with the number of requests.
+    """
+    plan = Plan.objects.filter(year=year).order_by("-version").first()
+    requests = (
+        MeetingRequest.objects.filter(year=year)
+        .select_related("function")
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("slug")))
+        .order_by("-priority", "key")
+    )
+    placed: dict[int, PlacedMeeting] = {}
+    unplaced: dict[int, UnplacedRequest] = {}
+    if plan is not None:
+        placed = {
+            m.request_id: m for m in plan.meetings.select_related("session", "session__forum")
+        }
+        unplaced = {u.request_id: u for u in plan.unplaced.all()}
+    kept = set(
+        PlacedMeeting.objects.filter(plan__year=year).values_list("request_id", flat=True)
+    ) | set(
+        UnplacedRequest.objects.filter(
+            plan__year=year, plan__status=PlanStatus.PUBLISHED
+        ).values_list("request_id", flat=True)
+    )
+    return plan, [
+        RequestStatus(
+            request=row,
+            meeting=placed.get(row.pk),
+            unplaced=unplaced.get(row.pk),
+            deletable=row.origin == RequestOrigin.MANUAL and row.pk not in kept,
+        )
+        for row in requests
+    ]
 
 
 # --- storing plans -------------------------------------------------------------------
@@ -359,6 +685,26 @@ def _store(
     return plan
 
 
+def _refuse_clash_with_manual(requests: Sequence[Mapping[str, Any]], *, year: int) -> None:
+    """Refuse a given request whose id is that of a request entered by hand for `year`."""
+    manual = set(
+        MeetingRequest.objects.filter(year=year, origin=RequestOrigin.MANUAL).values_list(
+            "key", flat=True
+        )
+    )
+    for index, request in enumerate(requests):
+        key = request.get("id") if isinstance(request, Mapping) else None
+        if isinstance(key, str) and key in manual:
+            path = f"$[{index}].id"
+            raise PlannerError(
+                "manual_request_exists",
+                f"{path}: {key!r} is a request entered by hand for {year}; rename it here "
+                "or delete that request",
+                field=path,
+                source="requests",
+            )
+
+
 def _refuse_summit_named_as_session(data: Mapping[str, Any], *, year: int) -> None:
     """Refuse a summit whose id is a session's: the core would name the session by an
     index of the generated instance, which the caller never sees."""
@@ -400,30 +746,36 @@ def create_plan(
 ) -> Plan:
     """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
 
-    `summits` are special summit candidates of `year` in the instance format; they are
-    stored in the plan's instance and kept by re-planning.
+    The requests entered by hand for `year` are always added: they were entered on
+    purpose and would otherwise drop out of the next version unannounced. A suggestion
+    with the identifier of one of them gives way to it; a given request with such an
+    identifier is refused. `summits` are special summit candidates of `year` in the
+    instance format; they are stored in the plan's instance and kept by re-planning.
 
     Raises:
         PlannerError: the requests or summits are invalid. For a given list, ``field``
             is the path inside it (``$[2].organizations[1]``) and ``source`` says which
             list (``requests`` or ``summits``).
     """
+    manual = manual_requests_json(year=year)
     given: dict[str, int] = {"summits": len(summits)}
     if requests is None:
-        requests = suggested_requests(year=year)
+        keys = {r["id"] for r in manual}
+        requests = [r for r in suggested_requests(year=year) if r["id"] not in keys]
         origin = RequestOrigin.SUGGESTED
     else:
+        _refuse_clash_with_manual(requests, year=year)
         given["requests"] = len(requests)
     data = build_instance(
         year=year,
-        requests=requests,
+        requests=[*requests, *manual],
         summits=summits,
         slots_per_day=slots_per_day,
         rooms=rooms,
         plenary_slots=plenary_slots,
     )
     _refuse_summit_named_as_session(data, year=year)
-    instance = _parse(data, given=given)
+    instance = _parse(data, given=given, manual_from=len(requests))
     _check_summit_years(instance, year=year)
     result = solve(instance, options=options)
     with transaction.atomic():
@@ -561,12 +913,25 @@ def remove_meeting(*, meeting: PlacedMeeting) -> UnplacedRequest:
 # --- re-planning ---------------------------------------------------------------------
 
 
+def _replan_requests(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the requests a re-plan of `plan` considers: those it lists, and new ones.
+
+    First those of its instance, less any since deleted (only a request entered by hand
+    can be); then the year's requests entered by hand that the instance does not list.
+    """
+    keys = set(MeetingRequest.objects.filter(year=plan.year).values_list("key", flat=True))
+    listed = [dict(r) for r in plan.instance.get("requests", []) if r.get("id") in keys]
+    known = {r["id"] for r in listed}
+    added = [r for r in manual_requests_json(year=plan.year) if r["id"] not in known]
+    return listed, added
+
+
 def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     """Re-plan `plan`'s requests on the registry's current sessions with the fewest moves.
 
-    Pinned meetings stay exactly where they are, and the plan's special summit
-    candidates are kept. The result is a new draft whose plan JSON lists the moves
-    (``moves``).
+    Pinned meetings stay exactly where they are. Requests entered by hand since `plan`
+    was made are considered too, and its special summit candidates are kept. The result
+    is a new draft whose plan JSON lists the moves (``moves``).
 
     Raises:
         PlannerError: pinned meetings no longer fit the sessions (path in ``field``).
@@ -588,16 +953,17 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     sessions = plan.instance.get("sessions", [])
     slots_per_day = sessions[0]["slots_per_day"] if sessions else DEFAULT_SLOTS_PER_DAY
     rooms = sessions[0]["rooms"] if sessions else DEFAULT_ROOMS
+    listed, added = _replan_requests(plan)
     data = build_instance(
         year=plan.year,
-        requests=plan.instance.get("requests", []),
+        requests=[*listed, *added],
         slots_per_day=slots_per_day,
         rooms=rooms,
         plenary_slots=plan.plenary_slots,
         pinned=pins,
         summits=plan.instance.get("summits", []),
     )
-    instance = _parse(data)
+    instance = _parse(data, manual_from=len(listed))
     result = replan(instance, previous=previous, options=options)
     with transaction.atomic():
         return _store(

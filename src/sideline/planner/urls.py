@@ -6,6 +6,12 @@ app_name = "planner"
 urlpatterns = [
     path("", views.PlanIndexView.as_view(), name="index"),
     path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
+    path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
+    path(
+        "requests/<int:pk>/delete/",
+        views.MeetingRequestDeleteView.as_view(),
+        name="request-delete",
+    ),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
     path("plans/<int:pk>/publish/", views.PlanPublishView.as_view(), name="plan-publish"),
     path("plans/<int:pk>/replan/", views.PlanReplanView.as_view(), name="plan-replan"),

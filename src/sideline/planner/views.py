@@ -1,4 +1,4 @@
-"""Planner pages: the calendar (agenda and month), plan versions, coordinator edits, exports."""
+"""Planner pages: the calendar (agenda and month), plan versions, requests, coordinator edits, exports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,8 +21,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from sideline.planner.forms import MoveForm, PublishForm
-from sideline.planner.models import DAY_START, SLOT_MINUTES, PlacedMeeting, Plan
+from sideline.planner.forms import MeetingRequestForm, MoveForm, PublishForm
+from sideline.planner.models import DAY_START, SLOT_MINUTES, MeetingRequest, PlacedMeeting, Plan
 from sideline.planner.selectors import (
     calendar_ics,
     feed_of,
@@ -35,11 +36,15 @@ from sideline.planner.selectors import (
 )
 from sideline.planner.services import (
     PlannerError,
+    RequestInvalidError,
+    add_manual_request,
     can_coordinate,
+    delete_manual_request,
     move_meeting,
     publish_plan,
     remove_meeting,
     replan_plan,
+    request_statuses,
     set_pinned,
     start_draft,
 )
@@ -57,6 +62,15 @@ class CoordinatorMixin:
         if not can_coordinate(request.user):
             raise PermissionDenied(_("Only a coordinator may change plans."))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]  # View's dispatch
+
+
+class CoordinatorPageMixin(CoordinatorMixin):
+    """As `CoordinatorMixin`, but a visitor who is not logged in is sent to log in first."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _visible(plan: Plan, request: HttpRequest) -> None:
@@ -440,6 +454,89 @@ class PlanDraftView(CoordinatorMixin, View):
             request, _("Working draft version %(version)s started.") % {"version": draft.version}
         )
         return HttpResponseRedirect(reverse("planner:plan-detail", args=[draft.pk]))
+
+
+def _year(year: int) -> int:
+    """Return `year` when a calendar date can carry it; a URL may ask for any number."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise Http404(_("No such year."))
+    return year
+
+
+class MeetingRequestListView(CoordinatorPageMixin, View):
+    """A year's meeting requests with their status in the newest version; add one by hand."""
+
+    template_name = "planner/requests.html"
+
+    def get(self, request: HttpRequest, year: int) -> HttpResponse:
+        return self._render(request, _year(year), MeetingRequestForm())
+
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
+        year = _year(year)
+        form = MeetingRequestForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, year, form, status=400)
+        data = form.cleaned_data
+        try:
+            added = add_manual_request(
+                year=year,
+                key=data["key"],
+                organizations=[o.slug for o in data["organizations"]],
+                topic=form.topic_value(),
+                priority=data["priority"],
+                slots=data["slots"],
+                not_before=data["not_before"],
+                not_after=data["not_after"],
+            )
+        except RequestInvalidError as error:
+            for problem in error.errors:
+                form.add_error(problem.field, problem.message)
+            return self._render(request, year, form, status=400)
+        messages.success(
+            request,
+            _("Request %(key)s added. Re-plan the newest version to place it.")
+            % {"key": added.key},
+        )
+        return HttpResponseRedirect(reverse("planner:requests", args=[year]))
+
+    def _render(
+        self, request: HttpRequest, year: int, form: MeetingRequestForm, *, status: int = 200
+    ) -> HttpResponse:
+        plan, statuses = request_statuses(year=year)
+        summits = _summits_of(plan) if plan is not None else {}
+        rows = [
+            {
+                "status": item,
+                "venue": _venue(item.meeting, summits) if item.meeting is not None else None,
+                "utc": (
+                    f"{_clock(item.meeting.start, 'UTC')}–{_clock(item.meeting.end, 'UTC')}"
+                    if item.meeting is not None
+                    else ""
+                ),
+            }
+            for item in statuses
+        ]
+        context = {
+            "year": year,
+            "plan": plan,
+            "rows": rows,
+            "waiting": sum(1 for item in statuses if item.state == "not_planned"),
+            "form": form,
+            "title": _("Meeting requests %(year)s") % {"year": year},
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class MeetingRequestDeleteView(CoordinatorPageMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting_request = get_object_or_404(MeetingRequest, pk=pk)
+        try:
+            delete_manual_request(request=meeting_request)
+        except PlannerError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Request %(key)s deleted.") % {"key": meeting_request.key})
+        return HttpResponseRedirect(reverse("planner:requests", args=[meeting_request.year]))
 
 
 class PlanCsvView(View):
