@@ -30,8 +30,9 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from sideline.planner.constraints import CONSTRAINTS
-from sideline.planner.greedy import Occupancy, PlacementIndex, plan_greedy
+from sideline.planner.greedy import Occupancy, PlacementIndex, plan_greedy, plan_guided
 from sideline.planner.instance import Instance, Request, Session
+from sideline.planner.relax import solve_relaxation
 from sideline.planner.schema import Meeting, Move, Plan, Shortfall
 
 __all__ = ["ENFORCEMENT", "SolveOptions", "assign_co_chairs", "replan", "solve"]
@@ -50,6 +51,12 @@ _MIN_SOLVE_S = 0.05
 
 _POST_S_PER_REQUEST = 1e-4
 """Time kept per request for rooms, co-chairs and explanations after the search."""
+
+_RELAX_MIN = 2_000
+"""Placements from which a part's search starts from the day-level LP (`relax.py`)."""
+
+_RELAXATION_SHARE = 0.4
+"""Most of a large part's time the day-level LP may take (it needs about 1 s on L)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -780,8 +787,15 @@ def _solve_part(
             part, options, clock=clock, budget=budget, start=start, previous=previous
         )
     second = previous is not None or rules.maximise_min_share
+    known = _placeable(part)
+    if previous is None and not rules.min_meetings_per_org and len(part.allowed) >= _RELAX_MIN:
+        start, known = _relaxed_start(part, start, budget)
+        if not second and _value(part.instance, start) >= known:
+            return _proved(part, start, known)
     if len(part.allowed) > _LARGE_MODEL and not second and not rules.min_meetings_per_org:
-        return _solve_by_windows(part, options, clock=clock, budget=budget, start=start)
+        return _solve_by_windows(
+            part, options, clock=clock, budget=budget, start=start, bound=known
+        )
     try:
         # With a second phase to come, the first may use half of what is left.
         m, first, shortfalls = _first_phase(
@@ -816,14 +830,13 @@ def _solve_part(
     prefer = {x.request: x.room for x in previous or ()}
     meetings = _meetings(m, run.solver, prefer=prefer)
     objective = _priority_of(m, run.solver)
-    placeable = _placeable(part)
     if m.soft_floor:
         # The relaxed model's bound includes the shortfall penalty; report priorities.
-        bound = max(objective, placeable)
+        bound = max(objective, known)
     else:
         # Before CP-SAT's LP has run (large models, short limits) its bound can be far
-        # weaker than the plain sum of the priorities that have any placement.
-        bound = min(int(first.phases[-1].get("bound", objective)), max(objective, placeable))
+        # weaker than the sum of the placeable priorities or the day-level LP's.
+        bound = min(int(first.phases[-1].get("bound", objective)), max(objective, known))
     status = run.status if run.status == "infeasible" else first.status
     if status == "optimal" and run.status not in ("optimal", "infeasible"):
         status = "feasible"
@@ -841,7 +854,13 @@ def _solve_part(
 
 
 def _solve_by_windows(
-    part: _Part, options: SolveOptions, *, clock: _Clock, budget: _Budget, start: Sequence[Meeting]
+    part: _Part,
+    options: SolveOptions,
+    *,
+    clock: _Clock,
+    budget: _Budget,
+    start: Sequence[Meeting],
+    bound: int,
 ) -> _Outcome:
     """Improve the warm start of a large part window by window of consecutive dates.
 
@@ -854,7 +873,7 @@ def _solve_by_windows(
     they are (their opening cost spans days). Windows (a partition of the dates and the
     same shifted by half a window) are taken by decreasing priority of the unplaced
     requests they could take, each once, while time is left. The plan is feasible
-    throughout; the bound stays the sum of the placeable priorities.
+    throughout; `bound` (the day-level LP's, see `relax.py`) is not improved here.
     """
     instance = part.instance
     requests = {r.id: r for r in instance.requests}
@@ -952,20 +971,61 @@ def _solve_by_windows(
     meetings = list(plan.values())
     summits = _summits(instance)
     opened = frozenset(x.session for x in meetings if x.session in summits)
-    objective = sum(requests[x.request].priority for x in meetings)
-    objective -= sum(summits[s].cost for s in opened)
-    phase["status"] = "feasible"
-    phase["objective"] = objective
-    phase["bound"] = _placeable(part)
+    objective = _value(instance, meetings)
+    bound = max(objective, bound)
+    status = "optimal" if objective == bound else "feasible"
+    phase.update(status=status, objective=objective, bound=bound)
     return _Outcome(
         meetings,
         objective,
-        max(objective, _placeable(part)),
-        "feasible",
+        bound,
+        status,
         [phase],
         fallback=phase["windows"] == 0,
         opened=opened,
     )
+
+
+def _value(instance: Instance, meetings: Sequence[Meeting]) -> int:
+    """Return the objective of `meetings`: priorities placed minus opened summits' costs."""
+    priority = {r.id: r.priority for r in instance.requests}
+    summits = _summits(instance)
+    opened = {x.session for x in meetings if x.session in summits}
+    return sum(priority[x.request] for x in meetings) - sum(summits[s].cost for s in opened)
+
+
+def _proved(part: _Part, start: Sequence[Meeting], bound: int) -> _Outcome:
+    """Return `start` as optimal: its objective reaches a proven bound, no search needed."""
+    objective = _value(part.instance, start)
+    phase = {**_skipped("priority"), "status": "optimal", "objective": objective, "bound": bound}
+    opened = frozenset(x.session for x in start) & frozenset(_summits(part.instance))
+    return _Outcome(list(start), objective, objective, "optimal", [phase], opened=opened)
+
+
+def _relaxed_start(
+    part: _Part, start: Sequence[Meeting], budget: _Budget
+) -> tuple[list[Meeting], int]:
+    """Return the better of `start` and the LP-guided plan, and the best bound known.
+
+    The bound is the day-level LP's (`relax.py`) when it was solved in time, and the
+    sum of the placeable priorities otherwise.
+    """
+    placeable = _placeable(part)
+    seconds, _work = budget.limits(_RELAXATION_SHARE)
+    if seconds is not None and seconds < _MIN_SOLVE_S:
+        return list(start), placeable
+    relaxation = solve_relaxation(part.instance, part.allowed, seconds=seconds)
+    if relaxation is None:
+        return list(start), placeable
+    guided = plan_guided(
+        part.instance,
+        values=relaxation.values,
+        opened=relaxation.opened,
+        index=PlacementIndex(part.instance),
+    )
+    if _value(part.instance, guided) > _value(part.instance, start):
+        start = guided
+    return list(start), min(placeable, relaxation.bound)
 
 
 def _summits(instance: Instance) -> dict[str, Session]:
