@@ -62,6 +62,9 @@ def test_plan_instance_json_validates_against_schema(tmp_path: Path) -> None:
     assert (plan["status"], plan["objective"], plan["bound"]) == ("optimal", 5, 5)
     assert [u["request"] for u in plan["unplaced"]] == ["r3"]
     assert "objective 5, bound 5, gap 0.00%" in result.stderr
+    # Live reports while solving: the warm start first, the proved optimum last.
+    live = [line for line in result.stderr.splitlines() if line.endswith(")")]
+    assert live[-1].endswith("incumbent 5, bound 5, gap 0.00% (priority)")
 
 
 @pytest.mark.parametrize(

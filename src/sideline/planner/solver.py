@@ -35,7 +35,7 @@ from sideline.planner.instance import Instance, Request, Session
 from sideline.planner.relax import solve_relaxation
 from sideline.planner.schema import Meeting, Move, Plan, Shortfall
 
-__all__ = ["ENFORCEMENT", "SolveOptions", "assign_co_chairs", "replan", "solve"]
+__all__ = ["ENFORCEMENT", "Progress", "SolveOptions", "assign_co_chairs", "replan", "solve"]
 
 _LARGE_MODEL = 50_000
 """Candidates above which CP-SAT runs one presolve round only."""
@@ -60,12 +60,35 @@ _RELAXATION_SHARE = 0.4
 
 
 @dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a running `solve` or `replan` stands, over the whole instance.
+
+    `incumbent` is the objective of the best complete plan known (components not yet
+    searched count with their warm start); `bound` a proven upper bound (components not
+    yet searched count with their placeable priorities).
+    """
+
+    phase: str
+    incumbent: int
+    bound: int
+    elapsed_s: float
+
+    @property
+    def gap(self) -> float:
+        """Return the relative gap ``(bound - incumbent) / bound`` (0 when the bound is 0)."""
+        return (self.bound - self.incumbent) / max(1, abs(self.bound))
+
+
+@dataclass(frozen=True, slots=True)
 class SolveOptions:
-    """How long and how to search.
+    """How long and how to search, and whom to tell while searching.
 
     A plan is reproducible for a given `seed` and `num_workers` when the search proves
     optimality, or when `deterministic_time` (CP-SAT's deterministic work units, with
-    interleaved workers) replaces the wall-clock `time_limit`.
+    interleaved workers) replaces the wall-clock `time_limit`. `progress`, when given,
+    is called from the solver's threads with each better plan or bound, at most every
+    `progress_interval` seconds (a report that ends a phase is always made); it does
+    not change the search.
     """
 
     time_limit: float = 10.0
@@ -74,6 +97,83 @@ class SolveOptions:
     deterministic_time: float | None = None
     warm_start: bool = True
     log: bool = False
+    progress: Callable[[Progress], None] | None = field(default=None, compare=False)
+    progress_interval: float = 0.5
+
+
+class _Reporter:
+    """Sums the components' incumbents and bounds into `Progress` reports.
+
+    Components are searched one after the other: the finished ones count with their
+    result, the current one with what its search reports, the later ones with their
+    warm start and placeable priorities.
+    """
+
+    def __init__(self, options: SolveOptions, began: float) -> None:
+        self.callback = options.progress
+        self.interval = options.progress_interval
+        self.began = began
+        self.last = -math.inf
+        self.best: tuple[int, int] | None = None
+        self.done = (0, 0)
+        self.pending = (0, 0)
+        self.current = (0, 0)
+
+    def plan(self, starts: Sequence[int], bounds: Sequence[int]) -> None:
+        """Set every component's warm-start objective and bound before the search."""
+        self.pending = (sum(starts), sum(bounds))
+        self.current = (0, 0)
+
+    def begin(self, start: int, bound: int) -> None:
+        """Take the next component off the pending ones."""
+        self.pending = (self.pending[0] - start, self.pending[1] - bound)
+        self.current = (start, bound)
+
+    def update(self, phase: str, incumbent: int | None, bound: int, *, force: bool = False) -> None:
+        """Record the current component's incumbent and bound; report when due."""
+        # A later report of a weaker plan (another worker, another phase) is not news.
+        best = self.current[0] if incumbent is None else max(self.current[0], incumbent)
+        self.current = (best, min(self.current[1], bound))
+        self._report(phase, force=force)
+
+    def end(self, phase: str, objective: int, bound: int) -> None:
+        """Close the current component with its result."""
+        self.done = (self.done[0] + objective, self.done[1] + bound)
+        self.current = (0, 0)
+        self._report(phase, force=True)
+
+    def _report(self, phase: str, *, force: bool) -> None:
+        if self.callback is None:
+            return
+        totals = (
+            self.done[0] + self.current[0] + self.pending[0],
+            self.done[1] + self.current[1] + self.pending[1],
+        )
+        now = time.perf_counter()
+        if totals == self.best or (not force and now - self.last < self.interval):
+            return
+        self.best, self.last = totals, now
+        self.callback(Progress(phase, totals[0], totals[1], round(now - self.began, 3)))
+
+
+class _Incumbents(cp_model.CpSolverSolutionCallback):
+    """Forwards CP-SAT's solutions to a reporter, in priority units."""
+
+    def __init__(self, phase: str, reporter: _Reporter, scale: int) -> None:
+        super().__init__()
+        self.phase = phase
+        self.reporter = reporter
+        # A lexicographic objective `scale * priorities + kept` (kept < scale): floor
+        # division recovers the priorities of a plan and bounds them.
+        self.scale = scale
+
+    def on_solution_callback(self) -> None:
+        incumbent = math.floor(self.objective_value + 1e-6) // self.scale
+        bound = math.floor(self.best_objective_bound + 1e-6) // self.scale
+        self.reporter.update(self.phase, incumbent, bound)
+
+    def on_bound(self, bound: float) -> None:
+        self.reporter.update(self.phase, None, math.floor(bound + 1e-6) // self.scale)
 
 
 @dataclass(slots=True)
@@ -344,10 +444,12 @@ _STATUS = {
 
 @dataclass(frozen=True)
 class _Budget:
-    """What one part of the problem may spend: a wall-clock deadline or deterministic work."""
+    """What one part of the problem may spend (a wall-clock deadline or deterministic
+    work), and whom it tells of its progress."""
 
     deadline: float | None
     work: float | None
+    reporter: _Reporter | None = None
 
     def limits(self, fraction: float) -> tuple[float | None, float | None]:
         """Return (seconds, work) for a solve that may use `fraction` of what is left."""
@@ -365,7 +467,14 @@ def _solve_phase(
     name: str,
     run: _Run | None,
     limits: tuple[float | None, float | None],
+    reporter: _Reporter | None = None,
+    scale: int = 1,
 ) -> _Run:
+    """Run CP-SAT on `m` within `limits`; tell `reporter` of plans and bounds, if given.
+
+    Only phases whose objective is the priorities (times `scale`) have a reporter: the
+    others optimise something else with the priorities held.
+    """
     seconds, work = limits
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -396,7 +505,11 @@ def _solve_phase(
             "conflicts": 0,
         }
     else:
-        code = solver.solve(m.model)
+        callback = None
+        if reporter is not None and reporter.callback is not None:
+            callback = _Incumbents(name, reporter, scale)
+            solver.best_bound_callback = callback.on_bound
+        code = solver.solve(m.model, callback)
         phase = {
             "phase": name,
             "status": _STATUS.get(code, "unknown"),
@@ -628,7 +741,14 @@ def _first_phase(
     m.model.maximize(m.priority_expr())
     if options.warm_start:
         _hint(m, start)
-    run = _solve_phase(m, options, name="priority", run=None, limits=budget.limits(fraction))
+    run = _solve_phase(
+        m,
+        options,
+        name="priority",
+        run=None,
+        limits=budget.limits(fraction),
+        reporter=budget.reporter,
+    )
     if run.status != "infeasible" or instance.rules.min_meetings_per_org == 0:
         return m, run, []
     # The floors cannot all hold: find the plan that falls short least, then best.
@@ -746,7 +866,13 @@ def _solve_part_lexicographic(
     if options.warm_start:
         _hint(m, start)
     run = _solve_phase(
-        m, options, name="priority_and_fewest_moves", run=None, limits=budget.limits(1.0)
+        m,
+        options,
+        name="priority_and_fewest_moves",
+        run=None,
+        limits=budget.limits(1.0),
+        reporter=budget.reporter,
+        scale=weight,
     )
     phase = run.phases[-1]
     if run.status not in ("optimal", "feasible"):
@@ -968,6 +1094,8 @@ def _solve_by_windows(
         for x in _meetings(m, run.solver, prefer=prefer):
             plan[x.request] = x
         phase["improved"] += int(new > old)
+        if budget.reporter is not None and new > old:
+            budget.reporter.update("windows", _value(instance, list(plan.values())), bound)
     meetings = list(plan.values())
     summits = _summits(instance)
     opened = frozenset(x.session for x in meetings if x.session in summits)
@@ -1025,7 +1153,10 @@ def _relaxed_start(
     )
     if _value(part.instance, guided) > _value(part.instance, start):
         start = guided
-    return list(start), min(placeable, relaxation.bound)
+    bound = min(placeable, relaxation.bound)
+    if budget.reporter is not None:
+        budget.reporter.update("relaxation", _value(part.instance, start), bound, force=True)
+    return list(start), bound
 
 
 def _summits(instance: Instance) -> dict[str, Session]:
@@ -1180,25 +1311,30 @@ def _run(instance: Instance, options: SolveOptions, previous: Sequence[Meeting] 
     reserve = _POST_S_PER_REQUEST * len(instance.requests)
     sizes = [len(p.allowed) for p in parts]
     outcomes = []
+    reporter = _Reporter(options, began)
+    part_ids = [{r.id for r in p.instance.requests} for p in parts]
+    mine_of = [[x for x in start if x.request in ids] for ids in part_ids]
+    starts = [_value(p.instance, mine) for p, mine in zip(parts, mine_of, strict=True)]
+    reporter.plan(starts, [_placeable(p) for p in parts])
     for number, part in enumerate(parts):
         share = sizes[number] / sum(sizes[number:])
         deadline = None
         if clock.deadline is not None:
             deadline = time.perf_counter() + max(0.0, clock.left() - reserve) * share
         work = None if options.deterministic_time is None else options.deterministic_time * share
-        ids = {r.id for r in part.instance.requests}
-        mine = [x for x in start if x.request in ids]
+        ids = part_ids[number]
         before = None if previous is None else [x for x in previous if x.request in ids]
-        outcomes.append(
-            _solve_part(
-                part,
-                options,
-                clock=_Clock(deadline),
-                budget=_Budget(deadline, work),
-                start=mine,
-                previous=before,
-            )
+        reporter.begin(starts[number], _placeable(part))
+        outcome = _solve_part(
+            part,
+            options,
+            clock=_Clock(deadline),
+            budget=_Budget(deadline, work, reporter),
+            start=mine_of[number],
+            previous=before,
         )
+        reporter.end(outcome.phases[-1]["phase"], outcome.objective, outcome.bound)
+        outcomes.append(outcome)
     meetings = assign_co_chairs(instance, [x for o in outcomes for x in o.meetings])
     objective = sum(o.objective for o in outcomes)
     bound = sum(o.bound for o in outcomes)

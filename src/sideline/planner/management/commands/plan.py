@@ -24,7 +24,7 @@ from sideline.planner.services import (
     publish_plan,
     solve_instance_data,
 )
-from sideline.planner.solver import SolveOptions
+from sideline.planner.solver import Progress, SolveOptions
 from sideline.registry.models import Organization
 
 
@@ -133,7 +133,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         solve_options = SolveOptions(
-            time_limit=options["time_limit"], num_workers=options["workers"], seed=options["seed"]
+            time_limit=options["time_limit"],
+            num_workers=options["workers"],
+            seed=options["seed"],
+            progress=self._live,
         )
         if options["instance"] is not None:
             if (
@@ -202,8 +205,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self._core_summary(result))
 
+    def _live(self, progress: Progress) -> None:
+        # Called from the solver's threads while it searches; stderr keeps stdout for JSON.
+        self.stderr.write(
+            f"{progress.elapsed_s:7.1f} s  incumbent {progress.incumbent}, "
+            f"bound {progress.bound}, gap {progress.gap:.2%} ({progress.phase})"
+        )
+
     def _progress(self, statistics: Any, objective: int, bound: int) -> None:
-        # The core solver offers no incumbent callback: report each finished phase.
         for phase in statistics.get("phases", []):
             incumbent = phase.get("objective", "-")
             self.stderr.write(
