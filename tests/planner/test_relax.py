@@ -128,3 +128,11 @@ def test_generated_family_is_proved_optimal_from_the_relaxation() -> None:
     assert validate_plan(data, plan_to_json(plan)) == []
     relaxation = _relax(inst)
     assert plan.objective <= relaxation.bound
+
+
+def test_no_time_left_gives_no_relaxation_rather_than_a_late_one() -> None:
+    inst = parse_instance(generate_instance("M", seed=0))
+    index = PlacementIndex(inst)
+    allowed = [(r, v, d, k) for r in inst.requests for v, d, k in index.placements(r)]
+    assert solve_relaxation(inst, allowed, seconds=0.0) is None
+    assert solve_relaxation(inst, allowed[:10], seconds=0.0) is None

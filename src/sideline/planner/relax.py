@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,12 +61,26 @@ class Relaxation:
     status: str
 
 
-class _Rows:
-    """The constraints ``Σ a_ij x_j <= b_i``, kept both in the solver and here for the bound."""
+class _OutOfTime(Exception):
+    """Raised while building once the deadline has passed."""
 
-    def __init__(self, solver: pywraplp.Solver, variables: list[pywraplp.Variable]) -> None:
+
+class _Rows:
+    """The constraints ``Σ a_ij x_j <= b_i``, kept both in the solver and here for the bound.
+
+    Building takes about 2 s on L: the deadline is checked every 1 024 rows, so that a
+    short time limit is not overrun by a relaxation that could not be solved anyway.
+    """
+
+    def __init__(
+        self,
+        solver: pywraplp.Solver,
+        variables: list[pywraplp.Variable],
+        deadline: float | None,
+    ) -> None:
         self.solver = solver
         self.variables = variables
+        self.deadline = deadline
         self.rows: list[tuple[list[int], list[float], float]] = []
         self.constraints: list[pywraplp.Constraint] = []
 
@@ -75,12 +90,17 @@ class _Rows:
             constraint.SetCoefficient(self.variables[column], coefficient)
         self.rows.append((columns, coefficients, limit))
         self.constraints.append(constraint)
+        full = len(self.rows) % 1024 == 0
+        if full and self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _OutOfTime
 
 
 def solve_relaxation(
     instance: Instance, allowed: Sequence[Placement], *, seconds: float | None = None
 ) -> Relaxation | None:
-    """Solve the day-level LP of `allowed` within `seconds`; None when PDLP gives nothing.
+    """Solve the day-level LP of `allowed` within `seconds`; None when it gives nothing in time.
+
+    `seconds` covers building and solving; None means no limit (deterministic).
 
     Example:
         >>> from sideline.planner.instance import parse_instance
@@ -98,9 +118,22 @@ def solve_relaxation(
         >>> relaxation.bound  # "a" has one slot that day: only one of the two meetings
         3
     """
+    deadline = None if seconds is None else time.perf_counter() + seconds
     solver = pywraplp.Solver.CreateSolver("PDLP")
     if solver is None:  # An OR-Tools build without PDLP: no guide, no bound.
         return None
+    try:
+        return _build_and_solve(instance, allowed, solver, deadline)
+    except _OutOfTime:
+        return None
+
+
+def _build_and_solve(
+    instance: Instance,
+    allowed: Sequence[Placement],
+    solver: pywraplp.Solver,
+    deadline: float | None,
+) -> Relaxation | None:
     keys: list[Key] = []
     column: dict[Key, int] = {}
     venues: dict[str, Session] = {}
@@ -114,7 +147,7 @@ def solve_relaxation(
             requests[request.id] = request
     profit: list[float] = [float(requests[k[0]].priority) for k in keys]
     variables = [solver.NumVar(0.0, 1.0, "") for _ in keys]
-    rows = _Rows(solver, variables)
+    rows = _Rows(solver, variables, deadline)
 
     def extra(cost: float) -> int:
         variables.append(solver.NumVar(0.0, 1.0, ""))
@@ -167,8 +200,11 @@ def solve_relaxation(
     for var, coefficient in zip(variables, profit, strict=True):
         objective.SetCoefficient(var, coefficient)
     objective.SetMaximization()
-    if seconds is not None:
-        solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    if deadline is not None:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        solver.SetTimeLimit(max(1, int(left * 1000)))
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
