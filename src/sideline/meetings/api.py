@@ -8,7 +8,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sideline.accounts.auth import API_AUTH, request_user
@@ -198,7 +198,7 @@ def add_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))
 
 
 @router.get("/dashboard", response=DashboardOut)
@@ -234,7 +234,7 @@ def add_participant(request: HttpRequest, meeting_id: int, payload: ParticipantI
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))
 
 
 @router.get("/{meeting_id}/decisions", response=list[DecisionOut])
@@ -256,7 +256,7 @@ def add_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> 
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _decision_out(decision)
+    return Status(201, _decision_out(decision))
 
 
 def _decision(request: HttpRequest, decision_id: int) -> Decision:
@@ -329,7 +329,7 @@ def add_commitment(request: HttpRequest, decision_id: int, payload: CommitmentIn
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _commitment_out(commitment)
+    return Status(201, _commitment_out(commitment))
 
 
 @router.get("/{meeting_id}/commitments", response=list[CommitmentOut])
@@ -405,7 +405,7 @@ def add_sub_item(request: HttpRequest, commitment_id: int, payload: SubItemIn) -
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _commitment_out(commitments_with_children().get(pk=child.pk))
+    return Status(201, _commitment_out(commitments_with_children().get(pk=child.pk)))
 
 
 # Agenda, minutes, documents and delegations: the meeting page's preparation, as JSON.
@@ -547,7 +547,7 @@ def upload_document(
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _document_out(document)
+    return Status(201, _document_out(document))
 
 
 @router.get("/documents/{uid}", url_name="download_document")
@@ -611,7 +611,7 @@ def name_delegate(request: HttpRequest, meeting_id: int, payload: DelegateIn) ->
         )
     except MeetingError as error:
         raise _fail(error) from None
-    return 201, _delegate_out(delegate)
+    return Status(201, _delegate_out(delegate))
 
 
 @router.post("/delegates/{delegate_id}/approve", response=DelegateOut, auth=API_AUTH)
