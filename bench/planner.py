@@ -1,8 +1,12 @@
 """Benchmark the planner on seeded instance families; prints a table, asserts nothing.
 
 Usage: python bench/planner.py [--quick] [--families demo,M,L] [--limits 10,60] [--seed 0]
+                               [--year 2013 | --year 0]
 
-For each family and time limit (2 workers): objective, proven bound, gap, end-to-end
+First the real demo year: the bundled registry's sessions of YEAR and the analysis'
+suggested requests, as `sideline plan YEAR` builds them (a throw-away SQLite database
+in a temporary SIDELINE_DATA_DIR; `--year 0` skips it). Then, for each family and time
+limit (2 workers): objective, proven bound, gap, end-to-end
 time of the `solve` call (model building and explanations included), independent
 components, greedy baseline and its ratio to the solver; then the time to re-plan M
 (the plan solved at the longest limit, the re-plan at the shortest) after one session
@@ -17,7 +21,9 @@ import copy
 import datetime as dt
 import os
 import platform
+import tempfile
 import time
+from typing import Any
 
 from sideline.planner.generate import FAMILIES, generate_instance
 from sideline.planner.greedy import plan_greedy
@@ -44,6 +50,7 @@ def main() -> None:
     parser.add_argument("--limits", default="10,60")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--year", type=int, default=2013, help="bundled year (0: skip)")
     args = parser.parse_args()
     families = ["demo", "M"] if args.quick else args.families.split(",")
     limits = [10.0] if args.quick else [float(x) for x in args.limits.split(",")]
@@ -57,6 +64,23 @@ def main() -> None:
     )
     print(head)
     print("-" * len(head))
+    if args.year:
+        data = _bundled_year(args.year)
+        inst = parse_instance(data)
+        greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+        size = f"{len(inst.organizations)}/{len(inst.sessions)}/{len(inst.requests)}"
+        options = SolveOptions(time_limit=10, num_workers=args.workers, seed=args.seed)
+        started = time.perf_counter()
+        plan = solve(inst, options=options)
+        took = time.perf_counter() - started
+        gap = plan.statistics["gap"]
+        print(
+            f"{args.year:<6} {size:>14} {10:>6} {plan.status:>9} {plan.objective:>9} "
+            f"{plan.bound:>8} {100 * gap if gap is not None else float('nan'):>7.2f} "
+            f"{took:>7.1f} {plan.statistics['variables']:>8} "
+            f"{plan.statistics['components']:>5} {greedy:>7} "
+            f"{greedy / max(1, plan.objective):>6.3f}"
+        )
     for family in families:
         data = generate_instance(family, seed=args.seed)
         inst = parse_instance(data)
@@ -98,6 +122,23 @@ def main() -> None:
             f"status {after.status}"
         )
     print(f"load average after: {_load()}")
+
+
+def _bundled_year(year: int) -> dict[str, Any]:
+    """Return the instance `sideline plan YEAR` builds from the bundled registry."""
+    os.environ.setdefault("SIDELINE_DATA_DIR", tempfile.mkdtemp(prefix="sideline-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sideline.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from sideline.planner.services import build_instance, suggested_requests
+    from sideline.registry.services import load_package
+
+    call_command("migrate", verbosity=0)
+    load_package()
+    return build_instance(year=year, requests=suggested_requests(year=year))
 
 
 def _load() -> str:
