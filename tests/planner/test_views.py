@@ -96,6 +96,10 @@ def test_plan_detail_lists_unplaced_with_reasons(client: Client, registry: None)
         in html
     )
     assert "First publication: 3 meetings." in html
+    russian = client.get(f"/planner/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    absent = russian.split("<code>organization_absent</code>: ", 1)[1].split("<", 1)[0]
+    assert absent.startswith("ни в одной сессии в её окне не участвуют все её организации: ")
+    assert " не участвует в " in absent, absent
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -151,16 +155,25 @@ def test_move_with_conflict_shows_warning_then_saves_when_confirmed(
     }
 
     refused = client.post(f"/planner/meetings/{r2.pk}/edit/", form)
+    in_russian = client.post(f"/planner/meetings/{r2.pk}/edit/", form, HTTP_ACCEPT_LANGUAGE="ru")
     saved = client.post(f"/planner/meetings/{r2.pk}/edit/", {**form, "confirm": "on"}, follow=True)
 
     r2.refresh_from_db()
     assert refused.status_code == 409
     assert (
-        f"<code>room</code>: r1 and r2 share room {r1.room} at unga-68 on {r1.date}"
+        "<code>room</code>: a room exists and holds one meeting at a time "
+        f'<span class="muted">(r1 and r2 share room {r1.room} at unga-68 on {r1.date})</span>'
         in refused.content.decode()
     )
+    assert (
+        "<code>room</code>: зал существует, и в нём одновременно проходит одна встреча"
+        in in_russian.content.decode()
+    )
     assert saved.status_code == 200
-    assert "Moved despite 1 broken rule: room: r1 and r2 share room" in saved.content.decode()
+    assert (
+        "Moved despite 1 broken rule: a room exists and holds one meeting at a time "
+        "(r1 and r2 share room" in saved.content.decode()
+    )
     assert (r2.date, r2.slot, r2.room) == (r1.date, r1.slot, r1.room)
 
 

@@ -831,7 +831,9 @@ class EditOutcome:
 def _require_draft(plan: Plan) -> None:
     if not plan.is_draft:
         raise PlannerError(
-            "plan_published", f"version {plan.version} is published; start a working draft first"
+            "plan_published",
+            _("Version %(version)s is published; start a working draft first.")
+            % {"version": plan.version},
         )
 
 
@@ -856,7 +858,9 @@ def move_meeting(
         target = instance.venue(venue)
     except KeyError:
         raise PlannerError(
-            "unknown_session", f"{venue!r} is not a session of the plan", field="venue"
+            "unknown_session",
+            _("%(venue)s is not a session of the plan.") % {"venue": venue},
+            field="venue",
         ) from None
     others = [m for m in core_meetings(plan, instance) if m.request != meeting.request.key]
     request = instance.request(meeting.request.key)

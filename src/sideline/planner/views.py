@@ -49,6 +49,7 @@ from sideline.planner.services import (
     start_draft,
 )
 from sideline.planner.solver import SolveOptions
+from sideline.planner.texts import rule_text
 from sideline.registry.models import Organization
 
 # Re-planning from a page must answer within a request's patience.
@@ -361,7 +362,9 @@ class MeetingEditView(CoordinatorMixin, View):
                 )
                 % {
                     "count": len(outcome.violations),
-                    "rules": "; ".join(f"{v.constraint}: {v.message}" for v in outcome.violations),
+                    "rules": "; ".join(
+                        f"{rule_text(v.constraint)} ({v.message})" for v in outcome.violations
+                    ),
                 },
             )
         else:
