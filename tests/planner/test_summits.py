@@ -281,3 +281,17 @@ def test_ics_places_summit_meeting_in_astana_time(client: Client, summit_plan: P
     assert str(event["location"]) == "astana-2013, Astana, KAZ, room 1"
     assert event["dtstart"].dt.tzinfo.key == "Asia/Almaty"
     assert event["dtstart"].dt.astimezone(dt.UTC) == meeting.start
+
+
+def test_api_meetings_flag_the_summit_meeting(
+    client: Client, summit_plan: Plan, coordinator: Any
+) -> None:
+    client.force_login(coordinator)
+
+    response = client.get(f"/api/planner/plans/{summit_plan.pk}/meetings")
+
+    assert response.status_code == 200
+    rows = {m["request"]: m for m in response.json()}
+    assert (rows["nato-csto"]["summit"], rows["nato-csto"]["session"]) == (True, "astana-2013")
+    assert rows["nato-csto"]["forum"] is None
+    assert (rows["r1"]["summit"], rows["r1"]["forum"]) == (False, "unga-high-level-week")

@@ -58,6 +58,8 @@ class MeetingOut(Schema):
     organizations: list[str]
     topic: str
     session: str
+    # A special summit of the plan's instance (`session` is its id, `forum` None).
+    summit: bool
     forum: str | None
     date: dt.date
     slot: int
@@ -148,6 +150,7 @@ def list_meetings(
             organizations=[o.slug for o in row.request.organizations.all()],
             topic=row.request.topic,
             session=row.venue,
+            summit=bool(row.summit),
             forum=row.session.forum.slug if row.session else None,
             date=row.date,
             slot=row.slot,
