@@ -136,3 +136,26 @@ def test_no_time_left_gives_no_relaxation_rather_than_a_late_one() -> None:
     allowed = [(r, v, d, k) for r in inst.requests for v, d, k in index.placements(r)]
     assert solve_relaxation(inst, allowed, seconds=0.0) is None
     assert solve_relaxation(inst, allowed[:10], seconds=0.0) is None
+
+
+def test_relaxation_path_keeps_pins_and_passes_the_validator() -> None:
+    data = generate_instance("M", seed=1)
+    first = solve(parse_instance(data), options=SolveOptions(time_limit=30, num_workers=2))
+    # Pin a low-priority meeting where it was: the LP start and the proof must keep it.
+    meeting = min(
+        first.meetings, key=lambda x: (parse_instance(data).request(x.request).priority, x.request)
+    )
+    data["pinned"] = [
+        {
+            "request": meeting.request,
+            "session": meeting.session,
+            "date": meeting.date.isoformat(),
+            "slot": meeting.slot,
+            "room": meeting.room,
+        }
+    ]
+    plan = solve(parse_instance(data), options=SolveOptions(time_limit=30, num_workers=2))
+    assert validate_plan(data, plan_to_json(plan)) == []
+    placed = {x.request: x for x in plan.meetings}
+    assert placed[meeting.request].position() == meeting.position()
+    assert plan.objective <= plan.bound
