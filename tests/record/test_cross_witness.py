@@ -140,11 +140,12 @@ def test_a_witness_key_added_after_the_first_sync_waits_for_the_operator(peer: N
 
     refused = sync_peer(url=peer.url)
     kept = Replica.objects.get(organization="nato").witness_keys
-    accepted = sync_peer(url=peer.url, accept_witness_keys=True)
+    accepted = sync_peer(url=peer.url, accept_keys=True)
 
     assert refused.problems == [
-        f"nato: the peer publishes witness key(s) not pinned here: {new_key}; check them "
-        f"with its operator, then run `sideline record sync {peer.url} --accept-witness-keys`"
+        f"nato: {peer.url} publishes key(s) waiting for approval here: witness key {new_key}; "
+        f"check them with the peer's operator, then run "
+        f"`sideline record sync {peer.url} --accept-keys`"
     ]
     assert kept == pinned
     assert accepted.problems == []

@@ -201,7 +201,13 @@ class Peer(models.Model):
 
 
 class Replica(models.Model):
-    """A mirror of one peer's log; ``trusted`` turns false for good when it forks."""
+    """A mirror of one peer's log; ``trusted`` turns false for good when it forks.
+
+    ``log_keys``, ``entry_keys`` and ``witness_keys`` are the keys approved here: pinned
+    on the first sync, or approved by the operator later. Only they verify anything.
+    ``pending_keys`` holds the keys the peer published at the last sync that are not
+    approved, by kind (``{"entry_keys": [vkey, …]}``, empty kinds left out).
+    """
 
     peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="replicas")
     organization = models.CharField(_("organization"), max_length=64)
@@ -209,6 +215,7 @@ class Replica(models.Model):
     log_keys = models.JSONField(default=list)
     entry_keys = models.JSONField(default=list)
     witness_keys = models.JSONField(default=list)
+    pending_keys = models.JSONField(default=dict, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     root_hash = models.BinaryField(max_length=32)
     frontier = models.BinaryField(default=b"")

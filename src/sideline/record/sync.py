@@ -7,6 +7,10 @@ new entry's signature, and asks the peer's witnesses to cosign this node's
 checkpoints (the tlog-witness direction: a log submits to witnesses). Two
 inconsistent signed checkpoints of one log are a fork: both are kept as evidence
 and the replica is marked untrusted for good.
+
+The keys a replica verifies with are pinned: the first sync trusts what the peer
+publishes, and a key the peer adds later waits for the operator's approval
+(``accept_keys``). A checkpoint or entry that only a waiting key signed is held back.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from sideline.record.models import (
     ReplicaEntry,
     WitnessState,
 )
-from sideline.record.note import parse_verifier_key
+from sideline.record.note import open_note, parse_verifier_key
 from sideline.record.selectors import latest_checkpoint, list_logs
 from sideline.record.services import add_checkpoint, add_cosignatures, request_body
 from sideline.record.tiles import (
@@ -65,6 +69,7 @@ __all__ = [
     "HttpLogReader",
     "LogVerdict",
     "SyncReport",
+    "describe_waiting_keys",
     "fetch",
     "mirror",
     "sync_peer",
@@ -226,8 +231,63 @@ def _mark_fork(replica: Replica, *, raw: bytes, size: int, root: bytes, message:
     logger.error("record: FORK of %s served by %s: %s", replica.origin, replica.peer.url, message)
 
 
+# The kinds of keys a peer publishes: the Replica field that holds the approved ones,
+# the field of /record/logs that lists them, and what the operator reads.
+_KEY_KINDS = (
+    ("log_keys", "log_keys", "log key"),
+    ("entry_keys", "organization_keys", "entry key"),
+    ("witness_keys", "witness_keys", "witness key"),
+)
+
+
+def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> None:
+    """Update the approved and the waiting keys of ``replica`` from the peer's ``info``.
+
+    A kind with no approved key yet takes every key the peer publishes (trust on
+    first use). After that a key the peer adds waits in ``pending_keys``: a new
+    organization key could sign entries the organization never signed. ``accept``
+    approves the keys that were already waiting, which the operator was shown (by
+    the sync that found them, or by ``record status``) and checked; a key first seen
+    in the accepting sync itself waits, since nobody can have checked it. Approved
+    keys are never removed: old checkpoints, entries and cosignatures must keep
+    verifying even when the peer stops publishing their key.
+    """
+    waiting: dict[str, list[str]] = {}
+    for field_name, published_name, _ in _KEY_KINDS:
+        approved: list[str] = getattr(replica, field_name)
+        new = [k for k in dict.fromkeys(info[published_name]) if k not in approved]
+        if not approved:
+            approve = new
+        elif accept:
+            approve = [k for k in new if k in replica.pending_keys.get(field_name, [])]
+        else:
+            approve = []
+        setattr(replica, field_name, [*approved, *approve])
+        if left := [k for k in new if k not in approve]:
+            waiting[field_name] = left
+    replica.pending_keys = waiting
+
+
+def describe_waiting_keys(replica: Replica) -> str:
+    """Name the keys of ``replica`` waiting for approval: ``entry key <vkey>, …``."""
+    return ", ".join(
+        f"{label} {key}"
+        for field_name, _, label in _KEY_KINDS
+        for key in replica.pending_keys.get(field_name, [])
+    )
+
+
+def _signed_by(note: bytes, keys: list[str]) -> bool:
+    """Return whether one of ``keys`` validly signed ``note``."""
+    try:
+        open_note(note, verifiers=[parse_verifier_key(k) for k in keys])
+    except NoteError:
+        return False
+    return True
+
+
 def _sync_log(
-    base: str, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_witness_keys: bool
+    base: str, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_keys: bool
 ) -> tuple[Replica, bytes] | None:
     """Bring the replica of one peer log up to date.
 
@@ -240,36 +300,36 @@ def _sync_log(
         origin=info["origin"],
         defaults={"organization": info["organization"], "root_hash": EMPTY_ROOT},
     )
-    # Keys only ever accumulate: a peer cannot revoke the key that signed old evidence.
-    for name, keys in (
-        ("log_keys", info["log_keys"]),
-        ("entry_keys", info["organization_keys"]),
-    ):
-        setattr(replica, name, list(dict.fromkeys([*getattr(replica, name), *keys])))
-    slug = info["organization"]
-    # Witness keys decide quorums here, so they are pinned on first sight (trust on
-    # first use); a key the peer adds later waits for the operator's approval.
-    unpinned = [k for k in info["witness_keys"] if k not in replica.witness_keys]
-    if unpinned and replica.witness_keys and not accept_witness_keys:
-        report.problems.append(
-            f"{slug}: the peer publishes witness key(s) not pinned here: {', '.join(unpinned)}; "
-            f"check them with its operator, then run "
-            f"`sideline record sync {base} --accept-witness-keys`"
-        )
-    else:
-        replica.witness_keys = [*replica.witness_keys, *unpinned]
+    _pin_keys(replica, info, accept=accept_keys)
     replica.save()
+    slug = info["organization"]
+    if replica.pending_keys:
+        report.problems.append(
+            f"{slug}: {base} publishes key(s) waiting for approval here: "
+            f"{describe_waiting_keys(replica)}; check them with the peer's operator, "
+            f"then run `sideline record sync {base} --accept-keys`"
+        )
     if not replica.trusted:
         report.forks.append(slug)
         return None
     reader = HttpLogReader(base + info["path"])
+    held_back = f"the replica stays at size {replica.size} until the key is approved"
     try:
         raw = reader.read_checkpoint()
         signed = open_checkpoint(
             raw, log_verifiers=[parse_verifier_key(k) for k in replica.log_keys]
         )
     except (LookupError, OSError, NoteError, CheckpointError) as exc:
-        report.problems.append(f"{slug}: cannot read a valid checkpoint: {exc}")
+        # Not a fork when only a waiting key signed: the history may be sound, it is
+        # the signer that nobody here has approved yet.
+        unapproved = isinstance(exc, NoteError) and exc.code == "no_verified_signature"
+        if unapproved and _signed_by(raw, replica.pending_keys.get("log_keys", [])):
+            report.problems.append(
+                f"{slug}: checkpoint held back: only a log key waiting for approval "
+                f"signed it; {held_back}"
+            )
+        else:
+            report.problems.append(f"{slug}: cannot read a valid checkpoint: {exc}")
         return None
     new = signed.checkpoint
     previous = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
@@ -323,7 +383,18 @@ def _sync_log(
                 index = start + offset
                 if index < old_size:
                     continue
-                open_entry(leaf, verifiers=verifiers, organization=slug)
+                try:
+                    open_entry(leaf, verifiers=verifiers, organization=slug)
+                except EntryError as exc:
+                    if exc.code != "unknown_key" or not _signed_by(
+                        leaf, replica.pending_keys.get("entry_keys", [])
+                    ):
+                        raise
+                    report.problems.append(
+                        f"{slug}: checkpoint {new.size} held back: only an entry key waiting "
+                        f"for approval signed entry {index}; {held_back}"
+                    )
+                    return None
                 leaf_hash = hash_leaf(leaf)
                 frontier.append(leaf_hash)
                 rows.append(
@@ -446,20 +517,21 @@ def _submit_checkpoints(base: str, peer_logs: list[dict[str, Any]], report: Sync
                 report.cosignatures += add_cosignatures(checkpoint=checkpoint, lines=body)
 
 
-def sync_peer(*, url: str, accept_witness_keys: bool = False) -> SyncReport:
+def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
     """Mirror and check every log of the peer at ``url``; exchange cosignatures.
 
     Both directions of witnessing: this node's witnesses cosign each peer checkpoint
     they verified and push the lines to ``POST /record/<org>/cosignatures``; and
     this node submits its own checkpoints to the peer's ``add-checkpoint``.
-    ``accept_witness_keys`` pins witness keys the peer added since the first sync.
+    ``accept_keys`` approves the keys waiting for approval that the peer still
+    publishes (see :func:`_pin_keys`).
     """
     base = url.rstrip("/")
     peer, _ = Peer.objects.get_or_create(url=base)
     logs = _peer_logs(base)
     report = SyncReport()
     for info in logs:
-        verified = _sync_log(base, peer, info, report, accept_witness_keys=accept_witness_keys)
+        verified = _sync_log(base, peer, info, report, accept_keys=accept_keys)
         if verified is not None:
             _cosign_peer_checkpoint(base, *verified, report)
     _submit_checkpoints(base, logs, report)

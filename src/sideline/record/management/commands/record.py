@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from argparse import ArgumentParser
+from argparse import SUPPRESS, ArgumentParser
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from sideline.record.errors import RecordError
 from sideline.record.models import Log, Replica
 from sideline.record.selectors import latest_accepted_checkpoint, latest_checkpoint, list_logs
 from sideline.record.services import checkpoint_log, witness_round
-from sideline.record.sync import mirror, sync_peer, verify_source
+from sideline.record.sync import describe_waiting_keys, mirror, sync_peer, verify_source
 
 
 class Command(BaseCommand):
@@ -31,7 +31,11 @@ class Command(BaseCommand):
         actions.add_parser(
             "witness", help="in-node round: checkpoint every log, have the others cosign it"
         )
-        actions.add_parser("status", help="show each log; exit 1 if a log is forked or untrusted")
+        actions.add_parser(
+            "status",
+            help="show each log; exit 1 if a peer log is forked, untrusted or has keys waiting "
+            "for approval",
+        )
         mirror_parser = actions.add_parser("mirror", help="copy a node's logs (checkpoint, tiles)")
         mirror_parser.add_argument("url", metavar="URL", help="the node's base URL")
         mirror_parser.add_argument("directory", type=Path, metavar="DIR", help="folder to write")
@@ -47,12 +51,19 @@ class Command(BaseCommand):
             help="also count the witness keys published at this node's /record/logs (repeatable)",
         )
         sync = actions.add_parser("sync", help="mirror and check a peer's logs; detect forks")
-        sync.add_argument("url", metavar="PEER_URL")
+        sync.add_argument("url", metavar="PEER_URL", help="the peer node's base URL")
+        # A flag, not a list of keys: the keys it approves are exactly those the previous
+        # sync printed (and `record status` shows), and a list of long key strings in
+        # front of PEER_URL would be easy to get wrong.
         sync.add_argument(
-            "--accept-witness-keys",
+            "--accept-keys",
             action="store_true",
-            help="pin witness keys the peer published since the first sync",
+            help="approve the peer's new log, entry and witness keys that a previous sync "
+            "reported as waiting (check them with the peer's operator first)",
         )
+        # The old spelling, from when only witness keys were pinned; kept so that
+        # scripts keep working, hidden from --help.
+        sync.add_argument("--accept-witness-keys", action="store_true", help=SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -98,17 +109,32 @@ class Command(BaseCommand):
                 f"{log.slug:<8} size {log.size}, checkpoint {latest.size if latest else '-'}, "
                 f"accepted {accepted.size if accepted else '-'}"
             )
-        bad = list(Replica.objects.filter(trusted=False).select_related("peer"))
-        for replica in Replica.objects.select_related("peer"):
+        replicas = list(Replica.objects.select_related("peer"))
+        bad = [r for r in replicas if not r.trusted]
+        # A forked replica is wrong whatever its keys; only the others can wait for keys.
+        waiting = [r for r in replicas if r.trusted and r.pending_keys]
+        for replica in replicas:
             state = "trusted" if replica.trusted else f"UNTRUSTED: {replica.problem}"
+            if replica in waiting:
+                state += (
+                    f", key(s) waiting for approval: {describe_waiting_keys(replica)}; check "
+                    f"them with the peer's operator, then run "
+                    f"`sideline record sync {replica.peer.url} --accept-keys`"
+                )
             self.stdout.write(
                 f"{replica.organization:<8} @ {replica.peer.url}: size {replica.size}, {state}"
             )
-        if bad:
-            raise CommandError(
-                f"{len(bad)} peer log(s) forked or untrusted: "
-                + ", ".join(f"{r.origin} @ {r.peer.url}" for r in bad)
+        failures = [
+            f"{len(group)} peer log(s) {what}: "
+            + ", ".join(f"{r.origin} @ {r.peer.url}" for r in group)
+            for group, what in (
+                (bad, "forked or untrusted"),
+                (waiting, "with keys waiting for approval"),
             )
+            if group
+        ]
+        if failures:
+            raise CommandError("; ".join(failures))
 
     def _mirror(self, options: dict[str, Any]) -> None:
         copied = mirror(url=options["url"], directory=options["directory"])
@@ -150,7 +176,14 @@ class Command(BaseCommand):
         )
 
     def _sync(self, options: dict[str, Any]) -> None:
-        report = sync_peer(url=options["url"], accept_witness_keys=options["accept_witness_keys"])
+        url: str = options["url"]
+        if options["accept_witness_keys"]:
+            self.stderr.write(
+                "--accept-witness-keys is deprecated: use --accept-keys, which it now means"
+            )
+        report = sync_peer(
+            url=url, accept_keys=options["accept_keys"] or options["accept_witness_keys"]
+        )
         new = sum(report.new_entries.values())
         self.stdout.write(
             f"synced {options['url']}: {new} new entries, {report.cosignatures} cosignatures "

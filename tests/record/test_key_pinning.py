@@ -1,0 +1,224 @@
+"""The keys of a peer's logs are pinned: the first sync trusts what the peer publishes,
+and a log, entry or witness key it adds later verifies nothing here until the operator
+approves it with `sideline record sync PEER_URL --accept-keys`. Node B is a real
+`sideline serve` subprocess (see test_sync.py) whose keys the tests rotate."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sideline.record.models import Replica
+from sideline.record.sync import sync_peer
+from tests.record.test_sync import Node, _started_node
+
+ROTATE_AND_APPEND = """
+from sideline.record.services import append_entry, rotate_key, witness_round
+rotate_key(organization="nato", purpose={purpose!r})
+for i in range(2):
+    append_entry(organization="nato", kind="meeting.created", subject=f"later/{{i}}")
+witness_round()
+"""
+
+# Rotates every key of NATO's log on node B and deletes the old ones, so that B no
+# longer publishes them.
+ROTATE_ALL_AND_FORGET = """
+from sideline.record.models import LogKey
+from sideline.record.services import rotate_key
+for purpose in ("log", "entry", "witness"):
+    rotate_key(organization="nato", purpose=purpose)
+LogKey.objects.filter(log__organization__slug="nato", active=False).delete()
+"""
+
+
+@pytest.fixture
+def peer(tmp_path: Path) -> Iterator[Node]:
+    node = _started_node(tmp_path)
+    yield node
+    node.stop()
+
+
+def _published(url: str) -> dict[str, dict[str, Any]]:
+    with urllib.request.urlopen(f"{url}/record/logs", timeout=30) as response:
+        return {x["organization"]: x for x in json.loads(response.read())}
+
+
+def _pin_then_rotate(peer: Node, *, purpose: str, published_as: str) -> tuple[str, str]:
+    """Sync (pinning B's keys), then have B rotate NATO's key of ``purpose`` and sign two
+    more entries and a checkpoint; return the old and the new key."""
+    sync_peer(url=peer.url)
+    old_key = _published(peer.url)["nato"][published_as]
+    peer.shell(ROTATE_AND_APPEND.format(purpose=purpose))
+    return old_key, _published(peer.url)["nato"][published_as]
+
+
+def _record(*args: str) -> tuple[str, str]:
+    """Run ``sideline record …`` in-process; return stdout and stderr."""
+    out, err = StringIO(), StringIO()
+    call_command("record", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _failing_status() -> tuple[str, str]:
+    """Run ``sideline record status``, which must fail; return stdout and the error."""
+    out = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("record", "status", stdout=out)
+    return out.getvalue(), str(caught.value)
+
+
+def _waiting(url: str, keys: str) -> str:
+    return (
+        f"nato: {url} publishes key(s) waiting for approval here: {keys}; check them with "
+        f"the peer's operator, then run `sideline record sync {url} --accept-keys`"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_first_sync_pins_every_key_the_peer_publishes(peer: Node) -> None:
+    report = sync_peer(url=peer.url)
+
+    published = _published(peer.url)
+    pinned = {
+        r.organization: (r.log_keys, r.entry_keys, r.witness_keys, r.pending_keys)
+        for r in Replica.objects.all()
+    }
+    assert (report.new_entries, report.problems) == ({"csto": 1, "nato": 3}, [])
+    assert pinned == {
+        org: (info["log_keys"], info["organization_keys"], info["witness_keys"], {})
+        for org, info in published.items()
+    }
+    assert _record("status") == (
+        f"csto     @ {peer.url}: size 1, trusted\nnato     @ {peer.url}: size 3, trusted\n",
+        "",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_entries_signed_by_a_new_entry_key_wait_for_the_operator(peer: Node) -> None:
+    old_key, new_key = _pin_then_rotate(peer, purpose="entry", published_as="organization_key")
+
+    held = _record("sync", peer.url)
+    nato = Replica.objects.get(organization="nato")
+    stored = (nato.trusted, nato.size, nato.entries.count(), nato.checkpoints.count())
+    status = _failing_status()
+    accepted = _record("sync", peer.url, "--accept-keys")
+
+    assert held == (
+        f"synced {peer.url}: 0 new entries, 0 cosignatures received, 0 given\n",
+        _waiting(peer.url, f"entry key {new_key}") + "\n"
+        "nato: checkpoint 5 held back: only an entry key waiting for approval signed "
+        "entry 3; the replica stays at size 3 until the key is approved\n",
+    )
+    # Not a fork: the replica stays trusted, at its last verified checkpoint.
+    assert stored == (True, 3, 3, 1)
+    assert (nato.entry_keys, nato.pending_keys) == ([old_key], {"entry_keys": [new_key]})
+    assert status == (
+        f"csto     @ {peer.url}: size 1, trusted\n"
+        f"nato     @ {peer.url}: size 3, trusted, key(s) waiting for approval: "
+        f"entry key {new_key}; check them with the peer's operator, then run "
+        f"`sideline record sync {peer.url} --accept-keys`\n",
+        f"1 peer log(s) with keys waiting for approval: b.example/record/nato @ {peer.url}",
+    )
+    assert accepted == (f"synced {peer.url}: 2 new entries, 0 cosignatures received, 0 given\n", "")
+    nato.refresh_from_db()
+    assert (nato.size, nato.entries.count(), nato.checkpoints.count()) == (5, 5, 2)
+    assert (nato.entry_keys, nato.pending_keys) == ([old_key, new_key], {})
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_a_checkpoint_signed_by_a_new_log_key_waits_for_the_operator(peer: Node) -> None:
+    old_key, new_key = _pin_then_rotate(peer, purpose="log", published_as="log_key")
+
+    held = sync_peer(url=peer.url)
+    nato = Replica.objects.get(organization="nato")
+    stored = (nato.trusted, nato.size, nato.checkpoints.count())
+    status = _failing_status()
+    accepted = sync_peer(url=peer.url, accept_keys=True)
+
+    assert (held.new_entries, held.forks, held.problems) == (
+        {},
+        [],
+        [
+            _waiting(peer.url, f"log key {new_key}"),
+            "nato: checkpoint held back: only a log key waiting for approval signed it; "
+            "the replica stays at size 3 until the key is approved",
+        ],
+    )
+    assert stored == (True, 3, 1)
+    assert status[1] == (
+        f"1 peer log(s) with keys waiting for approval: b.example/record/nato @ {peer.url}"
+    )
+    assert (accepted.new_entries, accepted.problems) == ({"nato": 2}, [])
+    nato.refresh_from_db()
+    assert (nato.size, nato.log_keys, nato.pending_keys) == (5, [old_key, new_key], {})
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_accept_keys_approves_only_keys_shown_before_and_the_old_flag_still_works(
+    peer: Node,
+) -> None:
+    sync_peer(url=peer.url)
+    peer.shell(
+        'from sideline.record.services import rotate_key\nrotate_key(organization="nato", purpose="witness")'
+    )
+    new_key = _published(peer.url)["nato"]["witness_key"]
+
+    # The operator cannot have checked a key that no sync had shown yet.
+    unseen = sync_peer(url=peer.url, accept_keys=True)
+    still_waiting = Replica.objects.get(organization="nato").pending_keys
+    deprecated = _record("sync", peer.url, "--accept-witness-keys")
+
+    assert unseen.problems == [_waiting(peer.url, f"witness key {new_key}")]
+    assert still_waiting == {"witness_keys": [new_key]}
+    assert deprecated == (
+        f"synced {peer.url}: 0 new entries, 0 cosignatures received, 0 given\n",
+        "--accept-witness-keys is deprecated: use --accept-keys, which it now means\n",
+    )
+    nato = Replica.objects.get(organization="nato")
+    assert (nato.witness_keys[-1], nato.pending_keys) == (new_key, {})
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_keys_stay_pinned_when_the_peer_stops_publishing_them(peer: Node) -> None:
+    sync_peer(url=peer.url)
+    old = Replica.objects.get(organization="nato")
+    peer.shell(ROTATE_ALL_AND_FORGET)
+    new = _published(peer.url)["nato"]
+
+    waiting = sync_peer(url=peer.url)
+    kept = Replica.objects.get(organization="nato")
+    sync_peer(url=peer.url, accept_keys=True)
+    approved = Replica.objects.get(organization="nato")
+
+    assert waiting.problems == [
+        _waiting(
+            peer.url,
+            f"log key {new['log_key']}, entry key {new['organization_key']}, "
+            f"witness key {new['witness_key']}",
+        )
+    ]
+    assert (kept.log_keys, kept.entry_keys, kept.witness_keys) == (
+        old.log_keys,
+        old.entry_keys,
+        old.witness_keys,
+    )
+    assert (approved.log_keys, approved.entry_keys, approved.witness_keys) == (
+        [*old.log_keys, new["log_key"]],
+        [*old.entry_keys, new["organization_key"]],
+        [*old.witness_keys, new["witness_key"]],
+    )
+    assert (approved.trusted, approved.size, approved.pending_keys) == (True, 3, {})
