@@ -6,8 +6,13 @@ approves it with `sideline record sync PEER_URL --accept-keys`. Node B is a real
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import threading
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -16,9 +21,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sideline.record.models import Replica
+from sideline.record.models import Peer, Replica
 from sideline.record.sync import sync_peer
-from tests.record.test_sync import Node, _started_node
+from tests.record.test_sync import SIDELINE, Node, _started_node
 
 ROTATE_AND_APPEND = """
 from sideline.record.services import append_entry, rotate_key, witness_round
@@ -222,3 +227,78 @@ def test_keys_stay_pinned_when_the_peer_stops_publishing_them(peer: Node) -> Non
         [*old.witness_keys, new["witness_key"]],
     )
     assert (approved.trusted, approved.size, approved.pending_keys) == (True, 3, {})
+
+
+# -- a user's mistakes ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("db")
+def test_sync_of_an_unreachable_url_is_one_line_and_leaves_no_peer() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+    with pytest.raises(CommandError) as caught:
+        _record("sync", url)
+
+    assert (str(caught.value), caught.value.returncode) == (
+        f"{url}/record/logs: cannot connect: [Errno 111] Connection refused",
+        1,
+    )
+    assert Peer.objects.count() == 0
+
+
+class _NotSideline(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>a web site</html>")
+
+    def log_message(self, *args: Any) -> None:
+        pass  # keeps the test output clean
+
+
+@pytest.mark.usefixtures("db")
+def test_sync_of_a_server_that_is_not_a_sideline_node_is_one_line() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotSideline)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(CommandError) as caught:
+            _record("sync", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert str(caught.value) == f"{url}/record/logs is not JSON: is {url} a Sideline node?"
+
+
+@pytest.mark.usefixtures("db")
+def test_sync_of_something_not_a_url_is_a_usage_error() -> None:
+    with pytest.raises(CommandError) as caught:
+        _record("sync", "b.example")
+
+    assert (str(caught.value), caught.value.returncode) == (
+        "b.example is not an http(s) URL of a Sideline node",
+        2,
+    )
+
+
+def test_sync_with_an_unknown_flag_is_a_usage_error_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [SIDELINE, "record", "sync", "http://127.0.0.1:9", "--accept-all-keys"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SIDELINE_", "DJANGO_"))},
+            "SIDELINE_DATA_DIR": str(tmp_path / "data"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "sideline record: error: unrecognized arguments: --accept-all-keys"
+    )
+    assert "Traceback" not in result.stderr

@@ -110,10 +110,17 @@ class HttpLogReader:
 
 
 def _peer_logs(url: str) -> list[dict[str, Any]]:
-    status, body = fetch(f"{url.rstrip('/')}/record/logs")
+    where = f"{url.rstrip('/')}/record/logs"
+    try:
+        status, body = fetch(where)
+    except urllib.error.URLError as exc:
+        raise LookupError(f"{where}: cannot connect: {exc.reason}") from None
     if status != 200:
-        raise LookupError(f"{url}/record/logs: HTTP {status}")
-    logs: list[dict[str, Any]] = json.loads(body)
+        raise LookupError(f"{where}: HTTP {status}")
+    try:
+        logs: list[dict[str, Any]] = json.loads(body)
+    except ValueError:
+        raise LookupError(f"{where} is not JSON: is {url} a Sideline node?") from None
     return logs
 
 
@@ -527,8 +534,9 @@ def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
     publishes (see :func:`_pin_keys`).
     """
     base = url.rstrip("/")
-    peer, _ = Peer.objects.get_or_create(url=base)
+    # Read the peer first, so that a mistyped URL leaves no Peer row behind.
     logs = _peer_logs(base)
+    peer, _ = Peer.objects.get_or_create(url=base)
     report = SyncReport()
     for info in logs:
         verified = _sync_log(base, peer, info, report, accept_keys=accept_keys)

@@ -177,6 +177,8 @@ class Command(BaseCommand):
 
     def _sync(self, options: dict[str, Any]) -> None:
         url: str = options["url"]
+        if not url.startswith(("http://", "https://")):
+            raise CommandError(f"{url} is not an http(s) URL of a Sideline node", returncode=2)
         if options["accept_witness_keys"]:
             self.stderr.write(
                 "--accept-witness-keys is deprecated: use --accept-keys, which it now means"
