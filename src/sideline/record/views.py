@@ -6,6 +6,9 @@ in the formats the specifications fix, so that standard verifiers can read them.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -23,6 +26,7 @@ from sideline.record.selectors import (
     tile_bytes,
 )
 from sideline.record.services import add_checkpoint, receive_cosignatures
+from sideline.record.sync import describe_waiting_keys
 from sideline.record.tiles import parse_tile_path
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -108,7 +112,17 @@ def log_list(request: HttpRequest) -> HttpResponse:
             }
         )
     forks = Replica.objects.filter(trusted=False).select_related("peer")
-    return render(request, "record/log_list.html", {"rows": rows, "forks": forks})
+    context = {"rows": rows, "forks": forks, "waiting": _waiting(Replica.objects.all())}
+    return render(request, "record/log_list.html", context)
+
+
+def _waiting(replicas: QuerySet[Replica]) -> list[dict[str, Any]]:
+    """Return the replicas whose peer published keys an operator has not approved yet,
+    each with those keys named as `record sync` and `record status` name them."""
+    return [
+        {"replica": replica, "keys": describe_waiting_keys(replica)}
+        for replica in replicas.exclude(pending_keys={}).select_related("peer")
+    ]
 
 
 def log_detail(request: HttpRequest, org: str) -> HttpResponse:
@@ -125,5 +139,6 @@ def log_detail(request: HttpRequest, org: str) -> HttpResponse:
         "forks": Replica.objects.filter(trusted=False, organization=log.slug).select_related(
             "peer"
         ),
+        "waiting": _waiting(Replica.objects.filter(organization=log.slug)),
     }
     return render(request, "record/log_detail.html", context)
