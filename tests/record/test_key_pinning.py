@@ -302,3 +302,34 @@ def test_sync_with_an_unknown_flag_is_a_usage_error_without_traceback(tmp_path: 
         "sideline record: error: unrecognized arguments: --accept-all-keys"
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("minimal_registry")
+def test_verify_pinned_uses_the_keys_approved_here_not_those_published(peer: Node) -> None:
+    with pytest.raises(CommandError, match="no keys pinned here for") as never_synced:
+        _record("verify", peer.url, "--pinned")
+    _old_key, new_key = _pin_then_rotate(peer, purpose="entry", published_as="organization_key")
+
+    as_published = _record("verify", peer.url)
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("record", "verify", peer.url, "--pinned", stdout=StringIO(), stderr=err)
+    _record("sync", peer.url)
+    _record("sync", peer.url, "--accept-keys")
+    approved = _record("verify", peer.url, "--pinned")
+
+    assert f"run `sideline record sync {peer.url}` first" in str(never_synced.value)
+    assert as_published[0].startswith("OK: 2 logs, 6 entries")
+    assert str(failed.value) == "1 of 2 logs failed verification"
+    assert err.getvalue().startswith("FAILED nato at index 3: unknown_key: ")
+    assert new_key not in Replica.objects.get(organization="csto").entry_keys
+    assert approved[0].startswith("OK: 2 logs, 6 entries")
+
+
+@pytest.mark.usefixtures("db")
+def test_verify_pinned_of_a_mirror_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "logs.json").write_text("[]", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="--pinned needs the URL of a node"):
+        _record("verify", str(tmp_path), "--pinned")

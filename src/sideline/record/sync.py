@@ -159,6 +159,26 @@ class LogVerdict:
     report: AuditReport
 
 
+def _with_pinned_keys(base: str, logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return ``logs`` with each log's keys replaced by those approved here."""
+    replicas = {r.origin: r for r in Replica.objects.filter(peer__url=base)}
+    missing = [x["origin"] for x in logs if x["origin"] not in replicas]
+    if missing:
+        raise LookupError(
+            f"{base}: no keys pinned here for {', '.join(missing)}; run "
+            f"`sideline record sync {base}` first"
+        )
+    return [
+        {
+            **x,
+            "log_keys": replicas[x["origin"]].log_keys,
+            "organization_keys": replicas[x["origin"]].entry_keys,
+            "witness_keys": replicas[x["origin"]].witness_keys,
+        }
+        for x in logs
+    ]
+
+
 def _quorum(others: int) -> int:
     return others // 2 + 1 if others else 0
 
@@ -169,6 +189,7 @@ def verify_source(
     quorum: int | None = None,
     workers: int | None = None,
     witness_nodes: list[str] | None = None,
+    pinned: bool = False,
 ) -> list[LogVerdict]:
     """Audit every log of a node URL or a mirror directory with the core audit.
 
@@ -176,6 +197,16 @@ def verify_source(
     ``/record/logs`` of each of ``witness_nodes`` (other nodes' URLs), always
     excluding the audited organization's own; the quorum defaults to a majority of
     the other organizations, as on the node.
+
+    By default the keys are those the source publishes: that proves the logs are
+    consistent with their own keys, not that the keys are the organizations'. With
+    ``pinned`` (a URL this node has synced) the keys are the ones approved here
+    (pinned on the first sync, or approved with ``--accept-keys``), so anything
+    signed by a key the node swapped in since fails.
+
+    Raises:
+        LookupError: the source cannot be read, or with ``pinned``, this node has not
+            synced one of its logs.
     """
     extra = [x for node in witness_nodes or [] for x in _peer_logs(node.rstrip("/"))]
     readers: dict[str, LogReader]
@@ -183,6 +214,10 @@ def verify_source(
         base = source.rstrip("/")
         logs = _peer_logs(base)
         readers = {x["organization"]: HttpLogReader(base + x["path"]) for x in logs}
+        if pinned:
+            logs = _with_pinned_keys(base, logs)
+    elif pinned:
+        raise LookupError(f"{source}: --pinned needs the URL of a node this node has synced")
     else:
         root = Path(source)
         logs = json.loads((root / "logs.json").read_text(encoding="utf-8"))

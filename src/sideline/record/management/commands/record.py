@@ -50,6 +50,12 @@ class Command(BaseCommand):
             metavar="NODE_URL",
             help="also count the witness keys published at this node's /record/logs (repeatable)",
         )
+        verify.add_argument(
+            "--pinned",
+            action="store_true",
+            help="verify with the keys approved here for that node (pinned by `record sync`), "
+            "not the keys it publishes",
+        )
         sync = actions.add_parser("sync", help="mirror and check a peer's logs; detect forks")
         sync.add_argument("url", metavar="PEER_URL", help="the peer node's base URL")
         # A flag, not a list of keys: the keys it approves are exactly those the previous
@@ -158,6 +164,7 @@ class Command(BaseCommand):
             quorum=options["quorum"],
             workers=options["workers"],
             witness_nodes=options["witnesses"],
+            pinned=options["pinned"],
         )
         failed = [v for v in verdicts if not v.report.ok]
         if failed:
