@@ -275,14 +275,19 @@ def test_sync_of_a_server_that_is_not_a_sideline_node_is_one_line() -> None:
 
 
 @pytest.mark.usefixtures("db")
-def test_sync_of_something_not_a_url_is_a_usage_error() -> None:
+@pytest.mark.parametrize("action", [("sync",), ("mirror",)])
+def test_sync_or_mirror_of_something_not_a_url_is_a_usage_error(
+    action: tuple[str], tmp_path: Path
+) -> None:
+    extra = [str(tmp_path / "mirror")] if action == ("mirror",) else []
     with pytest.raises(CommandError) as caught:
-        _record("sync", "b.example")
+        _record(*action, "b.example", *extra)
 
     assert (str(caught.value), caught.value.returncode) == (
         "b.example is not an http(s) URL of a Sideline node",
         2,
     )
+    assert not (tmp_path / "mirror").exists()
 
 
 def test_sync_with_an_unknown_flag_is_a_usage_error_without_traceback(tmp_path: Path) -> None:

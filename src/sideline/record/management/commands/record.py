@@ -143,7 +143,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(failures))
 
     def _mirror(self, options: dict[str, Any]) -> None:
-        copied = mirror(url=options["url"], directory=options["directory"])
+        url: str = options["url"]
+        if not url.startswith(("http://", "https://")):
+            raise CommandError(f"{url} is not an http(s) URL of a Sideline node", returncode=2)
+        copied = mirror(url=url, directory=options["directory"])
         total = sum(size for _, size in copied)
         self.stdout.write(
             f"mirrored {len(copied)} logs, {total} entries, into {options['directory']}"
