@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -338,7 +339,7 @@ def test_delete_request_read_from_a_file_is_refused(
     response = client.post(f"/planner/requests/{row.pk}/delete/", follow=True)
 
     assert (
-        "Only a request entered by hand can be deleted; r1 is read from a file."
+        "Only a request entered by hand can be changed or deleted; r1 is read from a file."
         in response.content.decode()
     )
     assert MeetingRequest.objects.filter(key="r1").exists()
@@ -367,6 +368,8 @@ def test_requests_page_year_out_of_range_is_404(client: Client, coordinator: Any
         ("get", URL),
         ("post", URL),
         ("post", "/planner/requests/{pk}/delete/"),
+        ("get", "/planner/requests/{pk}/edit/"),
+        ("post", "/planner/requests/{pk}/edit/"),
     ],
 )
 @pytest.mark.parametrize("who", ["viewer", "delegate"])
@@ -385,9 +388,12 @@ def test_requests_pages_refuse_non_coordinators(
 
     assert response.status_code == 403
     assert MeetingRequest.objects.filter(origin="manual").count() == 1
+    assert MeetingRequest.objects.get(key="m1").priority == 1
 
 
-@pytest.mark.parametrize("path", [URL, "/planner/requests/{pk}/delete/"])
+@pytest.mark.parametrize(
+    "path", [URL, "/planner/requests/{pk}/delete/", "/planner/requests/{pk}/edit/"]
+)
 def test_requests_pages_send_anonymous_to_login(client: Client, plan_2013: Plan, path: str) -> None:
     row = add("m1", ["csto", "sco"])
     url = path.format(pk=row.pk)
@@ -397,6 +403,7 @@ def test_requests_pages_send_anonymous_to_login(client: Client, plan_2013: Plan,
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={url}"
     assert MeetingRequest.objects.filter(origin="manual").count() == 1
+    assert MeetingRequest.objects.get(key="m1").priority == 1
 
 
 def test_requests_page_and_links_shown_to_coordinator(
@@ -434,3 +441,99 @@ def test_requests_page_query_count_does_not_grow_with_requests(
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="request"') == count
     assert len(queries) == 12
+
+
+# --- changing a request entered by hand ----------------------------------------------
+
+EDIT = {k: v for k, v in FORM.items() if k != "key"}
+
+
+def test_edit_page_shows_the_request_as_stored(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    row = add("m1", ["csto", "sco"], topic="border security", priority=3)
+    client.force_login(coordinator)
+
+    html = client.get(f"/planner/requests/{row.pk}/edit/").content.decode()
+
+    assert "Change request m1" in html
+    assert 'name="key"' not in html
+    assert 'value="border security"' in html
+    assert 'name="priority" value="3"' in html
+    checked = re.findall(
+        r'<input type="checkbox" name="organizations" value="(\w+)"[^>]* checked', html
+    )
+    assert checked == ["csto", "sco"]
+
+
+def test_edit_changes_the_request_and_the_next_replan_takes_it(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    client.force_login(coordinator)
+    client.post(URL, {**FORM, "not_before": "2013-01-01", "not_after": "2013-01-31"})
+    row = MeetingRequest.objects.get(key="m1")
+    first = replan_plan(plan=plan_2013, options=FAST)
+    assert first.unplaced.filter(request=row).exists()  # no session in January
+
+    response = client.post(f"/planner/requests/{row.pk}/edit/", {**EDIT, "priority": "7"})
+    second = replan_plan(plan=first, options=FAST)
+
+    row.refresh_from_db()
+    assert response.status_code == 302
+    assert (row.priority, str(row.not_before), str(row.not_after)) == (
+        7,
+        "2013-09-24",
+        "2013-10-01",
+    )
+    listed = next(r for r in second.instance["requests"] if r["id"] == "m1")
+    assert (listed["priority"], listed["not_before"]) == (7, "2013-09-24")
+    assert second.meetings.filter(request=row).exists()
+    # Storing the new version did not write the old copy back over the change.
+    assert MeetingRequest.objects.get(key="m1").priority == 7
+
+
+def test_edit_error_shows_on_its_field_and_changes_nothing(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    row = add("m1", ["csto", "sco"], priority=2)
+    client.force_login(coordinator)
+
+    response = client.post(f"/planner/requests/{row.pk}/edit/", {**EDIT, "organizations": ["csto"]})
+
+    assert response.status_code == 400
+    assert "Choose at least two different organizations" in response.content.decode()
+    assert MeetingRequest.objects.get(key="m1").priority == 2
+
+
+def test_edit_of_a_placed_or_published_request_is_refused(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    row = add("m1", ["csto", "sco"], not_before=None, not_after=None)
+    draft = replan_plan(plan=plan_2013, options=FAST)
+    assert draft.meetings.filter(request=row).exists()
+    client.force_login(coordinator)
+
+    placed = client.post(
+        f"/planner/requests/{row.pk}/edit/", {**EDIT, "priority": "9"}, follow=True
+    )
+    from_file = MeetingRequest.objects.get(key="r1")
+    not_manual = client.post(f"/planner/requests/{from_file.pk}/edit/", EDIT, follow=True)
+
+    assert (
+        f"Version {draft.version} places m1: remove that meeting first." in placed.content.decode()
+    )
+    assert "r1 is read from a file" in not_manual.content.decode()
+    assert MeetingRequest.objects.get(key="m1").priority == 1
+    assert MeetingRequest.objects.get(key="r1").organizations.count() == 2
+
+
+def test_requests_page_links_the_edit_only_where_allowed(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    row = add("m1", ["csto", "sco"])
+    client.force_login(coordinator)
+
+    html = client.get(URL).content.decode()
+
+    assert f'href="/planner/requests/{row.pk}/edit/" data-testid="edit"' in html
+    assert html.count('data-testid="edit"') == 1

@@ -29,6 +29,13 @@ def post(client: Client, body: dict[str, Any], **headers: str) -> Any:
     return client.post(URL, json.dumps(body), content_type="application/json", **headers)
 
 
+CHANGE = {k: v for k, v in BODY.items() if k != "id"}
+
+
+def put(client: Client, key: str, body: dict[str, Any], **headers: str) -> Any:
+    return client.put(f"{URL}/{key}", json.dumps(body), content_type="application/json", **headers)
+
+
 def bearer(user: Any) -> dict[str, str]:
     _token, plain = create_token(user=user, name="t")
     return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
@@ -171,6 +178,7 @@ def test_requests_api_refuses_non_coordinators(
     added = post(client, BODY)
     with_token = post(client, BODY, **bearer(user))
     deleted = client.delete(f"{URL}/m0")
+    changed = put(client, "m0", {**CHANGE, "priority": 9}, **bearer(user))
 
     forbidden = {
         "error": {
@@ -179,8 +187,10 @@ def test_requests_api_refuses_non_coordinators(
             "field": None,
         }
     }
-    assert [r.status_code for r in (listed, added, with_token, deleted)] == [403] * 4
-    assert [r.json() for r in (listed, added, with_token, deleted)] == [forbidden] * 4
+    responses = (listed, added, with_token, deleted, changed)
+    assert [r.status_code for r in responses] == [403] * 5
+    assert [r.json() for r in responses] == [forbidden] * 5
+    assert MeetingRequest.objects.get(key="m0").priority == 1
     assert list(MeetingRequest.objects.filter(origin="manual").values_list("key", flat=True)) == [
         "m0"
     ]
@@ -216,3 +226,29 @@ def test_list_requests_bad_year_is_400(client: Client, coordinator: Any) -> None
     assert response.json() == {
         "error": {"code": "invalid_year", "message": "year: 10000 is not a year", "field": "year"}
     }
+
+
+def test_change_request_by_coordinator_with_token(
+    client: Client, plan_2013: Plan, coordinator: Any
+) -> None:
+    add_manual_request(year=2013, key="m1", organizations=["csto", "nato"])
+
+    changed = put(client, "m1", {**CHANGE, "priority": 6}, **bearer(coordinator))
+    invalid = put(client, "m1", {**CHANGE, "slots": 0}, **bearer(coordinator))
+    missing = put(client, "m9", CHANGE, **bearer(coordinator))
+    not_manual = put(client, "r1", CHANGE, **bearer(coordinator))
+    anonymous = put(client, "m1", {**CHANGE, "priority": 1})
+
+    assert changed.status_code == 200
+    body = changed.json()
+    assert (body["id"], body["organizations"], body["priority"], body["function"]) == (
+        "m1",
+        ["csto", "sco"],
+        6,
+        "counter-terrorism",
+    )
+    assert (invalid.status_code, invalid.json()["error"]["field"]) == (400, "slots")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "unknown_request")
+    assert (not_manual.status_code, not_manual.json()["error"]["code"]) == (409, "not_manual")
+    assert anonymous.status_code == 401
+    assert MeetingRequest.objects.get(key="m1").priority == 6

@@ -98,4 +98,4 @@ def test_template_filters_render_reasons_and_rules() -> None:
     context = Context({"r": {"code": "removed_by_coordinator", "message": "x"}, "name": "travel"})
     with translation.override("ru"):
         text = template.render(context)
-    assert text == "удалена из плана вручную / организация проводит встречи в одном городе в день"
+    assert text == "удалён из плана вручную / организация проводит встречи в одном городе в день"

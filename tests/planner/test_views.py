@@ -98,7 +98,7 @@ def test_plan_detail_lists_unplaced_with_reasons(client: Client, registry: None)
     assert "First publication: 3 meetings." in html
     russian = client.get(f"/planner/plans/{plan.pk}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     absent = russian.split("<code>organization_absent</code>: ", 1)[1].split("<", 1)[0]
-    assert absent.startswith("ни в одной сессии в её окне не участвуют все её организации: ")
+    assert absent.startswith("ни в одной сессии в его окне не участвуют все его организации: ")
     assert " не участвует в " in absent, absent
 
 

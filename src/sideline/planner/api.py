@@ -29,6 +29,7 @@ from sideline.planner.services import (
     delete_manual_request,
     request_statuses,
     solve_instance_data,
+    update_manual_request,
 )
 from sideline.planner.solver import SolveOptions
 from sideline.registry.models import Organization
@@ -181,16 +182,25 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     ]
 
 
-class MeetingRequestIn(Schema):
-    """A request entered by hand, in the instance format (``id`` is its identifier)."""
+class MeetingRequestChangeIn(Schema):
+    """A request entered by hand, as it should now be; its identifier is in the URL."""
 
-    id: str
     organizations: list[str]
     topic: str = ""
     priority: int = 1
     slots: int = 1
     not_before: dt.date | None = None
     not_after: dt.date | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """Return the request's fields as the request services take them."""
+        return self.model_dump(exclude={"id"})
+
+
+class MeetingRequestIn(MeetingRequestChangeIn):
+    """A request entered by hand, in the instance format (``id`` is its identifier)."""
+
+    id: str
 
 
 class PlacementOut(Schema):
@@ -282,16 +292,7 @@ def add_request(
     """Enter a request by hand (coordinators); re-planning a version then considers it."""
     _require_coordinator(request.auth)  # type: ignore[attr-defined]  # set by ninja's auth
     try:
-        row = add_manual_request(
-            year=_request_year(year),
-            key=payload.id,
-            organizations=payload.organizations,
-            topic=payload.topic,
-            priority=payload.priority,
-            slots=payload.slots,
-            not_before=payload.not_before,
-            not_after=payload.not_after,
-        )
+        row = add_manual_request(year=_request_year(year), key=payload.id, **payload.fields())
     except RequestInvalidError as error:
         # The body names the field as the request format does: the identifier is "id".
         field = "id" if error.field == "key" else error.field
@@ -301,6 +302,25 @@ def add_request(
     return Status(
         201, next(_request_out(item, plan) for item in statuses if item.request.pk == row.pk)
     )
+
+
+@router.put("/requests/{year}/{key}", response=MeetingRequestOut, auth=API_AUTH)
+def change_request(
+    request: HttpRequest, year: int, key: str, payload: MeetingRequestChangeIn
+) -> MeetingRequestOut:
+    """Change a request entered by hand that no version places (coordinators)."""
+    _require_coordinator(request.auth)  # type: ignore[attr-defined]  # set by ninja's auth
+    row = MeetingRequest.objects.filter(year=_request_year(year), key=key).first()
+    if row is None:
+        raise ApiError(404, "unknown_request", f"no request {key!r} in {year}", field="key")
+    try:
+        update_manual_request(request=row, **payload.fields())
+    except RequestInvalidError as error:
+        raise ApiError(400, error.code, error.message, field=error.field) from None
+    except PlannerError as error:
+        raise ApiError(409, error.code, error.message, field=error.field) from None
+    plan, statuses = request_statuses(year=year)
+    return next(_request_out(item, plan) for item in statuses if item.request.pk == row.pk)
 
 
 @router.delete("/requests/{year}/{key}", response={204: None}, auth=API_AUTH)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sideline.planner.instance import Instance
+from sideline.planner.models import MeetingRequest
 from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
 from sideline.registry.models import Function, Organization
 
@@ -96,3 +97,24 @@ class MeetingRequestForm(forms.Form):
         function: Function | None = self.cleaned_data.get("function")
         topic: str = self.cleaned_data.get("topic", "")
         return function.slug if function is not None else topic
+
+
+class MeetingRequestEditForm(MeetingRequestForm):
+    """The same request, identifier kept: plans and feeds know the request by it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["key"]
+
+    @classmethod
+    def initial_of(cls, row: MeetingRequest) -> dict[str, Any]:
+        """Return the form's initial values for a stored request."""
+        return {
+            "organizations": [o.slug for o in row.organizations.all()],
+            "function": row.function.slug if row.function is not None else None,
+            "topic": "" if row.function is not None else row.topic,
+            "priority": row.priority,
+            "slots": row.slots,
+            "not_before": row.not_before,
+            "not_after": row.not_after,
+        }

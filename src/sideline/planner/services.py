@@ -337,6 +337,13 @@ def manual_requests_json(*, year: int) -> list[dict[str, Any]]:
     return [_request_json(row) for row in rows]
 
 
+def _key_taken(*, year: int, key: str, current: MeetingRequest | None) -> bool:
+    taken = MeetingRequest.objects.filter(year=year, key=key)
+    if current is not None:
+        taken = taken.exclude(pk=current.pk)
+    return taken.exists()
+
+
 def _request_errors(
     *,
     year: int,
@@ -347,8 +354,12 @@ def _request_errors(
     slots: int,
     not_before: dt.date | None,
     not_after: dt.date | None,
+    current: MeetingRequest | None = None,
 ) -> list[PlannerError]:
-    """Return every problem of a request to enter by hand, each on its field."""
+    """Return every problem of a request to enter by hand, each on its field.
+
+    `current` is the stored request being changed: its own identifier is not taken.
+    """
     errors: list[PlannerError] = []
 
     def fail(code: str, field: str, message: str) -> None:
@@ -366,7 +377,7 @@ def _request_errors(
             )
             % {"length": _KEY_LENGTH},
         )
-    elif MeetingRequest.objects.filter(year=year, key=key).exists():
+    elif _key_taken(year=year, key=key, current=current):
         fail(
             "key_taken",
             "key",
@@ -483,11 +494,15 @@ def add_manual_request(
 
 
 def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
-    """Return why `request` may not be deleted, or None when it may."""
+    """Return why `request` may not be changed or deleted, or None when it may.
+
+    Versions share request rows: a published version must never see its requests
+    change, and a draft's placement was checked against the request as it was.
+    """
     if request.origin != RequestOrigin.MANUAL:
         return PlannerError(
             "not_manual",
-            _("Only a request entered by hand can be deleted; %(key)s is %(origin)s.")
+            _("Only a request entered by hand can be changed or deleted; %(key)s is %(origin)s.")
             % {"key": request.key, "origin": request.get_origin_display()},
         )
     published: list[PlacedMeeting | UnplacedRequest] = [
@@ -513,6 +528,55 @@ def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
             % {"version": placed.plan.version, "key": request.key},
         )
     return None
+
+
+def update_manual_request(
+    *,
+    request: MeetingRequest,
+    organizations: Sequence[str],
+    topic: str = "",
+    priority: int = 1,
+    slots: int = 1,
+    not_before: dt.date | None = None,
+    not_after: dt.date | None = None,
+) -> MeetingRequest:
+    """Change a request entered by hand that no version places and none published lists.
+
+    Its identifier stays. Re-planning a draft, or ``sideline plan YEAR``, takes the
+    request as it now is.
+
+    Raises:
+        PlannerError: ``not_manual``, ``request_placed`` or ``request_published``.
+        RequestInvalidError: listing every problem, each with its field; nothing is
+            changed.
+    """
+    refusal = _deletion_refusal(request)
+    if refusal is not None:
+        raise refusal
+    topic = topic.strip()
+    errors = _request_errors(
+        year=request.year,
+        key=request.key,
+        organizations=organizations,
+        topic=topic,
+        priority=priority,
+        slots=slots,
+        not_before=not_before,
+        not_after=not_after,
+        current=request,
+    )
+    if errors:
+        raise RequestInvalidError(errors)
+    with transaction.atomic():
+        request.topic = topic
+        request.function = Function.objects.filter(slug=topic).first() if topic else None
+        request.priority = priority
+        request.slots = slots
+        request.not_before = not_before
+        request.not_after = not_after
+        request.save()
+        request.organizations.set(Organization.objects.filter(slug__in=organizations))
+    return request
 
 
 def delete_manual_request(*, request: MeetingRequest) -> None:
@@ -924,9 +988,16 @@ def _replan_requests(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, A
     can be); then the year's requests entered by hand that the instance does not list.
     """
     keys = set(MeetingRequest.objects.filter(year=plan.year).values_list("key", flat=True))
-    listed = [dict(r) for r in plan.instance.get("requests", []) if r.get("id") in keys]
+    # A request entered by hand is taken as it is stored now: it may have been changed
+    # since `plan` was made (the plan's copy would undo the change when stored).
+    manual = {r["id"]: r for r in manual_requests_json(year=plan.year)}
+    listed = [
+        manual.get(r["id"], dict(r))
+        for r in plan.instance.get("requests", [])
+        if r.get("id") in keys
+    ]
     known = {r["id"] for r in listed}
-    added = [r for r in manual_requests_json(year=plan.year) if r["id"] not in known]
+    added = [r for key, r in manual.items() if key not in known]
     return listed, added
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.PlanIndexView.as_view(), name="index"),
     path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
     path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
+    path("requests/<int:pk>/edit/", views.MeetingRequestEditView.as_view(), name="request-edit"),
     path(
         "requests/<int:pk>/delete/",
         views.MeetingRequestDeleteView.as_view(),

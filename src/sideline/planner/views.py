@@ -21,7 +21,12 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from sideline.planner.forms import MeetingRequestForm, MoveForm, PublishForm
+from sideline.planner.forms import (
+    MeetingRequestEditForm,
+    MeetingRequestForm,
+    MoveForm,
+    PublishForm,
+)
 from sideline.planner.models import DAY_START, SLOT_MINUTES, MeetingRequest, PlacedMeeting, Plan
 from sideline.planner.selectors import (
     calendar_ics,
@@ -47,6 +52,7 @@ from sideline.planner.services import (
     request_statuses,
     set_pinned,
     start_draft,
+    update_manual_request,
 )
 from sideline.planner.solver import SolveOptions
 from sideline.planner.texts import rule_text
@@ -466,6 +472,19 @@ def _year(year: int) -> int:
     return year
 
 
+def _request_fields(form: MeetingRequestForm) -> dict[str, Any]:
+    """Return a valid request form's fields as the request services take them."""
+    data = form.cleaned_data
+    return {
+        "organizations": [o.slug for o in data["organizations"]],
+        "topic": form.topic_value(),
+        "priority": data["priority"],
+        "slots": data["slots"],
+        "not_before": data["not_before"],
+        "not_after": data["not_after"],
+    }
+
+
 class MeetingRequestListView(CoordinatorPageMixin, View):
     """A year's meeting requests with their status in the newest version; add one by hand."""
 
@@ -479,17 +498,9 @@ class MeetingRequestListView(CoordinatorPageMixin, View):
         form = MeetingRequestForm(request.POST)
         if not form.is_valid():
             return self._render(request, year, form, status=400)
-        data = form.cleaned_data
         try:
             added = add_manual_request(
-                year=year,
-                key=data["key"],
-                organizations=[o.slug for o in data["organizations"]],
-                topic=form.topic_value(),
-                priority=data["priority"],
-                slots=data["slots"],
-                not_before=data["not_before"],
-                not_after=data["not_after"],
+                year=year, key=form.cleaned_data["key"], **_request_fields(form)
             )
         except RequestInvalidError as error:
             for problem in error.errors:
@@ -526,6 +537,53 @@ class MeetingRequestListView(CoordinatorPageMixin, View):
             "waiting": sum(1 for item in statuses if item.state == "not_planned"),
             "form": form,
             "title": _("Meeting requests %(year)s") % {"year": year},
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class MeetingRequestEditView(CoordinatorPageMixin, View):
+    """Change a request entered by hand while no version places it (identifier kept)."""
+
+    template_name = "planner/request_edit.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(MeetingRequest, pk=pk)
+        form = MeetingRequestEditForm(initial=MeetingRequestEditForm.initial_of(row))
+        return self._render(request, row, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(MeetingRequest, pk=pk)
+        form = MeetingRequestEditForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, row, form, status=400)
+        try:
+            update_manual_request(request=row, **_request_fields(form))
+        except RequestInvalidError as error:
+            for problem in error.errors:
+                form.add_error(problem.field, problem.message)
+            return self._render(request, row, form, status=400)
+        except PlannerError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("planner:requests", args=[row.year]))
+        messages.success(
+            request,
+            _("Request %(key)s changed. Re-plan the newest version to take it into account.")
+            % {"key": row.key},
+        )
+        return HttpResponseRedirect(reverse("planner:requests", args=[row.year]))
+
+    def _render(
+        self,
+        request: HttpRequest,
+        row: MeetingRequest,
+        form: MeetingRequestEditForm,
+        *,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {
+            "row": row,
+            "form": form,
+            "title": _("Change request %(key)s") % {"key": row.key},
         }
         return render(request, self.template_name, context, status=status)
 
