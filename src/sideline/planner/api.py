@@ -18,6 +18,7 @@ from sideline.planner.selectors import (
     latest_published,
     meetings_of,
     plans,
+    requested_priorities,
     unplaced_of,
 )
 from sideline.planner.services import (
@@ -171,11 +172,12 @@ def list_meetings(
 @router.get("/plans/{plan_id}/unplaced", response=list[UnplacedOut])
 def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     plan = _plan(request, plan_id)
+    priorities = requested_priorities(plan)
     return [
         UnplacedOut(
             request=item.request.key,
             organizations=[o.slug for o in item.request.organizations.all()],
-            priority=item.request.priority,
+            priority=priorities.get(item.request.key, item.request.priority),
             reasons=list(item.reasons),
         )
         for item in unplaced_of(plan)

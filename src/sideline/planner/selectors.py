@@ -87,6 +87,14 @@ def unplaced_of(plan: Plan) -> QuerySet[UnplacedRequest]:
     )
 
 
+def requested_priorities(plan: Plan) -> dict[str, int]:
+    """Return each request's priority as `plan` was made with it (its own instance).
+
+    Request rows are shared by the year's versions; a version shows its own numbers.
+    """
+    return {str(r["id"]): int(r.get("priority", 1)) for r in plan.instance.get("requests", [])}
+
+
 def feed_of(*, organization: str) -> QuerySet[FeedItem]:
     """Return what changed for `organization` across published versions, newest first."""
     return (

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -841,6 +841,7 @@ def create_plan(
     _refuse_summit_named_as_session(data, year=year)
     instance = _parse(data, given=given, manual_from=len(requests))
     _check_summit_years(instance, year=year)
+    _refuse_changing_published(instance, year=year, given=given.get("requests", 0))
     result = solve(instance, options=options)
     with transaction.atomic():
         return _store(
@@ -850,6 +851,51 @@ def create_plan(
             result=result,
             origin=origin,
             plenary_slots=plenary_slots,
+        )
+
+
+def _refuse_changing_published(instance: Instance, *, year: int, given: int) -> None:
+    """Refuse a request that would change what a published version shows of it.
+
+    Versions share request rows, and storing a version updates them. A published
+    version's pages name each meeting's organizations and topic from the row: a
+    request with the same identifier but other organizations or another topic would
+    rewrite a published calendar, so it needs an identifier of its own. (Priority,
+    slots and window may change: a version shows its own priorities from its instance.)
+    The first `given` requests came from the caller's file.
+    """
+    published = {
+        row.key: row
+        for row in MeetingRequest.objects.filter(year=year)
+        .filter(
+            Q(
+                pk__in=PlacedMeeting.objects.filter(plan__status=PlanStatus.PUBLISHED).values(
+                    "request"
+                )
+            )
+            | Q(
+                pk__in=UnplacedRequest.objects.filter(plan__status=PlanStatus.PUBLISHED).values(
+                    "request"
+                )
+            )
+        )
+        .prefetch_related("organizations")
+    }
+    for index, request in enumerate(instance.requests):
+        row = published.get(request.id)
+        if row is None:
+            continue
+        organizations = sorted(o.slug for o in row.organizations.all())
+        if sorted(request.organizations) == organizations and request.topic == row.topic:
+            continue
+        where = f"$[{index}]" if index < given else f"request {request.id!r}"
+        raise PlannerError(
+            "request_published",
+            f"{where}: {request.id!r} is in a published version of {year} between "
+            f"{', '.join(organizations)} on {row.topic or 'no topic'!r}, and published "
+            "versions never change; give the changed request an identifier of its own",
+            field=f"$[{index}]" if index < given else None,
+            source="requests" if index < given else None,
         )
 
 

@@ -36,6 +36,7 @@ from sideline.planner.selectors import (
     plan_instance,
     plan_years,
     plans,
+    requested_priorities,
     unplaced_of,
     working_draft,
 )
@@ -302,10 +303,18 @@ class PlanDetailView(TemplateView):
         if not coordinator:
             versions = versions.filter(status="published")
         gap = plan.statistics.get("gap")
+        priorities = requested_priorities(plan)
         context.update(
             plan=plan,
             meetings=[_meeting_entry(r, _summits_of(plan)) for r in meetings_of(plan)],
-            unplaced=list(unplaced_of(plan)),
+            unplaced=[
+                {
+                    "request": u.request,
+                    "reasons": u.reasons,
+                    "priority": priorities.get(u.request.key),
+                }
+                for u in unplaced_of(plan)
+            ],
             versions=versions,
             moves=plan.plan.get("moves") or [],
             gap=None if gap is None else f"{gap:.2%}",
