@@ -21,8 +21,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from sideline.record.checkpoint import generate_cosigner_key
 from sideline.record.models import Peer, Replica
-from sideline.record.sync import sync_peer
+from sideline.record.note import generate_signer_key
+from sideline.record.sync import _pin_keys, sync_peer
 from tests.record.test_sync import SIDELINE, Node, _started_node
 
 ROTATE_AND_APPEND = """
@@ -338,3 +340,28 @@ def test_verify_pinned_of_a_mirror_folder_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="--pinned needs the URL of a node"):
         _record("verify", str(tmp_path), "--pinned")
+
+
+def test_a_malformed_published_key_is_ignored_and_named() -> None:
+    _signer, log_key = generate_signer_key("b.example/record/nato")
+    _cosigner, witness_key = generate_cosigner_key("b.example/witness/nato")
+    replica = Replica(organization="nato", origin="b.example/record/nato")
+    info = {
+        "log_keys": [log_key, "not a key"],
+        "organization_keys": ["nato+zzzz+AAAA"],
+        "witness_keys": [witness_key, log_key],
+    }
+
+    malformed = _pin_keys(replica, info, accept=False)
+
+    assert (replica.log_keys, replica.entry_keys, replica.witness_keys) == (
+        [log_key],
+        [],
+        [witness_key],
+    )
+    assert replica.pending_keys == {}
+    assert [line.split(" (ignored)")[0] for line in malformed] == [
+        "malformed log key 'not a key'",
+        "malformed entry key 'nato+zzzz+AAAA'",
+        f"malformed witness key {log_key!r}",
+    ]

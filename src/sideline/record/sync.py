@@ -282,7 +282,17 @@ _KEY_KINDS = (
 )
 
 
-def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> None:
+def _well_formed(field_name: str, key: str) -> str | None:
+    """Return why ``key`` cannot be a key of that kind, or None when it parses."""
+    parse = parse_cosigner_key if field_name == "witness_keys" else parse_verifier_key
+    try:
+        parse(key)
+    except NoteError as exc:
+        return exc.message
+    return None
+
+
+def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> list[str]:
     """Update the approved and the waiting keys of ``replica`` from the peer's ``info``.
 
     A kind with no approved key yet takes every key the peer publishes (trust on
@@ -293,11 +303,24 @@ def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> None:
     in the accepting sync itself waits, since nobody can have checked it. Approved
     keys are never removed: old checkpoints, entries and cosignatures must keep
     verifying even when the peer stops publishing their key.
+
+    A published key that does not parse is neither approved nor kept waiting (it
+    could verify nothing, and would stop every later sync of the log); the returned
+    lines name each one.
     """
     waiting: dict[str, list[str]] = {}
-    for field_name, published_name, _ in _KEY_KINDS:
+    malformed: list[str] = []
+    for field_name, published_name, label in _KEY_KINDS:
         approved: list[str] = getattr(replica, field_name)
-        new = [k for k in dict.fromkeys(info[published_name]) if k not in approved]
+        new = []
+        for key in dict.fromkeys(info[published_name]):
+            if key in approved:
+                continue
+            problem = _well_formed(field_name, key)
+            if problem is None:
+                new.append(key)
+            else:
+                malformed.append(f"malformed {label} {key!r} (ignored): {problem}")
         if not approved:
             approve = new
         elif accept:
@@ -308,6 +331,7 @@ def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> None:
         if left := [k for k in new if k not in approve]:
             waiting[field_name] = left
     replica.pending_keys = waiting
+    return malformed
 
 
 def describe_waiting_keys(replica: Replica) -> str:
@@ -342,9 +366,10 @@ def _sync_log(
         origin=info["origin"],
         defaults={"organization": info["organization"], "root_hash": EMPTY_ROOT},
     )
-    _pin_keys(replica, info, accept=accept_keys)
+    malformed = _pin_keys(replica, info, accept=accept_keys)
     replica.save()
     slug = info["organization"]
+    report.problems.extend(f"{slug}: {base} publishes a {line}" for line in malformed)
     if replica.pending_keys:
         report.problems.append(
             f"{slug}: {base} publishes key(s) waiting for approval here: "
