@@ -27,7 +27,7 @@ from typing import Any
 
 from sideline.planner.generate import FAMILIES, generate_instance
 from sideline.planner.greedy import plan_greedy
-from sideline.planner.instance import parse_instance
+from sideline.planner.instance import Instance, parse_instance
 from sideline.planner.solver import SolveOptions, replan, solve
 
 
@@ -65,40 +65,14 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     if args.year:
-        data = _bundled_year(args.year)
-        inst = parse_instance(data)
-        greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+        inst = parse_instance(_bundled_year(args.year))
         size = f"{len(inst.organizations)}/{len(inst.sessions)}/{len(inst.requests)}"
-        options = SolveOptions(time_limit=10, num_workers=args.workers, seed=args.seed)
-        started = time.perf_counter()
-        plan = solve(inst, options=options)
-        took = time.perf_counter() - started
-        gap = plan.statistics["gap"]
-        print(
-            f"{args.year:<6} {size:>14} {10:>6} {plan.status:>9} {plan.objective:>9} "
-            f"{plan.bound:>8} {100 * gap if gap is not None else float('nan'):>7.2f} "
-            f"{took:>7.1f} {plan.statistics['variables']:>8} "
-            f"{plan.statistics['components']:>5} {greedy:>7} "
-            f"{greedy / max(1, plan.objective):>6.3f}"
-        )
+        _row(str(args.year), size, inst, 10.0, args)
     for family in families:
-        data = generate_instance(family, seed=args.seed)
-        inst = parse_instance(data)
-        greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+        inst = parse_instance(generate_instance(family, seed=args.seed))
         size = "/".join(str(n) for n in FAMILIES[family])
         for limit in limits:
-            options = SolveOptions(time_limit=limit, num_workers=args.workers, seed=args.seed)
-            started = time.perf_counter()
-            plan = solve(inst, options=options)
-            took = time.perf_counter() - started
-            gap = plan.statistics["gap"]
-            print(
-                f"{family:6} {size:>14} {limit:>6.0f} {plan.status:>9} {plan.objective:>9} "
-                f"{plan.bound:>8} {100 * gap if gap is not None else float('nan'):>7.2f} "
-                f"{took:>7.1f} {plan.statistics['variables']:>8} "
-                f"{plan.statistics['components']:>5} {greedy:>7} "
-                f"{greedy / max(1, plan.objective):>6.3f}"
-            )
+            _row(family, size, inst, limit, args)
             if family == "demo":
                 break  # proven optimal well inside any limit
     if "M" in families:
@@ -122,6 +96,23 @@ def main() -> None:
             f"status {after.status}"
         )
     print(f"load average after: {_load()}")
+
+
+def _row(label: str, size: str, inst: Instance, limit: float, args: argparse.Namespace) -> None:
+    """Solve `inst` within `limit` and print its row of the table."""
+    greedy = sum(inst.request(m.request).priority for m in plan_greedy(inst))
+    options = SolveOptions(time_limit=limit, num_workers=args.workers, seed=args.seed)
+    started = time.perf_counter()
+    plan = solve(inst, options=options)
+    took = time.perf_counter() - started
+    gap = plan.statistics["gap"]
+    print(
+        f"{label:6} {size:>14} {limit:>6.0f} {plan.status:>9} {plan.objective:>9} "
+        f"{plan.bound:>8} {100 * gap if gap is not None else float('nan'):>7.2f} "
+        f"{took:>7.1f} {plan.statistics['variables']:>8} "
+        f"{plan.statistics['components']:>5} {greedy:>7} "
+        f"{greedy / max(1, plan.objective):>6.3f}"
+    )
 
 
 def _bundled_year(year: int) -> dict[str, Any]:

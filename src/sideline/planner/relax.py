@@ -58,7 +58,6 @@ class Relaxation:
     bound: int
     values: dict[Key, float]
     opened: dict[str, float]
-    status: str
 
 
 class _OutOfTime(Exception):
@@ -222,5 +221,4 @@ def _build_and_solve(
         bound=math.floor(value + _BOUND_SLACK),
         values={k: variables[j].solution_value() for j, k in enumerate(keys)},
         opened={s: variables[j].solution_value() for s, j in opened.items()},
-        status="optimal" if status == pywraplp.Solver.OPTIMAL else "feasible",
     )

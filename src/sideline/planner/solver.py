@@ -720,9 +720,17 @@ def _fallback(part: _Part, start: Sequence[Meeting], phases: list[dict[str, Any]
     if part.instance.rules.min_meetings_per_org:
         # The greedy plan ignores floors; without a proof nothing is claimed.
         return _Outcome([], 0, 0, "unknown", phases)
-    priority = {r.id: r.priority for r in part.instance.requests}
-    objective = sum(priority[x.request] for x in start)
-    return _Outcome(list(start), objective, _placeable(part), "feasible", phases, fallback=True)
+    # The start may be the LP-guided plan, which can open a summit: count its cost.
+    opened = frozenset(x.session for x in start) & frozenset(_summits(part.instance))
+    return _Outcome(
+        list(start),
+        _value(part.instance, start),
+        _placeable(part),
+        "feasible",
+        phases,
+        fallback=True,
+        opened=opened,
+    )
 
 
 def _skipped(name: str) -> dict[str, Any]:
