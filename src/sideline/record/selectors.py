@@ -379,7 +379,10 @@ def verify_entry(entry: RecordEntry) -> EntryCheck:
         )
     except EntryError as exc:
         return EntryCheck(False, exc.code, exc.message)
-    sealed = SealedEntry.objects.filter(entry_id=entry.pk).first()
+    try:
+        sealed: SealedEntry | None = entry.sealed  # fetched with the entry where selected
+    except SealedEntry.DoesNotExist:
+        sealed = None
     if sealed is not None:
         failure = check_seal(opened, sealed)
         if failure is not None:
