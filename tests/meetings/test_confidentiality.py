@@ -227,6 +227,8 @@ def _public_urls(world: Confidential) -> list[str]:
         refs = tiles_for_size(log.size) + entry_bundles_for_size(log.size)
         urls += [f"/record/{org}/{ref.path}" for ref in refs]
         urls += [f"/api/record/{org}/entries/{i}" for i in range(log.size)]
+        urls += [f"/api/record/{org}/proof/inclusion?index={i}" for i in range(log.size)]
+        urls += [f"/api/record/{org}/proof/consistency?from=1"]
     urls += ["/meetings/", "/meetings/dashboard/", "/meetings/dashboard/?format=csv"]
     # The search page echoes its query: ask for a part of the title, not all of it.
     urls += ["/search/?q=qzvtitle", "/planner/feeds/all.ics", "/api/meetings/"]
