@@ -43,6 +43,7 @@ from sideline.meetings.services import (
     withdraw_decision,
 )
 from sideline.record.models import Log, RecordEntry, SealedEntry
+from sideline.record.seal import seal
 from sideline.record.selectors import entries_for_subject, verify_entry
 from sideline.record.services import anchor_logs, witness_round
 from sideline.record.tiles import entry_bundles_for_size, tiles_for_size
@@ -365,6 +366,23 @@ def test_every_entry_of_the_confidential_meeting_is_only_a_confidential_change(
         assert word not in leaves
     # A constant size: the length of an entry tells nothing about its content.
     assert len({(e.log_id, len(bytes(e.leaf))) for e in meeting_entries}) <= 2 * len(ORGS)
+
+
+def test_confidential_content_a_right_guess_is_confirmed_only_with_the_key(
+    confidential: Confidential,
+) -> None:
+    logs = b"".join(bytes(leaf) for leaf in RecordEntry.objects.values_list("leaf", flat=True))
+    sealed = list(SealedEntry.objects.select_related("entry"))
+
+    # An outsider who guessed an inner entry exactly hashes it: nothing on the log matches.
+    unsalted = [hashlib.sha256(bytes(s.content)).hexdigest().encode() for s in sealed]
+    assert [digest for digest in unsalted if digest in logs] == []
+    # The participants' node, holding the key, finds each commitment in its signed entry.
+    keyed = [seal(bytes(s.content), key=bytes(s.key)).encode() for s in sealed]
+    assert [
+        s.entry.index for s, c in zip(sealed, keyed, strict=True) if c not in bytes(s.entry.leaf)
+    ] == []
+    assert len(sealed) == 32  # one per action of _every_action
 
 
 def test_confidential_entries_verify_for_participants(confidential: Confidential) -> None:
