@@ -9,8 +9,10 @@ learnt them in:
 2. Bytes that are not a well-formed ``sideline.op/1`` are refused with their
    :class:`~sideline.federation.errors.OpError` code and take no part in the order.
 3. The same op (same hash) at several positions is applied once, at its *home*: the
-   lowest index among positions in its actor's own log; every other position is a
-   replay, ignored. A copy in another log can therefore never displace the original.
+   lowest index among positions in its actor's own, correctly signed log. Another
+   position in that log is a replay, ignored (``replayed_op``); a copy in another log
+   or under another signature is refused (``actor_not_log_owner``,
+   ``signer_not_log_owner``), and can never displace the original.
 4. An op whose ``prev`` or ``after`` names an op the node does not have, or an op that
    is itself pending, is **pending**: neither applied nor rejected until they arrive.
 5. The rest are sorted by ``(height, origin, index)``. ``height`` is 1 for an op that
@@ -148,17 +150,8 @@ def order_ops(entries: Iterable[LoggedOp]) -> Ordering:
         copies.sort(key=lambda pair: _home_key(*pair))
         homes[digest] = copies[0]
         home = copies[0][0]
-        for entry, _op in copies[1:]:
-            result.refused.append(
-                Refusal(
-                    entry.origin,
-                    entry.index,
-                    digest,
-                    "duplicate",
-                    "replayed_op",
-                    f"a replay of the op at {home.origin}/{home.index}: ignored",
-                )
-            )
+        for entry, op in copies[1:]:
+            result.refused.append(_copy_refusal(entry, op, home))
     known.update(homes)
     heights = _heights(homes, known)
     for digest, (entry, op) in sorted(homes.items()):
@@ -177,6 +170,30 @@ def order_ops(entries: Iterable[LoggedOp]) -> Ordering:
     result.refused.sort(key=lambda r: (r.origin, r.index, r.hash))
     result.pending.sort(key=lambda pair: (pair[0].origin, pair[0].index))
     return result
+
+
+def _copy_refusal(entry: LoggedOp, op: Op, home: LoggedOp) -> Refusal:
+    """A second position of one op: a replay in its own log, a forgery in another."""
+    if entry.signer != entry.origin:
+        code, message = (
+            "signer_not_log_owner",
+            f"the entry in {entry.origin}'s log is signed by {entry.signer}",
+        )
+    elif op.actor != entry.origin:
+        code, message = (
+            "actor_not_log_owner",
+            f"an op of {op.actor} copied into {entry.origin}'s log",
+        )
+    else:
+        return Refusal(
+            entry.origin,
+            entry.index,
+            op.hash,
+            "duplicate",
+            "replayed_op",
+            f"a replay of the op at {home.origin}/{home.index}: ignored",
+        )
+    return Refusal(entry.origin, entry.index, op.hash, "rejected", code, message)
 
 
 def _refs(op: Op) -> tuple[str, ...]:
