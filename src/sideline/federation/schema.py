@@ -12,6 +12,7 @@ sideline.federation.errors.OpError: string_too_long: args.title: at most 3 chara
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,6 +67,10 @@ class Str(Validator):
     multiline: bool = False
     description: str = ""
 
+    @functools.cached_property
+    def _compiled(self) -> re.Pattern[str] | None:
+        return None if self.pattern is None else re.compile(self.pattern)
+
     def check(self, value: Any, path: str) -> None:
         if not isinstance(value, str):
             raise _type_error(path, "a string", value)
@@ -79,10 +84,12 @@ class Str(Validator):
             raise OpError(
                 "string_too_short", f"{path}: at least {self.min_length} characters", field=path
             )
-        if self.pattern is not None and not re.fullmatch(self.pattern, value):
-            raise OpError(
-                "bad_format", f"{path}: {value[:80]!r} is not {self.description}", field=path
-            )
+        if self._compiled is not None:
+            if not self._compiled.fullmatch(value):
+                raise OpError(
+                    "bad_format", f"{path}: {value[:80]!r} is not {self.description}", field=path
+                )
+            return  # the formats of this package admit no control character
         control = _TEXT_CONTROL if self.multiline else _LINE_CONTROL
         if control.search(value):
             raise OpError("bad_text", f"{path}: control characters are not allowed", field=path)
@@ -103,7 +110,7 @@ class Date(Validator):
     """An ISO 8601 calendar date, YYYY-MM-DD."""
 
     def check(self, value: Any, path: str) -> None:
-        Str(10, pattern=r"\d{4}-\d{2}-\d{2}", description="a date YYYY-MM-DD").check(value, path)
+        _DATE.check(value, path)
         try:
             date.fromisoformat(value)
         except ValueError:
@@ -113,6 +120,9 @@ class Date(Validator):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+_DATE = Str(10, pattern=r"\d{4}-\d{2}-\d{2}", description="a date YYYY-MM-DD")
 
 
 @dataclass(frozen=True)
