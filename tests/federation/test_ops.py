@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +293,14 @@ def test_integers_only() -> None:
 
 def test_not_an_object_refused() -> None:
     assert code_and_field([1]) == ("wrong_type", None)
+
+
+def test_documented_example_is_a_valid_op_with_the_documented_hash() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "federation.md").read_text()
+    (block,) = re.findall(r"```json\n(.*?)```", text, re.S)
+
+    op = parse_op(canonical_bytes(json.loads(block)))
+
+    assert (op.kind, op.actor, op.object_id) == ("decision.respond", "csto", "nato/d-1")
+    assert op.hash == "1cc410944c5ee411aa623bc06264fc0f50a2f79968f3f58bdefea4598c2524f4"
+    assert f"`{op.hash[:8]}…{op.hash[-4:]}`" in text
