@@ -360,7 +360,16 @@ def deliveries(rng: random.Random, entries: list[LoggedOp]) -> list[list[LoggedO
 def test_nodes_converge_whatever_the_order_and_partitions(seed: int, size: int) -> None:
     rng = random.Random(seed)
     logs = random_history(rng, SLUGS[:size], steps=rng.randint(20, 60))
-    entries = logs.entries()
+    honest = logs.entries()
+    victim = rng.choice(honest)
+    liar = rng.choice([o for o in SLUGS[:size] if o != victim.origin])
+    noise = [
+        LoggedOp(liar, 90_000, liar, b'{"not": "an op"}'),  # malformed
+        LoggedOp(liar, 90_001, liar, victim.data),  # another's op in one's own log
+        LoggedOp(liar, 90_002, liar, b"x"),  # two entries at one position: a forked log
+        LoggedOp(liar, 90_002, liar, b"y"),
+    ]
+    entries = honest + noise
     reference = reduce_ops(entries)
 
     finals = []
@@ -374,6 +383,12 @@ def test_nodes_converge_whatever_the_order_and_partitions(seed: int, size: int) 
 
     assert finals == [(reference.digest(), reference.verdicts_digest())] * 4
     assert all(v.status in {"applied", "rejected"} for v in reference.verdicts)
+    assert [v.code for v in reference.verdicts if v.index >= 90_000] == [
+        "not_canonical",
+        "actor_not_log_owner",
+        "conflicting_entries",
+        "conflicting_entries",
+    ]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
