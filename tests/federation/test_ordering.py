@@ -90,3 +90,16 @@ def test_refused_hash_still_counts_as_known() -> None:
 
     assert [(r.origin, r.code) for r in ordering.refused] == [("sco", "not_json")]
     assert [p.height for p in ordering.ordered] == [1]
+
+
+def test_a_forged_copy_does_not_answer_references_to_the_original() -> None:
+    original = entry("nato", 0)
+    copy = LoggedOp("sco", 0, "sco", original.data)
+    dependent = entry("csto", 0, after=(digest(original),))
+
+    only_copy = order_ops([copy, dependent])
+    with_original = order_ops([copy, dependent, original])
+
+    assert [(p.origin, refs) for p, refs in only_copy.pending] == [("csto", (digest(original),))]
+    assert [(p.origin, p.index) for p in with_original.ordered] == [("nato", 0), ("csto", 0)]
+    assert [(r.origin, r.code) for r in with_original.refused] == [("sco", "actor_not_log_owner")]

@@ -13,8 +13,8 @@ learnt them in:
    position in that log is a replay, ignored (``replayed_op``); a copy in another log
    or under another signature is refused (``actor_not_log_owner``,
    ``signer_not_log_owner``), and can never displace the original.
-4. An op whose ``prev`` or ``after`` names an op the node does not have, or an op that
-   is itself pending, is **pending**: neither applied nor rejected until they arrive.
+4. An op whose ``prev`` or ``after`` names an op the node does not have (or has only as
+   a copy outside its actor's log), or an op that is itself pending, is **pending**: neither applied nor rejected until they arrive.
 5. The rest are sorted by ``(height, origin, index)``. ``height`` is 1 for an op that
    names nothing and otherwise 1 + the greatest height of the ops it names, so every op
    comes after everything it names (a topological order of the causal graph); ops that
@@ -152,7 +152,9 @@ def order_ops(entries: Iterable[LoggedOp]) -> Ordering:
         home = copies[0][0]
         for entry, op in copies[1:]:
             result.refused.append(_copy_refusal(entry, op, home))
-    known.update(homes)
+    # Only an op in its actor's own log answers a reference to its hash: while the node
+    # has nothing but a forged copy, the ops that name it wait, as for a missing op.
+    known.update(h for h, (entry, op) in homes.items() if not _home_key(entry, op)[0])
     heights = _heights(homes, known)
     for digest, (entry, op) in sorted(homes.items()):
         height = heights.get(digest)
