@@ -8,7 +8,8 @@ verdict could differ between nodes.
 
 from __future__ import annotations
 
-from sideline.federation.ops import MAX_PARTICIPANTS, Op
+from sideline.federation.kinds import MAX_PARTICIPANTS
+from sideline.federation.ops import Op
 from sideline.federation.state import Commitment, Decision, Meeting, SharedState
 
 __all__ = [
