@@ -7,7 +7,7 @@ import zoneinfo
 
 import icalendar
 
-from sideline.planner.ical import export_ical
+from sideline.planner.ical import CalendarNames, export_ical
 from sideline.planner.instance import Instance, parse_instance
 from sideline.planner.schema import Plan
 from sideline.planner.solver import SolveOptions, solve
@@ -86,3 +86,39 @@ def test_export_ical_is_reproducible_with_fixed_stamp() -> None:
     inst, plan = _planned()
     assert export_ical(plan, inst, stamp=STAMP) == export_ical(plan, inst, stamp=STAMP)
     assert zoneinfo.ZoneInfo("America/New_York")  # the test machine knows the zone
+
+
+def test_export_ical_for_organization_without_meetings_still_has_a_component() -> None:
+    inst, plan = _planned()
+
+    calendar = icalendar.Calendar.from_ical(export_ical(plan, inst, organization="z", stamp=STAMP))
+
+    assert calendar.walk("VEVENT") == []
+    assert [str(c["TZID"]) for c in calendar.walk("VTIMEZONE")] == ["UTC"]
+
+
+def test_export_ical_names_organizations_topics_forums_and_countries() -> None:
+    inst, plan = _planned()
+    names = CalendarNames(
+        organizations={"a": "NATO", "b": "CSTO"},
+        topics={"t": "Counter-terrorism"},
+        forums={"forum-unga": "UN General Assembly"},
+        countries={"US": "United States"},
+    )
+
+    events = _events(export_ical(plan, inst, stamp=STAMP, names=names))
+
+    r1 = events[f"{inst.id}.r1@sideline.planner"]
+    assert str(r1["summary"]).startswith("NATO – CSTO: ")
+    assert str(r1["location"]).startswith("New York, United States — UN General Assembly, room ")
+    assert str(events[f"{inst.id}.r2@sideline.planner"]["summary"]).startswith("NATO – c: ")
+
+
+def test_export_ical_writes_one_rdate_per_line() -> None:
+    inst, plan = _planned()
+
+    text = export_ical(plan, inst, stamp=STAMP).decode().replace("\r\n ", "")
+
+    rdates = [line for line in text.splitlines() if line.startswith("RDATE")]
+    assert rdates
+    assert all("," not in line for line in rdates)

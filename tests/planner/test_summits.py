@@ -278,7 +278,7 @@ def test_ics_places_summit_meeting_in_astana_time(client: Client, summit_plan: P
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert [str(e["uid"]) for e in events] == ["sideline-2013.nato-csto@sideline.planner"]
     event = events[0]
-    assert str(event["location"]) == "astana-2013, Astana, KAZ, room 1"
+    assert str(event["location"]) == "Astana, Kazakhstan — Special summit astana-2013, room 1"
     assert event["dtstart"].dt.tzinfo.key == "Asia/Almaty"
     assert event["dtstart"].dt.astimezone(dt.UTC) == meeting.start
 

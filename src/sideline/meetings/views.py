@@ -56,6 +56,7 @@ from sideline.meetings.selectors import (
 )
 from sideline.meetings.services import current_positions
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
+from sideline.planner.ical import add_timezones
 from sideline.registry.models import Organization
 
 
@@ -530,6 +531,7 @@ class OrganizationCalendarView(View):
                 alarm.add("trigger", icalendar.vDuration(-timedelta(days=7)))
                 event.add_component(alarm)
                 calendar.add_component(event)
+        add_timezones(calendar)  # an organization with no dated commitment: still valid
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-commitments.ics"'
         return response

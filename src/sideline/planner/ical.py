@@ -4,19 +4,65 @@ Each meeting is one VEVENT whose UID is derived from the instance id and the req
 only, so importing a re-planned calendar updates the meetings it moved instead of
 adding copies. Start and end carry the session's IANA time zone (TZID, with a VTIMEZONE
 per zone used); sessions in UTC, and DTSTAMP, are written in UTC (``Z``).
+
+Two choices keep the file readable by every common client, not only by strict parsers:
+
+* **One date per RDATE line.** RFC 5545 allows a comma-separated list, but Mozilla's
+  ical.js (Thunderbird, many web calendars) reads only the first date of such a line and
+  then shows events an hour off. The VTIMEZONE also covers only the years of the events,
+  which keeps it short.
+* **Never an empty calendar.** RFC 5545 §3.6 requires at least one component; a feed
+  with no meeting carries one VTIMEZONE (UTC), which clients show as an empty calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import icalendar
 
 from sideline.planner.instance import Instance
 from sideline.planner.schema import Meeting, Plan
 
-__all__ = ["export_ical", "meeting_uid", "meeting_window"]
+__all__ = [
+    "CalendarNames",
+    "add_timezones",
+    "export_ical",
+    "meeting_uid",
+    "meeting_window",
+]
+
+
+@dataclass(frozen=True)
+class CalendarNames:
+    """Readable names for the identifiers a plan uses; an unknown id is shown as it is.
+
+    Attributes:
+        organizations: organization slug → abbreviation (``"nato"`` → ``"NATO"``).
+        forums: forum slug → name.
+        topics: topic (a function slug, or free text) → name.
+        countries: country code → name.
+    """
+
+    organizations: Mapping[str, str] = field(default_factory=dict)
+    forums: Mapping[str, str] = field(default_factory=dict)
+    topics: Mapping[str, str] = field(default_factory=dict)
+    countries: Mapping[str, str] = field(default_factory=dict)
+
+    def organization(self, slug: str) -> str:
+        return self.organizations.get(slug, slug)
+
+    def forum(self, slug: str) -> str:
+        return self.forums.get(slug, slug)
+
+    def topic(self, topic: str) -> str:
+        return self.topics.get(topic, topic)
+
+    def country(self, code: str) -> str:
+        return self.countries.get(code, code)
 
 
 def meeting_uid(instance: Instance, meeting: Meeting) -> str:
@@ -36,6 +82,59 @@ def meeting_window(instance: Instance, meeting: Meeting) -> tuple[dt.datetime, d
     return start, start + dt.timedelta(minutes=meeting.slots * rules.slot_minutes)
 
 
+def _utc_timezone() -> icalendar.Timezone:
+    zone = icalendar.Timezone()
+    zone.add("tzid", "UTC")
+    standard = icalendar.TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(0))
+    standard.add("tzoffsetto", dt.timedelta(0))
+    standard.add("tzname", "UTC")
+    zone.add_component(standard)
+    return zone
+
+
+def _one_rdate_per_line(zone: icalendar.Timezone) -> None:
+    for observance in zone.subcomponents:
+        value = observance.pop("RDATE", None)
+        if value is None:
+            continue
+        lists = value if isinstance(value, list) else [value]
+        for rdates in lists:
+            for rdate in rdates.dts:
+                observance.add("rdate", rdate.dt)
+
+
+def add_timezones(calendar: icalendar.Calendar) -> None:
+    """Add a VTIMEZONE for every zone the events use, one RDATE a line; UTC if none.
+
+    The zones cover the events' years (one year either side), not 1970–2038.
+
+    Example:
+        >>> calendar = icalendar.Calendar()
+        >>> add_timezones(calendar)
+        >>> [c.name for c in calendar.subcomponents], str(calendar.subcomponents[0]["TZID"])
+        (['VTIMEZONE'], 'UTC')
+    """
+    moments = [
+        value.dt
+        for event in calendar.walk("VEVENT")
+        for key in ("DTSTART", "DTEND")
+        if (value := event.get(key)) is not None
+    ]
+    days = [m.date() if isinstance(m, dt.datetime) else m for m in moments]
+    if days:
+        calendar.add_missing_timezones(
+            first_date=dt.date(max(min(days).year - 1, 1), 1, 1),
+            last_date=dt.date(min(max(days).year + 2, 9999), 1, 1),
+        )
+    zones = [c for c in calendar.subcomponents if isinstance(c, icalendar.Timezone)]
+    for zone in zones:
+        _one_rdate_per_line(zone)
+    if not calendar.walk("VEVENT") and not calendar.walk("VTODO") and not zones:
+        calendar.add_component(_utc_timezone())
+
+
 def export_ical(
     plan: Plan,
     instance: Instance,
@@ -43,6 +142,7 @@ def export_ical(
     organization: str | None = None,
     stamp: dt.datetime | None = None,
     sequence: int = 0,
+    names: CalendarNames | None = None,
 ) -> bytes:
     """Return the plan as an iCalendar file, for everyone or for one organization.
 
@@ -52,41 +152,63 @@ def export_ical(
         organization: keep only this organization's meetings when given.
         stamp: DTSTAMP of every event (UTC); fixed by callers for reproducible files.
         sequence: SEQUENCE of every event; raise it when publishing a re-plan.
+        names: readable names for organizations, forums, topics and countries.
 
     Example:
         >>> from sideline.planner.instance import parse_instance
         >>> inst = parse_instance({"schema": "sideline.plan-instance/1", "id": "y",
         ...     "organizations": ["a", "b"], "sessions": [], "requests": []})
         >>> plan = Plan(meetings=(), unplaced=(), objective=0, bound=0, status="optimal")
-        >>> export_ical(plan, inst).startswith(b"BEGIN:VCALENDAR")
-        True
+        >>> text = export_ical(plan, inst).decode()
+        >>> text.startswith("BEGIN:VCALENDAR"), "BEGIN:VTIMEZONE" in text
+        (True, True)
     """
+    names = names or CalendarNames()
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Sideline//planner//EN")
     calendar.add("version", "2.0")
-    name = f"Sideline {instance.id}" + (f" — {organization}" if organization else "")
-    calendar.add("x-wr-calname", name)
+    title = f"Sideline {instance.id}"
+    if organization:
+        title += f" — {names.organization(organization)}"
+    calendar.add("x-wr-calname", title)
     when = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     for meeting in plan.meetings:
         if organization is not None and organization not in meeting.organizations:
             continue
-        venue = instance.venue(meeting.session)
-        start, end = meeting_window(instance, meeting)
-        if venue.timezone == "UTC":
-            start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-        event = icalendar.Event()
-        event.add("uid", meeting_uid(instance, meeting))
-        event.add("dtstamp", when)
-        event.add("sequence", sequence)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-        topic = meeting.topic or meeting.request
-        event.add("summary", f"{' – '.join(meeting.organizations)}: {topic}")
-        place = ", ".join(p for p in (venue.forum or venue.id, venue.city, venue.country) if p)
-        event.add("location", f"{place}, room {meeting.room + 1}")
-        chairs = ", ".join(meeting.co_chairs)
-        event.add("description", f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
-        event.add("categories", list(meeting.organizations))
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
+        calendar.add_component(
+            _event(meeting, instance, names=names, stamp=when, sequence=sequence)
+        )
+    add_timezones(calendar)
     return bytes(calendar.to_ical())
+
+
+def _event(
+    meeting: Meeting,
+    instance: Instance,
+    *,
+    names: CalendarNames,
+    stamp: dt.datetime,
+    sequence: int,
+) -> icalendar.Event:
+    venue = instance.venue(meeting.session)
+    start, end = meeting_window(instance, meeting)
+    if venue.timezone == "UTC":
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    event = icalendar.Event()
+    event.add("uid", meeting_uid(instance, meeting))
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    organizations = [names.organization(o) for o in meeting.organizations]
+    topic = names.topic(meeting.topic) if meeting.topic else meeting.request
+    event.add("summary", f"{' – '.join(organizations)}: {topic}")
+    city = ", ".join(p for p in (venue.city, names.country(venue.country)) if p)
+    where = (
+        f"Special summit {venue.id}" if venue.is_summit else names.forum(venue.forum or venue.id)
+    )
+    event.add("location", f"{city} — {where}, room {meeting.room + 1}")
+    chairs = ", ".join(names.organization(o) for o in meeting.co_chairs)
+    event.add("description", f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
+    event.add("categories", organizations)
+    return event

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
-from sideline.planner.ical import export_ical
+from sideline.planner.ical import CalendarNames, export_ical
 from sideline.planner.instance import Instance, parse_instance
 from sideline.planner.models import FeedItem, PlacedMeeting, Plan, PlanStatus, UnplacedRequest
 from sideline.planner.schema import Meeting
 from sideline.planner.schema import Plan as CorePlan
-from sideline.registry.models import Organization
+from sideline.registry.models import Forum, Function, Organization, State
 
 __all__ = [
     "calendar_ics",
+    "calendar_names",
     "core_meeting",
     "core_meetings",
     "feed_of",
@@ -150,5 +152,32 @@ def calendar_ics(*, plan: Plan, organization: str | None = None) -> bytes:
     )
     stamp = plan.published_at or plan.created or dt.datetime.now(dt.UTC)
     return export_ical(
-        core, instance, organization=organization, stamp=stamp, sequence=plan.version
+        core,
+        instance,
+        organization=organization,
+        stamp=stamp,
+        sequence=plan.version,
+        names=calendar_names(),
+    )
+
+
+def calendar_names() -> CalendarNames:
+    """Return the registry's names for calendars, in the active language (English default).
+
+    Calendar clients fetch feeds without a language, so English is what they get; a feed
+    rendered under an active Russian translation gets Russian names.
+    """
+    russian = (translation.get_language() or "en").startswith("ru")
+
+    def pick(en: str, ru: str) -> str:
+        return (ru if russian else en) or en
+
+    return CalendarNames(
+        organizations={
+            o.slug: pick(o.abbreviation_en, o.abbreviation_ru)
+            for o in Organization.objects.only("slug", "abbreviation_en", "abbreviation_ru")
+        },
+        forums={f.slug: pick(f.name_en, f.name_ru) for f in Forum.objects.order_by()},
+        topics={f.slug: pick(f.name_en, f.name_ru) for f in Function.objects.order_by()},
+        countries={s.code: pick(s.name_en, s.name_ru) for s in State.objects.order_by()},
     )

@@ -1,0 +1,5 @@
+"""Federation: operations in each organization's own log, folded by one pure reducer.
+
+The pure core (no Django) is ``canonical``, ``schema``, ``ops``, ``ordering``, ``state``,
+the rule modules and ``reducer``; see docs/federation.md.
+"""

@@ -1,0 +1,219 @@
+"""What each kind of operation carries: its ``args``, its content, and their limits.
+
+Declared once with the validators of :mod:`sideline.federation.schema`; they check
+operations (:mod:`sideline.federation.ops`) and write the JSON Schema in docs/schemas/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sideline.federation.schema import Bool, Date, Enum, Int, List, Nullable, Obj, Str, Validator
+
+__all__ = [
+    "HASH",
+    "KINDS",
+    "MAX_PARTICIPANTS",
+    "MAX_TEXT",
+    "MEDIA_TYPES",
+    "OBJECT_ID",
+    "ROLES",
+    "SLUG",
+    "KindSpec",
+]
+
+MAX_PARTICIPANTS = 32
+MAX_TEXT = 50_000
+ROLES = ("delegate", "signatory", "focal_point", "coordinator")
+
+SLUG = Str(
+    64, min_length=1, pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*", description="an organization slug"
+)
+HASH = Str(64, min_length=64, pattern=r"[0-9a-f]{64}", description="a lowercase hex SHA-256")
+# A global identifier: the creating organization's slug, a slash, and a name it chose.
+# The reducer requires the slug to be the creator's, so nobody squats another's names.
+OBJECT_ID = Str(
+    130,
+    min_length=3,
+    pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*/[A-Za-z0-9._-]{1,64}",
+    description="an object identifier <organization>/<name>",
+)
+LOCAL_ID = Str(64, min_length=1, pattern=r"[A-Za-z0-9._-]+", description="an identifier")
+# Checked by shape only: whether a zone exists depends on a node's tz database, and a
+# rule that depends on the node would break convergence.
+ZONE = Str(
+    64,
+    pattern=r"UTC|[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+){1,2}",
+    description="an IANA time zone name such as Europe/Vienna",
+)
+LINE = Str(300, min_length=1)
+TEXT = Str(MAX_TEXT, multiline=True)
+REASON = Str(5_000, multiline=True)
+MEDIA_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "text/plain",
+    "image/png",
+    "image/jpeg",
+)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What one kind of operation carries.
+
+    ``creates``: the op's ``object`` is a new identifier in the actor's namespace.
+    ``content``: the fields of the clear content (``None``: the kind has no content).
+    ``content_required``: an op of this kind must carry content.
+    """
+
+    args: Obj
+    content: Obj | None = None
+    content_required: bool = False
+    creates: bool = False
+
+
+def _obj(required: Mapping[str, Validator], optional: Mapping[str, Validator] | None = None) -> Obj:
+    return Obj(required=required, optional=optional or {})
+
+
+_NO_ARGS = _obj({})
+_MINUTES_ARGS = _obj({"minutes_sha256": HASH})
+
+KINDS: Mapping[str, KindSpec] = MappingProxyType(
+    {
+        "meeting.create": KindSpec(
+            args=_obj(
+                {
+                    "date": Date(),
+                    "timezone": ZONE,
+                    "cohost": Nullable(SLUG),
+                    "participants": List(SLUG, MAX_PARTICIPANTS, sorted_unique=True),
+                    "public": Bool(),
+                },
+                {
+                    "forum_session": Str(120, min_length=1),
+                    "planner_request": Str(120, min_length=1),
+                },
+            ),
+            content=_obj({"title": LINE}, {"location": Str(200), "salt": HASH}),
+            content_required=True,
+            creates=True,
+        ),
+        "meeting.add_participant": KindSpec(args=_obj({"organization": SLUG})),
+        "agenda.set": KindSpec(
+            args=_NO_ARGS,
+            content=_obj({"items": List(LINE, 100)}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "delegation.name": KindSpec(
+            args=_obj({"delegate": LOCAL_ID}),
+            content=_obj(
+                {"name": Str(200, min_length=1), "email": Str(254, min_length=3)}, {"salt": HASH}
+            ),
+            content_required=True,
+        ),
+        "delegation.accept": KindSpec(args=_obj({"delegate": LOCAL_ID})),
+        "delegation.approve": KindSpec(args=_obj({"delegate": LOCAL_ID})),
+        "document.add": KindSpec(
+            args=_obj(
+                {
+                    "document": LOCAL_ID,
+                    "sha256": HASH,
+                    "size": Int(1, 10 * 1024 * 1024),
+                    "media_type": Enum(MEDIA_TYPES),
+                }
+            ),
+            content=_obj({"title": LINE, "filename": Str(255, min_length=1)}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "minutes.draft": KindSpec(
+            args=_NO_ARGS,
+            content=_obj({"text": TEXT}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "minutes.circulate": KindSpec(args=_MINUTES_ARGS),
+        "minutes.agree": KindSpec(args=_MINUTES_ARGS),
+        "minutes.lock": KindSpec(args=_MINUTES_ARGS),
+        "decision.propose": KindSpec(
+            args=_obj({"meeting": OBJECT_ID, "amends": Nullable(OBJECT_ID)}),
+            content=_obj({"title": LINE, "text": TEXT}, {"salt": HASH}),
+            content_required=True,
+            creates=True,
+        ),
+        "decision.edit": KindSpec(
+            args=_NO_ARGS,
+            content=_obj({"title": LINE, "text": TEXT}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "decision.respond": KindSpec(
+            args=_obj({"position": Enum(("approve", "object", "withdraw")), "text_sha256": HASH}),
+            content=_obj({"reason": REASON}, {"salt": HASH}),
+        ),
+        "decision.withdraw": KindSpec(
+            args=_NO_ARGS,
+            content=_obj({"reason": REASON}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "commitment.make": KindSpec(
+            args=_obj(
+                {
+                    "decision": OBJECT_ID,
+                    "parent": Nullable(OBJECT_ID),
+                    "due": Date(),
+                    "timezone": Nullable(ZONE),
+                    "review": Nullable(Date()),
+                    "milestones": List(_obj({"due": Nullable(Date())}), 50),
+                }
+            ),
+            content=_obj(
+                {"description": REASON, "target": Str(300), "milestones": List(LINE, 50)},
+                {"salt": HASH},
+            ),
+            content_required=True,
+            creates=True,
+        ),
+        "commitment.report": KindSpec(
+            args=_obj({"percent": Nullable(Int(0, 100)), "milestone": Nullable(Int(0, 49))}),
+            content=_obj({}, {"note": REASON, "evidence_url": Str(1000), "salt": HASH}),
+        ),
+        "commitment.close": KindSpec(
+            args=_obj({"closed_as": Enum(("done", "dropped"))}),
+            content=_obj({"reason": REASON}, {"salt": HASH}),
+        ),
+        "calendar.publish": KindSpec(
+            args=_obj(
+                {
+                    "year": Int(1900, 2200),
+                    "version": Int(1, 1_000_000),
+                    "calendar_sha256": HASH,
+                    "meetings": List(
+                        _obj(
+                            {
+                                "request": Str(120, min_length=1),
+                                "organizations": List(
+                                    SLUG, MAX_PARTICIPANTS, min_items=2, sorted_unique=True
+                                ),
+                            }
+                        ),
+                        500,
+                    ),
+                }
+            ),
+            creates=True,
+        ),
+        "calendar.respond": KindSpec(
+            args=_obj(
+                {
+                    "request": Str(120, min_length=1),
+                    "answer": Enum(("confirm", "decline")),
+                    "calendar_sha256": HASH,
+                }
+            ),
+            content=_obj({"reason": REASON}, {"salt": HASH}),
+        ),
+    }
+)

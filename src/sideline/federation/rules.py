@@ -1,0 +1,113 @@
+"""What every rule module shares: the refusal, roles, and lookups that refuse.
+
+A rule function takes the state and an op placed in the order, and either changes the
+state or raises :class:`Rejected` *before* changing anything. Rules read only the op
+and the state: never a clock, a time zone database, a registry or a library whose
+verdict could differ between nodes.
+"""
+
+from __future__ import annotations
+
+from sideline.federation.kinds import MAX_PARTICIPANTS
+from sideline.federation.ops import Op
+from sideline.federation.state import Commitment, Decision, Meeting, SharedState
+
+__all__ = [
+    "ACT",
+    "COORDINATE",
+    "DELEGATION",
+    "SIGN",
+    "Rejected",
+    "blank",
+    "check_visibility",
+    "get_commitment",
+    "get_decision",
+    "get_meeting",
+    "require_host",
+    "require_participant",
+]
+
+# The roles an organization's person may hold, as the op claims them. A signatory
+# also prepares; a focal point is a delegate who also names the delegation.
+ACT = frozenset({"delegate", "signatory", "focal_point"})
+SIGN = frozenset({"signatory"})
+DELEGATION = frozenset({"signatory", "focal_point"})
+COORDINATE = frozenset({"coordinator"})
+
+
+class Rejected(Exception):
+    """The op breaks a rule; nothing was changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def blank(op: Op, name: str) -> bool:
+    """Whether clear content lacks ``name`` or has it blank; sealed content cannot tell.
+
+    Rules on what people wrote (a reason, a title) hold only for clear content: a node
+    that cannot read sealed content must reach the same verdict as one that can.
+    """
+    clear = op.clear
+    if op.sealed:
+        return False
+    value = clear.get(name) if clear is not None else None
+    return not (isinstance(value, str) and value.strip())
+
+
+def check_visibility(op: Op, *, public: bool) -> None:
+    """Public meetings carry content in clear; non-public meetings only sealed."""
+    if op.content is None:
+        return
+    if public and op.sealed:
+        raise Rejected("content_must_be_clear", "the meeting is public: carry its content in clear")
+    if not public and not op.sealed:
+        raise Rejected(
+            "content_must_be_sealed",
+            "the meeting is not public: its content travels only sealed to its participants",
+        )
+
+
+def get_meeting(state: SharedState, meeting_id: str) -> Meeting:
+    meeting = state.meetings.get(meeting_id)
+    if meeting is None:
+        raise Rejected("unknown_meeting", f"no meeting {meeting_id}")
+    return meeting
+
+
+def get_decision(state: SharedState, decision_id: str) -> Decision:
+    decision = state.decisions.get(decision_id)
+    if decision is None:
+        raise Rejected("unknown_decision", f"no decision {decision_id}")
+    return decision
+
+
+def get_commitment(state: SharedState, commitment_id: str) -> Commitment:
+    commitment = state.commitments.get(commitment_id)
+    if commitment is None:
+        raise Rejected("unknown_commitment", f"no commitment {commitment_id}")
+    return commitment
+
+
+def require_host(meeting: Meeting, op: Op) -> None:
+    if op.actor not in meeting.hosts:
+        raise Rejected(
+            "not_host",
+            f"only the host and co-host prepare meeting {meeting.id}; {op.actor} is neither",
+        )
+
+
+def require_participant(meeting: Meeting, op: Op) -> None:
+    if op.actor not in meeting.participants:
+        raise Rejected(
+            "not_participant", f"{op.actor} does not participate in meeting {meeting.id}"
+        )
+
+
+def require_room(meeting: Meeting, extra: int) -> None:
+    if len(meeting.participants) + extra > MAX_PARTICIPANTS:
+        raise Rejected(
+            "too_many_participants", f"a meeting has at most {MAX_PARTICIPANTS} participants"
+        )

@@ -1,0 +1,194 @@
+"""Rules of meetings: creation, participants, agenda, delegations, documents, minutes.
+
+Ported from ``sideline.meetings.services``: the hosts prepare (agenda, participants,
+minutes); each organization speaks for itself (its delegation, its agreement); minutes go
+draft → circulated → agreed (every participant agreed to that revision) → locked.
+"""
+
+from __future__ import annotations
+
+from sideline.federation.ordering import Placed
+from sideline.federation.rules import (
+    Rejected,
+    blank,
+    check_visibility,
+    get_meeting,
+    require_host,
+    require_participant,
+    require_room,
+)
+from sideline.federation.state import Meeting, MinutesRevision, SharedState
+
+__all__ = ["MEETING_RULES"]
+
+
+def create_meeting(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    args = op.args
+    public = bool(args["public"])
+    check_visibility(op, public=public)
+    cohost = args["cohost"]
+    if cohost == op.actor:
+        raise Rejected("cohost_is_host", "the co-host must differ from the host")
+    if blank(op, "title"):
+        raise Rejected("title_required", "give the meeting a title")
+    participants = {op.actor, *([cohost] if cohost else []), *args["participants"]}
+    meeting = Meeting(
+        id=op.object_id,
+        host=op.actor,
+        cohost=cohost,
+        participants=set(),
+        public=public,
+        date=args["date"],
+        timezone=args["timezone"],
+        content_sha256=op.content_sha256 or "",
+        op=op.hash,
+        forum_session=args.get("forum_session"),
+        planner_request=args.get("planner_request"),
+    )
+    require_room(meeting, len(participants))
+    meeting.participants = participants
+    state.meetings[op.object_id] = meeting
+
+
+def add_participant(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_host(meeting, op)
+    organization = op.args["organization"]
+    if organization in meeting.participants:
+        raise Rejected("already_participant", f"{organization} already participates")
+    require_room(meeting, 1)
+    meeting.participants.add(organization)
+
+
+def set_agenda(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_host(meeting, op)
+    check_visibility(op, public=meeting.public)
+    meeting.agenda = (op.content_sha256 or "", op.hash)
+
+
+def name_delegate(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_participant(meeting, op)
+    if not op.sealed:
+        # A delegate's name and e-mail are personal data: never on a log in clear.
+        raise Rejected("content_must_be_sealed", "a delegate's name and e-mail travel only sealed")
+    key = f"{op.actor}/{op.args['delegate']}"
+    if key in meeting.delegates:
+        raise Rejected("already_invited", f"delegate {key} is already named")
+    meeting.delegates[key] = {"named"}
+
+
+def _delegate(meeting: Meeting, placed: Placed) -> set[str]:
+    key = f"{placed.op.actor}/{placed.op.args['delegate']}"
+    steps = meeting.delegates.get(key)
+    if steps is None:
+        raise Rejected(
+            "unknown_delegate",
+            f"{placed.op.actor} has named no delegate {placed.op.args['delegate']}",
+        )
+    return steps
+
+
+def accept_delegation(state: SharedState, placed: Placed) -> None:
+    steps = _delegate(get_meeting(state, placed.op.object_id), placed)
+    if "accepted" in steps:
+        raise Rejected("already_accepted", "this invitation is already accepted")
+    steps.add("accepted")
+
+
+def approve_delegate(state: SharedState, placed: Placed) -> None:
+    steps = _delegate(get_meeting(state, placed.op.object_id), placed)
+    if "approved" in steps:
+        raise Rejected("already_approved", "this delegate is already approved")
+    steps.add("approved")
+
+
+def add_document(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_participant(meeting, op)
+    check_visibility(op, public=meeting.public)
+    key = f"{op.actor}/{op.args['document']}"
+    if key in meeting.documents:
+        raise Rejected("document_exists", f"document {key} is already added")
+    meeting.documents[key] = (op.args["sha256"], op.actor)
+
+
+def draft_minutes(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_host(meeting, op)
+    check_visibility(op, public=meeting.public)
+    if meeting.minutes_status in {"agreed", "locked"}:
+        raise Rejected(
+            "minutes_final", f"the minutes are {meeting.minutes_status}; they can no longer change"
+        )
+    number = len(meeting.revisions) + 1
+    meeting.revisions.append(MinutesRevision(number, op.content_sha256 or "", op.actor, op.hash))
+    meeting.minutes_status = "draft"
+
+
+def _current(meeting: Meeting, placed: Placed) -> MinutesRevision:
+    revision = meeting.revisions[-1]
+    if placed.op.args["minutes_sha256"] != revision.content_sha256:
+        raise Rejected(
+            "minutes_mismatch",
+            f"the current revision {revision.number} has another hash: act on the text you read",
+        )
+    return revision
+
+
+def circulate_minutes(state: SharedState, placed: Placed) -> None:
+    meeting = get_meeting(state, placed.op.object_id)
+    require_host(meeting, placed.op)
+    if meeting.minutes_status != "draft":
+        raise Rejected("minutes_not_draft", "only draft minutes with a text can be circulated")
+    _current(meeting, placed)
+    meeting.minutes_status = "circulated"
+
+
+def agree_minutes(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_participant(meeting, op)
+    if meeting.minutes_status != "circulated":
+        raise Rejected("minutes_not_circulated", "the minutes are not circulated for agreement")
+    revision = _current(meeting, placed)
+    if op.actor in revision.agreed_by:
+        raise Rejected(
+            "already_agreed", f"{op.actor} has already agreed to revision {revision.number}"
+        )
+    revision.agreed_by.add(op.actor)
+    if revision.agreed_by >= meeting.participants:
+        meeting.minutes_status = "agreed"
+
+
+def lock_minutes(state: SharedState, placed: Placed) -> None:
+    meeting = get_meeting(state, placed.op.object_id)
+    require_host(meeting, placed.op)
+    if meeting.minutes_status != "agreed":
+        raise Rejected(
+            "minutes_not_agreed", "only minutes every participant has agreed can be locked"
+        )
+    _current(meeting, placed)
+    meeting.minutes_status = "locked"
+
+
+MEETING_RULES = {
+    "meeting.create": create_meeting,
+    "meeting.add_participant": add_participant,
+    "agenda.set": set_agenda,
+    "delegation.name": name_delegate,
+    "delegation.accept": accept_delegation,
+    "delegation.approve": approve_delegate,
+    "document.add": add_document,
+    "minutes.draft": draft_minutes,
+    "minutes.circulate": circulate_minutes,
+    "minutes.agree": agree_minutes,
+    "minutes.lock": lock_minutes,
+}

@@ -1,0 +1,216 @@
+"""The shared state the reducer produces, its canonical JSON and its digest.
+
+The state holds structure and hashes, not text: each content hash names the op that
+carries the content (clear, or sealed for participants), so that a node that cannot
+read a confidential meeting still holds the same state as one that can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sideline.federation.canonical import canonical_bytes, sha256_hex
+
+__all__ = [
+    "Calendar",
+    "Commitment",
+    "Decision",
+    "Meeting",
+    "MinutesRevision",
+    "SharedState",
+]
+
+
+@dataclass
+class MinutesRevision:
+    number: int
+    content_sha256: str
+    by: str
+    op: str
+    agreed_by: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Meeting:
+    id: str
+    host: str
+    cohost: str | None
+    participants: set[str]
+    public: bool
+    date: str
+    timezone: str
+    content_sha256: str
+    op: str
+    forum_session: str | None = None
+    planner_request: str | None = None
+    agenda: tuple[str, str] | None = None  # (content_sha256, op)
+    minutes_status: str = "none"
+    revisions: list[MinutesRevision] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    # "<organization>/<delegate>" -> state: named, accepted, approved (a set of steps)
+    delegates: dict[str, set[str]] = field(default_factory=dict)
+    documents: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha256, by)
+
+    @property
+    def hosts(self) -> set[str]:
+        return {self.host} | ({self.cohost} if self.cohost else set())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "cohost": self.cohost,
+            "participants": sorted(self.participants),
+            "public": self.public,
+            "date": self.date,
+            "timezone": self.timezone,
+            "content_sha256": self.content_sha256,
+            "op": self.op,
+            "forum_session": self.forum_session,
+            "planner_request": self.planner_request,
+            "agenda": None
+            if self.agenda is None
+            else {"content_sha256": self.agenda[0], "op": self.agenda[1]},
+            "minutes": {
+                "status": self.minutes_status,
+                "revisions": [
+                    {
+                        "number": r.number,
+                        "content_sha256": r.content_sha256,
+                        "by": r.by,
+                        "op": r.op,
+                        "agreed_by": sorted(r.agreed_by),
+                    }
+                    for r in self.revisions
+                ],
+            },
+            "decisions": list(self.decisions),
+            "delegates": {k: sorted(v) for k, v in self.delegates.items()},
+            "documents": {k: {"sha256": sha, "by": by} for k, (sha, by) in self.documents.items()},
+        }
+
+
+@dataclass
+class Answer:
+    organization: str
+    position: str
+    text_sha256: str
+    op: str
+
+
+@dataclass
+class Decision:
+    id: str
+    meeting: str
+    number: int
+    proposed_by: str
+    text_sha256: str
+    op: str
+    amends: str | None
+    status: str = "proposed"
+    answers: list[Answer] = field(default_factory=list)
+    standing: dict[str, Answer] = field(default_factory=dict)
+    closed_by: str | None = None  # the op that adopted or withdrew it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meeting": self.meeting,
+            "number": self.number,
+            "proposed_by": self.proposed_by,
+            "text_sha256": self.text_sha256,
+            "op": self.op,
+            "amends": self.amends,
+            "status": self.status,
+            "answers": [[a.organization, a.position, a.text_sha256, a.op] for a in self.answers],
+            "positions": {
+                org: {"position": a.position, "text_sha256": a.text_sha256}
+                for org, a in self.standing.items()
+            },
+            "closed_by": self.closed_by,
+        }
+
+
+@dataclass
+class Commitment:
+    id: str
+    decision: str
+    parent: str | None
+    owner: str
+    due: str
+    timezone: str
+    review: str | None
+    milestones: list[bool]  # reached?
+    content_sha256: str
+    op: str
+    progress: int = 0
+    reported: bool = False
+    closed_as: str = ""
+    reports: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "parent": self.parent,
+            "owner": self.owner,
+            "due": self.due,
+            "timezone": self.timezone,
+            "review": self.review,
+            "milestones": list(self.milestones),
+            "content_sha256": self.content_sha256,
+            "op": self.op,
+            "progress": self.progress,
+            "reported": self.reported,
+            "closed_as": self.closed_as,
+            "reports": list(self.reports),
+        }
+
+
+@dataclass
+class Calendar:
+    id: str
+    publisher: str
+    year: int
+    version: int
+    calendar_sha256: str
+    meetings: dict[str, frozenset[str]]
+    op: str
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)  # request -> org -> answer
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "publisher": self.publisher,
+            "year": self.year,
+            "version": self.version,
+            "calendar_sha256": self.calendar_sha256,
+            "op": self.op,
+            "meetings": {k: sorted(v) for k, v in self.meetings.items()},
+            "answers": {k: dict(v) for k, v in self.answers.items() if v},
+        }
+
+
+@dataclass
+class SharedState:
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    commitments: dict[str, Commitment] = field(default_factory=dict)
+    calendars: dict[str, Calendar] = field(default_factory=dict)
+    # Every identifier ever created, whatever its type: identifiers are never reused.
+    objects: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the state as JSON; equal states give equal JSON on every node."""
+        return {
+            "schema": "sideline.state/1",
+            "meetings": {k: v.to_json() for k, v in self.meetings.items()},
+            "decisions": {k: v.to_json() for k, v in self.decisions.items()},
+            "commitments": {k: v.to_json() for k, v in self.commitments.items()},
+            "calendars": {k: v.to_json() for k, v in self.calendars.items()},
+        }
+
+    def digest(self) -> str:
+        """Return the SHA-256 of the state's canonical JSON: compare it between nodes.
+
+        >>> SharedState().digest()[:16]
+        'ce6d771485ad638f'
+        """
+        return sha256_hex(canonical_bytes(self.to_json()))

@@ -1,0 +1,409 @@
+"""Rules of meetings, agenda, delegations, documents and minutes, both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sideline.federation.ops import clear_content_hash
+from sideline.federation.ordering import LoggedOp
+from sideline.federation.writer import LocalLogs
+
+Judge = Callable[[LoggedOp], tuple[str, str]]
+SEALED = {"suite": "hpke-x25519-sha256-chacha20poly1305", "sha256": "ab" * 32, "size": 120}
+MINUTES = {"text": "The parties met and agreed to meet again."}
+DIGEST = clear_content_hash(MINUTES)
+
+
+def args(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "date": "2013-09-24",
+        "timezone": "America/New_York",
+        "cohost": None,
+        "participants": ["csto", "osce"],
+        "public": True,
+    }
+    return {**base, **changes}
+
+
+# Creating a meeting
+
+
+def test_meeting_created_with_host_cohost_and_participants(logs: LocalLogs, judge: Judge) -> None:
+    entry = logs.act(
+        "nato",
+        "meeting.create",
+        "nato/m-1",
+        role="signatory",
+        args=args(cohost="sco", forum_session="unga-68", planner_request="r1"),
+        clear={"title": "Talks"},
+    )
+
+    meeting = logs.reduce().state.meetings["nato/m-1"]
+
+    assert judge(entry) == ("applied", "")
+    assert (meeting.hosts, meeting.participants, meeting.public) == (
+        {"nato", "sco"},
+        {"nato", "sco", "csto", "osce"},
+        True,
+    )
+    assert (meeting.forum_session, meeting.planner_request) == ("unga-68", "r1")
+
+
+@pytest.mark.parametrize(
+    ("object_id", "changes", "clear", "sealed", "role", "code"),
+    [
+        ("nato/m-1", {"cohost": "nato"}, {"title": "T"}, False, "delegate", "cohost_is_host"),
+        ("nato/m-1", {}, {"title": "  "}, False, "delegate", "title_required"),
+        ("csto/m-1", {}, {"title": "T"}, False, "delegate", "object_not_yours"),
+        ("nato/m-1", {}, {"title": "T"}, False, None, "role_not_allowed"),
+        ("nato/m-1", {}, {"title": "T"}, False, "coordinator", "role_not_allowed"),
+        ("nato/m-1", {}, None, True, "delegate", "content_must_be_clear"),
+        (
+            "nato/m-1",
+            {"public": False},
+            {"title": "T"},
+            False,
+            "delegate",
+            "content_must_be_sealed",
+        ),
+        (
+            "nato/m-1",
+            {"participants": sorted(f"org{n}" for n in range(32))},
+            {"title": "T"},
+            False,
+            "delegate",
+            "too_many_participants",
+        ),
+    ],
+)
+def test_create_meeting_refused(
+    logs: LocalLogs,
+    judge: Judge,
+    object_id: str,
+    changes: dict[str, Any],
+    clear: dict[str, str] | None,
+    sealed: bool,
+    role: str | None,
+    code: str,
+) -> None:
+    entry = logs.act(
+        "nato",
+        "meeting.create",
+        object_id,
+        role=role,
+        args=args(**changes),
+        clear=clear,
+        sealed=SEALED if sealed else None,
+        content_sha256="cd" * 32 if sealed else None,
+    )
+
+    assert judge(entry) == ("rejected", code)
+    assert logs.reduce().state.meetings == {}
+
+
+def test_private_meeting_with_sealed_title_accepted(logs: LocalLogs, private_meeting: str) -> None:
+    meeting = logs.reduce().state.meetings[private_meeting]
+
+    assert (meeting.public, meeting.content_sha256) == (False, "cd" * 32)
+
+
+def test_identifiers_are_never_reused_across_kinds(
+    logs: LocalLogs, decision: str, judge: Judge
+) -> None:
+    entry = logs.act(
+        "csto", "meeting.create", decision, role="delegate", args=args(), clear={"title": "T"}
+    )
+
+    assert judge(entry) == ("rejected", "object_exists")
+
+
+# Participants and agenda: the hosts prepare
+
+
+def test_host_adds_participant_others_cannot(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    by_guest = logs.act(
+        "csto", "meeting.add_participant", meeting, role="delegate", args={"organization": "sco"}
+    )
+    by_host = logs.act(
+        "nato", "meeting.add_participant", meeting, role="delegate", args={"organization": "sco"}
+    )
+    again = logs.act(
+        "nato", "meeting.add_participant", meeting, role="delegate", args={"organization": "sco"}
+    )
+    unknown = logs.act(
+        "nato", "meeting.add_participant", "nato/m-9", role="delegate", args={"organization": "sco"}
+    )
+
+    assert [judge(e) for e in (by_guest, by_host, again, unknown)] == [
+        ("rejected", "not_host"),
+        ("applied", ""),
+        ("rejected", "already_participant"),
+        ("rejected", "unknown_meeting"),
+    ]
+    assert "sco" in logs.reduce().state.meetings[meeting].participants
+
+
+def test_cohost_sets_agenda_participant_cannot(logs: LocalLogs, judge: Judge) -> None:
+    logs.act(
+        "nato",
+        "meeting.create",
+        "nato/m-2",
+        role="delegate",
+        args=args(cohost="csto"),
+        clear={"title": "T"},
+    )
+    by_cohost = logs.act(
+        "csto", "agenda.set", "nato/m-2", role="delegate", args={}, clear={"items": ["Opening"]}
+    )
+    by_guest = logs.act(
+        "osce", "agenda.set", "nato/m-2", role="delegate", args={}, clear={"items": ["Other"]}
+    )
+
+    agenda = logs.reduce().state.meetings["nato/m-2"].agenda
+
+    assert (judge(by_cohost), judge(by_guest)) == (("applied", ""), ("rejected", "not_host"))
+    assert agenda == (clear_content_hash({"items": ["Opening"]}), logs.logs["csto"].head)
+
+
+# Delegations and documents: each organization for itself
+
+
+def test_delegation_named_accepted_approved(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    name = logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="focal_point",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    accept = logs.act(
+        "csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"}
+    )
+    approve = logs.act(
+        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
+    )
+
+    assert [judge(e) for e in (name, accept, approve)] == [("applied", "")] * 3
+    assert logs.reduce().state.meetings[meeting].delegates == {
+        "csto/d1": {"named", "accepted", "approved"}
+    }
+
+
+def test_delegation_refusals(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    clear = logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="signatory",
+        args={"delegate": "d1"},
+        clear={"name": "A", "email": "a@csto.int"},
+    )
+    delegate = logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="delegate",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    outsider = logs.act(
+        "sco",
+        "delegation.name",
+        meeting,
+        role="signatory",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="signatory",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    twice = logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="signatory",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    others = logs.act(
+        "osce", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
+    )
+    logs.act("csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"})
+    approved_twice = logs.act(
+        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
+    )
+    logs.act("csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"})
+    accepted_twice = logs.act(
+        "csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"}
+    )
+
+    assert [
+        judge(e)[1]
+        for e in (clear, delegate, outsider, twice, others, approved_twice, accepted_twice)
+    ] == [
+        "content_must_be_sealed",
+        "role_not_allowed",
+        "not_participant",
+        "already_invited",
+        "unknown_delegate",
+        "already_approved",
+        "already_accepted",
+    ]
+
+
+def test_participant_adds_document_outsider_cannot(
+    logs: LocalLogs, meeting: str, judge: Judge
+) -> None:
+    document = {
+        "document": "agenda-pdf",
+        "sha256": "12" * 32,
+        "size": 2048,
+        "media_type": "application/pdf",
+    }
+    added = logs.act(
+        "osce",
+        "document.add",
+        meeting,
+        role="delegate",
+        args=document,
+        clear={"title": "Agenda", "filename": "agenda.pdf"},
+    )
+    twice = logs.act(
+        "osce",
+        "document.add",
+        meeting,
+        role="delegate",
+        args=document,
+        clear={"title": "Agenda", "filename": "agenda.pdf"},
+    )
+    outsider = logs.act(
+        "sco",
+        "document.add",
+        meeting,
+        role="delegate",
+        args=document,
+        clear={"title": "Agenda", "filename": "agenda.pdf"},
+    )
+
+    assert [judge(e) for e in (added, twice, outsider)] == [
+        ("applied", ""),
+        ("rejected", "document_exists"),
+        ("rejected", "not_participant"),
+    ]
+    assert logs.reduce().state.meetings[meeting].documents == {
+        "osce/agenda-pdf": ("12" * 32, "osce")
+    }
+
+
+# Minutes: draft → circulated → agreed → locked
+
+
+def minutes(
+    logs: LocalLogs, actor: str, kind: str, digest: str = DIGEST, role: str = "delegate"
+) -> LoggedOp:
+    return logs.act(
+        actor, f"minutes.{kind}", "nato/m-1", role=role, args={"minutes_sha256": digest}
+    )
+
+
+def test_minutes_lifecycle(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    entries = [
+        logs.act("nato", "minutes.draft", meeting, role="delegate", args={}, clear=MINUTES),
+        minutes(logs, "nato", "circulate"),
+        *(minutes(logs, org, "agree", role="signatory") for org in ("nato", "csto", "osce")),
+        minutes(logs, "nato", "lock"),
+    ]
+
+    state = logs.reduce().state.meetings[meeting]
+
+    assert [judge(e) for e in entries] == [("applied", "")] * 6
+    assert state.minutes_status == "locked"
+    assert state.revisions[0].agreed_by == {"nato", "csto", "osce"}
+
+
+def test_minutes_refusals(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    early_circulate = minutes(logs, "nato", "circulate")
+    guest_draft = logs.act(
+        "csto", "minutes.draft", meeting, role="delegate", args={}, clear=MINUTES
+    )
+    logs.act("nato", "minutes.draft", meeting, role="delegate", args={}, clear=MINUTES)
+    early_agree = minutes(logs, "csto", "agree", role="signatory")
+    wrong_text = minutes(logs, "nato", "circulate", digest="00" * 32)
+    minutes(logs, "nato", "circulate")
+    delegate_agrees = minutes(logs, "csto", "agree", role="delegate")
+    outsider = minutes(logs, "sco", "agree", role="signatory")
+    stale = minutes(logs, "csto", "agree", digest="00" * 32, role="signatory")
+    minutes(logs, "csto", "agree", role="signatory")
+    twice = minutes(logs, "csto", "agree", role="signatory")
+    early_lock = minutes(logs, "nato", "lock")
+
+    assert [
+        judge(e)[1]
+        for e in (
+            early_circulate,
+            guest_draft,
+            early_agree,
+            wrong_text,
+            delegate_agrees,
+            outsider,
+            stale,
+            twice,
+            early_lock,
+        )
+    ] == [
+        "minutes_not_draft",
+        "not_host",
+        "minutes_not_circulated",
+        "minutes_mismatch",
+        "role_not_allowed",
+        "not_participant",
+        "minutes_mismatch",
+        "already_agreed",
+        "minutes_not_agreed",
+    ]
+
+
+def test_redraft_of_circulated_minutes_needs_new_agreement(
+    logs: LocalLogs, meeting: str, judge: Judge
+) -> None:
+    logs.act("nato", "minutes.draft", meeting, role="delegate", args={}, clear=MINUTES)
+    minutes(logs, "nato", "circulate")
+    minutes(logs, "csto", "agree", role="signatory")
+    second = {"text": "Revised."}
+    logs.act("nato", "minutes.draft", meeting, role="delegate", args={}, clear=second)
+    old = minutes(logs, "osce", "agree", role="signatory")
+
+    state = logs.reduce().state.meetings[meeting]
+
+    assert judge(old) == ("rejected", "minutes_not_circulated")
+    assert (
+        state.minutes_status,
+        [r.number for r in state.revisions],
+        state.revisions[1].agreed_by,
+    ) == ("draft", [1, 2], set())
+
+
+def test_agreed_minutes_are_final(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    logs.act("nato", "minutes.draft", meeting, role="delegate", args={}, clear=MINUTES)
+    minutes(logs, "nato", "circulate")
+    for org in ("nato", "csto", "osce"):
+        minutes(logs, org, "agree", role="signatory")
+    redraft = logs.act(
+        "nato", "minutes.draft", meeting, role="delegate", args={}, clear={"text": "Changed."}
+    )
+
+    assert judge(redraft) == ("rejected", "minutes_final")
