@@ -54,7 +54,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: HEAD is routed as GET through everything below, and its
+    # body dropped only once compression and ETags have shaped the GET response.
+    "sideline.web.middleware.HeadAndCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text responses compressed (only when shorter); CSRF tokens are masked per response,
+    # which is Django's answer to BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    # ETag on every response without one, and 304 for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

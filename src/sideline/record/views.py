@@ -29,8 +29,9 @@ from sideline.record.services import add_checkpoint, receive_cosignatures
 from sideline.record.sync import describe_waiting_keys
 from sideline.record.tiles import parse_tile_path
 
+# Every tile is immutable, partial ones too: a partial tile's width is in its path, so the
+# bytes at one URL never change (c2sp.org/tlog-tiles asks for long-lived caching).
 IMMUTABLE = "public, max-age=31536000, immutable"
-SHORT = "public, max-age=10"
 MAX_WITNESS_BODY = 64 * 1024
 
 
@@ -72,7 +73,7 @@ def tile_view(request: HttpRequest, org: str, path: str) -> HttpResponse:
     if data is None:
         raise Http404("the tile is beyond the tree")
     response = HttpResponse(data, content_type="application/octet-stream")
-    response["Cache-Control"] = SHORT if ref.is_partial else IMMUTABLE
+    response["Cache-Control"] = IMMUTABLE
     return response
 
 
