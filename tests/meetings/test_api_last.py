@@ -15,7 +15,7 @@ from django.test import Client
 from sideline.accounts.services import create_token
 from sideline.meetings.models import Commitment, Decision, DecisionResponse, Meeting
 from sideline.meetings.services import make_commitment
-from sideline.record.models import RecordEntry
+from sideline.record.models import SealedEntry
 from tests.meetings.conftest import Cast
 
 
@@ -134,7 +134,7 @@ def test_proposal_withdrawn_by_proposer(
     proposal.refresh_from_db()
     assert proposal.status == "withdrawn"
     assert proposal.withdrawn_reason == "Superseded by the ministers' statement"
-    assert RecordEntry.objects.filter(kind="decision.withdrawn").count() == 1
+    assert SealedEntry.objects.filter(kind="decision.withdrawn").count() == 1
 
 
 @pytest.mark.parametrize(

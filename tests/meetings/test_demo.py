@@ -12,8 +12,9 @@ def test_demo_seed_twice_same_rows(registry: None) -> None:
     seed(say=said.append)
 
     assert (Meeting.objects.count(), Decision.objects.get().status, Commitment.objects.count()) == (
-        1,
+        2,
         "adopted",
         2,
     )
+    assert list(Meeting.objects.order_by("pk").values_list("public", flat=True)) == [True, False]
     assert said[-1] == "demo meeting already present"

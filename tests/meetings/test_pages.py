@@ -229,11 +229,13 @@ def test_record_entry_for_every_change_and_verifiable(cast: Cast, meeting: Meeti
     close_commitment(actor=cast.of("osce", "signatory"), commitment=commitment, closed_as="done")
     witness_round()
 
+    # The meeting is not public: the log says "confidential"; this node knows the rest.
     kinds = {
-        subject: [e.kind for e in entries_for_subject(subject)]
+        subject: [e.sealed.kind for e in entries_for_subject(subject)]
         for subject in (meeting.subject, decision.subject, commitment.subject)
     }
     entries = [e for subject in kinds for e in entries_for_subject(subject)]
+    assert {e.kind for e in entries} == {"confidential"}
     assert kinds == {
         meeting.subject: ["meeting.created"],
         decision.subject: [
@@ -249,15 +251,16 @@ def test_record_entry_for_every_change_and_verifiable(cast: Cast, meeting: Meeti
     assert [verify_entry(e).code for e in entries] == ["ok"] * 9
 
 
-def test_record_confidential_minutes_hash_only(cast: Cast, meeting: Meeting) -> None:
+def test_record_confidential_minutes_sealed(cast: Cast, meeting: Meeting) -> None:
     from sideline.meetings.services import save_minutes
     from sideline.record.selectors import entries_for_subject
 
     save_minutes(actor=cast.of("nato", "delegate"), meeting=meeting, text="Private words")
 
-    entry = entries_for_subject(meeting.subject).get(kind="minutes.drafted")
-    assert len(entry.payload_sha256) == 64
+    entry = entries_for_subject(meeting.subject).get(sealed__kind="minutes.drafted")
+    assert (entry.kind, entry.payload_sha256) == ("confidential", "")
     assert b"Private words" not in bytes(entry.leaf)
+    assert b"Private words" in bytes(entry.sealed.content)
 
 
 def _meetings(cast: Cast, count: int) -> None:

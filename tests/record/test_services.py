@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,11 @@ import pytest
 from django.db import transaction
 
 from sideline.record import keystore
-from sideline.record.entry import open_entry
+from sideline.record.entry import Entry, open_entry, parse_entry_text
 from sideline.record.errors import EntryError
 from sideline.record.merkle import hash_leaf, root_from_leaf_hashes, verify_inclusion
-from sideline.record.models import KeyPurpose, Log, RecordEntry
+from sideline.record.models import KeyPurpose, Log, RecordEntry, SealedEntry
+from sideline.record.seal import seal
 from sideline.record.selectors import (
     entries_for_subject,
     inclusion_proof_for,
@@ -26,7 +28,6 @@ from sideline.record.services import (
     anchor_logs,
     append_entry,
     checkpoint_log,
-    read_confidential,
     rotate_key,
     witness_round,
 )
@@ -125,38 +126,75 @@ def test_append_entry_rolls_back_with_the_callers_transaction() -> None:
     assert again.index == 1
 
 
-def test_append_entry_confidential_keeps_only_the_hash_in_the_log() -> None:
+def _opened(row: RecordEntry) -> Entry:
+    return open_entry(
+        bytes(row.leaf),
+        verifiers=log_verifiers(row.log, purpose=KeyPurpose.ENTRY),
+        organization=row.log.slug,
+    )
+
+
+def test_append_entry_confidential_puts_only_kind_random_subject_and_hmac_on_the_log() -> None:
     row = append_entry(
-        organization="nato", kind="minutes.recorded", subject="meeting/3", confidential=b"secret"
+        organization="nato",
+        kind="minutes.recorded",
+        subject="meeting/3",
+        payload={"text": "secret words"},
+        confidential=True,
     )
 
-    sha = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b"
-    assert row.payload_sha256 == sha
-    assert b"secret" not in bytes(row.leaf)
-    assert f'"payload_sha256":"{sha}"'.encode() in bytes(row.leaf)
+    outer = _opened(row)
+    assert outer.kind == "confidential"
+    assert re.fullmatch(r"confidential/[0-9a-f]{32}", outer.subject)
+    assert list(outer.payload) == ["hmac_sha256"]
+    assert re.fullmatch(r"[0-9a-f]{64}", outer.payload["hmac_sha256"])
+    assert (row.kind, row.subject, row.payload_sha256) == ("confidential", outer.subject, "")
+    for secret in (b"secret words", b"minutes.recorded", b"meeting/3"):
+        assert secret not in bytes(row.leaf)
 
 
-def test_read_confidential_owner_reads_others_do_not() -> None:
-    append_entry(
-        organization="nato", kind="minutes.recorded", subject="meeting/3", confidential=b"secret"
+def test_append_entry_confidential_keeps_the_inner_entry_and_its_key_here() -> None:
+    row = append_entry(
+        organization="nato",
+        kind="minutes.recorded",
+        subject="meeting/3",
+        payload={"text": "secret words"},
+        confidential=True,
     )
-    sha = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b"
 
-    assert read_confidential(sha256=sha, viewer="nato") == b"secret"
-    assert read_confidential(sha256=sha, viewer="csto") is None
-    assert read_confidential(sha256=sha, viewer=None) is None
+    sealed = SealedEntry.objects.get(entry=row)
+    inner = parse_entry_text(bytes(sealed.content).decode())
+    outer = _opened(row)
+    assert (inner.kind, inner.subject, inner.payload, inner.time) == (
+        "minutes.recorded",
+        "meeting/3",
+        {"text": "secret words"},
+        outer.time,
+    )
+    assert (sealed.kind, sealed.subject, len(bytes(sealed.key))) == (
+        "minutes.recorded",
+        "meeting/3",
+        32,
+    )
+    assert seal(bytes(sealed.content), key=bytes(sealed.key)) == outer.payload["hmac_sha256"]
 
 
-def test_append_entry_payload_and_confidential_together_is_refused() -> None:
-    with pytest.raises(RecordServiceError) as caught:
+def test_append_entry_confidential_twice_the_same_links_nothing() -> None:
+    rows = [
         append_entry(
             organization="nato",
             kind="minutes.recorded",
             subject="meeting/3",
-            payload={"a": 1},
-            confidential=b"x",
+            payload={"text": "same"},
+            confidential=True,
         )
-    assert caught.value.code == "payload_and_confidential"
+        for _ in range(2)
+    ]
+
+    outers = [_opened(row) for row in rows]
+    assert outers[0].subject != outers[1].subject
+    assert outers[0].payload != outers[1].payload
+    assert len(bytes(rows[0].leaf)) == len(bytes(rows[1].leaf))
 
 
 def test_entries_for_subject_returns_only_that_subject_in_order() -> None:

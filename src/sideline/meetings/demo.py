@@ -1,4 +1,5 @@
-"""Demo step: people of each role for three organizations, and one meeting followed up.
+"""Demo step: people of each role for three organizations, one public meeting followed
+up, and one confidential meeting whose entries are sealed on the record.
 
 Idempotent: people and the meeting are created only when missing. The demo password is
 printed; it is for a closed demo machine only.
@@ -25,6 +26,7 @@ from sideline.meetings.services import (
 DEMO_PASSWORD = "sideline-demo-2013"
 DEMO_ORGANIZATIONS = ("nato", "csto", "osce")
 DEMO_TITLE = "Counter-narcotics from Afghanistan: sideline meeting"
+DEMO_CONFIDENTIAL_TITLE = "Border incident follow-up (confidential)"
 
 
 def seed(*, say: Callable[[str], None]) -> None:
@@ -104,3 +106,20 @@ def seed(*, say: Callable[[str], None]) -> None:
             note="courses under way",
         )
     say(f"demo meeting {meeting.pk}: decision adopted, 2 commitments with progress")
+    # Not public: on the logs it shows only as "a confidential change" by NATO and CSTO.
+    private = create_meeting(
+        actor=users[("nato", "delegate")],
+        title=DEMO_CONFIDENTIAL_TITLE,
+        host="nato",
+        cohost="csto",
+        participants=[],
+        date=date(2013, 9, 26),
+        timezone_name="America/New_York",
+        location="New York",
+    )
+    set_agenda(
+        actor=users[("csto", "delegate")],
+        meeting=private,
+        items=["What happened", "Who informs whom"],
+    )
+    say(f"demo meeting {private.pk}: confidential, sealed on the record")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import json
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -92,10 +91,11 @@ def _record(
 ) -> Change:
     """Append the change to the acting organization's record, inside the caller's transaction.
 
-    Every state change of meetings goes through here. A ``private`` change (content of a
-    meeting that is not public) goes to the record as confidential bytes, the canonical
-    JSON of its payload: the log holds only their hash. A failing append rolls the
-    change back with it.
+    Every state change of meetings goes through here. Every change of a meeting that is
+    not public, and a ``private`` change of a public one (a delegate's name and
+    e-mail), is sealed: the public log says only that the organization made a
+    confidential change, and the entry itself stays on this node (see
+    ``sideline.record.seal``). A failing append rolls the change back with it.
     """
     change = Change.objects.create(
         meeting=meeting,
@@ -109,20 +109,13 @@ def _record(
         return change
     from sideline.record.services import append_entry
 
-    body = {"meeting": meeting.pk, **payload}
-    if private:
-        entry = append_entry(
-            organization=organization.slug,
-            kind=kind,
-            subject=subject,
-            confidential=json.dumps(
-                body, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            ).encode(),
-        )
-    else:
-        entry = append_entry(
-            organization=organization.slug, kind=kind, subject=subject, payload=body
-        )
+    entry = append_entry(
+        organization=organization.slug,
+        kind=kind,
+        subject=subject,
+        payload={"meeting": meeting.pk, **payload},
+        confidential=private or not meeting.public,
+    )
     change.record_index = entry.index
     change.save(update_fields=["record_index"])
     return change
@@ -132,7 +125,7 @@ def _text_on_record(meeting: Meeting, text: str) -> tuple[dict[str, Any], bool]:
     """The payload carrying ``text`` and whether it is private.
 
     Public text goes in clear up to 16 KiB, longer by its hash; a non-public meeting's
-    text goes whole into the confidential bytes.
+    text goes whole into the sealed entry, which the log does not carry.
     """
     data = text.encode()
     digest = hashlib.sha256(data).hexdigest()

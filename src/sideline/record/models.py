@@ -1,5 +1,5 @@
 """The record's tables: logs hosted here, their entries and tree nodes, checkpoints,
-cosignatures, witness state, confidential blobs, and replicas of peers' logs.
+cosignatures, witness state, sealed (confidential) entries, and replicas of peers' logs.
 
 A log's tree is stored tile-friendly: leaf hashes sit on the entry rows (tree level 0)
 and every completed perfect subtree above them is a :class:`TreeNode`, so any hash
@@ -177,7 +177,9 @@ class WitnessState(models.Model):
 
 
 class ConfidentialBlob(models.Model):
-    """Content kept out of the public log; the log holds only its SHA-256."""
+    """Content that nodes before sealed entries kept out of the log, which holds its
+    unsalted SHA-256. Nothing writes it any more (see :class:`SealedEntry`); the rows
+    stay so that such old entries can still be matched with their content."""
 
     sha256 = models.CharField(max_length=64, unique=True)
     organization = models.ForeignKey(
@@ -188,6 +190,28 @@ class ConfidentialBlob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class SealedEntry(models.Model):
+    """The inner entry of a confidential change and the key of its seal (see seal.py).
+
+    The log holds only ``kind: confidential``, a random subject and the HMAC of
+    ``content`` under ``key``; both live here, on this node alone, and are never served.
+    ``kind`` and ``subject`` repeat the inner entry's for the node's own look-ups.
+    """
+
+    entry = models.OneToOneField(RecordEntry, on_delete=models.PROTECT, related_name="sealed")
+    kind = models.CharField(_("kind"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=256, db_index=True)
+    content = models.BinaryField(_("inner entry"))
+    key = models.BinaryField(_("seal key"), max_length=32)
+
+    class Meta:
+        verbose_name = _("sealed entry")
+        verbose_name_plural = _("sealed entries")
+
+    def __str__(self) -> str:
+        return f"sealed {self.entry_id}"
 
 
 class Peer(models.Model):

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sideline.record.checkpoint import (
     CosignatureV1Verifier,
@@ -16,7 +16,7 @@ from sideline.record.checkpoint import (
     open_checkpoint,
     parse_cosigner_key,
 )
-from sideline.record.entry import open_entry
+from sideline.record.entry import Entry, open_entry, parse_entry_text
 from sideline.record.errors import CheckpointError, EntryError, NoteError
 from sideline.record.merkle import (
     EMPTY_ROOT,
@@ -33,15 +33,18 @@ from sideline.record.models import (
     LogCheckpoint,
     RecordEntry,
     Replica,
+    SealedEntry,
     TreeNode,
 )
 from sideline.record.note import Ed25519Verifier, parse_verifier_key
+from sideline.record.seal import seal_matches, sealed_commitment
 from sideline.record.tiles import TILE_HEIGHT, TILE_WIDTH, TileRef, build_entry_bundle
 from sideline.registry.models import Organization
 
 __all__ = [
     "EntryCheck",
     "LogHead",
+    "check_seal",
     "checkpoint_bytes",
     "consistency_proof_for",
     "entries_for_subject",
@@ -106,10 +109,14 @@ class _Tree(Protocol):
 
 
 def entries_for_subject(subject: str) -> QuerySet[RecordEntry]:
-    """Return every entry about ``subject``, in each log's order."""
+    """Return every entry about ``subject``, in each log's order, sealed ones included.
+
+    A sealed entry is found by its inner subject, which only this node knows: call
+    this only for a reader who may see ``subject``.
+    """
     return (
-        RecordEntry.objects.filter(subject=subject)
-        .select_related("log__organization")
+        RecordEntry.objects.filter(Q(subject=subject) | Q(sealed__subject=subject))
+        .select_related("log__organization", "sealed")
         .order_by("log__organization__slug", "index")
     )
 
@@ -367,11 +374,19 @@ def verify_entry(entry: RecordEntry) -> EntryCheck:
     if hash_leaf(leaf) != bytes(entry.leaf_hash):
         return EntryCheck(False, "leaf_hash_mismatch", "the entry does not hash to its leaf hash")
     try:
-        open_entry(
+        opened = open_entry(
             leaf, verifiers=log_verifiers(log, purpose=KeyPurpose.ENTRY), organization=log.slug
         )
     except EntryError as exc:
         return EntryCheck(False, exc.code, exc.message)
+    try:
+        sealed: SealedEntry | None = entry.sealed  # fetched with the entry where selected
+    except SealedEntry.DoesNotExist:
+        sealed = None
+    if sealed is not None:
+        failure = check_seal(opened, sealed)
+        if failure is not None:
+            return failure
     checkpoint = (
         log.checkpoints.filter(accepted_at__isnull=False, size__gt=entry.index)
         .order_by("-size")
@@ -405,6 +420,37 @@ def verify_entry(entry: RecordEntry) -> EntryCheck:
     return EntryCheck(
         True, "ok", f"entry {entry.index} is in the accepted tree of size {size}", size
     )
+
+
+def check_seal(outer: Entry, sealed: SealedEntry) -> EntryCheck | None:
+    """Check that the content and key stored here are what the signed entry commits to.
+
+    ``outer`` is the entry as signed on the log (opened and verified by the caller).
+    Returns None when they match, else a failed check: ``not_sealed`` (the log's entry
+    carries no commitment), ``seal_mismatch`` (the stored content or key was changed,
+    or is not the one signed) or ``inner_mismatch`` (the content is not an entry of
+    the same organization and time).
+    """
+    commitment = sealed_commitment(outer.kind, outer.payload)
+    if commitment is None:
+        return EntryCheck(False, "not_sealed", "the signed entry carries no commitment")
+    content = bytes(sealed.content)
+    if not seal_matches(content, key=bytes(sealed.key), commitment=commitment):
+        return EntryCheck(
+            False, "seal_mismatch", "the content stored here is not what the entry committed to"
+        )
+    try:
+        inner = parse_entry_text(content.decode())
+    except (EntryError, UnicodeDecodeError) as exc:
+        return EntryCheck(False, "inner_mismatch", f"the stored content is not an entry: {exc}")
+    if (inner.organization, inner.time, inner.kind, inner.subject) != (
+        outer.organization,
+        outer.time,
+        sealed.kind,
+        sealed.subject,
+    ):
+        return EntryCheck(False, "inner_mismatch", "the stored entry differs from the signed one's")
+    return None
 
 
 def untrusted_replicas() -> QuerySet[Replica]:

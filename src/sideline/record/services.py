@@ -10,7 +10,6 @@ change does.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import os
@@ -30,11 +29,10 @@ from sideline.record.checkpoint import (
     cosignature_timestamp,
     count_cosignatures,
 )
-from sideline.record.entry import build_entry, sign_entry
+from sideline.record.entry import build_entry, encode_entry_text, sign_entry
 from sideline.record.errors import NoteError, RecordError, WitnessRequestError
 from sideline.record.merkle import EMPTY_ROOT, HASH_SIZE, Frontier, hash_leaf, perfect_subtrees
 from sideline.record.models import (
-    ConfidentialBlob,
     Cosignature,
     KeyPurpose,
     Log,
@@ -42,10 +40,18 @@ from sideline.record.models import (
     LogKey,
     RecordEntry,
     Replica,
+    SealedEntry,
     TreeNode,
     WitnessState,
 )
 from sideline.record.note import Ed25519Signer, parse_note, parse_verifier_key, sign_note
+from sideline.record.seal import (
+    CONFIDENTIAL_KIND,
+    new_confidential_subject,
+    new_seal_key,
+    seal,
+    sealed_payload,
+)
 from sideline.record.selectors import (
     checkpoint_bytes,
     consistency_proof_for,
@@ -76,7 +82,6 @@ __all__ = [
     "cosign_checkpoint",
     "ensure_log",
     "origin_for",
-    "read_confidential",
     "receive_cosignatures",
     "rotate_key",
     "witness_round",
@@ -184,11 +189,19 @@ def _lock_log(organization: str) -> Log:
 
 
 @dataclass(frozen=True)
+class _Sealed:
+    kind: str
+    subject: str
+    content: bytes
+    key: bytes
+
+
+@dataclass(frozen=True)
 class _Leaf:
     leaf: bytes
     kind: str
     subject: str
-    payload_sha256: str
+    sealed: _Sealed | None = None
 
 
 def _append_leaves(log: Log, leaves: Sequence[_Leaf]) -> list[RecordEntry]:
@@ -217,12 +230,28 @@ def _append_leaves(log: Log, leaves: Sequence[_Leaf]) -> list[RecordEntry]:
                 leaf_hash=leaf_hash,
                 kind=item.kind,
                 subject=item.subject,
-                payload_sha256=item.payload_sha256,
                 created=now,
             )
         )
         frontier.append(leaf_hash)
     RecordEntry.objects.bulk_create(rows)
+    sealed = [(row, item.sealed) for row, item in zip(rows, leaves, strict=True) if item.sealed]
+    if sealed:
+        ids = dict(
+            RecordEntry.objects.filter(
+                log=log, index__in=[row.index for row, _ in sealed]
+            ).values_list("index", "pk")
+        )
+        SealedEntry.objects.bulk_create(
+            SealedEntry(
+                entry_id=ids[row.index],
+                kind=inner.kind,
+                subject=inner.subject,
+                content=inner.content,
+                key=inner.key,
+            )
+            for row, inner in sealed
+        )
     TreeNode.objects.bulk_create(new_nodes)
     size = frontier.size
     new_edge = b"".join(known[key] for key in perfect_subtrees(0, size))
@@ -234,41 +263,48 @@ def _append_leaves(log: Log, leaves: Sequence[_Leaf]) -> list[RecordEntry]:
 
 @dataclass(frozen=True)
 class NewEntry:
-    """One entry to append with :func:`append_entries`."""
+    """One entry to append with :func:`append_entries`; ``confidential`` seals it."""
 
     kind: str
     subject: str
     payload: dict[str, Any] | None = None
-    confidential: bytes | None = None
+    confidential: bool = False
 
 
 def _signed_leaf(log: Log, signer: Ed25519Signer, item: NewEntry, *, moment: Any) -> _Leaf:
-    if item.payload is not None and item.confidential is not None:
-        raise RecordServiceError(
-            "payload_and_confidential", "give a public payload or confidential bytes, not both"
-        )
-    sha = ""
-    if item.confidential is not None:
-        sha = hashlib.sha256(item.confidential).hexdigest()
-        ConfidentialBlob.objects.get_or_create(
-            sha256=sha, defaults={"organization": log.organization, "content": item.confidential}
-        )
     entry = build_entry(
         kind=item.kind,
         organization=log.slug,
         time=moment,
         subject=item.subject,
-        payload=None if sha else (item.payload if item.payload is not None else {}),
-        payload_sha256=sha or None,
+        payload=item.payload if item.payload is not None else {},
     )
-    return _Leaf(sign_entry(entry, signer=signer), item.kind, item.subject, sha)
+    if not item.confidential:
+        return _Leaf(sign_entry(entry, signer=signer), item.kind, item.subject)
+    # The real entry stays here; the log gets only "a confidential change, now", its
+    # subject random and its content committed to under a key of its own.
+    inner = encode_entry_text(entry).encode()
+    key = new_seal_key()
+    outer = build_entry(
+        kind=CONFIDENTIAL_KIND,
+        organization=log.slug,
+        time=moment,
+        subject=new_confidential_subject(),
+        payload=sealed_payload(seal(inner, key=key)),
+    )
+    return _Leaf(
+        sign_entry(outer, signer=signer),
+        outer.kind,
+        outer.subject,
+        _Sealed(item.kind, item.subject, inner, key),
+    )
 
 
 def append_entries(*, organization: str, entries: Sequence[NewEntry]) -> list[RecordEntry]:
     """Sign and append several entries to ``organization``'s log in one transaction.
 
     Raises:
-        RecordServiceError: ``unknown_organization``, ``payload_and_confidential``.
+        RecordServiceError: ``unknown_organization``.
         EntryError: a bad kind, subject or payload, or an entry over 64 KiB.
     """
     with transaction.atomic():
@@ -285,31 +321,21 @@ def append_entry(
     kind: str,
     subject: str,
     payload: dict[str, Any] | None = None,
-    confidential: bytes | None = None,
+    confidential: bool = False,
 ) -> RecordEntry:
     """Sign one entry as ``organization`` and append it to its log.
 
     Runs in the caller's transaction, if any, so the entry commits with the change it
-    records. ``confidential`` bytes are kept in access-controlled storage and only
-    their SHA-256 enters the log.
+    records. A ``confidential`` entry is sealed (see :mod:`sideline.record.seal`): the
+    log gets kind ``confidential``, a random subject and an HMAC of the entry under a
+    key of its own; the entry itself and the key are kept in :class:`SealedEntry`.
 
     Raises:
-        RecordServiceError: ``unknown_organization``, ``payload_and_confidential``.
+        RecordServiceError: ``unknown_organization``.
         EntryError: ``bad_kind``, ``bad_subject``, ``bad_payload``, ``entry_too_large``.
     """
     item = NewEntry(kind=kind, subject=subject, payload=payload, confidential=confidential)
     return append_entries(organization=organization, entries=[item])[0]
-
-
-def read_confidential(*, sha256: str, viewer: str | None) -> bytes | None:
-    """Return confidential content to a viewer acting for the organization that owns it.
-
-    Anyone else (``viewer`` another organization's slug, or ``None``) gets ``None``.
-    """
-    blob = ConfidentialBlob.objects.select_related("organization").filter(sha256=sha256).first()
-    if blob is None or viewer is None or blob.organization.slug != viewer:
-        return None
-    return bytes(blob.content)
 
 
 def rotate_key(*, organization: str, purpose: str) -> LogKey:
