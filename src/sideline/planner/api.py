@@ -55,7 +55,7 @@ class PlanOut(Schema):
     changelog: str
 
 
-class MeetingOut(Schema):
+class PlannedMeetingOut(Schema):
     request: str
     organizations: list[str]
     topic: str
@@ -137,17 +137,17 @@ def get_plan_json(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     return dict(_plan(request, plan_id).plan)
 
 
-@router.get("/plans/{plan_id}/meetings", response=list[MeetingOut])
+@router.get("/plans/{plan_id}/meetings", response=list[PlannedMeetingOut])
 def list_meetings(
     request: HttpRequest,
     plan_id: int,
     organization: str | None = None,
     forum: str | None = None,
     topic: str | None = None,
-) -> list[MeetingOut]:
+) -> list[PlannedMeetingOut]:
     plan = _plan(request, plan_id)
     return [
-        MeetingOut(
+        PlannedMeetingOut(
             request=row.request.key,
             organizations=[o.slug for o in row.request.organizations.all()],
             topic=row.request.topic,

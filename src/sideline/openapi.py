@@ -1,0 +1,86 @@
+"""The OpenAPI document tells the truth about errors: one body, declared on every operation.
+
+django-ninja documents only the responses an operation declares, so the errors that the
+one exception handler (``sideline/api.py``) turns into ``{"error": {...}}`` were absent from
+the document and tools such as schemathesis reported every 4xx as undocumented. They are
+added here once, by status, rather than repeated in fifty decorators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ERROR_SCHEMA", "document_errors"]
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "field"],
+            "properties": {
+                "code": {"type": "string", "description": "stable, for programs"},
+                "message": {"type": "string", "description": "what to fix, for people"},
+                "field": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": "the argument or body field at fault, or null",
+                },
+            },
+        }
+    },
+}
+
+ANY_REQUEST = {
+    400: "a value the server cannot use",
+    404: "an unknown slug, code or identifier",
+    422: "a malformed argument or body",
+    429: "too many requests: wait and try again",
+    500: "the server failed; the error was logged",
+}
+AUTHENTICATED = {
+    401: "not logged in: log in or send an API token",
+    403: "not allowed for this person's organization or role",
+}
+WRITES = {
+    409: "a conflict with the current state: reload and try again",
+    413: "the request body is too large",
+}
+READ_METHODS = {"get", "head", "options"}
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the one error body, by status, on every operation of an OpenAPI document.
+
+    Every operation may answer ``ANY_REQUEST`` and ``AUTHENTICATED``; one that writes also
+    ``WRITES``. A status an operation already documents is left as it is.
+
+    Example:
+        >>> doc = {"paths": {"/x": {"get": {"responses": {"200": {}}}}}}
+        >>> sorted(document_errors(doc)["paths"]["/x"]["get"]["responses"])
+        ['200', '400', '401', '403', '404', '422', '429', '500']
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            # Views check the session or token themselves as well as through ninja's
+            # `auth`, so any operation may answer 401 or 403.
+            statuses = ANY_REQUEST | AUTHENTICATED
+            writes = method not in READ_METHODS
+            if writes:
+                statuses |= WRITES
+            responses = operation["responses"]
+            for status, description in sorted(statuses.items()):
+                responses.setdefault(
+                    str(status),
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return schema

@@ -1,0 +1,71 @@
+"""The OpenAPI document tells the truth: errors declared everywhere, one schema per name."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.test import Client
+from ninja import Schema
+
+APPS = ["registry", "analysis", "planner", "meetings", "accounts", "record"]
+
+
+@pytest.fixture
+def document(client: Client) -> dict[str, Any]:
+    return client.get("/api/openapi.json").json()
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_every_operation_declares_the_one_error_body(document: dict[str, Any]) -> None:
+    reference = {"$ref": "#/components/schemas/Error"}
+    missing = [
+        (path, method, status)
+        for path, method, operation in operations(document)
+        for status in ("400", "401", "403", "404", "422", "429", "500")
+        if operation["responses"].get(status, {}).get("content", {}).get("application/json")
+        != {"schema": reference}
+    ]
+
+    assert missing == []
+    assert document["components"]["schemas"]["Error"]["required"] == ["error"]
+
+
+def test_writes_also_declare_conflict_and_too_large(document: dict[str, Any]) -> None:
+    writes = [(p, m, o) for p, m, o in operations(document) if m not in {"get", "head"}]
+
+    assert writes
+    assert [(p, m) for p, m, o in writes if not {"409", "413"} <= set(o["responses"])] == []
+
+
+def test_response_schema_names_are_unique_across_apps() -> None:
+    names = Counter(
+        name
+        for app in APPS
+        for name, value in inspect.getmembers(importlib.import_module(f"sideline.{app}.api"))
+        if inspect.isclass(value)
+        and issubclass(value, Schema)
+        and value.__module__ == f"sideline.{app}.api"
+    )
+
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_planned_meetings_are_documented_with_the_planners_schema(
+    document: dict[str, Any],
+) -> None:
+    operation = document["paths"]["/api/planner/plans/{plan_id}/meetings"]["get"]
+
+    items = operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert items == {"$ref": "#/components/schemas/PlannedMeetingOut"}
+    assert "room" in document["components"]["schemas"]["PlannedMeetingOut"]["properties"]
