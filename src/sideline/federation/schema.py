@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,14 +36,16 @@ __all__ = [
 ]
 
 
-class Validator:
+class Validator(ABC):
     """Check a JSON value at a path; describe it as JSON Schema."""
 
+    @abstractmethod
     def check(self, value: Any, path: str) -> None:
-        raise NotImplementedError
+        """Raise ``OpError`` naming ``path`` when ``value`` does not fit."""
 
+    @abstractmethod
     def json_schema(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """Return the JSON Schema this validator enforces."""
 
 
 def _type_error(path: str, expected: str, value: Any) -> OpError:

@@ -131,7 +131,7 @@ def add_timezones(calendar: icalendar.Calendar) -> None:
     zones = [c for c in calendar.subcomponents if isinstance(c, icalendar.Timezone)]
     for zone in zones:
         _one_rdate_per_line(zone)
-    if not calendar.walk("VEVENT") and not calendar.walk("VTODO") and not zones:
+    if not calendar.subcomponents:
         calendar.add_component(_utc_timezone())
 
 
