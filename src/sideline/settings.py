@@ -151,7 +151,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sideline_cache",
-    }
+    },
+    # Rendered Markdown of stored minutes and decisions, keyed by the text's hash: an entry
+    # never goes stale, and each process rendering a text once is the point.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sideline-rendered",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 LOGIN_URL = "accounts:login"
 

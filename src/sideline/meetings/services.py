@@ -31,7 +31,7 @@ from sideline.accounts.permissions import (
 from sideline.accounts.services import create_person, log_refusal
 from sideline.meetings.enums import Closure, DecisionStatus, MinutesStatus, Position
 from sideline.meetings.errors import MeetingError, forbidden
-from sideline.meetings.markdown import unsafe_markdown
+from sideline.meetings.markdown import check_markdown
 from sideline.meetings.models import (
     AgendaItem,
     Change,
@@ -493,9 +493,7 @@ def _minutes(meeting: Meeting) -> Minutes:
 def save_minutes(*, actor: Any, meeting: Meeting, text: str) -> Minutes:
     """Keep a new revision of the minutes; editing circulated minutes returns them to draft."""
     acting = _require_prepare(actor, meeting)
-    problem = unsafe_markdown(text)
-    if problem:
-        raise MeetingError("unsafe_markdown", f"text: {problem}", field="text")
+    check_markdown(text)
     minutes = _minutes(meeting)
     if minutes.status in {MinutesStatus.AGREED, MinutesStatus.LOCKED}:
         raise MeetingError(
@@ -634,9 +632,7 @@ def propose_decision(
         )
     if not title.strip() or not text.strip():
         raise MeetingError("text_required", "title and text: a decision needs both", field="text")
-    problem = unsafe_markdown(text)
-    if problem:
-        raise MeetingError("unsafe_markdown", f"text: {problem}", field="text")
+    check_markdown(text)
     if amends is not None and (
         amends.meeting_id != meeting.pk or amends.status != DecisionStatus.ADOPTED
     ):
@@ -702,9 +698,7 @@ def edit_decision(*, actor: Any, decision: Decision, title: str, text: str) -> D
             "organizations have answered this text; withdraw it and propose a new one",
             status=409,
         )
-    problem = unsafe_markdown(text)
-    if problem:
-        raise MeetingError("unsafe_markdown", f"text: {problem}", field="text")
+    check_markdown(text)
     decision.title, decision.text = title.strip()[:300], text
     decision.save()
     payload, private = _text_on_record(decision.meeting, text)
