@@ -242,27 +242,56 @@ def test_delegation_refusals(logs: LocalLogs, meeting: str, judge: Judge) -> Non
     others = logs.act(
         "osce", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
     )
-    logs.act("csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"})
-    approved_twice = logs.act(
-        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
-    )
     logs.act("csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"})
     accepted_twice = logs.act(
         "csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"}
     )
+    logs.act("csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"})
+    approved_twice = logs.act(
+        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
+    )
 
     assert [
         judge(e)[1]
-        for e in (clear, delegate, outsider, twice, others, approved_twice, accepted_twice)
+        for e in (clear, delegate, outsider, twice, others, accepted_twice, approved_twice)
     ] == [
         "content_must_be_sealed",
         "role_not_allowed",
         "not_participant",
         "already_invited",
         "unknown_delegate",
-        "already_approved",
         "already_accepted",
+        "already_approved",
     ]
+
+
+def test_delegation_approved_before_acceptance_refused_and_grants_nothing(
+    logs: LocalLogs, meeting: str, judge: Judge
+) -> None:
+    logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="focal_point",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    early = logs.act(
+        "csto", "delegation.approve", meeting, role="focal_point", args={"delegate": "d1"}
+    )
+    logs.act("csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"})
+    after_acceptance = logs.act(
+        "csto", "delegation.approve", meeting, role="focal_point", args={"delegate": "d1"}
+    )
+
+    assert (judge(early), judge(after_acceptance)) == (
+        ("rejected", "not_accepted"),
+        ("applied", ""),
+    )
+    assert logs.reduce().state.meetings[meeting].delegates == {
+        "csto/d1": {"named", "accepted", "approved"}
+    }
 
 
 def test_participant_adds_document_outsider_cannot(

@@ -105,6 +105,12 @@ def approve_delegate(state: SharedState, placed: Placed) -> None:
     steps = _delegate(get_meeting(state, placed.op.object_id), placed)
     if "approved" in steps:
         raise Rejected("already_approved", "this delegate is already approved")
+    # As in the meetings app: the invitee accepts, then the focal point approves; an
+    # approval of a person who never accepted would grant rights nobody asked for.
+    if "accepted" not in steps:
+        raise Rejected(
+            "not_accepted", "the delegate has not accepted the invitation: approve after they do"
+        )
     steps.add("approved")
 
 
