@@ -67,7 +67,7 @@ def test_meeting_created_with_host_cohost_and_participants(logs: LocalLogs, judg
             {"title": "T"},
             False,
             "delegate",
-            "content_must_be_sealed",
+            "op_must_be_sealed",
         ),
         (
             "nato/m-1",
@@ -104,10 +104,14 @@ def test_create_meeting_refused(
     assert logs.reduce().state.meetings == {}
 
 
-def test_private_meeting_with_sealed_title_accepted(logs: LocalLogs, private_meeting: str) -> None:
-    meeting = logs.reduce().state.meetings[private_meeting]
+def test_private_meeting_is_only_in_the_confidential_state(
+    logs: LocalLogs, private_meeting: str
+) -> None:
+    result = logs.reduce()
+    meeting = result.confidential.meetings[private_meeting]
 
-    assert (meeting.public, meeting.content_sha256) == (False, "cd" * 32)
+    assert result.state.meetings == {}
+    assert (meeting.public, sorted(meeting.participants)) == (False, ["csto", "nato", "osce"])
 
 
 def test_identifiers_are_never_reused_across_kinds(
