@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,47 @@ def minimal_registry(db: None, tmp_path: Path) -> Path:
     directory = write_package(tmp_path / "package")
     load_package(directory)
     return directory
+
+
+Concurrently = Callable[..., list[Any]]
+
+
+@pytest.fixture
+def concurrently(transactional_db: None) -> Concurrently:
+    """Run callables at the same moment, each in a thread of its own with its own
+    database connection; return what each returned, or the exception it raised, in order.
+
+    PostgreSQL only: SQLite takes one writer at a time (IMMEDIATE transactions), so
+    the races these tests provoke cannot happen there, and the in-memory test database
+    is not meant to be written from several threads.
+    """
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent clients need PostgreSQL (set SIDELINE_DATABASE_URL)")
+
+    def run(*calls: Callable[[], Any]) -> list[Any]:
+        start = threading.Barrier(len(calls))
+        results: list[Any] = [None] * len(calls)
+
+        def work(index: int, call: Callable[[], Any]) -> None:
+            try:
+                start.wait(timeout=60)
+                results[index] = call()
+            except BaseException as error:
+                results[index] = error
+            finally:
+                # Django opens one connection per thread; an open one would block the flush.
+                connections.close_all()
+
+        threads = [threading.Thread(target=work, args=pair) for pair in enumerate(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        return results
+
+    return run
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -231,4 +231,4 @@ def test_me_anonymous_refused(client: Client, minimal_registry: Path) -> None:
 
 
 def test_role_values_are_stable() -> None:
-    assert Role.values == ["viewer", "delegate", "signatory", "coordinator", "curator"]
+    assert Role.values == ["viewer", "delegate", "signatory", "coordinator", "curator", "guest"]

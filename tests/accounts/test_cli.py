@@ -65,7 +65,7 @@ def test_users_role_and_disable(minimal_registry: Path) -> None:
         (("disable", "ghost"), "username: no person 'ghost'"),
         (
             ("add", "x", "--role", "king", "--organization", "csto"),
-            "Error: argument --role: invalid choice: 'king' (choose from 'viewer', 'delegate', 'signatory', 'coordinator', 'curator')",
+            "Error: argument --role: invalid choice: 'king' (choose from 'viewer', 'delegate', 'signatory', 'coordinator', 'curator', 'guest')",
         ),
     ],
 )

@@ -193,10 +193,8 @@ def test_invitation_by_email_creates_account_and_delegate(
     assert response.status_code == 302
     person = Person.objects.select_related("user", "organization").get(user__username="ana")
     assert delegate.user_id == person.user_id
-    assert (person.organization.slug if person.organization else None, person.role) == (
-        "osce",
-        "delegate",
-    )
+    # A guest of no organization: rights come only once the focal point approves.
+    assert (person.organization, person.role) == (None, "guest")
     assert "this invitation link is unknown or already used" in again.content.decode()
 
 

@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     SIGNATORY = "signatory", _("signatory")
     COORDINATOR = "coordinator", _("coordinator")
     CURATOR = "curator", _("curator")
+    # An invited delegate's own account: rights come only from approved delegations,
+    # each for one meeting (sideline.meetings.permissions), never from the role.
+    GUEST = "guest", _("guest")
 
 
 # Roles that speak for an organization: they need one.

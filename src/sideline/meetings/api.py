@@ -622,7 +622,7 @@ def approve_delegate(request: HttpRequest, delegate_id: int) -> dict[str, Any]:
     if delegate is None or not can_view_meeting(request_user(request), delegate.meeting):
         raise ApiError(404, "unknown_delegate", f"no delegate {delegate_id} that you may see")
     try:
-        services.approve_delegate(actor=_actor(request), delegate=delegate)
+        delegate = services.approve_delegate(actor=_actor(request), delegate=delegate)
     except MeetingError as error:
         raise _fail(error) from None
     return _delegate_out(delegate)

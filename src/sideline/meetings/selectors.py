@@ -16,11 +16,14 @@ from sideline.meetings.models import Change, Commitment, Decision, Meeting, Prog
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
-    """Public meetings and those the user's organization participates in."""
+    """Public meetings, those the user's organization participates in, and those the
+    user is an approved delegate in."""
     own = organization_id_of(user)
     condition = Q(public=True)
     if own is not None:
         condition |= Q(participations__organization_id=own)
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        condition |= Q(delegates__user_id=user.pk, delegates__approved_at__isnull=False)
     return (
         Meeting.objects.filter(pk__in=Meeting.objects.filter(condition).values("pk"))
         .select_related("host", "cohost", "topic", "forum_session__forum")

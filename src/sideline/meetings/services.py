@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import date
@@ -18,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sideline.accounts.enums import Role
 from sideline.accounts.errors import AccountError
 from sideline.accounts.permissions import (
     acts_for,
@@ -48,9 +50,17 @@ from sideline.meetings.models import (
     Participant,
     ProgressUpdate,
 )
-from sideline.meetings.permissions import can_prepare_meeting, participant_ids
+from sideline.meetings.permissions import (
+    acts_in,
+    can_prepare_meeting,
+    delegation_ids,
+    home_organization_id,
+    participant_ids,
+)
 from sideline.meetings.uploads import check_upload
 from sideline.registry.models import ForumSession, Function, Organization
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -68,6 +78,15 @@ def _refusals_logged(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 with transaction.atomic():
                     return function(*args, **kwargs)
+            except IntegrityError:
+                # The meeting's row lock serialises writers, so this is a race the lock
+                # does not cover: the caller gets a retryable answer, not a 500.
+                logger.warning("%s: a concurrent write won the race", action, exc_info=True)
+                raise MeetingError(
+                    "conflict",
+                    "someone else changed this at the same moment; reload and try again",
+                    status=409,
+                ) from None
             except MeetingError as error:
                 log_refusal(
                     user=kwargs.get("actor"), action=action, code=error.code, message=error.message
@@ -159,8 +178,25 @@ def _zone(name: str, *, field: str = "timezone") -> str:
     return name
 
 
-def _actor_organization(actor: Any) -> Organization:
+def _lock(meeting_id: int) -> Meeting:
+    """Lock the meeting's row until the transaction ends, and read it afresh.
+
+    Every write inside a meeting takes this lock first, so that writes to one meeting
+    run one after another: each read-modify-write (the agenda, the next decision
+    number, the minutes' revision, the consensus check, an invitation's single use)
+    sees the previous one committed, and the database ends in the state that the last
+    record entry states. One lock order (the meeting, then rows inside it, then the
+    record's log) keeps concurrent writers from deadlocking.
+    """
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+def _actor_organization(actor: Any, meeting: Meeting) -> Organization:
+    """The organization the actor speaks for in ``meeting``: by role, or by delegation."""
     org_id = organization_id_of(actor)
+    if org_id is None:
+        delegated = sorted(delegation_ids(actor, meeting))
+        org_id = delegated[0] if delegated else None
     if org_id is None:
         raise forbidden("no_organization", "you act for no organization; ask to be given a role")
     return Organization.objects.get(pk=org_id)
@@ -171,7 +207,7 @@ def _require_prepare(actor: Any, meeting: Meeting) -> Organization:
         raise forbidden(
             "not_host", "only the host and co-host organizations' delegates prepare this meeting"
         )
-    return _actor_organization(actor)
+    return _actor_organization(actor, meeting)
 
 
 @_refusals_logged("meeting.create")
@@ -260,6 +296,7 @@ def create_meeting(
 
 @_refusals_logged("meeting.participant")
 def add_participant(*, actor: Any, meeting: Meeting, organization: str) -> Participant:
+    meeting = _lock(meeting.pk)
     acting = _require_prepare(actor, meeting)
     org = _organization(organization, field="organization")
     if org.pk in participant_ids(meeting):
@@ -284,6 +321,7 @@ def add_participant(*, actor: Any, meeting: Meeting, organization: str) -> Parti
 @_refusals_logged("meeting.agenda")
 def set_agenda(*, actor: Any, meeting: Meeting, items: list[str]) -> list[AgendaItem]:
     """Replace the agenda with ``items`` in order."""
+    meeting = _lock(meeting.pk)
     acting = _require_prepare(actor, meeting)
     titles = [item.strip() for item in items if item.strip()]
     if any(len(title) > 300 for title in titles):
@@ -319,7 +357,8 @@ def invite_delegate(
 
     ``accept_url`` turns the invitation's secret into the absolute link to send.
     """
-    org = _actor_organization(actor)
+    meeting = _lock(meeting.pk)
+    org = _actor_organization(actor, meeting)
     if org.pk not in participant_ids(meeting) or not can_manage_delegation(actor, org.pk):
         raise forbidden(
             "not_focal_point",
@@ -371,29 +410,39 @@ def invite_delegate(
 def accept_invitation(
     *, secret: str, actor: Any = None, username: str = "", password: str = ""
 ) -> Delegate:
-    """Accept an invitation: as the logged-in person of that organization, or with a new account."""
-    delegate = (
-        Delegate.objects.select_related("organization", "meeting")
-        .filter(invitation_digest=_digest(secret), accepted_at__isnull=True)
-        .first()
+    """Accept an invitation: as the logged-in person of that organization, or with a new account.
+
+    The link is used once, also when it is submitted several times at the same moment:
+    the invitation is read again under the meeting's lock, after any other acceptance
+    has committed.
+    """
+    unknown = MeetingError(
+        "unknown_invitation", "this invitation link is unknown or already used", status=404
     )
-    if delegate is None or not secret:
-        raise MeetingError(
-            "unknown_invitation", "this invitation link is unknown or already used", status=404
-        )
+    pending = Delegate.objects.filter(invitation_digest=_digest(secret), accepted_at__isnull=True)
+    meeting_id = pending.values_list("meeting_id", flat=True).first() if secret else None
+    if meeting_id is None:
+        raise unknown
+    meeting = _lock(meeting_id)
+    delegate = pending.select_related("organization").first()
+    if delegate is None:
+        raise unknown
+    delegate.meeting = meeting
     if actor is not None and getattr(actor, "is_authenticated", False):
-        if organization_id_of(actor) != delegate.organization_id:
+        if home_organization_id(actor) != delegate.organization_id:
             raise forbidden(
                 "not_your_organization", "this invitation is for another organization's delegation"
             )
         user = actor
     else:
         try:
+            # A guest: no right in any meeting until the focal point approves, and
+            # then only in the meetings of the approved delegations.
             user = create_person(
                 username=username,
                 email=delegate.email,
-                organization=delegate.organization.slug,
-                role="delegate",
+                organization=None,
+                role=Role.GUEST,
                 password=password,
             ).user
         except AccountError as error:
@@ -415,6 +464,9 @@ def accept_invitation(
 
 @_refusals_logged("delegation.approve")
 def approve_delegate(*, actor: Any, delegate: Delegate) -> Delegate:
+    meeting = _lock(delegate.meeting_id)
+    delegate = Delegate.objects.select_related("organization").get(pk=delegate.pk)
+    delegate.meeting = meeting
     if not can_manage_delegation(actor, delegate.organization_id):
         raise forbidden(
             "not_focal_point",
@@ -440,8 +492,9 @@ def upload_document(
     *, actor: Any, meeting: Meeting, title: str, filename: str, content: bytes
 ) -> Document:
     """Store a checked file; participants' delegates upload."""
-    org = _actor_organization(actor)
-    if org.pk not in participant_ids(meeting) or not acts_for(actor, org.pk):
+    meeting = _lock(meeting.pk)
+    org = _actor_organization(actor, meeting)
+    if org.pk not in participant_ids(meeting) or not acts_in(actor, meeting, org.pk):
         raise forbidden(
             "not_participant", "only participating organizations' delegates upload documents"
         )
@@ -492,6 +545,7 @@ def _minutes(meeting: Meeting) -> Minutes:
 @_refusals_logged("minutes.save")
 def save_minutes(*, actor: Any, meeting: Meeting, text: str) -> Minutes:
     """Keep a new revision of the minutes; editing circulated minutes returns them to draft."""
+    meeting = _lock(meeting.pk)
     acting = _require_prepare(actor, meeting)
     check_markdown(text)
     minutes = _minutes(meeting)
@@ -523,6 +577,7 @@ def save_minutes(*, actor: Any, meeting: Meeting, text: str) -> Minutes:
 
 @_refusals_logged("minutes.circulate")
 def circulate_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
+    meeting = _lock(meeting.pk)
     acting = _require_prepare(actor, meeting)
     minutes = _minutes(meeting)
     if minutes.status != MinutesStatus.DRAFT or minutes.revision == 0:
@@ -547,7 +602,8 @@ def circulate_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
 @_refusals_logged("minutes.agree")
 def agree_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
     """The actor's organization agrees to the circulated revision; all agreeing makes them agreed."""
-    org = _actor_organization(actor)
+    meeting = _lock(meeting.pk)
+    org = _actor_organization(actor, meeting)
     if org.pk not in participant_ids(meeting) or not can_sign_for(actor, org.pk):
         raise forbidden(
             "not_signatory", "only a participating organization's signatory agrees to the minutes"
@@ -598,6 +654,7 @@ def agree_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
 
 @_refusals_logged("minutes.lock")
 def lock_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
+    meeting = _lock(meeting.pk)
     acting = _require_prepare(actor, meeting)
     minutes = _minutes(meeting)
     if minutes.status != MinutesStatus.AGREED:
@@ -625,8 +682,9 @@ def lock_minutes(*, actor: Any, meeting: Meeting) -> Minutes:
 def propose_decision(
     *, actor: Any, meeting: Meeting, title: str, text: str, amends: Decision | None = None
 ) -> Decision:
-    org = _actor_organization(actor)
-    if org.pk not in participant_ids(meeting) or not acts_for(actor, org.pk):
+    meeting = _lock(meeting.pk)
+    org = _actor_organization(actor, meeting)
+    if org.pk not in participant_ids(meeting) or not acts_in(actor, meeting, org.pk):
         raise forbidden(
             "not_participant", "only participating organizations' delegates propose decisions"
         )
@@ -641,12 +699,7 @@ def propose_decision(
             "amends: only an adopted decision of this meeting is amended",
             field="amends",
         )
-    last = (
-        meeting.decisions.select_for_update()
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
+    last = meeting.decisions.order_by("-number").values_list("number", flat=True).first()
     decision = Decision.objects.create(
         meeting=meeting,
         number=(last or 0) + 1,
@@ -677,7 +730,8 @@ def propose_decision(
 @_refusals_logged("decision.edit")
 def edit_decision(*, actor: Any, decision: Decision, title: str, text: str) -> Decision:
     """Correct a proposal nobody has answered yet; later changes need a new decision."""
-    if not acts_for(actor, decision.proposed_by_id):
+    meeting = _lock(decision.meeting_id)
+    if not acts_in(actor, meeting, decision.proposed_by_id):
         raise forbidden(
             "not_proposer", "only the proposing organization's delegates edit a proposal"
         )
@@ -733,9 +787,10 @@ def respond_to_decision(
 
     The decision is adopted when every participating organization approves.
     """
-    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
-    meeting = decision.meeting
-    org = _actor_organization(actor)
+    meeting = _lock(decision.meeting_id)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision.meeting = meeting
+    org = _actor_organization(actor, meeting)
     if org.pk not in participant_ids(meeting) or not can_sign_for(actor, org.pk):
         raise forbidden(
             "not_signatory", "only a participating organization's signatory answers for it"
@@ -802,7 +857,8 @@ def respond_to_decision(
 
 @_refusals_logged("decision.withdraw")
 def withdraw_decision(*, actor: Any, decision: Decision, reason: str) -> Decision:
-    if not acts_for(actor, decision.proposed_by_id):
+    meeting = _lock(decision.meeting_id)
+    if not acts_in(actor, meeting, decision.proposed_by_id):
         raise forbidden("not_proposer", "only the proposing organization withdraws its proposal")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != DecisionStatus.PROPOSED:
@@ -844,9 +900,10 @@ def make_commitment(
     milestones: list[tuple[str, date | None]] | None = None,
 ) -> Commitment:
     """An organization commits itself under an adopted decision; only its own people do it."""
+    meeting = _lock(decision.meeting_id)
+    decision = Decision.objects.get(pk=decision.pk)
     owner_org = _organization(owner, field="owner")
-    meeting = decision.meeting
-    if not acts_for(actor, owner_org.pk) or owner_org.pk not in participant_ids(meeting):
+    if not acts_in(actor, meeting, owner_org.pk) or owner_org.pk not in participant_ids(meeting):
         raise forbidden(
             "not_your_organization",
             f"owner: you do not act for {owner}, or it does not participate",
@@ -909,7 +966,11 @@ def make_commitment(
 
 
 def _own_commitment(actor: Any, commitment: Commitment) -> Commitment:
-    if not acts_for(actor, commitment.owner_id):
+    meeting_id = Decision.objects.filter(pk=commitment.decision_id).values_list(
+        "meeting_id", flat=True
+    )[0]
+    meeting = _lock(meeting_id)
+    if not acts_in(actor, meeting, commitment.owner_id):
         raise forbidden(
             "not_owner", "only the owner organization's delegates update its commitment"
         )

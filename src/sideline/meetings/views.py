@@ -46,6 +46,7 @@ from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
 from sideline.meetings.permissions import (
     acting_participant,
+    acts_in,
     can_prepare_meeting,
     can_view_meeting,
 )
@@ -92,6 +93,7 @@ class MeetingDetailView(TemplateView):
         meeting = _meeting_for(self.request, kwargs["pk"])
         minutes = Minutes.objects.filter(meeting=meeting).first()
         own = organization_id_of(user)
+        acting = acting_participant(user, meeting)
         decisions = list(
             meeting.decisions.select_related("proposed_by").prefetch_related(
                 "responses__organization"
@@ -118,10 +120,10 @@ class MeetingDetailView(TemplateView):
             now=timezone.now(),
             entries=record_entries(meeting.subject),
             can_prepare=can_prepare_meeting(user, meeting),
-            can_act=own is not None and acts_for(user, own),
+            can_act=acting is not None,
             can_sign=own is not None and can_sign_for(user, own),
             can_delegate=own is not None and can_manage_delegation(user, own),
-            own_slug=Organization.objects.filter(pk=own or 0)
+            own_slug=Organization.objects.filter(pk=acting or own or 0)
             .values_list("slug", flat=True)
             .first(),
         )
@@ -170,7 +172,7 @@ class CommitmentDetailView(TemplateView):
             updates=commitment.updates.select_related("milestone"),
             milestones=commitment.milestones.all(),
             entries=record_entries(commitment.subject),
-            can_update=acts_for(self.request.user, commitment.owner_id)
+            can_update=acts_in(self.request.user, meeting, commitment.owner_id)
             and not commitment.closed_as,
         )
         return context
@@ -397,7 +399,13 @@ class InvitationAcceptView(TemplateView):
             return self.render_to_response(
                 self.get_context_data(secret=secret, error=error.message)
             )
-        messages.success(request, _("You have joined the delegation. Log in to continue."))
+        messages.success(
+            request,
+            _(
+                "You have joined the delegation; you can act in the meeting once your "
+                "organization's focal point approves you. Log in to continue."
+            ),
+        )
         return HttpResponseRedirect(
             reverse("meetings:detail", args=[delegate.meeting_id])
             if request.user.is_authenticated
