@@ -286,6 +286,15 @@ def _parse(
         ) from None
 
 
+def parse_instance_data(data: object) -> Instance:
+    """Validate an instance given as decoded JSON.
+
+    Raises:
+        PlannerError: the instance is invalid; ``field`` is the JSON path.
+    """
+    return _parse(data)
+
+
 def solve_instance_data(
     data: object, *, options: SolveOptions | None = None
 ) -> tuple[Instance, CorePlan]:
