@@ -38,6 +38,7 @@ def test_creating_kinds_and_every_kind_has_roles() -> None:
         "commitment.make",
         "decision.propose",
         "meeting.create",
+        "sealed",
     ]
     assert set(ROLES_BY_KIND) == set(KINDS)
 

@@ -247,28 +247,44 @@ def test_sealed_reason_in_public_meeting_refused(
     assert judge(entry) == ("rejected", "content_must_be_clear")
 
 
-def test_private_meeting_objection_with_sealed_reason_accepted(
-    logs: LocalLogs, private_meeting: str, judge: Judge
+def test_private_meeting_objection_needs_its_reason_inside_the_envelope(
+    logs: LocalLogs, private_meeting: str
 ) -> None:
-    logs.act(
+    def sealed(actor: str, kind: str, object_id: str, **kw: Any) -> tuple[str, str]:
+        entry = logs.act_sealed(actor, kind, object_id, meeting=private_meeting, **kw)
+        verdict = logs.reduce().inner_at(entry.origin, entry.index)
+        assert verdict is not None
+        return verdict.status, verdict.code
+
+    text = {"title": "T", "text": "Confidential text"}
+    propose = sealed(
         "csto",
         "decision.propose",
         "csto/d-5",
         role="delegate",
         args={"meeting": private_meeting, "amends": None},
-        sealed=SEALED,
-        content_sha256="ee" * 32,
+        clear=text,
     )
-    clear_reason = respond(logs, "osce", "csto/d-5", "object", "ee" * 32, clear={"reason": "No"})
-    sealed_reason = respond(
-        logs, "osce", "csto/d-5", "object", "ee" * 32, sealed=SEALED, content_sha256="ff" * 32
+    answer = {"position": "object", "text_sha256": clear_content_hash(text)}
+    blank = sealed(
+        "osce", "decision.respond", "csto/d-5", role="signatory", args=answer, clear={"reason": " "}
+    )
+    reasoned = sealed(
+        "osce",
+        "decision.respond",
+        "csto/d-5",
+        role="signatory",
+        args=answer,
+        clear={"reason": "No"},
     )
 
-    assert judge(clear_reason) == ("rejected", "content_must_be_sealed")
-    assert judge(sealed_reason) == ("applied", "")
-
-
-# Editing and withdrawing a proposal
+    # Inside the envelope the content is clear to every participant: the rules on what
+    # people wrote hold there as in public meetings.
+    assert [propose, blank, reasoned] == [
+        ("applied", ""),
+        ("rejected", "reason_required"),
+        ("applied", ""),
+    ]
 
 
 def test_proposer_edits_before_any_answer_and_old_hash_is_stale(

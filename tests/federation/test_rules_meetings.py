@@ -67,7 +67,7 @@ def test_meeting_created_with_host_cohost_and_participants(logs: LocalLogs, judg
             {"title": "T"},
             False,
             "delegate",
-            "content_must_be_sealed",
+            "op_must_be_sealed",
         ),
         (
             "nato/m-1",
@@ -104,10 +104,14 @@ def test_create_meeting_refused(
     assert logs.reduce().state.meetings == {}
 
 
-def test_private_meeting_with_sealed_title_accepted(logs: LocalLogs, private_meeting: str) -> None:
-    meeting = logs.reduce().state.meetings[private_meeting]
+def test_private_meeting_is_only_in_the_confidential_state(
+    logs: LocalLogs, private_meeting: str
+) -> None:
+    result = logs.reduce()
+    meeting = result.confidential.meetings[private_meeting]
 
-    assert (meeting.public, meeting.content_sha256) == (False, "cd" * 32)
+    assert result.state.meetings == {}
+    assert (meeting.public, sorted(meeting.participants)) == (False, ["csto", "nato", "osce"])
 
 
 def test_identifiers_are_never_reused_across_kinds(
@@ -242,27 +246,56 @@ def test_delegation_refusals(logs: LocalLogs, meeting: str, judge: Judge) -> Non
     others = logs.act(
         "osce", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
     )
-    logs.act("csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"})
-    approved_twice = logs.act(
-        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
-    )
     logs.act("csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"})
     accepted_twice = logs.act(
         "csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"}
     )
+    logs.act("csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"})
+    approved_twice = logs.act(
+        "csto", "delegation.approve", meeting, role="signatory", args={"delegate": "d1"}
+    )
 
     assert [
         judge(e)[1]
-        for e in (clear, delegate, outsider, twice, others, approved_twice, accepted_twice)
+        for e in (clear, delegate, outsider, twice, others, accepted_twice, approved_twice)
     ] == [
         "content_must_be_sealed",
         "role_not_allowed",
         "not_participant",
         "already_invited",
         "unknown_delegate",
-        "already_approved",
         "already_accepted",
+        "already_approved",
     ]
+
+
+def test_delegation_approved_before_acceptance_refused_and_grants_nothing(
+    logs: LocalLogs, meeting: str, judge: Judge
+) -> None:
+    logs.act(
+        "csto",
+        "delegation.name",
+        meeting,
+        role="focal_point",
+        args={"delegate": "d1"},
+        sealed=SEALED,
+        content_sha256="cd" * 32,
+    )
+    early = logs.act(
+        "csto", "delegation.approve", meeting, role="focal_point", args={"delegate": "d1"}
+    )
+    logs.act("csto", "delegation.accept", meeting, role="delegate", args={"delegate": "d1"})
+    after_acceptance = logs.act(
+        "csto", "delegation.approve", meeting, role="focal_point", args={"delegate": "d1"}
+    )
+
+    assert (judge(early), judge(after_acceptance)) == (
+        ("rejected", "not_accepted"),
+        ("applied", ""),
+    )
+    assert logs.reduce().state.meetings[meeting].delegates == {
+        "csto/d1": {"named", "accepted", "approved"}
+    }
 
 
 def test_participant_adds_document_outsider_cannot(

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from sideline.federation.errors import OpError
-from sideline.federation.ops import KINDS
+from sideline.federation.ops import KINDS, encode_op
 from sideline.federation.schema import Int, List, Obj, Str
 from sideline.federation.writer import LocalLogs
 
@@ -94,11 +94,39 @@ def test_ops_of_every_kind_validate_against_schema(logs: LocalLogs, commitment: 
         sealed=sealed,
         content_sha256=h,
     )
+    logs.act_sealed(
+        "nato",
+        "meeting.create",
+        "nato/p-1",
+        meeting="nato/p-1",
+        role="delegate",
+        args={
+            "date": "2013-09-24",
+            "timezone": "UTC",
+            "cohost": None,
+            "participants": ["csto"],
+            "public": False,
+        },
+        clear={"title": "Confidential"},
+    )
+    logs.act_sealed(
+        "nato",
+        "meeting.add_participant",
+        "nato/p-1",
+        meeting="nato/p-1",
+        role="delegate",
+        args={"organization": "osce"},
+    )
+    logs.reshare("nato", "nato/p-1")
     validator = jsonschema.Draft202012Validator(_schema())
 
     kinds = set()
     for entry in logs.entries():
         obj = json.loads(entry.data)
+        validator.validate(obj)
+        kinds.add(obj["kind"])
+    for inner in logs.reduce().sealed_ops.values():  # the ops inside the envelopes
+        obj = json.loads(encode_op(inner))
         validator.validate(obj)
         kinds.add(obj["kind"])
 

@@ -348,3 +348,38 @@ def test_feed_hides_private_meetings_from_anonymous(client: Client, cast: Cast) 
 
     assert "<entry>" not in anonymous
     assert member.count("<entry>") == 7
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/phish",
+        "//evil.example/phish",
+        "javascript:alert(1)",
+        "http:///evil.example/",
+        "\\\\evil.example/",
+    ],
+)
+def test_meeting_action_next_off_site_redirects_to_the_meeting(
+    client: Client, cast: Cast, meeting: Meeting, target: str
+) -> None:
+    client.force_login(cast.of("nato", "delegate"))
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/do/agenda/", {"items": "Opening", "next": target}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/meetings/{meeting.pk}/"
+
+
+def test_meeting_action_next_on_site_is_followed(
+    client: Client, cast: Cast, meeting: Meeting
+) -> None:
+    client.force_login(cast.of("nato", "delegate"))
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/do/agenda/", {"items": "Opening", "next": "/meetings/dashboard/"}
+    )
+
+    assert response["Location"] == "/meetings/dashboard/"

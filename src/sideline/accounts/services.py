@@ -78,7 +78,8 @@ def create_person(
             "username_taken", f"username: {username!r} is already taken", field="username"
         )
     with transaction.atomic():
-        user = User(username=username, email=email)
+        # The admin lets in staff only; a curator keeps the registry there.
+        user = User(username=username, email=email, is_staff=role == Role.CURATOR)
         if password is None:
             user.set_unusable_password()
         else:
@@ -117,6 +118,10 @@ def set_role(
     )
     org = _organization(slug, role=role)
     with transaction.atomic():
+        if role == Role.CURATOR or person.role == Role.CURATOR:
+            # Curating is what brings a person into the admin; leaving the role leaves it.
+            person.user.is_staff = role == Role.CURATOR or person.user.is_superuser
+            person.user.save(update_fields=["is_staff"])
         person.role = role
         person.organization = org
         if focal_point is not None:

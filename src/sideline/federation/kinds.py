@@ -10,22 +10,49 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from sideline.federation.schema import Bool, Date, Enum, Int, List, Nullable, Obj, Str, Validator
+from sideline.federation.schema import (
+    Base64,
+    Bool,
+    Date,
+    Enum,
+    Int,
+    List,
+    Nullable,
+    Obj,
+    Str,
+    Validator,
+)
 
 __all__ = [
     "HASH",
     "KINDS",
     "MAX_PARTICIPANTS",
+    "MAX_RESHARED",
+    "MAX_SEALED_PLAINTEXT",
     "MAX_TEXT",
     "MEDIA_TYPES",
     "OBJECT_ID",
     "ROLES",
+    "SLOT_BYTES",
     "SLUG",
+    "SUITE",
     "KindSpec",
 ]
 
 MAX_PARTICIPANTS = 32
 MAX_TEXT = 50_000
+# A sealed op (see federation/sealing.py): HPKE, RFC 9180, base mode, with
+# DHKEM(X25519, HKDF-SHA256), HKDF-SHA256 and ChaCha20-Poly1305.
+SUITE = "hpke-x25519-sha256-chacha20poly1305"
+# One recipient's slot: the HPKE encapsulated key (32 bytes) and the content key sealed
+# with its tag (32 + 16).
+SLOT_BYTES = 80
+# The padded plaintext of an envelope. 38,912 bytes (76 x 512) keep the whole envelope
+# op, as base64url with 32 slots and 32 causal references, under MAX_OP_BYTES.
+MAX_SEALED_PLAINTEXT = 38_912
+AEAD_TAG_BYTES = 16
+# Content keys one meeting.reshare carries: 250 fit in one envelope's plaintext.
+MAX_RESHARED = 250
 ROLES = ("delegate", "signatory", "focal_point", "coordinator")
 
 SLUG = Str(
@@ -204,6 +231,31 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
                 }
             ),
             creates=True,
+        ),
+        "sealed": KindSpec(
+            args=_obj(
+                {
+                    "suite": Enum((SUITE,)),
+                    "slots": List(
+                        Base64(SLOT_BYTES, min_bytes=SLOT_BYTES), MAX_PARTICIPANTS, min_items=1
+                    ),
+                    "payload": Base64(
+                        MAX_SEALED_PLAINTEXT + AEAD_TAG_BYTES, min_bytes=1 + AEAD_TAG_BYTES
+                    ),
+                }
+            ),
+            creates=True,
+        ),
+        "meeting.reshare": KindSpec(
+            args=_obj(
+                {
+                    "keys": List(
+                        _obj({"envelope": HASH, "key": Base64(32, min_bytes=32)}),
+                        MAX_RESHARED,
+                        min_items=1,
+                    )
+                }
+            )
         ),
         "calendar.respond": KindSpec(
             args=_obj(

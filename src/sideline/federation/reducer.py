@@ -40,11 +40,22 @@ from sideline.federation.ordering import LoggedOp, Placed, order_ops
 from sideline.federation.rules import ACT, COORDINATE, DELEGATION, SIGN, Rejected
 from sideline.federation.rules_decisions import DECISION_RULES
 from sideline.federation.rules_meetings import MEETING_RULES
+from sideline.federation.rules_sealed import (
+    accept_envelope,
+    check_addressing,
+    open_envelopes,
+    unwrap,
+)
+from sideline.federation.sealing import Opened, Opener
 from sideline.federation.state import SharedState
 
 __all__ = ["ROLES_BY_KIND", "LoggedOp", "Reduction", "Verdict", "check_op", "reduce_ops"]
 
-RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {**MEETING_RULES, **DECISION_RULES}
+RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
+    **MEETING_RULES,
+    **DECISION_RULES,
+    "sealed": accept_envelope,
+}
 
 ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
     "meeting.create": ACT,
@@ -67,6 +78,9 @@ ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
     "commitment.close": ACT,
     "calendar.publish": COORDINATE,
     "calendar.respond": ACT,
+    "meeting.reshare": ACT,
+    # An envelope claims no role: the inner op's role travels sealed with it.
+    "sealed": frozenset(),
 }
 assert set(RULES) == set(KINDS) == set(ROLES_BY_KIND), "every kind has its rules and roles"
 
@@ -96,13 +110,41 @@ class Verdict:
 
 @dataclass
 class Reduction:
+    """What a node holds after folding the ops.
+
+    ``state`` is the public state, the same on every node that holds the same ops;
+    ``confidential`` the confidential meetings this node can read. ``inner`` has the
+    verdict on each sealed op the node opened and keeps, ``sealed_ops`` those ops, by
+    envelope hash: both only for meetings one of the node's organizations takes part in.
+    """
+
     state: SharedState
     verdicts: list[Verdict] = field(default_factory=list)  # by origin, then index
     applied: list[str] = field(default_factory=list)  # op hashes, in the order applied
+    confidential: SharedState = field(default_factory=lambda: SharedState(confidential=True))
+    inner: list[Verdict] = field(default_factory=list)  # by origin, then index
+    sealed_ops: dict[str, Op] = field(default_factory=dict)
 
     def digest(self) -> str:
-        """The state digest: equal on nodes that hold the same ops."""
+        """The public state digest: equal on nodes that hold the same ops, keys or not."""
         return self.state.digest()
+
+    def private_digest(self) -> str:
+        """The digest of the confidential state: equal on nodes that read the same ops."""
+        return self.confidential.digest()
+
+    def meeting_digest(self, meeting_id: str) -> str | None:
+        """The digest of one confidential meeting with its decisions and commitments:
+        equal on the nodes of all its participants. ``None`` when the node lacks it."""
+        if meeting_id not in self.confidential.meetings:
+            return None
+        return sha256_hex(canonical_bytes(self.confidential.meeting_json(meeting_id)))
+
+    def inner_at(self, origin: str, index: int) -> Verdict | None:
+        for verdict in self.inner:
+            if (verdict.origin, verdict.index) == (origin, index):
+                return verdict
+        return None
 
     def verdicts_digest(self) -> str:
         """SHA-256 of every verdict's canonical JSON, to compare audit views."""
@@ -140,7 +182,7 @@ class _Chains:
         self.used.add((placed.op.actor, placed.op.prev))
 
 
-def _check_common(state: SharedState, placed: Placed, chains: _Chains) -> None:
+def _check_log(placed: Placed, chains: _Chains) -> None:
     op = placed.op
     if placed.signer != placed.origin:
         raise Rejected(
@@ -155,8 +197,14 @@ def _check_common(state: SharedState, placed: Placed, chains: _Chains) -> None:
         )
     chains.check(placed)
     chains.add(placed)
+
+
+def _check_kind(op: Op, *states: SharedState) -> None:
     roles = ROLES_BY_KIND[op.kind]
-    if op.role not in roles:
+    if not roles:
+        if op.role is not None:
+            raise Rejected("role_not_allowed", f"{op.kind} claims no role; the op claims {op.role}")
+    elif op.role not in roles:
         raise Rejected(
             "role_not_allowed",
             f"{op.kind} needs the role {' or '.join(sorted(roles))}; the op claims {op.role or 'none'}",
@@ -166,32 +214,57 @@ def _check_common(state: SharedState, placed: Placed, chains: _Chains) -> None:
             raise Rejected(
                 "object_not_yours", f"{op.actor} names new objects {op.actor}/…, not {op.object_id}"
             )
-        if op.object_id in state.objects:
+        if any(op.object_id in state.objects for state in states):
             raise Rejected("object_exists", f"{op.object_id} already exists")
 
 
 def _apply(state: SharedState, placed: Placed, chains: _Chains) -> None:
-    _check_common(state, placed, chains)
+    _check_log(placed, chains)
+    _check_kind(placed.op, state)
     RULES[placed.op.kind](state, placed)
     if KINDS[placed.op.kind].creates:
         state.objects.add(placed.op.object_id)
 
 
-def reduce_ops(entries: Iterable[LoggedOp]) -> Reduction:
+def _apply_sealed(
+    public: SharedState, confidential: SharedState, envelope: Placed, opened: Opened
+) -> str:
+    """Apply the op inside an applied envelope; return its meeting."""
+    placed = unwrap(envelope, opened)
+    op = placed.op
+    # A confidential identifier is new among public ones too; a public op cannot see
+    # confidential identifiers, so the converse is not checked (it would differ by node).
+    _check_kind(op, confidential, public)
+    meeting = check_addressing(confidential, op, opened)
+    RULES[op.kind](confidential, placed)
+    if KINDS[op.kind].creates:
+        confidential.objects.add(op.object_id)
+    confidential.meetings[meeting].envelopes[op.hash] = opened.key
+    return meeting
+
+
+def reduce_ops(entries: Iterable[LoggedOp], opener: Opener | None = None) -> Reduction:
     """Fold the ops of every log into the shared state.
 
     Args:
         entries: the ops of every log this node holds, each as its verified log entry
             (origin, index, signing organization, bytes), in any order; repeats are fine.
+        opener: the encryption keys of the organizations this node hosts, to read the
+            sealed ops of their confidential meetings; without it the node holds only
+            the public state.
 
     Returns:
-        The state, one verdict per log position, and the applied ops in order.
+        The public state, one verdict per log position, the applied ops in order, and
+        the confidential state and sealed ops this node can read.
     """
     ordering = order_ops(entries)
+    opened = open_envelopes(ordering.ordered, opener)
     state = SharedState()
     reduction = Reduction(state)
+    confidential = reduction.confidential
     chains = _Chains()
     verdicts: list[Verdict] = []
+    inner: list[tuple[Verdict, str, Op | None]] = []  # verdict, meeting, sealed op
     for placed in ordering.ordered:
         op = placed.op
         try:
@@ -211,6 +284,27 @@ def reduce_ops(entries: Iterable[LoggedOp]) -> Reduction:
             continue
         reduction.applied.append(op.hash)
         verdicts.append(Verdict(placed.origin, placed.index, op.hash, "applied", kind=op.kind))
+        sealed = opened.get(op.hash)
+        if sealed is None:
+            continue
+        kind = sealed.op.kind if sealed.op is not None else ""
+        meeting = sealed.meeting
+        try:
+            meeting = _apply_sealed(state, confidential, placed, sealed)
+        except Rejected as refusal:
+            verdict = Verdict(
+                placed.origin,
+                placed.index,
+                op.hash,
+                "rejected",
+                refusal.code,
+                refusal.message,
+                kind,
+            )
+        else:
+            verdict = Verdict(placed.origin, placed.index, op.hash, "applied", kind=kind)
+        inner.append((verdict, meeting, sealed.op))
+    _keep_own(reduction, inner, opener)
     for placed, missing in ordering.pending:
         verdicts.append(
             Verdict(
@@ -239,15 +333,47 @@ def reduce_ops(entries: Iterable[LoggedOp]) -> Reduction:
     return reduction
 
 
-def check_op(entries: Iterable[LoggedOp], op: Op) -> Verdict:
+def _keep_own(
+    reduction: Reduction, inner: list[tuple[Verdict, str, Op | None]], opener: Opener | None
+) -> None:
+    """Keep the sealed ops, and their verdicts, of the node's own meetings only.
+
+    An envelope wrongly sealed to this node is read to be judged, then dropped: the node
+    keeps only that it was refused, without kind or message.
+    """
+    hosted = opener.organizations if opener is not None else frozenset()
+    for verdict, meeting_id, op in inner:
+        meeting = reduction.confidential.meetings.get(meeting_id)
+        if meeting is not None and meeting.participants & hosted:
+            reduction.inner.append(verdict)
+            if op is not None:
+                reduction.sealed_ops[verdict.hash] = op
+        else:
+            reduction.inner.append(
+                Verdict(
+                    verdict.origin,
+                    verdict.index,
+                    verdict.hash,
+                    verdict.status,
+                    "not_kept",
+                    "opened, but for no meeting of this node's organizations: nothing kept",
+                )
+            )
+    reduction.inner.sort(key=lambda v: (v.origin, v.index, v.hash))
+
+
+def check_op(entries: Iterable[LoggedOp], op: Op, opener: Opener | None = None) -> Verdict:
     """Judge ``op`` as if its actor appended it now: the check before signing.
 
     The op is placed after the actor's last entry among ``entries``; it is judged by the
-    same rules that every peer will apply after syncing.
+    same rules that every peer will apply after syncing. For a sealed op that ``opener``
+    reads, the verdict is that of the op inside once the envelope passes.
     """
     held = list(entries)
     index = 1 + max((e.index for e in held if e.origin == op.actor), default=-1)
-    reduction = reduce_ops([*held, LoggedOp(op.actor, index, op.actor, encode_op(op))])
+    reduction = reduce_ops([*held, LoggedOp(op.actor, index, op.actor, encode_op(op))], opener)
     verdict = reduction.verdict_at(op.actor, index)
     assert verdict is not None  # the position was just added
+    if verdict.status == "applied" and op.kind == "sealed":
+        return reduction.inner_at(op.actor, index) or verdict
     return verdict

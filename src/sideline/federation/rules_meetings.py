@@ -7,6 +7,8 @@ draft → circulated → agreed (every participant agreed to that revision) → 
 
 from __future__ import annotations
 
+import hmac
+
 from sideline.federation.ordering import Placed
 from sideline.federation.rules import (
     Rejected,
@@ -17,6 +19,7 @@ from sideline.federation.rules import (
     require_participant,
     require_room,
 )
+from sideline.federation.schema import decode_base64
 from sideline.federation.state import Meeting, MinutesRevision, SharedState
 
 __all__ = ["MEETING_RULES"]
@@ -26,6 +29,13 @@ def create_meeting(state: SharedState, placed: Placed) -> None:
     op = placed.op
     args = op.args
     public = bool(args["public"])
+    if public == state.confidential:
+        raise Rejected(
+            "op_must_be_clear" if public else "op_must_be_sealed",
+            "a public meeting's ops travel in clear"
+            if public
+            else "a confidential meeting's ops travel only sealed to its participants",
+        )
     check_visibility(op, public=public)
     cohost = args["cohost"]
     if cohost == op.actor:
@@ -74,7 +84,7 @@ def name_delegate(state: SharedState, placed: Placed) -> None:
     op = placed.op
     meeting = get_meeting(state, op.object_id)
     require_participant(meeting, op)
-    if not op.sealed:
+    if not op.sealed and not state.confidential:
         # A delegate's name and e-mail are personal data: never on a log in clear.
         raise Rejected("content_must_be_sealed", "a delegate's name and e-mail travel only sealed")
     key = f"{op.actor}/{op.args['delegate']}"
@@ -105,6 +115,12 @@ def approve_delegate(state: SharedState, placed: Placed) -> None:
     steps = _delegate(get_meeting(state, placed.op.object_id), placed)
     if "approved" in steps:
         raise Rejected("already_approved", "this delegate is already approved")
+    # As in the meetings app: the invitee accepts, then the focal point approves; an
+    # approval of a person who never accepted would grant rights nobody asked for.
+    if "accepted" not in steps:
+        raise Rejected(
+            "not_accepted", "the delegate has not accepted the invitation: approve after they do"
+        )
     steps.add("approved")
 
 
@@ -179,6 +195,29 @@ def lock_minutes(state: SharedState, placed: Placed) -> None:
     meeting.minutes_status = "locked"
 
 
+def reshare(state: SharedState, placed: Placed) -> None:
+    """Give participants the content keys of a confidential meeting's earlier envelopes.
+
+    The reducer has already checked that the op is sealed to the meeting's current
+    participants; here each key must be that of an applied envelope of this meeting.
+    """
+    op = placed.op
+    if not state.confidential:
+        raise Rejected(
+            "op_must_be_sealed", "a reshare carries content keys: it travels only sealed"
+        )
+    meeting = get_meeting(state, op.object_id)
+    require_host(meeting, op)
+    for n, item in enumerate(op.args["keys"]):
+        known = meeting.envelopes.get(item["envelope"])
+        key = decode_base64(item["key"]) or b""
+        if known is None or not hmac.compare_digest(known, key):
+            raise Rejected(
+                "reshare_bad_envelope",
+                f"keys[{n}]: not the content key of an envelope of meeting {meeting.id}",
+            )
+
+
 MEETING_RULES = {
     "meeting.create": create_meeting,
     "meeting.add_participant": add_participant,
@@ -191,4 +230,5 @@ MEETING_RULES = {
     "minutes.circulate": circulate_minutes,
     "minutes.agree": agree_minutes,
     "minutes.lock": lock_minutes,
+    "meeting.reshare": reshare,
 }

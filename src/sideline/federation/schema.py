@@ -12,6 +12,8 @@ sideline.federation.errors.OpError: string_too_long: args.title: at most 3 chara
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import re
 from abc import ABC, abstractmethod
@@ -24,6 +26,7 @@ from sideline.federation.errors import OpError
 
 __all__ = [
     "AnyObj",
+    "Base64",
     "Bool",
     "Date",
     "Enum",
@@ -106,6 +109,66 @@ class Str(Validator):
         if self.description:
             schema["description"] = self.description
         return schema
+
+
+@dataclass(frozen=True)
+class Base64(Validator):
+    """Bytes as unpadded base64url (RFC 4648 §5), in the one form that re-encodes alike.
+
+    ``min_bytes`` and ``max_bytes`` bound the decoded length.
+    """
+
+    max_bytes: int
+    min_bytes: int = 0
+
+    @property
+    def _max_chars(self) -> int:
+        return -(-self.max_bytes * 4 // 3)
+
+    def check(self, value: Any, path: str) -> None:
+        _B64.check(value, path)
+        if len(value) > self._max_chars:
+            raise OpError(
+                "string_too_long",
+                f"{path}: at most {self.max_bytes} bytes, {self._max_chars} characters "
+                f"(got {len(value)})",
+                field=path,
+            )
+        data = decode_base64(value)
+        # One value, one string: trailing bits that decode the same are refused.
+        if data is None or encode_base64(data) != value:
+            raise OpError("bad_format", f"{path}: not canonical unpadded base64url", field=path)
+        if len(data) < self.min_bytes:
+            raise OpError(
+                "string_too_short", f"{path}: at least {self.min_bytes} bytes", field=path
+            )
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "string",
+            "contentEncoding": "base64url",
+            "pattern": "^[A-Za-z0-9_-]*$",
+            "maxLength": self._max_chars,
+        }
+        if self.min_bytes:
+            schema["minLength"] = -(-self.min_bytes * 4 // 3)
+        return schema
+
+
+_B64 = Str(10**9, pattern=r"[A-Za-z0-9_-]*", description="unpadded base64url")
+
+
+def encode_base64(data: bytes) -> str:
+    """Return ``data`` as unpadded base64url."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode_base64(text: str) -> bytes | None:
+    """Return the bytes of unpadded base64url ``text``, or ``None`` when it is not."""
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ class Meeting:
     # "<organization>/<delegate>" -> state: named, accepted, approved (a set of steps)
     delegates: dict[str, set[str]] = field(default_factory=dict)
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha256, by)
+    # A confidential meeting's applied envelopes and their content keys, for reshares;
+    # not in the JSON: the ops they carried are, through the state they made.
+    envelopes: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def hosts(self) -> set[str]:
@@ -196,15 +199,39 @@ class SharedState:
     calendars: dict[str, Calendar] = field(default_factory=dict)
     # Every identifier ever created, whatever its type: identifiers are never reused.
     objects: set[str] = field(default_factory=set)
+    # The public state holds public meetings and, of each sealed op, only what everyone
+    # sees: envelope hash -> (actor, SHA-256 of its ciphertext). The confidential state
+    # holds the confidential meetings a node can read.
+    confidential: bool = False
+    sealed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ciphertexts: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as JSON; equal states give equal JSON on every node."""
-        return {
+        obj: dict[str, Any] = {
             "schema": "sideline.state/1",
             "meetings": {k: v.to_json() for k, v in self.meetings.items()},
             "decisions": {k: v.to_json() for k, v in self.decisions.items()},
             "commitments": {k: v.to_json() for k, v in self.commitments.items()},
             "calendars": {k: v.to_json() for k, v in self.calendars.items()},
+        }
+        # Only when there are any: states without sealed ops keep their digests.
+        if self.sealed:
+            obj["sealed"] = {
+                k: {"by": by, "ciphertext_sha256": sha} for k, (by, sha) in self.sealed.items()
+            }
+        return obj
+
+    def meeting_json(self, meeting_id: str) -> dict[str, Any]:
+        """Return one meeting with its decisions and their commitments, as JSON."""
+        meeting = self.meetings[meeting_id]
+        decisions = {d: self.decisions[d].to_json() for d in meeting.decisions}
+        return {
+            "meeting": meeting.to_json(),
+            "decisions": decisions,
+            "commitments": {
+                k: c.to_json() for k, c in self.commitments.items() if c.decision in decisions
+            },
         }
 
     def digest(self) -> str:

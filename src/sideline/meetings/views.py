@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
@@ -215,6 +216,16 @@ def _int(value: str | None, name: str) -> int | None:
         ) from None
 
 
+def _safe_next(request: HttpRequest) -> str | None:
+    """The form's ``next`` when it stays on this site; an open redirect helps phishing."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def _decision(meeting: Meeting, pk: str) -> Decision:
     return get_object_or_404(Decision, pk=pk, meeting=meeting)
 
@@ -310,7 +321,7 @@ class MeetingActionView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("Done; the change is on the record."))
         return HttpResponseRedirect(
-            data.get("next") or reverse("meetings:detail", args=[meeting.pk])
+            _safe_next(request) or reverse("meetings:detail", args=[meeting.pk])
         )
 
     def _sub_item(self, request: HttpRequest, meeting: Meeting) -> Commitment:
