@@ -148,8 +148,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("SIDELINE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("SIDELINE_EMAIL_TLS", "").lower() in {"1", "true", "yes", "on"}
 DEFAULT_FROM_EMAIL = os.environ.get("SIDELINE_FROM_EMAIL", "sideline@localhost")
 
-# The login throttle counts failures in the cache; the database cache is shared by every
-# server process (a per-process memory cache would let each process count separately).
+# The default cache is the database's, shared by every server process. (The login
+# throttle counts in a table of its own, under a row lock: cache increments are not atomic.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
