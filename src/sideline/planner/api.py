@@ -45,7 +45,6 @@ router = Router(tags=["planner"])
 
 # A posted instance is solved inside a server thread, single-threaded and for at most
 # SIDELINE_SOLVE_MAX_SECONDS; these bounds keep the model the solver builds small too.
-# One year's calendar of the bundled dataset is a tenth of each.
 MAX_SOLVE_REQUESTS = 500
 MAX_SOLVE_VENUES = 100
 MAX_VENUE_DAYS = 31

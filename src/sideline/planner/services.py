@@ -71,6 +71,7 @@ __all__ = [
     "delete_manual_request",
     "manual_requests_json",
     "move_meeting",
+    "parse_instance_data",
     "publish_plan",
     "registry_snapshot",
     "remove_meeting",
