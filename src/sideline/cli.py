@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from sideline.config import ConfigurationError, load_config
+from sideline.config import ConfigurationError, load_config, load_limits
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["SIDELINE_DEBUG"] = "1"
     try:
         load_config()
+        load_limits()
     except ConfigurationError as error:
         print(f"sideline: {error}", file=sys.stderr)
         return 2

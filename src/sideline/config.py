@@ -10,7 +10,14 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Config", "ConfigurationError", "default_data_dir", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigurationError",
+    "Limits",
+    "default_data_dir",
+    "load_config",
+    "load_limits",
+]
 
 
 class ConfigurationError(Exception):
@@ -74,4 +81,43 @@ def load_config() -> Config:
         database_url=database_url,
         secret_key=_secret_key(data_dir),
         debug=debug,
+    )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost the node (docs/security.md, "Limits: size, time and rate")."""
+
+    max_body_bytes: int
+    max_upload_bytes: int
+    solve_concurrency: int
+    solve_max_seconds: float
+
+
+def _positive(name: str, default: float, *, kind: type[int] | type[float] = int) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigurationError(
+            f"{name}: {raw!r} is not a positive number; unset it for {default:g}"
+        )
+    return value
+
+
+def load_limits() -> Limits:
+    """Read the SIDELINE_* variables that bound requests.
+
+    Raises:
+        ConfigurationError: a limit is not a positive number.
+    """
+    return Limits(
+        max_body_bytes=int(_positive("SIDELINE_MAX_BODY_BYTES", 2 * 1024 * 1024)),
+        max_upload_bytes=int(_positive("SIDELINE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        solve_concurrency=int(_positive("SIDELINE_SOLVE_CONCURRENCY", 2)),
+        solve_max_seconds=_positive("SIDELINE_SOLVE_MAX_SECONDS", 10.0, kind=float),
     )

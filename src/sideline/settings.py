@@ -9,12 +9,13 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sideline.config import load_config
+from sideline.config import load_config, load_limits
 
 # Lets classes such as ModelAdmin[Organization] be subscripted at run time, as typed.
 django_stubs_ext.monkeypatch()
 
 CONFIG = load_config()
+LIMITS = load_limits()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CONFIG.data_dir
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over the limit is refused before anything below reads it.
+    "sideline.web.limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outermost after security: HEAD is routed as GET through everything below, and its
     # body dropped only once compression and ETags have shaped the GET response.
@@ -145,8 +148,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("SIDELINE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("SIDELINE_EMAIL_TLS", "").lower() in {"1", "true", "yes", "on"}
 DEFAULT_FROM_EMAIL = os.environ.get("SIDELINE_FROM_EMAIL", "sideline@localhost")
 
-# The login throttle counts failures in the cache; the database cache is shared by every
-# server process (a per-process memory cache would let each process count separately).
+# The default cache is the database's, shared by every server process. (The login
+# throttle counts in a table of its own, under a row lock: cache increments are not atomic.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -168,6 +171,15 @@ RECORD_QUORUM = (
     int(os.environ["SIDELINE_RECORD_QUORUM"]) if os.environ.get("SIDELINE_RECORD_QUORUM") else None
 )
 LOGIN_REDIRECT_URL = "/"
+
+# What one request may cost (docs/configuration.md, "Limits"). Django's own limits back up
+# the middleware: form fields outside files, and files kept in memory before spilling to disk.
+SIDELINE_MAX_BODY_BYTES = LIMITS.max_body_bytes
+SIDELINE_MAX_UPLOAD_BYTES = LIMITS.max_upload_bytes
+SIDELINE_SOLVE_CONCURRENCY = LIMITS.solve_concurrency
+SIDELINE_SOLVE_MAX_SECONDS = LIMITS.solve_max_seconds
+DATA_UPLOAD_MAX_MEMORY_SIZE = LIMITS.max_body_bytes
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(LIMITS.max_upload_bytes, 2_621_440)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    # The login throttle counts in the cache, which outlives a test's database rollback.
+    # The cache outlives a test's database rollback.
     cache.clear()
     yield
     cache.clear()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]  # no stubs installed in the venv
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
+from sideline.planner import api as planner_api
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
 from sideline.registry.models import Organization
@@ -27,6 +30,19 @@ def instance(**changes: Any) -> dict[str, Any]:
         "requests": [request("r1", ["a", "b"], priority=4)],
         **changes,
     }
+
+
+@pytest.fixture
+def solver(client: Client, db: None) -> Client:
+    """A client signed in as someone with no role at all: solving needs only an account."""
+    client.force_login(get_user_model().objects.create_user("solver"))
+    return client
+
+
+def _solve(client: Client, data: dict[str, Any], query: str = "") -> Any:
+    return client.post(
+        f"/api/planner/solve{query}", json.dumps(data), content_type="application/json"
+    )
 
 
 def test_plans_lists_published_only_for_the_public(client: Client, plan_2013: Plan) -> None:
@@ -68,10 +84,8 @@ def test_plan_meetings_and_unplaced_for_coordinator(
     assert unplaced == []
 
 
-def test_solve_returns_plan_valid_against_schema(client: Client) -> None:
-    response = client.post(
-        "/api/planner/solve?time_limit=2", json.dumps(instance()), content_type="application/json"
-    )
+def test_solve_returns_plan_valid_against_schema(solver: Client) -> None:
+    response = _solve(solver, instance(), "?time_limit=2")
 
     body = response.json()
     schema = json.loads((SCHEMAS / "plan-1.schema.json").read_text(encoding="utf-8"))
@@ -97,9 +111,9 @@ def test_solve_returns_plan_valid_against_schema(client: Client) -> None:
     ],
 )
 def test_solve_bad_instance_is_400_with_json_path(
-    client: Client, data: dict[str, Any], code: str, field: str
+    solver: Client, data: dict[str, Any], code: str, field: str
 ) -> None:
-    response = client.post("/api/planner/solve", json.dumps(data), content_type="application/json")
+    response = _solve(solver, data)
 
     error = response.json()["error"]
     assert response.status_code == 400
@@ -107,13 +121,106 @@ def test_solve_bad_instance_is_400_with_json_path(
     assert error["message"].startswith(f"{field}: ")
 
 
-def test_solve_time_limit_above_cap_is_400(client: Client) -> None:
-    response = client.post(
-        "/api/planner/solve?time_limit=60", json.dumps(instance()), content_type="application/json"
-    )
+def test_solve_time_limit_above_cap_is_400(solver: Client, settings: Any) -> None:
+    settings.SIDELINE_SOLVE_MAX_SECONDS = 3
+
+    response = _solve(solver, instance(), "?time_limit=3.5")
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid_time_limit"
+    assert response.json()["error"] == {
+        "code": "invalid_time_limit",
+        "message": "time_limit must be above 0 and at most 3 seconds",
+        "field": "time_limit",
+    }
+
+
+def test_solve_anonymous_is_401_and_nothing_solved(client: Client, db: None) -> None:
+    response = _solve(client, instance())
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_solve_with_every_slot_taken_is_429_with_retry_after(solver: Client, settings: Any) -> None:
+    settings.SIDELINE_SOLVE_CONCURRENCY = 2
+    settings.SIDELINE_SOLVE_MAX_SECONDS = 7.5
+
+    # Two solves in progress (held here as a server thread would hold them), then a third.
+    with planner_api.SOLVE_SLOTS.take() as first, planner_api.SOLVE_SLOTS.take() as second:
+        refused = _solve(solver, instance())
+    accepted = _solve(solver, instance())
+
+    assert (first, second) == (True, True)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "8"
+    assert refused.json()["error"]["code"] == "solver_busy"
+    assert accepted.status_code == 200
+    assert planner_api.SOLVE_SLOTS.busy == 0
+
+
+def test_solve_slots_concurrent_takers_get_exactly_the_limit(settings: Any) -> None:
+    settings.SIDELINE_SOLVE_CONCURRENCY = 3
+    slots = planner_api.SolveSlots()
+    # Twelve callers all inside at once (the barrier), none leaving before all have asked.
+    all_asked = threading.Barrier(12 + 1)
+    leave = threading.Event()
+    granted: list[bool] = []
+
+    def take() -> None:
+        with slots.take() as free:
+            granted.append(free)
+            all_asked.wait()
+            leave.wait()
+
+    threads = [threading.Thread(target=take) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    all_asked.wait()
+    busy_while_held = slots.busy
+    leave.set()
+    for thread in threads:
+        thread.join()
+
+    assert (granted.count(True), busy_while_held, slots.busy) == (3, 3, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            instance(requests=[request(f"r{n}", ["a", "b"]) for n in range(501)]),
+            "$.requests",
+            "501 requests is over the limit of 500",
+        ),
+        (
+            instance(sessions=[session("s1", ["a", "b"], start="2024-01-01", end="2024-02-01")]),
+            "$.sessions[0].end",
+            "32 days is over the limit of 31",
+        ),
+        (
+            instance(sessions=[{**session("s1", ["a", "b"]), "slots_per_day": 17}]),
+            "$.sessions[0].slots_per_day",
+            "17 slots a day is over the limit of 16",
+        ),
+        (
+            instance(sessions=[{**session("s1", ["a", "b"]), "rooms": 21}]),
+            "$.sessions[0].rooms",
+            "21 rooms is over the limit of 20",
+        ),
+    ],
+)
+def test_solve_instance_over_a_cap_is_413_naming_the_field(
+    solver: Client, data: dict[str, Any], field: str, message: str
+) -> None:
+    response = _solve(solver, data)
+
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "instance_too_large",
+        "message": f"{field}: {message} for this endpoint; "
+        "solve a larger instance with `sideline plan`",
+        "field": field,
+    }
 
 
 def test_feed_lists_changes_for_organization(client: Client, plan_2013: Plan) -> None:

@@ -2,7 +2,11 @@
 
 from django.contrib import admin
 
+from sideline.accounts.forms import ThrottledAdminAuthenticationForm
 from sideline.accounts.models import ApiToken, Person, SecurityEvent
+
+# /admin/login/ takes passwords too: the same throttle as the site's login page.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Person)

@@ -1,16 +1,17 @@
-"""Forms of accounts: a login form that throttles failures."""
+"""Forms of accounts: login forms (the site's and the admin's) that throttle failures."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from sideline.accounts.selectors import client_ip
 from sideline.accounts.services import log_refusal
-from sideline.accounts.throttle import clear_failures, is_throttled, note_failure
+from sideline.accounts.throttle import clear_failures, reserve_attempt
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -24,7 +25,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
         ip = client_ip(self.request) or "-"
-        if username and is_throttled(username=username, ip=ip):
+        if username and not reserve_attempt(username=username, ip=ip):
             log_refusal(
                 user=None,
                 username=username,
@@ -36,14 +37,19 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(
                 self.error_messages["too_many_attempts"], code="too_many_attempts"
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                note_failure(username=username, ip=ip)
-            raise
+        # Counted already: a failure below simply leaves the attempt counted.
+        cleaned = super().clean()
         clear_failures(username=username, ip=ip)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login (staff only), under the same throttle as the site's."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "too_many_attempts": ThrottledAuthenticationForm.error_messages["too_many_attempts"],
+    }
 
 
 class TokenCreateForm(forms.Form):

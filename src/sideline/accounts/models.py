@@ -85,3 +85,19 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}: {self.code}"
+
+
+class LoginAttempts(models.Model):
+    """Unsuccessful logins as one username from one address in the current window.
+
+    A row rather than a cache entry: the row is locked while an attempt is counted, so
+    concurrent attempts cannot all read "below the limit" before any of them counts
+    (Django's database cache increments by read-then-write).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.count} since {self.window_start:%Y-%m-%d %H:%M}"

@@ -534,7 +534,7 @@ def upload_document(
         raise ApiError(
             413,
             "upload_too_large",
-            f"file: {file.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes (10 MB)",
+            f"file: {file.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes",
             field="file",
         )
     try:

@@ -350,7 +350,7 @@ class MeetingActionView(LoginRequiredMixin, View):
         if upload.size and upload.size > MAX_UPLOAD_BYTES:
             raise MeetingError(
                 "upload_too_large",
-                f"file: {upload.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes (10 MB)",
+                f"file: {upload.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes",
                 field="file",
                 status=413,
             )

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Body, Router, Schema, Status
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
+from sideline.planner.instance import Instance
 from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.schema import plan_to_json
 from sideline.planner.selectors import (
@@ -28,17 +34,80 @@ from sideline.planner.services import (
     add_manual_request,
     can_coordinate,
     delete_manual_request,
+    parse_instance_data,
     request_statuses,
-    solve_instance_data,
     update_manual_request,
 )
-from sideline.planner.solver import SolveOptions
+from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
 
 router = Router(tags=["planner"])
 
-# A posted instance is solved inside the request: keep it short and single-threaded.
-API_SOLVE_LIMIT = 10.0
+# A posted instance is solved inside a server thread, single-threaded and for at most
+# SIDELINE_SOLVE_MAX_SECONDS; these bounds keep the model the solver builds small too.
+MAX_SOLVE_REQUESTS = 500
+MAX_SOLVE_VENUES = 100
+MAX_VENUE_DAYS = 31
+MAX_SLOTS_PER_DAY = 16
+MAX_ROOMS = 20
+
+
+class SolveSlots:
+    """How many solves run at once in this process; one more is turned away, not queued.
+
+    Queuing would hold a server thread per waiting caller, which is what let eight
+    callers take every thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.busy = 0
+
+    @contextmanager
+    def take(self) -> Iterator[bool]:
+        """Hold a slot while inside; yield whether one was free."""
+        with self._lock:
+            free = self.busy < settings.SIDELINE_SOLVE_CONCURRENCY
+            if free:
+                self.busy += 1
+        try:
+            yield free
+        finally:
+            if free:
+                with self._lock:
+                    self.busy -= 1
+
+
+SOLVE_SLOTS = SolveSlots()
+
+
+def _check_instance_size(instance: Instance) -> None:
+    def too_large(field: str, what: str, limit: int) -> ApiError:
+        return ApiError(
+            413,
+            "instance_too_large",
+            f"{field}: {what} is over the limit of {limit} for this endpoint; "
+            "solve a larger instance with `sideline plan`",
+            field=field,
+        )
+
+    if len(instance.requests) > MAX_SOLVE_REQUESTS:
+        raise too_large("$.requests", f"{len(instance.requests)} requests", MAX_SOLVE_REQUESTS)
+    if len(instance.venues()) > MAX_SOLVE_VENUES:
+        raise too_large("$.sessions", f"{len(instance.venues())} sessions", MAX_SOLVE_VENUES)
+    for key, venues in (("sessions", instance.sessions), ("summits", instance.summits)):
+        for index, venue in enumerate(venues):
+            days = (venue.end - venue.start).days + 1
+            if days > MAX_VENUE_DAYS:
+                raise too_large(f"$.{key}[{index}].end", f"{days} days", MAX_VENUE_DAYS)
+            if venue.slots_per_day > MAX_SLOTS_PER_DAY:
+                raise too_large(
+                    f"$.{key}[{index}].slots_per_day",
+                    f"{venue.slots_per_day} slots a day",
+                    MAX_SLOTS_PER_DAY,
+                )
+            if venue.rooms > MAX_ROOMS:
+                raise too_large(f"$.{key}[{index}].rooms", f"{venue.rooms} rooms", MAX_ROOMS)
 
 
 class PlanOut(Schema):
@@ -339,24 +408,39 @@ def delete_request(request: HttpRequest, year: int, key: str) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/solve")
+@router.post("/solve", auth=API_AUTH)
 def solve_instance(
     request: HttpRequest, instance: Body[dict[str, Any]], time_limit: float = 5.0
-) -> dict[str, Any]:
-    """Solve a posted ``sideline.plan-instance/1``; return ``sideline.plan/1``. Nothing is stored."""
-    if not 0 < time_limit <= API_SOLVE_LIMIT:
+) -> Any:
+    """Solve a posted ``sideline.plan-instance/1``; return ``sideline.plan/1``. Nothing is stored.
+
+    For signed-in callers; a few at a time per server process (``SIDELINE_SOLVE_CONCURRENCY``),
+    others get 429 with ``Retry-After``.
+    """
+    most = float(settings.SIDELINE_SOLVE_MAX_SECONDS)
+    if not 0 < time_limit <= most:
         raise ApiError(
             400,
             "invalid_time_limit",
-            f"time_limit must be above 0 and at most {API_SOLVE_LIMIT:g} seconds",
+            f"time_limit must be above 0 and at most {most:g} seconds",
             field="time_limit",
         )
     try:
-        _instance, result = solve_instance_data(
-            instance, options=SolveOptions(time_limit=time_limit, num_workers=1, seed=0)
-        )
+        parsed = parse_instance_data(instance)
     except PlannerError as error:
         raise ApiError(400, error.code, error.message, field=error.field) from None
+    _check_instance_size(parsed)
+    with SOLVE_SLOTS.take() as free:
+        if not free:
+            busy = ApiError(
+                429,
+                "solver_busy",
+                "the solver is busy with other callers; try again in a few seconds",
+            )
+            response = JsonResponse(busy.body(), status=429)
+            response["Retry-After"] = str(math.ceil(most))
+            return response
+        result = solve(parsed, options=SolveOptions(time_limit=time_limit, num_workers=1, seed=0))
     return plan_to_json(result)
 
 

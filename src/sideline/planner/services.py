@@ -71,6 +71,7 @@ __all__ = [
     "delete_manual_request",
     "manual_requests_json",
     "move_meeting",
+    "parse_instance_data",
     "publish_plan",
     "registry_snapshot",
     "remove_meeting",
@@ -284,6 +285,15 @@ def _parse(
         raise _instance_error(
             error, data=data, given=given or {}, manual_from=manual_from
         ) from None
+
+
+def parse_instance_data(data: object) -> Instance:
+    """Validate an instance given as decoded JSON.
+
+    Raises:
+        PlannerError: the instance is invalid; ``field`` is the JSON path.
+    """
+    return _parse(data)
 
 
 def solve_instance_data(

@@ -38,10 +38,25 @@ class Command(BaseCommand):
             self.stdout.write(f"Sideline (development mode) at {url}")
             call_command("runserver", f"{shown}:{port}")
             return
+        from django.conf import settings
         from waitress import serve
 
+        from sideline.web.limits import MULTIPART_ALLOWANCE
         from sideline.wsgi import application
+
+        # waitress buffers a body before Django sees it, up to 1 GiB unless told otherwise.
+        largest_body = max(
+            settings.SIDELINE_MAX_BODY_BYTES,
+            settings.SIDELINE_MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE,
+        )
 
         self.stdout.write(f"Sideline is serving at {url} (Ctrl+C to stop)")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=options["threads"], ident="sideline")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="sideline",
+            max_request_body_size=largest_body,
+        )
