@@ -162,6 +162,11 @@ RECORD_QUORUM = (
 )
 LOGIN_REDIRECT_URL = "/"
 
+# The organizations this node hosts (holds the keys of, writes the logs of, has the
+# people of); None: those recorded by `sideline init --organization`, else every
+# organization of the registry (see sideline/node.py and docs/configuration.md).
+SIDELINE_ORGANIZATIONS = CONFIG.organizations
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
