@@ -50,7 +50,7 @@ def _unknown(codes: Iterable[str], *, source: str) -> None:
             raise NodeError(
                 "unknown_organization",
                 f"{source}: no organization {code!r} in the registry; "
-                "use the codes that `sideline data export` or /organizations/ lists",
+                "see /organizations/ for the codes",
             )
 
 
@@ -108,7 +108,7 @@ def require_hosted(organization: str, *, action: str) -> None:
     raise NodeError(
         "not_hosted",
         f"this node does not host {organization!r} (it hosts {shown}), so it cannot "
-        f"{action}; that is done on the node that holds {organization!r}'s keys",
+        f"{action}; that is done on the node that holds {organization}'s keys",
     )
 
 

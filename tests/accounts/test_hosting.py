@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("registry")
 NATO_ONLY = override_settings(SIDELINE_ORGANIZATIONS=("nato",))
 REFUSAL = (
     "organization: this node does not host 'csto' (it hosts nato); "
-    "register 'csto''s people on its own node"
+    "register csto's people on its own node"
 )
 
 

@@ -43,7 +43,7 @@ def test_nato_node_operator_cannot_append_as_csto() -> None:
     assert caught.value.code == "not_hosted"
     assert caught.value.message == (
         "this node does not host 'csto' (it hosts nato), so it cannot sign for it or write "
-        "its log; that is done on the node that holds 'csto''s keys"
+        "its log; that is done on the node that holds csto's keys"
     )
     assert Log.objects.get(organization__slug="csto").size == 1
     assert RecordEntry.objects.filter(log__organization__slug="csto").count() == 1

@@ -52,7 +52,7 @@ def test_init_unknown_organization_is_a_one_line_usage_error() -> None:
 
     assert str(caught.value) == (
         "--organization: no organization 'warsaw-pact' in the registry; "
-        "use the codes that `sideline data export` or /organizations/ lists"
+        "see /organizations/ for the codes"
     )
     assert caught.value.returncode == 2
     assert not HostedOrganization.objects.exists()

@@ -49,7 +49,7 @@ def _organization(slug: str | None, *, role: str) -> Organization | None:
         raise AccountError(
             "not_hosted",
             f"organization: this node does not host {slug!r} (it hosts {hosted}); "
-            f"register {slug!r}'s people on its own node",
+            f"register {slug}'s people on its own node",
             field="organization",
         )
     return org
