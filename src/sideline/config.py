@@ -6,6 +6,7 @@ Kept free of Django so that the CLI can report a bad setting as one clear line.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ class Config:
     database_url: str
     secret_key: str
     debug: bool
+    # The organizations this node hosts, from SIDELINE_ORGANIZATIONS; None when unset.
+    organizations: tuple[str, ...] | None = None
 
 
 def default_data_dir() -> Path:
@@ -50,6 +53,28 @@ def _secret_key(data_dir: Path) -> str:
     key_file.touch(mode=0o600, exist_ok=True)
     key_file.write_text(key, encoding="utf-8")
     return key
+
+
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def _organizations() -> tuple[str, ...] | None:
+    """Return the codes of SIDELINE_ORGANIZATIONS, checked for form only.
+
+    Whether each names an organization of the registry is checked once Django is up
+    (``sideline.node``): the registry lives in the database.
+    """
+    raw = os.environ.get("SIDELINE_ORGANIZATIONS")
+    if raw is None or not raw.strip():
+        return None
+    codes = [code.strip() for code in raw.split(",") if code.strip()]
+    for code in codes:
+        if not _CODE.fullmatch(code):
+            raise ConfigurationError(
+                f"SIDELINE_ORGANIZATIONS: {code!r} is not an organization code; "
+                "give lowercase codes separated by commas, e.g. nato or nato,csto"
+            )
+    return tuple(dict.fromkeys(codes))
 
 
 def load_config() -> Config:
@@ -81,6 +106,7 @@ def load_config() -> Config:
         database_url=database_url,
         secret_key=_secret_key(data_dir),
         debug=debug,
+        organizations=_organizations(),
     )
 
 

@@ -181,6 +181,11 @@ SIDELINE_SOLVE_MAX_SECONDS = LIMITS.solve_max_seconds
 DATA_UPLOAD_MAX_MEMORY_SIZE = LIMITS.max_body_bytes
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(LIMITS.max_upload_bytes, 2_621_440)
 
+# The organizations this node hosts (holds the keys of, writes the logs of, has the
+# people of); None: those recorded by `sideline init --organization`, else every
+# organization of the registry (see sideline/node.py and docs/configuration.md).
+SIDELINE_ORGANIZATIONS = CONFIG.organizations
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

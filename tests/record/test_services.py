@@ -274,9 +274,11 @@ def test_anchor_logs_records_other_accepted_checkpoints_once() -> None:
 def test_private_keys_are_encrypted_at_rest() -> None:
     append_entry(organization="nato", kind="meeting.created", subject="meeting/1")
 
-    pems = [bytes(k.private_key) for k in Log.objects.get(organization__slug="nato").keys.all()]
+    keys = Log.objects.get(organization__slug="nato").keys.all()
+    pems = [bytes(k.private_key) for k in keys]
 
-    assert len(pems) == 3
+    # Three signing keys and the encryption key, all under the node passphrase.
+    assert sorted(k.purpose for k in keys) == ["encryption", "entry", "log", "witness"]
     assert all(p.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") for p in pems)
 
 

@@ -1,9 +1,15 @@
 """People, tokens and refused attempts in Django's admin."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import ForeignKey
+from django.http import HttpRequest
+
+from sideline import node
 from sideline.accounts.forms import ThrottledAdminAuthenticationForm
 from sideline.accounts.models import ApiToken, Person, SecurityEvent
+from sideline.registry.models import Organization
 
 # /admin/login/ takes passwords too: the same throttle as the site's login page.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -14,6 +20,14 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ["user", "organization", "role", "focal_point"]
     list_filter = ["role", "organization", "focal_point"]
     search_fields = ["user__username", "user__email"]
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # As in accounts.services: a person of this node belongs to an organization it hosts.
+        if db_field.name == "organization":
+            kwargs["queryset"] = Organization.objects.filter(slug__in=node.hosted_organizations())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ApiToken)

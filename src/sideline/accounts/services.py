@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sideline import node
 from sideline.accounts.enums import ORGANIZATION_ROLES, Role
 from sideline.accounts.errors import AccountError
 from sideline.accounts.models import ApiToken, Person, SecurityEvent
@@ -34,13 +35,24 @@ def _organization(slug: str | None, *, role: str) -> Organization | None:
     if not slug:
         return None
     try:
-        return Organization.objects.get(slug=slug)
+        org = Organization.objects.get(slug=slug)
     except Organization.DoesNotExist:
         raise AccountError(
             "unknown_organization",
             f"organization: no organization {slug!r}; see /organizations/",
             field="organization",
         ) from None
+    # A node's people belong to the organizations it hosts: another organization's
+    # people act on its own node, which holds its keys.
+    if not node.is_hosted(slug):
+        hosted = ", ".join(sorted(node.hosted_organizations())) or "none"
+        raise AccountError(
+            "not_hosted",
+            f"organization: this node does not host {slug!r} (it hosts {hosted}); "
+            f"register {slug}'s people on its own node",
+            field="organization",
+        )
+    return org
 
 
 def _role(role: str) -> str:

@@ -26,6 +26,17 @@ from sideline.record.selectors import (
 router = Router(tags=["record"])
 
 
+class EncryptionKeyOut(Schema):
+    """An organization's X25519 public key as a JWK (RFC 7517, RFC 8037); ``kid`` is its
+    RFC 7638 thumbprint."""
+
+    kty: str
+    crv: str
+    use: str
+    kid: str
+    x: str
+
+
 class LogOut(Schema):
     organization: str
     origin: str
@@ -36,6 +47,8 @@ class LogOut(Schema):
     log_keys: list[str]
     organization_keys: list[str]
     witness_keys: list[str]
+    encryption_key: EncryptionKeyOut | None
+    encryption_keys: list[EncryptionKeyOut]
 
 
 class EntryOut(Schema):

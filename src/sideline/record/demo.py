@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from sideline.node import hosted_organizations
 from sideline.record.models import Log
 from sideline.record.selectors import latest_accepted_checkpoint
 from sideline.record.services import anchor_logs, append_entry, ensure_log, witness_round
@@ -24,7 +25,8 @@ def seed(*, say: Callable[[str], None]) -> None:
     present = set(
         Organization.objects.filter(slug__in=DEMO_ORGANIZATIONS).values_list("slug", flat=True)
     )
-    slugs = [slug for slug in DEMO_ORGANIZATIONS if slug in present]
+    hosted = hosted_organizations()
+    slugs = [slug for slug in DEMO_ORGANIZATIONS if slug in present and slug in hosted]
     for slug in slugs:
         log = ensure_log(organization=slug)
         if log.size == 0:

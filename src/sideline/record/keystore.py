@@ -1,6 +1,6 @@
 """Private keys of the record, encrypted at rest.
 
-Each key is an Ed25519 private key serialised as PKCS #8 PEM with
+Each key is an Ed25519 signing key or an X25519 encryption key, serialised as PKCS #8 PEM with
 ``BestAvailableEncryption`` under one node passphrase, read from
 ``SIDELINE_KEY_PASSPHRASE`` or, when that is unset, from ``keys/passphrase`` in the
 data directory (generated on first use, mode 0600). Private keys are never printed,
@@ -18,6 +18,7 @@ from pathlib import Path
 from threading import Lock
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
     Encoding,
@@ -29,6 +30,7 @@ from django.conf import settings
 __all__ = [
     "PASSPHRASE_ENV",
     "KeystoreError",
+    "decrypt_encryption_key",
     "decrypt_private_key",
     "encrypt_private_key",
     "passphrase_file",
@@ -37,12 +39,12 @@ __all__ = [
 
 PASSPHRASE_ENV = "SIDELINE_KEY_PASSPHRASE"
 
-_cache: dict[bytes, Ed25519PrivateKey] = {}
+_cache: dict[bytes, Ed25519PrivateKey | X25519PrivateKey] = {}
 _lock = Lock()
 
 
 class KeystoreError(Exception):
-    """The passphrase is missing or wrong, or a stored key is not an Ed25519 key."""
+    """The passphrase is missing or wrong, or a stored key is not of the kind expected."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -77,19 +79,14 @@ def read_passphrase() -> bytes:
     return value
 
 
-def encrypt_private_key(key: Ed25519PrivateKey) -> bytes:
+def encrypt_private_key(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     """Return ``key`` as encrypted PKCS #8 PEM under the node passphrase."""
     return key.private_bytes(
         Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(read_passphrase())
     )
 
 
-def decrypt_private_key(pem: bytes) -> Ed25519PrivateKey:
-    """Return the private key stored as ``pem``; cached per process.
-
-    Raises:
-        KeystoreError: ``wrong_passphrase`` or ``not_ed25519``.
-    """
+def _load(pem: bytes) -> Ed25519PrivateKey | X25519PrivateKey | None:
     pem = bytes(pem)
     with _lock:
         cached = _cache.get(pem)
@@ -103,8 +100,32 @@ def decrypt_private_key(pem: bytes) -> Ed25519PrivateKey:
             f"cannot decrypt a record key; set {PASSPHRASE_ENV} to the passphrase the keys "
             f"were made with (or restore {passphrase_file()})",
         ) from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeystoreError("not_ed25519", "a stored record key is not an Ed25519 key")
+    if not isinstance(key, Ed25519PrivateKey | X25519PrivateKey):
+        return None
     with _lock:
         _cache[pem] = key
+    return key
+
+
+def decrypt_private_key(pem: bytes) -> Ed25519PrivateKey:
+    """Return the signing key stored as ``pem``; cached per process.
+
+    Raises:
+        KeystoreError: ``wrong_passphrase`` or ``not_ed25519``.
+    """
+    key = _load(pem)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeystoreError("not_ed25519", "a stored record key is not an Ed25519 key")
+    return key
+
+
+def decrypt_encryption_key(pem: bytes) -> X25519PrivateKey:
+    """Return the encryption key stored as ``pem``; cached per process.
+
+    Raises:
+        KeystoreError: ``wrong_passphrase`` or ``not_x25519``.
+    """
+    key = _load(pem)
+    if not isinstance(key, X25519PrivateKey):
+        raise KeystoreError("not_x25519", "a stored encryption key is not an X25519 key")
     return key

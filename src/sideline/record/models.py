@@ -20,6 +20,30 @@ class KeyPurpose(models.TextChoices):
     LOG = "log", _("checkpoint signing")
     ENTRY = "entry", _("entry signing")
     WITNESS = "witness", _("witness cosigning")
+    # X25519, not a signing key: others encrypt to it what only this organization may read.
+    ENCRYPTION = "encryption", _("encryption")
+
+
+class HostedOrganization(models.Model):
+    """An organization this node hosts, as recorded by ``sideline init --organization``.
+
+    Kept in the database, beside the keys and logs it governs, so that every process
+    serving one database agrees on it; ``SIDELINE_ORGANIZATIONS`` overrides it, and
+    without either the node hosts the whole registry (see ``sideline.node``).
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="hosted_here"
+    )
+    added = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__slug"]
+        verbose_name = _("hosted organization")
+        verbose_name_plural = _("hosted organizations")
+
+    def __str__(self) -> str:
+        return self.organization.slug
 
 
 class Log(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -171,6 +172,8 @@ def list_logs() -> list[dict[str, Any]]:
         logs, entries, witnesses = (
             _vkeys(log, p) for p in (KeyPurpose.LOG, KeyPurpose.ENTRY, KeyPurpose.WITNESS)
         )
+        # Stored as the canonical JSON of the published JWK (see services._new_key).
+        encryption = [json.loads(v) for v in _vkeys(log, KeyPurpose.ENCRYPTION)]
         result.append(
             {
                 "organization": log.slug,
@@ -182,6 +185,9 @@ def list_logs() -> list[dict[str, Any]]:
                 "log_keys": logs,
                 "organization_keys": entries,
                 "witness_keys": witnesses,
+                # None until `sideline init` gives a log made before encryption keys one.
+                "encryption_key": encryption[0] if encryption else None,
+                "encryption_keys": encryption,
             }
         )
     return result

@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sideline import node
 from sideline.record import keystore
 from sideline.record.checkpoint import (
     Checkpoint,
@@ -31,6 +34,7 @@ from sideline.record.checkpoint import (
 )
 from sideline.record.entry import build_entry, encode_entry_text, sign_entry
 from sideline.record.errors import NoteError, RecordError, WitnessRequestError
+from sideline.record.jwk import encryption_jwk
 from sideline.record.merkle import EMPTY_ROOT, HASH_SIZE, Frontier, hash_leaf, perfect_subtrees
 from sideline.record.models import (
     Cosignature,
@@ -80,6 +84,8 @@ __all__ = [
     "append_entry",
     "checkpoint_log",
     "cosign_checkpoint",
+    "encryption_private_key",
+    "ensure_keys",
     "ensure_log",
     "origin_for",
     "receive_cosignatures",
@@ -95,6 +101,14 @@ DEFAULT_ORIGIN_HOST = "sideline.example"
 
 class RecordServiceError(RecordError):
     """A record operation the caller can fix (unknown organization, bad arguments)."""
+
+
+def _require_hosted(organization: str, *, action: str) -> None:
+    """Refuse to sign, or keep keys, for an organization this node does not host."""
+    try:
+        node.require_hosted(organization, action=action)
+    except node.NodeError as error:
+        raise RecordServiceError(error.code, error.message) from None
 
 
 def origin_for(slug: str) -> str:
@@ -114,11 +128,28 @@ def _key_name(log_origin: str, purpose: str) -> str:
         KeyPurpose.LOG: log_origin,
         KeyPurpose.ENTRY: f"{log_origin}/entries",
         KeyPurpose.WITNESS: f"{log_origin}/witness",
+        KeyPurpose.ENCRYPTION: f"{log_origin}/encryption",
     }
     return names[purpose]
 
 
+def _new_encryption_key(log: Log) -> LogKey:
+    private = X25519PrivateKey.generate()
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # The published JWK, canonical, is the row's public key string (unique, like a vkey).
+    jwk = json.dumps(encryption_jwk(public), sort_keys=True, separators=(",", ":"))
+    return LogKey.objects.create(
+        log=log,
+        purpose=KeyPurpose.ENCRYPTION,
+        name=_key_name(log.origin, KeyPurpose.ENCRYPTION),
+        vkey=jwk,
+        private_key=keystore.encrypt_private_key(private),
+    )
+
+
 def _new_key(log: Log, purpose: str) -> LogKey:
+    if purpose == KeyPurpose.ENCRYPTION:
+        return _new_encryption_key(log)
     private = Ed25519PrivateKey.generate()
     name = _key_name(log.origin, purpose)
     if purpose == KeyPurpose.WITNESS:
@@ -135,31 +166,71 @@ def _new_key(log: Log, purpose: str) -> LogKey:
 
 
 def ensure_log(*, organization: str) -> Log:
-    """Return the log of ``organization``, creating it and its three keys if missing.
+    """Return the log of ``organization``, creating it and its keys if missing.
+
+    The keys are three Ed25519 signing keys (log, entry, witness) and one X25519
+    encryption key, made only for an organization this node hosts.
 
     Raises:
-        RecordServiceError: ``unknown_organization``.
+        RecordServiceError: ``unknown_organization``, ``not_hosted``.
     """
     log = Log.objects.select_related("organization").filter(organization__slug=organization).first()
-    if log is not None:
-        return log
-    org = Organization.objects.filter(slug=organization).first()
+    org = log.organization if log is not None else None
+    if org is None:
+        org = Organization.objects.filter(slug=organization).first()
     if org is None:
         raise RecordServiceError(
             "unknown_organization", f"no organization {organization!r} in the registry"
         )
+    _require_hosted(organization, action="keep its keys or write its log")
+    if log is not None:
+        return log
     try:
         # A savepoint: a concurrent creator wins the unique constraint and this one reads it.
         with transaction.atomic():
             log = Log.objects.create(
                 organization=org, origin=origin_for(org.slug), root_hash=EMPTY_ROOT
             )
-            for purpose in (KeyPurpose.LOG, KeyPurpose.ENTRY, KeyPurpose.WITNESS):
+            for purpose in KeyPurpose.values:
                 _new_key(log, purpose)
     except IntegrityError:
         return Log.objects.select_related("organization").get(organization=org)
     logger.info("record: created log %s", log.origin)
     return log
+
+
+def ensure_keys(*, organization: str) -> list[LogKey]:
+    """Give the log of a hosted ``organization`` the keys it lacks; return those made.
+
+    Logs created before encryption keys existed get theirs here (``sideline init``).
+
+    Raises:
+        RecordServiceError: ``unknown_organization``, ``not_hosted``.
+    """
+    with transaction.atomic():
+        log = _lock_log(organization)
+        present = set(log.keys.filter(active=True).values_list("purpose", flat=True))
+        return [_new_key(log, purpose) for purpose in KeyPurpose.values if purpose not in present]
+
+
+def encryption_private_key(*, organization: str, kid: str | None = None) -> X25519PrivateKey:
+    """Return the private X25519 key of a hosted ``organization``: the active one, or
+    the one whose published key ID is ``kid`` (a rotated-out key still decrypts).
+
+    Raises:
+        RecordServiceError: ``not_hosted``, ``no_key``.
+    """
+    _require_hosted(organization, action="use its encryption key")
+    keys = LogKey.objects.filter(
+        log__organization__slug=organization, purpose=KeyPurpose.ENCRYPTION
+    ).order_by("-active", "-id")
+    for key in keys:
+        if kid is None or json.loads(key.vkey)["kid"] == kid:
+            return keystore.decrypt_encryption_key(bytes(key.private_key))
+    wanted = "" if kid is None else f" {kid!r}"
+    raise RecordServiceError(
+        "no_key", f"{organization!r} has no encryption key{wanted} on this node"
+    )
 
 
 def _active_private_key(log: Log, purpose: str) -> tuple[str, Ed25519PrivateKey]:
@@ -180,6 +251,8 @@ def _cosigner(log: Log) -> Cosigner:
 
 
 def _lock_log(organization: str) -> Log:
+    # Every signing path comes through here: a log not hosted is never written.
+    _require_hosted(organization, action="sign for it or write its log")
     # Read under the lock: size and frontier must be the latest committed ones.
     locked = Log.objects.select_for_update().select_related("organization")
     log = locked.filter(organization__slug=organization).first()
@@ -304,7 +377,7 @@ def append_entries(*, organization: str, entries: Sequence[NewEntry]) -> list[Re
     """Sign and append several entries to ``organization``'s log in one transaction.
 
     Raises:
-        RecordServiceError: ``unknown_organization``.
+        RecordServiceError: ``unknown_organization``, ``not_hosted``.
         EntryError: a bad kind, subject or payload, or an entry over 64 KiB.
     """
     with transaction.atomic():
@@ -331,7 +404,7 @@ def append_entry(
     key of its own; the entry itself and the key are kept in :class:`SealedEntry`.
 
     Raises:
-        RecordServiceError: ``unknown_organization``.
+        RecordServiceError: ``unknown_organization``, ``not_hosted``.
         EntryError: ``bad_kind``, ``bad_subject``, ``bad_payload``, ``entry_too_large``.
     """
     item = NewEntry(kind=kind, subject=subject, payload=payload, confidential=confidential)
@@ -339,7 +412,8 @@ def append_entry(
 
 
 def rotate_key(*, organization: str, purpose: str) -> LogKey:
-    """Replace the active key of ``purpose``; the old one is kept to verify old signatures."""
+    """Replace the active key of ``purpose``; the old one is kept to verify old signatures
+    (or, for the encryption key, to decrypt what was encrypted to it)."""
     with transaction.atomic():
         log = _lock_log(organization)
         log.keys.filter(purpose=purpose, active=True).update(active=False)
@@ -415,7 +489,7 @@ def receive_cosignatures(*, organization: str, body: bytes) -> WitnessResponse:
     never issued that checkpoint); 403 ``unknown_witness_key`` or ``bad_cosignature``.
     """
     log = Log.objects.select_related("organization").filter(organization__slug=organization).first()
-    if log is None:
+    if log is None or not node.is_hosted(organization):
         return _refusal(404, "unknown_log", f"no log for {organization!r} here")
     try:
         note = parse_note(body)
@@ -506,7 +580,8 @@ def add_checkpoint(*, witness: str, body: bytes, timestamp: int | None = None) -
     witness_log = (
         Log.objects.select_related("organization").filter(organization__slug=witness).first()
     )
-    if witness_log is None:
+    # Cosigning is signing: only an organization hosted here witnesses from this node.
+    if witness_log is None or not node.is_hosted(witness):
         return WitnessResponse(404, "unknown_witness", f"no witness {witness!r} here\n".encode())
     try:
         request = parse_add_checkpoint_request(body)
@@ -596,11 +671,11 @@ class WitnessRound:
 
 
 def witness_round(*, organizations: Sequence[str] | None = None) -> WitnessRound:
-    """Checkpoint every log here and have every other organization here cosign it."""
-    logs = list(Log.objects.select_related("organization"))
-    if organizations is not None:
-        logs = [log for log in logs if log.slug in organizations]
-    witnesses = [log.slug for log in Log.objects.select_related("organization")]
+    """Checkpoint every log hosted here and have every other organization hosted here cosign it."""
+    hosted = node.hosted_organizations()
+    hosted_logs = [log for log in Log.objects.select_related("organization") if log.slug in hosted]
+    logs = [log for log in hosted_logs if organizations is None or log.slug in organizations]
+    witnesses = [log.slug for log in hosted_logs]
     cosigned = 0
     refused: list[tuple[str, str, int, str]] = []
     accepted: list[str] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sideline.node import hosted_organizations
 from sideline.record.errors import RecordError
 from sideline.record.models import Log, Replica
 from sideline.record.selectors import latest_accepted_checkpoint, latest_checkpoint, list_logs
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         checkpoint.add_argument(
             "organizations", nargs="*", metavar="ORG", help="organization slugs"
         )
-        checkpoint.add_argument("--all", action="store_true", help="every log hosted here")
+        checkpoint.add_argument(
+            "--all", action="store_true", help="every log of an organization hosted here"
+        )
         actions.add_parser(
             "witness", help="in-node round: checkpoint every log, have the others cosign it"
         )
@@ -91,7 +94,10 @@ class Command(BaseCommand):
     def _checkpoint(self, options: dict[str, Any]) -> None:
         slugs: list[str] = options["organizations"]
         if options["all"]:
-            slugs = [log.slug for log in Log.objects.select_related("organization")]
+            hosted = hosted_organizations()
+            slugs = [
+                log.slug for log in Log.objects.select_related("organization") if log.slug in hosted
+            ]
         if not slugs:
             raise CommandError("name organizations or give --all", returncode=2)
         for slug in slugs:

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from sideline.node import NodeError, configured_organizations
+
 
 class Command(BaseCommand):
     help = "Serve Sideline over HTTP (waitress; --dev uses Django's auto-reloading development server with debug on)."
@@ -32,6 +34,11 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not set up; run “sideline init” first")
+        try:
+            # A code the registry lacks is one line now rather than an error at each write.
+            configured_organizations()
+        except NodeError as error:
+            raise CommandError(error.message, returncode=2) from None
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         if options["dev"]:
