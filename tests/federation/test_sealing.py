@@ -8,9 +8,12 @@ the confidential meeting, SCO does not.
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sideline.federation.canonical import canonical_bytes, decode_canonical
 from sideline.federation.errors import OpError
@@ -27,6 +30,7 @@ from .conftest import meeting_args
 CANARY = "CANARY-7f3a-confidential"
 PARTICIPANTS = ("csto", "nato", "osce")
 NODES = ("nato", "csto", "osce", "sco")
+SLUGS = ["nato", "csto", "osce", "sco", "un", "eu"]
 
 
 def node(logs: LocalLogs, org: str, entries: list[LoggedOp] | None = None) -> Reduction:
@@ -537,3 +541,169 @@ def test_reshare_refusals(logs: LocalLogs, secret: str) -> None:
         ("rejected", "reshare_bad_envelope"),
         ("rejected", "reshare_bad_envelope"),
     ]
+
+
+# Convergence with sealed ops, under any delivery
+
+
+def random_sealed_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs:
+    """Public and confidential meetings of ``orgs``: mostly valid acts, some refused, some
+    hostile envelopes. Confidential content carries the canary ``CANARY-<meeting>``."""
+    logs = LocalLogs(orgs)
+    meetings: dict[str, tuple[str, list[str], bool]] = {}  # id -> host, participants, public
+    decisions: dict[str, tuple[str, str]] = {}  # id -> meeting, text hash
+    for step in range(steps):
+        choice = rng.choice(
+            ["create"] * 2 + ["agenda", "propose", "respond", "respond", "add", "hostile"]
+        )
+        if not meetings:
+            choice = "create"
+        if choice == "respond" and not decisions:
+            choice = "propose"
+        mid = rng.choice(sorted(meetings)) if meetings else ""
+        host, people, public = meetings.get(mid, ("", [], True))
+
+        def act(actor: str, kind: str, object_id: str, meeting: str, **kw: Any) -> LoggedOp:
+            if meetings[meeting][2]:
+                return logs.act(actor, kind, object_id, **kw)
+            return logs.act_sealed(actor, kind, object_id, meeting=meeting, **kw)
+
+        if choice == "create":
+            host = rng.choice(orgs)
+            guests = sorted(rng.sample([o for o in orgs if o != host], rng.randint(1, 2)))
+            mid = f"{host}/m-{step}"
+            meetings[mid] = (host, [host, *guests], rng.random() < 0.4)
+            act(
+                host,
+                "meeting.create",
+                mid,
+                mid,
+                role="delegate",
+                args=meeting_args(participants=guests, public=meetings[mid][2]),
+                clear={"title": f"Talks CANARY-{mid}" if not meetings[mid][2] else "Talks"},
+            )
+        elif choice == "agenda":
+            actor = host if rng.random() < 0.8 else rng.choice(orgs)
+            items = [f"Item CANARY-{mid}" if not public else "Item"]
+            act(actor, "agenda.set", mid, mid, role="delegate", args={}, clear={"items": items})
+        elif choice == "propose":
+            actor = rng.choice(people)
+            did = f"{actor}/d-{step}"
+            text = {"title": "D", "text": f"Text CANARY-{mid}" if not public else "Text"}
+            decisions[did] = (mid, clear_content_hash(text))
+            act(
+                actor,
+                "decision.propose",
+                did,
+                mid,
+                role="delegate",
+                args={"meeting": mid, "amends": None},
+                clear=text,
+            )
+        elif choice == "respond":
+            did = rng.choice(sorted(decisions))
+            mid, digest = decisions[did]
+            actor = rng.choice(meetings[mid][1]) if rng.random() < 0.85 else rng.choice(orgs)
+            args = {"position": "approve", "text_sha256": digest}
+            act(actor, "decision.respond", did, mid, role="signatory", args=args)
+        elif choice == "add":
+            new = rng.choice(orgs)
+            act(
+                host,
+                "meeting.add_participant",
+                mid,
+                mid,
+                role="delegate",
+                args={"organization": new},
+            )
+            if new not in people:
+                people.append(new)
+            if not public:
+                logs.reshare(host, mid)
+        elif not public:
+            hostile_envelope(rng, logs, orgs, mid, host, people)
+    return logs
+
+
+def hostile_envelope(
+    rng: random.Random, logs: LocalLogs, orgs: list[str], mid: str, host: str, people: list[str]
+) -> None:
+    """One envelope a careless or hostile participant might send."""
+    outsiders = [o for o in orgs if o not in people]
+    attack = rng.choice(["misaddressed", "tampered", "copied"])
+    if attack == "misaddressed" and outsiders:
+        logs.act_sealed(
+            host,
+            "agenda.set",
+            mid,
+            meeting=mid,
+            role="delegate",
+            args={},
+            clear={"items": [f"Leak CANARY-{mid}"]},
+            recipients=sorted({*people, rng.choice(outsiders)}),
+        )
+    elif attack == "tampered":
+        inner = logs.logs[host].build(
+            "agenda.set", mid, role="delegate", args={}, after=logs.heads(), clear={"items": ["t"]}
+        )
+        sealed = seal_op(inner, meeting=mid, recipients=keys_of(logs, *people)).envelope
+        payload = bytearray(decode_base64(sealed.args["payload"]) or b"")
+        payload[rng.randrange(len(payload))] ^= 1 << rng.randrange(8)
+        args = {**sealed.args, "payload": encode_base64(bytes(payload))}
+        tampered = build_op(
+            kind="sealed",
+            actor=host,
+            role=None,
+            prev=sealed.prev,
+            after=sealed.after,
+            object_id=sealed.object_id,
+            args=args,
+        )
+        logs.logs[host].append_op(tampered)
+    else:
+        victim = next(
+            (parse_op(e.data) for e in reversed(logs.entries()) if b'"kind":"sealed"' in e.data),
+            None,
+        )
+        copier = rng.choice(orgs)
+        if victim is not None:
+            copy = logs.logs[copier].build(
+                "sealed",
+                f"{copier}/{rng.getrandbits(128):032x}",
+                role=None,
+                args=dict(victim.args),
+                after=[],
+            )
+            logs.logs[copier].append_op(copy)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(3, 6))
+def test_sealed_and_clear_ops_converge_and_outsiders_keep_no_plaintext(
+    seed: int, size: int
+) -> None:
+    rng = random.Random(seed)
+    orgs = SLUGS[:size]
+    logs = random_sealed_history(rng, orgs, steps=rng.randint(8, 24))
+    entries = logs.entries()
+    reference = reduce_ops(entries, Opener(logs.keys))
+
+    nodes: dict[str, Reduction] = {}
+    for org in [*orgs, ""]:  # one node per organization, and one that hosts none
+        held = entries[:]
+        rng.shuffle(held)
+        opener = Opener({org: logs.keys[org]} if org else {})
+        cut = rng.randint(0, len(held))
+        reduce_ops(held[:cut], opener)  # a partial view on the way: never an error
+        nodes[org] = reduce_ops(held[cut:] + held[:cut] + held[: rng.randint(0, 3)], opener)
+
+    assert {(r.digest(), r.verdicts_digest()) for r in nodes.values()} == {
+        (reference.digest(), reference.verdicts_digest())
+    }
+    for mid, meeting in reference.confidential.meetings.items():
+        for org in orgs:
+            if org in meeting.participants:
+                assert nodes[org].meeting_digest(mid) == reference.meeting_digest(mid)
+            else:
+                assert f"CANARY-{mid}" not in dump(nodes[org])
+    assert "CANARY" not in dump(nodes[""])
