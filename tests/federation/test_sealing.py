@@ -449,6 +449,43 @@ def test_oversized_envelope_is_refused_by_the_sender_and_by_every_node(
 
 
 @pytest.mark.parametrize(
+    "plaintext",
+    [
+        b"not json",
+        b'{"schema":"sideline.sealed/2"}',
+        b'{"meeting":"nato/p-1","op":{},"recipients":["csto","nato","osce"],'
+        b'"schema":"sideline.sealed/1"}',
+    ],
+)
+def test_envelope_holding_no_well_formed_op_is_refused_by_its_readers(
+    logs: LocalLogs, secret: str, plaintext: bytes
+) -> None:
+    sealed = seal_plaintext(
+        plaintext,
+        actor="nato",
+        prev=logs.logs["nato"].head,
+        after=[],
+        recipients=keys_of(logs, *PARTICIPANTS).values(),
+    )
+    entry = append(logs, "nato", sealed.envelope)
+    nodes = everywhere(logs)
+
+    assert {inner_outcome(nodes[org], entry) for org in PARTICIPANTS} == {
+        ("rejected", "bad_sealed_op")
+    }
+    assert {public_outcome(r, entry) for r in nodes.values()} == {("applied", "")}
+
+
+def test_sealed_op_inside_a_sealed_op_is_refused(logs: LocalLogs, secret: str) -> None:
+    recipients = keys_of(logs, *PARTICIPANTS)
+    inner = seal_op(next_inner(logs), meeting=secret, recipients=recipients).envelope
+    outer = seal_op(inner, meeting=secret, recipients=recipients)
+    entry = append(logs, "nato", outer.envelope)
+
+    assert inner_outcome(node(logs, "csto"), entry) == ("rejected", "bad_sealed_op")
+
+
+@pytest.mark.parametrize(
     ("change", "code"),
     [
         ({"object": "nato/secret-talks-with-csto"}, "envelope_id_not_opaque"),
