@@ -179,6 +179,25 @@ def test_check_op_judges_the_op_inside_before_signing(logs: LocalLogs, secret: s
     assert check_op(logs.entries(), by_guest, logs.opener).code == "not_host"
 
 
+def test_sealing_to_an_organization_without_a_known_key_is_refused(
+    logs: LocalLogs, secret: str
+) -> None:
+    with pytest.raises(OpError) as caught:
+        logs.act_sealed(
+            "nato",
+            "agenda.set",
+            secret,
+            meeting=secret,
+            role="delegate",
+            args={},
+            clear={"items": ["x"]},
+            recipients=["nato", "shanghai-impostor"],
+        )
+
+    assert (caught.value.code, caught.value.field) == ("no_encryption_key", "recipients")
+    assert len(logs.logs["nato"].entries) == 2  # nothing appended
+
+
 # Where each op belongs: public in clear, confidential sealed
 
 
