@@ -6,10 +6,16 @@ calendar confirmations, and some refused ops), each op naming its log's previous
 the heads of the other logs (what it has read). Then times, ``--repeat`` times, with the
 median reported: parsing and ordering alone (``order_ops``), the whole reduction
 (``reduce_ops``: parse, order, every rule, every verdict) and the state digest. Building
-the ops is not timed. Never asserts.
+the ops is not timed.
+
+A second table times ``--sealed`` ops of one confidential meeting of four organizations
+(each sealed to the four, in four slots): building them in clear, building and sealing
+them, and reducing them on a participant's node (which opens every envelope), on a
+non-participant's node (which tries its key on every slot and opens none) and on a node
+with no keys. Never asserts.
 
     .venv/bin/python bench/federation.py                 # 100,000 ops, 3 runs
-    .venv/bin/python bench/federation.py --ops 20000 --repeat 5
+    .venv/bin/python bench/federation.py --ops 20000 --repeat 5 --sealed 5000
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 from sideline.federation.ops import clear_content_hash
 from sideline.federation.ordering import LoggedOp, order_ops
 from sideline.federation.reducer import reduce_ops
+from sideline.federation.sealing import Opener, seal_op
 from sideline.federation.writer import LocalLogs
 
 ORGS = ["cica", "cis", "csto", "eu", "nato", "osce", "sco", "un"]
@@ -172,6 +179,40 @@ def build(n_ops: int, seed: int) -> list[LoggedOp]:
     return entries
 
 
+SEALED_ORGS = ["csto", "nato", "osce", "sco"]
+
+
+def build_confidential(n_ops: int, *, seal: bool) -> LocalLogs:
+    """One confidential meeting of four organizations and ``n_ops - 1`` agendas of its host,
+    each sealed to the four (``seal``) or, to compare, the same ops in clear."""
+    logs = LocalLogs([*SEALED_ORGS, "un"])
+    recipients = {org: logs.directory[org] for org in SEALED_ORGS}
+    log = logs.logs["nato"]
+    for n in range(n_ops):
+        if n == 0:
+            kind, args = (
+                "meeting.create",
+                {
+                    "date": "2013-09-24",
+                    "timezone": "Europe/Vienna",
+                    "cohost": None,
+                    "participants": ["csto", "osce", "sco"],
+                    "public": not seal,
+                },
+            )
+            clear: dict[str, Any] = {"title": "Confidential consultations"}
+        else:
+            kind, args = "agenda.set", {}
+            clear = {"items": [f"Item {n}.{k}: a line of the agenda" for k in range(5)]}
+        op = log.build(kind, "nato/p-1", role="delegate", args=args, clear=clear)
+        if seal:
+            sealed = seal_op(op, meeting="nato/p-1", recipients=recipients)
+            logs.opener.remember(sealed.envelope.hash, sealed.key)
+            op = sealed.envelope
+        log.append_op(op)
+    return logs
+
+
 def _time(function: Callable[[], object], repeat: int) -> tuple[float, float, list[float]]:
     """Median wall and CPU seconds; on a shared machine the CPU time is the steadier figure."""
     walls, cpus = [], []
@@ -188,6 +229,7 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--sealed", type=int, default=2_000, help="sealed ops to time (0: none)")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -229,9 +271,45 @@ def main() -> None:
         rate = f"{len(entries) / cpu:,.0f}" if cpu else "—"
         listed = ", ".join(f"{r:.2f}" for r in runs)
         print(f"| {name:<34} | {wall:>7.2f} | {cpu:>7.2f} | {rate:>10} | {listed:<20} |")
+    if args.sealed:
+        _bench_sealed(args.sealed, args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(f"peak RSS: {peak:,.0f} MB")
+
+
+def _bench_sealed(n_ops: int, repeat: int) -> None:
+    logs = build_confidential(n_ops, seal=True)
+    entries = logs.entries()
+    size = sum(len(e.data) for e in entries)
+    member = Opener({"csto": logs.keys["csto"]})
+    check = reduce_ops(entries, member)
+    assert len(check.sealed_ops) == n_ops, "every envelope opens for a participant"
+    phases = [
+        ("build N ops in clear", *_time(lambda: build_confidential(n_ops, seal=False), repeat)),
+        ("build and seal N ops", *_time(lambda: build_confidential(n_ops, seal=True), repeat)),
+        (
+            "reduce, participant (opens all)",
+            *_time(lambda: reduce_ops(entries, Opener({"csto": logs.keys["csto"]})), repeat),
+        ),
+        (
+            "reduce, non-participant (4 slots)",
+            *_time(lambda: reduce_ops(entries, Opener({"un": logs.keys["un"]})), repeat),
+        ),
+        ("reduce, no keys", *_time(lambda: reduce_ops(entries), repeat)),
+    ]
+    print()
+    print(
+        f"sealed: {n_ops:,} ops of one confidential meeting of 4, sealed to 4 slots each, "
+        f"{size / 1e6:.1f} MB, mean {size / n_ops:.0f} bytes an envelope"
+    )
+    print()
+    print(
+        f"| {'phase (N = ' + format(n_ops, ',') + ')':<34} | {'wall s':>7} | {'CPU s':>7} | {'µs/op CPU':>10} |"
+    )
+    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|{'-' * 12}|")
+    for name, wall, cpu, _runs in phases:
+        print(f"| {name:<34} | {wall:>7.2f} | {cpu:>7.2f} | {cpu / n_ops * 1e6:>10,.0f} |")
 
 
 if __name__ == "__main__":

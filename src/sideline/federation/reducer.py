@@ -46,7 +46,7 @@ from sideline.federation.rules_sealed import (
     open_envelopes,
     unwrap,
 )
-from sideline.federation.sealing import Opened, Opener
+from sideline.federation.sealing import Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
 
 __all__ = ["ROLES_BY_KIND", "LoggedOp", "Reduction", "Verdict", "check_op", "reduce_ops"]
@@ -265,6 +265,9 @@ def reduce_ops(entries: Iterable[LoggedOp], opener: Opener | None = None) -> Red
     chains = _Chains()
     verdicts: list[Verdict] = []
     inner: list[tuple[Verdict, str, Op | None]] = []  # verdict, meeting, sealed op
+    read = {
+        ciphertext_sha256(p.op): o.meeting for p in ordering.ordered if (o := opened.get(p.op.hash))
+    }
     for placed in ordering.ordered:
         op = placed.op
         try:
@@ -286,6 +289,17 @@ def reduce_ops(entries: Iterable[LoggedOp], opener: Opener | None = None) -> Red
         verdicts.append(Verdict(placed.origin, placed.index, op.hash, "applied", kind=op.kind))
         sealed = opened.get(op.hash)
         if sealed is None:
+            copied = read.get(state.sealed[op.hash][1]) if op.kind == "sealed" else None
+            if copied is not None:
+                replay = Verdict(
+                    placed.origin,
+                    placed.index,
+                    op.hash,
+                    "rejected",
+                    "replayed_envelope",
+                    "the ciphertext of an envelope this node read, copied into another",
+                )
+                inner.append((replay, copied, None))
             continue
         kind = sealed.op.kind if sealed.op is not None else ""
         meeting = sealed.meeting
@@ -339,12 +353,17 @@ def _keep_own(
     """Keep the sealed ops, and their verdicts, of the node's own meetings only.
 
     An envelope wrongly sealed to this node is read to be judged, then dropped: the node
-    keeps only that it was refused, without kind or message.
+    keeps only that it was refused (``not_kept``), without its kind or reason.
     """
     hosted = opener.organizations if opener is not None else frozenset()
     for verdict, meeting_id, op in inner:
         meeting = reduction.confidential.meetings.get(meeting_id)
-        if meeting is not None and meeting.participants & hosted:
+        listed: set[str] = set()
+        if op is not None and op.kind == "meeting.create":
+            listed = {op.actor, *op.args["participants"], op.args["cohost"] or op.actor}
+        # An envelope that did not open holds nothing to keep but the fact; a refused
+        # creation is kept by those it lists.
+        if op is None or listed & hosted or (meeting is not None and meeting.participants & hosted):
             reduction.inner.append(verdict)
             if op is not None:
                 reduction.sealed_ops[verdict.hash] = op

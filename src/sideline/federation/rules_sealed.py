@@ -36,7 +36,7 @@ _MEETING_KINDS = ("meeting.", "agenda.", "delegation.", "document.", "minutes.")
 
 
 def accept_envelope(state: SharedState, placed: Placed) -> None:
-    """The public rule of a sealed op: opaque, padded, and not a replayed ciphertext."""
+    """The public rule of a sealed op: an opaque identifier and padded sizes."""
     op = placed.op
     if not _OPAQUE.fullmatch(op.object_id.split("/", 1)[1]):
         raise Rejected(
@@ -51,13 +51,11 @@ def accept_envelope(state: SharedState, placed: Placed) -> None:
             f"pad the slots to {', '.join(map(str, SLOT_COUNTS))} and the plaintext to a "
             f"multiple of {PAD_BYTES} bytes: the sizes would tell about the meeting",
         )
-    digest = ciphertext_sha256(op)
-    if digest in state.ciphertexts:
-        raise Rejected(
-            "replayed_envelope", "this ciphertext is already in another sealed op: a replay"
-        )
-    state.ciphertexts.add(digest)
-    state.sealed[op.hash] = (op.actor, digest)
+    # A ciphertext copied into another envelope is not refused here: whichever copy
+    # came first in the order would win, and a copier could then suppress the original
+    # by naming less in `after`. The copy opens for nobody (the ciphertext is bound to
+    # its actor and identifier); readers of the original name it (`replayed_envelope`).
+    state.sealed[op.hash] = (op.actor, ciphertext_sha256(op))
 
 
 def open_envelopes(ordered: Iterable[Placed], opener: Opener | None) -> dict[str, Opened]:

@@ -74,6 +74,7 @@ __all__ = [
     "ciphertext_sha256",
     "generate_encryption_key",
     "seal_op",
+    "seal_plaintext",
 ]
 
 ENVELOPE_SCHEMA = "sideline.sealed/1"
@@ -129,7 +130,7 @@ def seal_op(
 
     Raises:
         OpError: ``envelope_too_large`` when the plaintext exceeds the limit,
-            ``list_too_long`` for more than 32 recipients.
+            ``list_too_long`` or ``list_too_short`` for other than 1 to 32 recipients.
     """
     if not recipients or len(recipients) > MAX_PARTICIPANTS:
         raise OpError(
@@ -145,6 +146,31 @@ def seal_op(
             "op": decode_canonical(encode_op(inner)),
         }
     )
+    return seal_plaintext(
+        plaintext,
+        actor=inner.actor,
+        prev=inner.prev,
+        after=inner.after,
+        recipients=[recipients[org] for org in sorted(recipients)],
+        object_id=object_id,
+    )
+
+
+def seal_plaintext(
+    plaintext: bytes,
+    *,
+    actor: str,
+    prev: str | None,
+    after: Iterable[str],
+    recipients: Iterable[X25519PublicKey],
+    object_id: str | None = None,
+) -> Sealed:
+    """Encrypt ``plaintext`` as ``actor``'s envelope: what :func:`seal_op` does once it
+    has written the plaintext (and what a test uses to seal a hostile one).
+
+    Raises:
+        OpError: ``envelope_too_large``.
+    """
     if len(plaintext) > MAX_SEALED_PLAINTEXT:
         raise OpError(
             "envelope_too_large",
@@ -152,24 +178,22 @@ def seal_op(
             "carry long content beside the log, by hash",
         )
     padded = plaintext + bytes(-len(plaintext) % PAD_BYTES)
-    object_id = object_id or f"{inner.actor}/{secrets.token_hex(16)}"
+    object_id = object_id or f"{actor}/{secrets.token_hex(16)}"
     key = ChaCha20Poly1305.generate_key()
-    payload = ChaCha20Poly1305(key).encrypt(
-        _NONCE, padded, _context(inner.actor, object_id, b"payload")
-    )
-    info = _context(inner.actor, object_id, b"key")
-    slots = [_HPKE.encrypt(key, public, info=info) for _, public in sorted(recipients.items())]
-    count = next(n for n in SLOT_COUNTS if n >= len(slots))
+    payload = ChaCha20Poly1305(key).encrypt(_NONCE, padded, _context(actor, object_id, b"payload"))
+    info = _context(actor, object_id, b"key")
+    slots = [_HPKE.encrypt(key, public, info=info) for public in recipients]
+    count = next((n for n in SLOT_COUNTS if n >= len(slots)), len(slots))
     # Random slots are indistinguishable from real ones: an X25519 public key and an
     # AEAD ciphertext both look uniformly random.
     slots += [secrets.token_bytes(SLOT_BYTES) for _ in range(count - len(slots))]
     secrets.SystemRandom().shuffle(slots)
     envelope = build_op(
         kind="sealed",
-        actor=inner.actor,
+        actor=actor,
         role=None,
-        prev=inner.prev,
-        after=inner.after,
+        prev=prev,
+        after=after,
         object_id=object_id,
         args={
             "suite": SUITE,
@@ -276,7 +300,13 @@ def _read(key: bytes, padded: bytes) -> Opened:
         _PLAINTEXT.check(wrapper, "")
         inner = parse_op(canonical_bytes(wrapper["op"]))
     except OpError as error:
-        return Opened(key, code="bad_sealed_op", message=f"the sealed op is malformed: {error}")
+        # The code and field only: the message may quote what the node will not keep.
+        where = error.field or "the op"
+        return Opened(
+            key,
+            code="bad_sealed_op",
+            message=f"the sealed op is malformed: {error.code} at {where}",
+        )
     if inner.kind == "sealed":
         return Opened(key, code="bad_sealed_op", message="a sealed op holds no sealed op")
     return Opened(key, wrapper["meeting"], tuple(wrapper["recipients"]), inner)

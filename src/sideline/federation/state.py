@@ -204,7 +204,6 @@ class SharedState:
     # holds the confidential meetings a node can read.
     confidential: bool = False
     sealed: dict[str, tuple[str, str]] = field(default_factory=dict)
-    ciphertexts: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as JSON; equal states give equal JSON on every node."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from sideline.federation.errors import OpError
 from sideline.federation.kinds import MAX_RESHARED
 from sideline.federation.ops import Op, build_op, encode_op
 from sideline.federation.ordering import LoggedOp
@@ -148,6 +149,10 @@ class LocalLogs:
 
         ``recipients`` default to the meeting's participants as they are with this op,
         as this node's reduction sees them (only the actor when it knows no such meeting).
+
+        Raises:
+            OpError: ``no_encryption_key`` for a recipient whose key the node lacks, and
+                as :func:`~sideline.federation.sealing.seal_op`.
         """
         log = self.logs[actor]
         inner = log.build(
@@ -163,6 +168,15 @@ class LocalLogs:
                 recipients = recipients_for(self.reduce().confidential, inner, meeting)
             except Rejected:
                 recipients = [actor]
+        recipients = sorted(set(recipients))
+        unknown = [org for org in recipients if org not in self.directory]
+        if unknown:
+            raise OpError(
+                "no_encryption_key",
+                f"recipients: no encryption key for {', '.join(unknown)}: "
+                "add the organization's published key to the directory",
+                field="recipients",
+            )
         sealed = seal_op(
             inner, meeting=meeting, recipients={org: self.directory[org] for org in recipients}
         )
