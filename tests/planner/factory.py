@@ -1,8 +1,10 @@
-"""Small builders of instance JSON for the planner tests."""
+"""Small builders of instance JSON and shared constants for the planner tests."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from sideline.planner.solver import SolveOptions
 
 
 def session(
@@ -61,3 +63,19 @@ def instance(
         "requests": requests,
         **extra,
     }
+
+
+# Deterministic work, not seconds: a proof of optimality must not depend on the
+# machine's speed (CI runs on 2 loaded cores).
+FAST = SolveOptions(deterministic_time=5.0, num_workers=1, seed=0)
+
+# Three requests between organizations that all attend the UN General Assembly's
+# high-level week 2013 (unga-68, New York, 24 September – 1 October).
+WEEK = {"not_before": "2013-09-24", "not_after": "2013-10-01"}
+REQUESTS: list[dict[str, Any]] = [
+    {"id": "r1", "organizations": ["csto", "sco"], "topic": "counter-terrorism", "priority": 5},
+    {"id": "r2", "organizations": ["eu", "osce"], "topic": "conflict-prevention", "priority": 3},
+    {"id": "r3", "organizations": ["cis", "un"], "topic": "free text topic", "priority": 2},
+]
+for _request in REQUESTS:
+    _request.update(WEEK)

@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from sideline.planner.services import create_plan, publish_plan
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import FAST, REQUESTS
+from tests.planner.factory import FAST, REQUESTS
 
 pytestmark = pytest.mark.browser
 

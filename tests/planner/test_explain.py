@@ -70,7 +70,7 @@ def test_explain_full_session_names_holders_by_priority() -> None:
         [request("hi", ["a", "b"], priority=5), request("mid", ["c", "d"], priority=3),
          request("lo", ["e", "f"], priority=1)],
     )  # fmt: skip
-    plan = solve(parse_instance(data), options=SolveOptions(num_workers=1))
+    plan = solve(parse_instance(data), options=SolveOptions(deterministic_time=10, num_workers=1))
     assert [(u.request, [(r.code, r.message) for r in u.reasons]) for u in plan.unplaced] == [
         ("lo", [
             ("rooms_full", "every room of s is taken in the slots it could use, by hi, mid"),

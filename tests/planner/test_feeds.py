@@ -10,7 +10,6 @@ from django.test import Client
 from sideline.planner.models import Plan
 from sideline.planner.services import move_meeting, publish_plan, start_draft
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
 
 
 def events(body: bytes) -> dict[str, icalendar.Component]:

@@ -28,7 +28,7 @@ def _planned(slot_start: str = "2024-05-06") -> tuple[Instance, Plan]:
             rules={"day_start": "10:00", "slot_minutes": 60},
         )
     )  # fmt: skip
-    return inst, solve(inst, options=SolveOptions(num_workers=1))
+    return inst, solve(inst, options=SolveOptions(deterministic_time=10, num_workers=1))
 
 
 def _events(data: bytes) -> dict[str, icalendar.Event]:

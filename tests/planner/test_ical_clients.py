@@ -23,7 +23,6 @@ from django.test import Client
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
 
 TOOLS = Path(__file__).resolve().parent.parent / "js"
 

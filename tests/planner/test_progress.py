@@ -14,7 +14,10 @@ def _solve(family: str, *, interval: float = 0.5) -> tuple[list[Progress], Plan]
     reports: list[Progress] = []
     inst = parse_instance(generate_instance(family, seed=0))
     options = SolveOptions(
-        time_limit=30, num_workers=1, progress=reports.append, progress_interval=interval
+        deterministic_time=5,
+        num_workers=1,
+        progress=reports.append,
+        progress_interval=interval,
     )
     return reports, solve(inst, options=options)
 
@@ -33,9 +36,11 @@ def test_reports_bracket_the_optimum_and_end_on_the_plan() -> None:
 
 def test_reporting_does_not_change_the_plan() -> None:
     inst = parse_instance(generate_instance("demo", seed=3))
-    quiet = solve(inst, options=SolveOptions(num_workers=1))
+    quiet = solve(inst, options=SolveOptions(deterministic_time=5, num_workers=1))
     told: list[Progress] = []
-    loud = solve(inst, options=SolveOptions(num_workers=1, progress=told.append))
+    loud = solve(
+        inst, options=SolveOptions(deterministic_time=5, num_workers=1, progress=told.append)
+    )
     assert told
     assert loud.meetings == quiet.meetings
     assert (loud.objective, loud.bound, loud.status) == (quiet.objective, quiet.bound, quiet.status)

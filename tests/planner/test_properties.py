@@ -16,7 +16,7 @@ from sideline.planner.schema import plan_to_json
 from sideline.planner.solver import SolveOptions, solve
 from tests.planner.plan_validator import validate_plan
 
-OPTIONS = SolveOptions(time_limit=5, num_workers=1, seed=0)
+OPTIONS = SolveOptions(deterministic_time=5, num_workers=1, seed=0)
 ORGS = ["a", "b", "c"]
 
 

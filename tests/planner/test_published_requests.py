@@ -13,8 +13,7 @@ from django.test import Client
 from sideline.planner.models import Plan
 from sideline.planner.services import PlannerError, create_plan, publish_plan
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
-from tests.planner.app_fixtures import FAST, REQUESTS
+from tests.planner.factory import FAST, REQUESTS
 
 # NATO and CSTO attend no common session in 2013: r4 stays unplaced in every version.
 UNPLACED = {

@@ -122,7 +122,7 @@ def test_a_summit_is_opened_only_when_it_earns_its_cost() -> None:
 def test_generated_family_is_proved_optimal_from_the_relaxation() -> None:
     data = generate_instance("M", seed=0)
     inst = parse_instance(data)
-    plan = solve(inst, options=SolveOptions(time_limit=30, num_workers=2, seed=0))
+    plan = solve(inst, options=SolveOptions(deterministic_time=5, num_workers=1, seed=0))
     assert plan.status == "optimal"
     assert plan.objective == plan.bound
     assert validate_plan(data, plan_to_json(plan)) == []
@@ -140,7 +140,7 @@ def test_no_time_left_gives_no_relaxation_rather_than_a_late_one() -> None:
 
 def test_relaxation_path_keeps_pins_and_passes_the_validator() -> None:
     data = generate_instance("M", seed=1)
-    first = solve(parse_instance(data), options=SolveOptions(time_limit=30, num_workers=2))
+    first = solve(parse_instance(data), options=SolveOptions(deterministic_time=5, num_workers=1))
     # Pin a low-priority meeting where it was: the LP start and the proof must keep it.
     meeting = min(
         first.meetings, key=lambda x: (parse_instance(data).request(x.request).priority, x.request)
@@ -154,7 +154,7 @@ def test_relaxation_path_keeps_pins_and_passes_the_validator() -> None:
             "room": meeting.room,
         }
     ]
-    plan = solve(parse_instance(data), options=SolveOptions(time_limit=30, num_workers=2))
+    plan = solve(parse_instance(data), options=SolveOptions(deterministic_time=5, num_workers=1))
     assert validate_plan(data, plan_to_json(plan)) == []
     placed = {x.request: x for x in plan.meetings}
     assert placed[meeting.request].position() == meeting.position()

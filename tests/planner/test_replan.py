@@ -11,7 +11,7 @@ from sideline.planner.solver import SolveOptions, replan, solve
 from tests.planner.factory import instance, request, session
 from tests.planner.plan_validator import validate_plan
 
-OPTIONS = SolveOptions(num_workers=1, seed=3)
+OPTIONS = SolveOptions(deterministic_time=10, num_workers=1, seed=3)
 
 
 def _year() -> dict[str, Any]:

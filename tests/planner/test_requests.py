@@ -25,8 +25,7 @@ from sideline.planner.services import (
     suggested_requests,
 )
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
-from tests.planner.app_fixtures import FAST, REQUESTS
+from tests.planner.factory import FAST, REQUESTS
 
 URL = "/planner/2013/requests/"
 FAST_ARGS = ("--time-limit", "5", "--workers", "1")

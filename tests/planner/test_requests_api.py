@@ -11,8 +11,7 @@ from django.test import Client
 from sideline.accounts.services import create_person, create_token
 from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.services import add_manual_request, replan_plan
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
-from tests.planner.app_fixtures import FAST
+from tests.planner.factory import FAST
 
 URL = "/api/planner/requests/2013"
 BODY = {

@@ -45,6 +45,8 @@ def test_docs_instance_example_parses() -> None:
 def test_generated_instance_and_plan_validate(family: str) -> None:
     data = generate_instance(family, seed=2)
     jsonschema.validate(data, _schema("plan-instance-1"))
-    plan = plan_to_json(solve(parse_instance(data), options=SolveOptions(num_workers=1)))
+    plan = plan_to_json(
+        solve(parse_instance(data), options=SolveOptions(deterministic_time=10, num_workers=1))
+    )
     jsonschema.validate(json.loads(json.dumps(plan)), _schema("plan-1"))
     assert parse_plan(plan).meetings == parse_plan(json.loads(json.dumps(plan))).meetings

@@ -21,8 +21,7 @@ from sideline.planner.services import (
     suggested_requests,
 )
 from sideline.registry.models import ForumSession, Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
-from tests.planner.app_fixtures import FAST
+from tests.planner.factory import FAST
 
 
 def test_create_plan_places_all_three_at_unga_with_utc_times(plan_2013: Plan) -> None:

@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from sideline.planner.models import Plan
 from sideline.planner.services import create_plan, publish_plan
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
-from tests.planner.app_fixtures import FAST, REQUESTS
+from tests.planner.factory import FAST, REQUESTS
 
 
 def publish(plan: Plan) -> Plan:

@@ -4,7 +4,7 @@
 that takes an instance and a list of meetings and returns the violations it finds, so
 the same code validates a solver's plan (`check_plan`) and warns about a hand-edited
 meeting (`check_edit`). The solver builds its model for exactly these names (see
-``solver._ENFORCEMENT``; a test keeps both lists equal).
+``solving.cpmodel.ENFORCEMENT``; a test keeps both lists equal).
 """
 
 from __future__ import annotations

@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 
 from sideline.planner.instance import Instance, Request, Session
+from sideline.planner.solving.cpmodel import Placement
 
 __all__ = ["Relaxation", "solve_relaxation"]
 
-Placement = tuple[Request, Session, dt.date, int]
 Key = tuple[str, str, dt.date]
 """(request id, venue id, date)."""
 
