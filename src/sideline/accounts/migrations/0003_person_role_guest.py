@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_curators_are_staff'),
+        ("accounts", "0002_curators_are_staff"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='role',
-            field=models.CharField(choices=[('viewer', 'viewer'), ('delegate', 'delegate'), ('signatory', 'signatory'), ('coordinator', 'coordinator'), ('curator', 'curator'), ('guest', 'guest')], default='viewer', max_length=20, verbose_name='role'),
+            model_name="person",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("viewer", "viewer"),
+                    ("delegate", "delegate"),
+                    ("signatory", "signatory"),
+                    ("coordinator", "coordinator"),
+                    ("curator", "curator"),
+                    ("guest", "guest"),
+                ],
+                default="viewer",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]
