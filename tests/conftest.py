@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 # CI runs on two loaded cores: a per-example deadline would make a property test's outcome
-# depend on the machine's speed, and a random seed would make it differ between runs.
-settings.register_profile("sideline", deadline=None, derandomize=True)
+# depend on the machine's speed (so would the "generation is slow" health check), and a
+# random seed would make it differ between runs.
+settings.register_profile(
+    "sideline", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("sideline")
 
 
