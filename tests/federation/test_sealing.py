@@ -604,7 +604,7 @@ def test_reshare_refusals(logs: LocalLogs, secret: str) -> None:
 
 def random_sealed_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs:
     """Public and confidential meetings of ``orgs``: mostly valid acts, some refused, some
-    hostile envelopes. Confidential content carries the canary ``CANARY-<meeting>``."""
+    hostile envelopes. Confidential content carries the canary ``CANARY[<meeting>]`` (bracketed: one id may prefix another)."""
     logs = LocalLogs(orgs)
     meetings: dict[str, tuple[str, list[str], bool]] = {}  # id -> host, participants, public
     decisions: dict[str, tuple[str, str]] = {}  # id -> meeting, text hash
@@ -636,16 +636,16 @@ def random_sealed_history(rng: random.Random, orgs: list[str], steps: int) -> Lo
                 mid,
                 role="delegate",
                 args=meeting_args(participants=guests, public=meetings[mid][2]),
-                clear={"title": f"Talks CANARY-{mid}" if not meetings[mid][2] else "Talks"},
+                clear={"title": f"Talks CANARY[{mid}]" if not meetings[mid][2] else "Talks"},
             )
         elif choice == "agenda":
             actor = host if rng.random() < 0.8 else rng.choice(orgs)
-            items = [f"Item CANARY-{mid}" if not public else "Item"]
+            items = [f"Item CANARY[{mid}]" if not public else "Item"]
             act(actor, "agenda.set", mid, mid, role="delegate", args={}, clear={"items": items})
         elif choice == "propose":
             actor = rng.choice(people)
             did = f"{actor}/d-{step}"
-            text = {"title": "D", "text": f"Text CANARY-{mid}" if not public else "Text"}
+            text = {"title": "D", "text": f"Text CANARY[{mid}]" if not public else "Text"}
             decisions[did] = (mid, clear_content_hash(text))
             act(
                 actor,
@@ -695,7 +695,7 @@ def hostile_envelope(
             meeting=mid,
             role="delegate",
             args={},
-            clear={"items": [f"Leak CANARY-{mid}"]},
+            clear={"items": [f"Leak CANARY[{mid}]"]},
             recipients=sorted({*people, rng.choice(outsiders)}),
         )
     elif attack == "tampered":
@@ -761,5 +761,5 @@ def test_sealed_and_clear_ops_converge_and_outsiders_keep_no_plaintext(
             if org in meeting.participants:
                 assert nodes[org].meeting_digest(mid) == reference.meeting_digest(mid)
             else:
-                assert f"CANARY-{mid}" not in dump(nodes[org])
+                assert f"CANARY[{mid}]" not in dump(nodes[org])
     assert "CANARY" not in dump(nodes[""])

@@ -232,7 +232,10 @@ class Opener:
 
     It remembers the content key of each envelope it opened through a slot (or sealed
     itself) but never the plaintext: that is decrypted again each time, and only what the
-    reducer keeps for the node's own meetings stays.
+    reducer keeps for the node's own meetings stays. The memo is not dropped when an
+    envelope turns out to be wrongly sealed to the node: whether it is can change as more
+    ops arrive (its meeting's creation, a reshare), and a key dropped too early would make
+    the node miss an op it must apply. What a node stores is the reduction, never this memo.
     """
 
     def __init__(self, keys: Mapping[str, X25519PrivateKey]) -> None:
