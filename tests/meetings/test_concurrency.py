@@ -198,3 +198,41 @@ def test_last_approvals_concurrently_adopt_once(
     assert [r.status_code for r in responses] == [200, 200]
     assert decision.status == "adopted"
     assert adopted.count() == 1
+
+
+def test_one_username_taken_concurrently_by_two_invitations_is_one_account(
+    concurrently: Concurrently, public_meeting: Meeting
+) -> None:
+    second = create_meeting(
+        actor=get_user_model().objects.get(username="nato-delegate"),
+        title="Border security",
+        host="nato",
+        participants=["csto"],
+        date=date(2013, 12, 5),
+        public=True,
+    )
+    secrets: list[str] = []
+    for meeting in (public_meeting, second):
+        invite_delegate(
+            actor=get_user_model().objects.get(username="csto-signatory"),
+            meeting=meeting,
+            name="Ana",
+            email="ana@csto.example",
+            accept_url=lambda secret: secrets.append(secret) or secret,
+        )
+    clients = [Client(raise_request_exception=False) for _ in secrets]
+
+    responses = concurrently(
+        *(
+            lambda c=c, s=s: c.post(
+                f"/meetings/invitations/{s}/", {"username": "ana", "password": PASSWORD}
+            )
+            for c, s in zip(clients, secrets, strict=True)
+        )
+    )
+
+    codes = sorted(r.status_code for r in responses)
+    refusal = next(r.content.decode() for r in responses if r.status_code == 200)
+    assert codes == [200, 302]
+    assert "already taken" in refusal or "reload and try again" in refusal
+    assert get_user_model().objects.filter(username="ana").count() == 1
