@@ -17,9 +17,9 @@ from django.test import Client
 
 from sideline.accounts.services import create_token
 from sideline.meetings.models import Meeting
-from sideline.meetings.services import create_meeting, invite_delegate
+from sideline.meetings.services import create_meeting, invite_delegate, propose_decision
 from sideline.record.entry import open_entry
-from sideline.record.models import KeyPurpose, Log
+from sideline.record.models import KeyPurpose, Log, RecordEntry
 from sideline.record.selectors import log_verifiers
 from sideline.registry.services import load_package
 from tests.accounts.factories import PASSWORD, person
@@ -154,3 +154,85 @@ def test_invitation_link_submitted_concurrently_makes_one_account(
     assert all("unknown or already used" in r.content.decode() for r in refused)
     assert get_user_model().objects.count() == users_before + 1
     assert public_meeting.delegates.get().user is not None
+
+
+def test_same_delegate_named_concurrently_is_named_once(
+    concurrently: Concurrently, public_meeting: Meeting
+) -> None:
+    url = f"/api/meetings/{public_meeting.pk}/delegates"
+    clients = [_api("csto-signatory") for _ in range(CLIENTS)]
+    body = {"name": "Ana", "email": "ana@csto.example"}
+
+    responses = concurrently(
+        *(lambda c=c: c.post(url, body, content_type="application/json") for c in clients)
+    )
+
+    codes = sorted(r.status_code for r in responses)
+    refused = {r.json()["error"]["code"] for r in responses if r.status_code == 400}
+    assert codes == [201] + [400] * (CLIENTS - 1)
+    assert refused == {"already_invited"}
+    assert public_meeting.delegates.count() == 1
+
+
+def test_last_approvals_concurrently_adopt_once(
+    concurrently: Concurrently, public_meeting: Meeting
+) -> None:
+    decision = propose_decision(
+        actor=get_user_model().objects.get(username="nato-delegate"),
+        meeting=public_meeting,
+        title="Working group",
+        text="Set up a working group.",
+    )
+    url = f"/api/meetings/decisions/{decision.pk}/responses"
+    clients = [_api(f"{org}-signatory") for org in ("nato", "csto")]
+
+    responses = concurrently(
+        *(
+            lambda c=c: c.post(url, {"position": "approve"}, content_type="application/json")
+            for c in clients
+        )
+    )
+
+    decision.refresh_from_db()
+    adopted = RecordEntry.objects.filter(kind="decision.adopted", subject=decision.subject)
+    assert [r.status_code for r in responses] == [200, 200]
+    assert decision.status == "adopted"
+    assert adopted.count() == 1
+
+
+def test_one_username_taken_concurrently_by_two_invitations_is_one_account(
+    concurrently: Concurrently, public_meeting: Meeting
+) -> None:
+    second = create_meeting(
+        actor=get_user_model().objects.get(username="nato-delegate"),
+        title="Border security",
+        host="nato",
+        participants=["csto"],
+        date=date(2013, 12, 5),
+        public=True,
+    )
+    secrets: list[str] = []
+    for meeting in (public_meeting, second):
+        invite_delegate(
+            actor=get_user_model().objects.get(username="csto-signatory"),
+            meeting=meeting,
+            name="Ana",
+            email="ana@csto.example",
+            accept_url=lambda secret: secrets.append(secret) or secret,
+        )
+    clients = [Client(raise_request_exception=False) for _ in secrets]
+
+    responses = concurrently(
+        *(
+            lambda c=c, s=s: c.post(
+                f"/meetings/invitations/{s}/", {"username": "ana", "password": PASSWORD}
+            )
+            for c, s in zip(clients, secrets, strict=True)
+        )
+    )
+
+    codes = sorted(r.status_code for r in responses)
+    refusal = next(r.content.decode() for r in responses if r.status_code == 200)
+    assert codes == [200, 302]
+    assert "already taken" in refusal or "reload and try again" in refusal
+    assert get_user_model().objects.filter(username="ana").count() == 1

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from sideline.accounts.models import Person
+from sideline.accounts.services import disable_person
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.models import Delegate, Meeting
 from sideline.meetings.selectors import visible_meetings
@@ -181,3 +182,17 @@ def test_guest_accepts_a_second_invitation_of_the_same_organization(
     accepted = accept_invitation(secret=secrets[0], actor=user)
 
     assert (accepted.user_id, accepted.approved_at) == (user.pk, None)
+
+
+def test_disabled_guest_loses_the_approved_meeting(
+    client: Client, cast: Cast, meeting: Meeting
+) -> None:
+    user, delegate = _invite(cast, meeting, "osce", "ana")
+    approve_delegate(actor=cast.of("osce", "signatory"), delegate=delegate)
+    disable_person(username="ana")
+    user.refresh_from_db()
+
+    refused = _refused(lambda: _propose(user, meeting))
+
+    assert refused == "no_organization"
+    assert list(visible_meetings(user)) == []
