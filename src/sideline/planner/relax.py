@@ -127,76 +127,130 @@ def solve_relaxation(
         return None
 
 
+@dataclass
+class _Columns:
+    """The LP's columns: one per (request, venue, day) key, then helper columns."""
+
+    keys: list[Key]
+    venues: dict[str, Session]
+    requests: dict[str, Request]
+    variables: list[pywraplp.Variable]
+    profit: list[float]
+    slots: list[float]
+    """Each key's meeting length, in slots."""
+    venue_of: list[Session]
+    """Each key's venue."""
+
+    @classmethod
+    def of(cls, allowed: Sequence[Placement], solver: pywraplp.Solver) -> _Columns:
+        """Return one column per key of `allowed`, worth its request's priority."""
+        keys: list[Key] = []
+        seen: set[Key] = set()
+        venues: dict[str, Session] = {}
+        requests: dict[str, Request] = {}
+        for request, venue, day, _slot in allowed:
+            key = (request.id, venue.id, day)
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+                venues[venue.id] = venue
+                requests[request.id] = request
+        profit = [float(requests[k[0]].priority) for k in keys]
+        variables = [solver.NumVar(0.0, 1.0, "") for _ in keys]
+        slots = [float(requests[k[0]].slots) for k in keys]
+        venue_of = [venues[k[1]] for k in keys]
+        return cls(keys, venues, requests, variables, profit, slots, venue_of)
+
+    def extra(self, solver: pywraplp.Solver, cost: float) -> int:
+        """Add a helper column (a city, a summit's opening) worth `cost`."""
+        self.variables.append(solver.NumVar(0.0, 1.0, ""))
+        self.profit.append(cost)
+        return len(self.variables) - 1
+
+
+def _add_once_and_rooms(cols: _Columns, rows: _Rows) -> None:
+    by_request: dict[str, list[int]] = defaultdict(list)
+    by_venue_day: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
+    for j, (request_id, venue_id, day) in enumerate(cols.keys):
+        by_request[request_id].append(j)
+        by_venue_day[(venue_id, day)].append(j)
+    for group in by_request.values():
+        if len(group) > 1:
+            rows.add(group, [1.0] * len(group), 1.0)
+    for (venue_id, _day), group in by_venue_day.items():
+        venue = cols.venues[venue_id]
+        capacity = venue.rooms * venue.slots_per_day
+        if sum(cols.slots[j] for j in group) > capacity:
+            rows.add(group, [cols.slots[j] for j in group], float(capacity))
+
+
+def _add_organization_days(
+    instance: Instance, cols: _Columns, rows: _Rows, solver: pywraplp.Solver
+) -> None:
+    """Add delegation (slots a day), the daily cap and travel (one city a day) rows."""
+    by_org_day: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
+    for j, (request_id, _venue_id, day) in enumerate(cols.keys):
+        for org in cols.requests[request_id].organizations:
+            by_org_day[(org, day)].append(j)
+    rules = instance.rules
+    cap = rules.max_meetings_per_org_per_day
+    for group in by_org_day.values():
+        longest = max(cols.venue_of[j].slots_per_day for j in group)
+        if sum(cols.slots[j] for j in group) > longest:
+            rows.add(group, [cols.slots[j] for j in group], float(longest))
+        if cap is not None and len(group) > cap:
+            rows.add(group, [1.0] * len(group), float(cap))
+        cities = sorted({cols.venue_of[j].city for j in group})
+        if not rules.travel or len(cities) < 2:
+            continue
+        in_city = {city: cols.extra(solver, 0.0) for city in cities}
+        rows.add(list(in_city.values()), [1.0] * len(cities), 1.0)
+        for j in group:
+            rows.add([j, in_city[cols.venue_of[j].city]], [1.0, -1.0], 0.0)
+
+
+def _add_summits(
+    instance: Instance, cols: _Columns, rows: _Rows, solver: pywraplp.Solver
+) -> dict[str, int]:
+    """Add each summit's opening column (worth minus its cost); return them by summit."""
+    opened: dict[str, int] = {}
+    for summit in instance.summits:
+        hosted = [j for j, k in enumerate(cols.keys) if k[1] == summit.id]
+        if not hosted:
+            continue
+        opened[summit.id] = cols.extra(solver, -float(summit.cost))
+        for j in hosted:
+            rows.add([j, opened[summit.id]], [1.0, -1.0], 0.0)
+    return opened
+
+
+def _dual_bound(cols: _Columns, rows: _Rows) -> float:
+    """Return ``b·y + Σ_j max(0, c_j − a_j·y)`` for the duals ``y`` clipped at zero."""
+    duals = [max(0.0, c.dual_value()) for c in rows.constraints]
+    reduced = list(cols.profit)
+    value = 0.0
+    for (columns, coefficients, limit), dual in zip(rows.rows, duals, strict=True):
+        if dual == 0.0:
+            continue
+        value += limit * dual
+        for j, a in zip(columns, coefficients, strict=True):
+            reduced[j] -= a * dual
+    return value + sum(r for r in reduced if r > 0)
+
+
 def _build_and_solve(
     instance: Instance,
     allowed: Sequence[Placement],
     solver: pywraplp.Solver,
     deadline: float | None,
 ) -> Relaxation | None:
-    keys: list[Key] = []
-    column: dict[Key, int] = {}
-    venues: dict[str, Session] = {}
-    requests: dict[str, Request] = {}
-    for request, venue, day, _slot in allowed:
-        key = (request.id, venue.id, day)
-        if key not in column:
-            column[key] = len(keys)
-            keys.append(key)
-            venues[venue.id] = venue
-            requests[request.id] = request
-    profit: list[float] = [float(requests[k[0]].priority) for k in keys]
-    variables = [solver.NumVar(0.0, 1.0, "") for _ in keys]
-    rows = _Rows(solver, variables, deadline)
-
-    def extra(cost: float) -> int:
-        variables.append(solver.NumVar(0.0, 1.0, ""))
-        profit.append(cost)
-        return len(variables) - 1
-
-    by_request: dict[str, list[int]] = defaultdict(list)
-    by_venue_day: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
-    by_org_day: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
-    for j, (request_id, venue_id, day) in enumerate(keys):
-        by_request[request_id].append(j)
-        by_venue_day[(venue_id, day)].append(j)
-        for org in requests[request_id].organizations:
-            by_org_day[(org, day)].append(j)
-    slots = [float(requests[k[0]].slots) for k in keys]
-    for group in by_request.values():
-        if len(group) > 1:
-            rows.add(group, [1.0] * len(group), 1.0)
-    for (venue_id, _day), group in by_venue_day.items():
-        venue = venues[venue_id]
-        capacity = venue.rooms * venue.slots_per_day
-        if sum(slots[j] for j in group) > capacity:
-            rows.add(group, [slots[j] for j in group], float(capacity))
-    rules = instance.rules
-    cap = rules.max_meetings_per_org_per_day
-    for group in by_org_day.values():
-        longest = max(venues[keys[j][1]].slots_per_day for j in group)
-        if sum(slots[j] for j in group) > longest:
-            rows.add(group, [slots[j] for j in group], float(longest))
-        if cap is not None and len(group) > cap:
-            rows.add(group, [1.0] * len(group), float(cap))
-        if not rules.travel:
-            continue
-        cities = sorted({venues[keys[j][1]].city for j in group})
-        if len(cities) < 2:
-            continue
-        in_city = {city: extra(0.0) for city in cities}
-        rows.add(list(in_city.values()), [1.0] * len(cities), 1.0)
-        for j in group:
-            rows.add([j, in_city[venues[keys[j][1]].city]], [1.0, -1.0], 0.0)
-    opened: dict[str, int] = {}
-    for summit in instance.summits:
-        hosted = [j for j, k in enumerate(keys) if k[1] == summit.id]
-        if not hosted:
-            continue
-        opened[summit.id] = extra(-float(summit.cost))
-        for j in hosted:
-            rows.add([j, opened[summit.id]], [1.0, -1.0], 0.0)
+    cols = _Columns.of(allowed, solver)
+    rows = _Rows(solver, cols.variables, deadline)
+    _add_once_and_rooms(cols, rows)
+    _add_organization_days(instance, cols, rows, solver)
+    opened = _add_summits(instance, cols, rows, solver)
     objective = solver.Objective()
-    for var, coefficient in zip(variables, profit, strict=True):
+    for var, coefficient in zip(cols.variables, cols.profit, strict=True):
         objective.SetCoefficient(var, coefficient)
     objective.SetMaximization()
     if deadline is not None:
@@ -207,18 +261,8 @@ def _build_and_solve(
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
-    duals = [max(0.0, c.dual_value()) for c in rows.constraints]
-    reduced = list(profit)
-    value = 0.0
-    for (columns, coefficients, limit), dual in zip(rows.rows, duals, strict=True):
-        if dual == 0.0:
-            continue
-        value += limit * dual
-        for j, a in zip(columns, coefficients, strict=True):
-            reduced[j] -= a * dual
-    value += sum(r for r in reduced if r > 0)
     return Relaxation(
-        bound=math.floor(value + _BOUND_SLACK),
-        values={k: variables[j].solution_value() for j, k in enumerate(keys)},
-        opened={s: variables[j].solution_value() for s, j in opened.items()},
+        bound=math.floor(_dual_bound(cols, rows) + _BOUND_SLACK),
+        values={k: cols.variables[j].solution_value() for j, k in enumerate(cols.keys)},
+        opened={s: cols.variables[j].solution_value() for s, j in opened.items()},
     )
