@@ -121,4 +121,6 @@ def test_invitation_to_csto_cannot_create_a_csto_account_on_nato_node() -> None:
 
     assert (caught.value.code, caught.value.message) == ("not_hosted", REFUSAL)
     assert not get_user_model().objects.filter(username="olga").exists()
-    assert accepted.user.person.organization.slug == "nato"  # type: ignore[union-attr]
+    # The new account is a guest of no organization, acting only in NATO's delegation.
+    assert accepted.organization.slug == "nato"
+    assert accepted.user.person.organization is None  # type: ignore[union-attr]

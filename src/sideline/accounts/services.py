@@ -42,8 +42,17 @@ def _organization(slug: str | None, *, role: str) -> Organization | None:
             f"organization: no organization {slug!r}; see /organizations/",
             field="organization",
         ) from None
-    # A node's people belong to the organizations it hosts: another organization's
-    # people act on its own node, which holds its keys.
+    require_hosted_people(slug)
+    return org
+
+
+def require_hosted_people(slug: str) -> None:
+    """Refuse an account that would act for an organization this node does not host.
+
+    A node's people belong to the organizations it hosts: another organization's people
+    act on its own node, which holds its keys. This covers a guest too, who acts for
+    the organization of the delegation that invited them.
+    """
     if not node.is_hosted(slug):
         hosted = ", ".join(sorted(node.hosted_organizations())) or "none"
         raise AccountError(
@@ -52,7 +61,6 @@ def _organization(slug: str | None, *, role: str) -> Organization | None:
             f"register {slug}'s people on its own node",
             field="organization",
         )
-    return org
 
 
 def _role(role: str) -> str:

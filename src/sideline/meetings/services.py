@@ -30,7 +30,7 @@ from sideline.accounts.permissions import (
     can_sign_for,
     organization_id_of,
 )
-from sideline.accounts.services import create_person, log_refusal
+from sideline.accounts.services import create_person, log_refusal, require_hosted_people
 from sideline.meetings.enums import Closure, DecisionStatus, MinutesStatus, Position
 from sideline.meetings.errors import MeetingError, forbidden
 from sideline.meetings.markdown import check_markdown
@@ -436,6 +436,7 @@ def accept_invitation(
         user = actor
     else:
         try:
+            require_hosted_people(delegate.organization.slug)
             # A guest: no right in any meeting until the focal point approves, and
             # then only in the meetings of the approved delegations.
             user = create_person(
