@@ -54,6 +54,20 @@ def _unknown(codes: Iterable[str], *, source: str) -> None:
             )
 
 
+def _from_settings() -> tuple[str, ...] | None:
+    value: tuple[str, ...] | None = getattr(settings, "SIDELINE_ORGANIZATIONS", None)
+    return tuple(sorted(value)) if value else None
+
+
+def _stored() -> tuple[str, ...] | None:
+    stored = tuple(
+        HostedOrganization.objects.order_by("organization__slug").values_list(
+            "organization__slug", flat=True
+        )
+    )
+    return stored or None
+
+
 def configured_organizations() -> tuple[str, ...] | None:
     """Return the organizations named by configuration (env or ``init``), or ``None``.
 
@@ -61,16 +75,11 @@ def configured_organizations() -> tuple[str, ...] | None:
         NodeError: ``unknown_organization`` when ``SIDELINE_ORGANIZATIONS`` names a code
             the registry does not hold.
     """
-    from_env: tuple[str, ...] | None = getattr(settings, "SIDELINE_ORGANIZATIONS", None)
-    if from_env:
+    from_env = _from_settings()
+    if from_env is not None:
         _unknown(from_env, source="SIDELINE_ORGANIZATIONS")
-        return tuple(sorted(from_env))
-    stored = tuple(
-        HostedOrganization.objects.order_by("organization__slug").values_list(
-            "organization__slug", flat=True
-        )
-    )
-    return stored or None
+        return from_env
+    return _stored()
 
 
 def hosted_organizations() -> frozenset[str]:
@@ -88,8 +97,16 @@ def hosts_every_organization() -> bool:
 
 
 def is_hosted(organization: str) -> bool:
-    """Tell whether this node hosts ``organization``."""
-    return organization in hosted_organizations()
+    """Tell whether this node hosts ``organization``.
+
+    Asked before every signature, so it reads as little as it can: nothing when the
+    setting decides (``serve`` and ``init`` checked its codes at start-up), else the
+    recorded choice and, without one, whether the registry holds the code.
+    """
+    configured = _from_settings() or _stored()
+    if configured is not None:
+        return organization in configured
+    return Organization.objects.filter(slug=organization).exists()
 
 
 def require_hosted(organization: str, *, action: str) -> None:
@@ -99,9 +116,9 @@ def require_hosted(organization: str, *, action: str) -> None:
         NodeError: ``unknown_organization`` (not in the registry) or ``not_hosted``,
             naming the organization and what this node hosts.
     """
-    hosted = hosted_organizations()
-    if organization in hosted:
+    if is_hosted(organization):
         return
+    hosted = hosted_organizations()
     if not Organization.objects.filter(slug=organization).exists():
         raise NodeError("unknown_organization", f"no organization {organization!r} in the registry")
     shown = ", ".join(sorted(hosted)) or "none"

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sideline.node import hosted_organizations
 from sideline.planner.instance import Instance
 from sideline.planner.models import MeetingRequest
 from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
@@ -40,6 +41,15 @@ class PublishForm(forms.Form):
         queryset=Organization.objects.order_by("slug"),
         to_field_name="slug",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only an organization hosted here can sign the publication on this node.
+        field = self.fields["publisher"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organization.objects.filter(slug__in=hosted_organizations()).order_by(
+            "slug"
+        )
 
 
 class _OrganizationChoice(forms.ModelMultipleChoiceField[Organization]):

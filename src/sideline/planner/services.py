@@ -29,6 +29,7 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
+from sideline import node
 from sideline.accounts.permissions import can_coordinate as accounts_can_coordinate
 from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.analysis.suggest import suggest_meeting_requests
@@ -67,6 +68,7 @@ __all__ = [
     "add_manual_request",
     "build_instance",
     "can_coordinate",
+    "check_publisher",
     "create_plan",
     "delete_manual_request",
     "manual_requests_json",
@@ -1213,9 +1215,25 @@ def _publish_to_record(*, plan: Plan, organization: Organization) -> bool:
     return True
 
 
+def check_publisher(publisher: Organization) -> None:
+    """Refuse a publisher this node does not host: it signs in its own log, which only its
+    own node writes."""
+    if not node.is_hosted(publisher.slug):
+        raise PlannerError(
+            "not_hosted",
+            _(
+                "This node does not host %(organization)s, so it cannot sign the publication; "
+                "choose an organization this node hosts."
+            )
+            % {"organization": publisher.slug},
+            field="publisher",
+        )
+
+
 def publish_plan(*, plan: Plan, publisher: Organization) -> Plan:
     """Publish a draft: changelog against the last published version, feeds, record entry."""
     _require_draft(plan)
+    check_publisher(publisher)
     with transaction.atomic():
         previous = (
             Plan.objects.filter(year=plan.year, status=PlanStatus.PUBLISHED)

@@ -20,6 +20,7 @@ from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.schema import plan_to_json
 from sideline.planner.services import (
     PlannerError,
+    check_publisher,
     create_plan,
     publish_plan,
     solve_instance_data,
@@ -162,6 +163,10 @@ class Command(BaseCommand):
             publisher = Organization.objects.filter(slug=slug).first()
             if publisher is None:
                 raise CommandError(f"--publisher: no organization {slug!r}", returncode=2)
+            try:
+                check_publisher(publisher)
+            except PlannerError as error:
+                raise CommandError(f"--publisher: {error.message}", returncode=2) from None
         requests = None
         if options["requests"] is not None:
             requests = _read_list(options["requests"], what="requests")
