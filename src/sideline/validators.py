@@ -37,6 +37,7 @@ __all__ = [
     "Day",
     "InvalidValueError",
     "Text",
+    "Year",
     "check_date",
     "check_text",
     "control_character",
@@ -211,6 +212,10 @@ Day = Annotated[
             "formatMaximum": LATEST.isoformat(),
         },
     ),
+]
+Year = Annotated[
+    int,
+    Field(ge=EARLIEST.year, le=LATEST.year, description=f"{EARLIEST.year} to {LATEST.year}"),
 ]
 # The pattern tells clients what the validator refuses; the validator's message names the
 # character, which a failed pattern would not.

@@ -142,3 +142,43 @@ def test_logged_in_write_without_csrf_token_is_refused_with_a_clear_403(registry
     response = client.post("/api/meetings/", json.dumps(body), content_type="application/json")
 
     assert error(response) == (403, "csrf_failed", None)
+
+
+EXTREMES = [
+    "as_of=9999-12-31",
+    "as_of=0001-01-01",
+    "year=99999999999999999999",
+    "year=0",
+    "start=0001-01-01&end=9999-12-31",
+]
+
+
+def test_extreme_dates_and_years_in_api_arguments_never_answer_500() -> None:
+    client = Client(raise_request_exception=False)
+    document = client.get("/api/openapi.json").json()
+    paths = [p for p, ops in document["paths"].items() if "get" in ops and "{" not in p]
+    failures = []
+
+    for url in (f"{p}?{q}" for p in paths for q in EXTREMES):
+        response = client.get(url)
+        if response.status_code >= 500 or "json" not in response["Content-Type"]:
+            failures.append((url, response.status_code))
+
+    assert len(paths) >= 15
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/forums/?year=99999",
+        "/organizations/csto/?as_of=9999-12-31",
+        "/analysis/balance/?start=0001-01-01&end=9999-12-31",
+        "/planner/99999/",
+        "/planner/feeds/all.ics?year=99999999999999999999",
+    ],
+)
+def test_extreme_dates_and_years_in_page_arguments_never_answer_500(url: str) -> None:
+    response = Client(raise_request_exception=False).get(url)
+
+    assert response.status_code < 500
