@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -69,6 +69,12 @@ def _validation_error(request: HttpRequest, error: ValidationError) -> HttpRespo
 def _authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     body = ApiError(401, "not_authenticated", "log in or send an API token").body()
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    body = ApiError(404, "not_found", str(error) or "not found").body()
+    return api.create_response(request, body, status=404)
 
 
 @api.exception_handler(HttpError)

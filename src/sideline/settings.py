@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Outermost after security: HEAD is routed as GET through everything below, and its
     # body dropped only once compression and ETags have shaped the GET response.
     "sideline.web.middleware.HeadAndCorsMiddleware",
+    # Outside everything that can answer an error under /api/, so that each becomes JSON.
+    "sideline.web.guards.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Text responses compressed (only when shorter); CSRF tokens are masked per response,
     # which is Django's answer to BREACH.
@@ -71,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user and language are known (its 400 page is translated and has the menu),
+    # before any view reads a value that a database cannot store.
+    "sideline.web.guards.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from sideline.accounts.selectors import user_for_token
@@ -21,8 +22,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LoggedInSessionAuth(SessionAuth):
+    """The browser's session, with CSRF checked only for a logged-in user.
+
+    ninja checks CSRF before it looks at the session, so an anonymous write was refused
+    "CSRF check Failed" (403) where the API documents 401. A request without a logged-in
+    session cannot act through it, so nothing is forged by answering 401 first; a logged-in
+    session without the token is still refused, with a message saying what to send.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise ApiError(
+                403,
+                "csrf_failed",
+                "send the CSRF token in the X-CSRFToken header with a session, or use an API token",
+            ) from None
+
+
 # Session auth checks CSRF on writes, as the pages do; bearer tokens need no CSRF.
-API_AUTH = [TokenAuth(), SessionAuth()]
+API_AUTH = [TokenAuth(), LoggedInSessionAuth()]
 
 
 def request_user(request: HttpRequest) -> Any:

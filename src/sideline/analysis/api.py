@@ -38,6 +38,7 @@ from sideline.analysis.selectors import (
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.errors import ApiError, parse_date_argument
+from sideline.validators import Year
 
 router = Router(tags=["analysis"])
 
@@ -306,7 +307,7 @@ def get_planner_instance(
     request: HttpRequest,
     as_of: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
-    year: int | None = None,
+    year: Year | None = None,
 ) -> dict[str, object]:
     day = _day(as_of)
     return planner_instance(day=day, year=day.year if year is None else year, threshold=threshold)

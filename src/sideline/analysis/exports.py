@@ -24,6 +24,7 @@ from sideline.analysis.selectors import (
     year_of_session,
 )
 from sideline.analysis.svg import bar_ranking_svg, heatmap_svg, network_svg, stacked_svg
+from sideline.validators import spreadsheet_row
 
 __all__ = [
     "Export",
@@ -313,6 +314,8 @@ def render_csv(export: Export) -> str:
     """Return the table as CSV (header row first, empty cells for missing values)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(export.headers)
-    writer.writerows(["" if value is None else value for value in row] for row in export.rows)
+    writer.writerow(spreadsheet_row(export.headers))
+    writer.writerows(
+        spreadsheet_row("" if value is None else value for value in row) for row in export.rows
+    )
     return buffer.getvalue()

@@ -35,22 +35,23 @@ from sideline.meetings.schemas import (
 )
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
+from sideline.validators import Day, Text
 
 router = Router(tags=["meetings"])
 
 
 class MeetingIn(Schema):
-    title: str
-    host: str
-    cohost: str | None = None
-    participants: list[str] = []
-    date: date
-    timezone: str | None = None
-    location: str = ""
+    title: Text
+    host: Text
+    cohost: Text | None = None
+    participants: list[Text] = []
+    date: Day
+    timezone: Text | None = None
+    location: Text = ""
     public: bool = False
-    topic: str | None = None
-    forum_session: str | None = None
-    planner_request: str = ""
+    topic: Text | None = None
+    forum_session: Text | None = None
+    planner_request: Text = ""
 
 
 class MeetingOut(Schema):
@@ -65,8 +66,8 @@ class MeetingOut(Schema):
 
 
 class DecisionIn(Schema):
-    title: str
-    text: str
+    title: Text
+    text: Text
     amends: int | None = None
 
 
@@ -81,24 +82,24 @@ class DecisionOut(Schema):
 
 
 class ResponseIn(Schema):
-    position: str
-    reason: str = ""
+    position: Text
+    reason: Text = ""
 
 
 class CommitmentIn(Schema):
-    owner: str
-    description: str
-    target: str
-    due_date: date
-    timezone: str | None = None
-    review_date: date | None = None
+    owner: Text
+    description: Text
+    target: Text
+    due_date: Day
+    timezone: Text | None = None
+    review_date: Day | None = None
 
 
 class ProgressIn(Schema):
     percent: int | None = None
     milestone: int | None = None
-    note: str = ""
-    evidence_url: str = ""
+    note: Text = ""
+    evidence_url: Text = ""
 
 
 class CommitmentOut(Schema):

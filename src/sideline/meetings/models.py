@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sideline.meetings.enums import Closure, DecisionStatus, MinutesStatus, Position
 from sideline.meetings.status import commitment_status
 from sideline.registry.models import ForumSession, Function, Organization
+from sideline.validators import date_in_range, date_validators
 
 
 class Meeting(models.Model):
@@ -53,7 +54,7 @@ class Meeting(models.Model):
         related_name="meetings_cohosted",
         verbose_name=_("co-host"),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     location = models.CharField(_("location"), max_length=200, blank=True)
     public = models.BooleanField(
@@ -68,6 +69,7 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
+        constraints = [date_in_range("date", name="meeting_date_in_range")]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
@@ -288,9 +290,11 @@ class Commitment(models.Model):
     )
     description = models.TextField(_("description"))
     target = models.CharField(_("measurable target"), max_length=300)
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=date_validators())
     timezone = models.CharField(_("time zone"), max_length=64)
-    review_date = models.DateField(_("review date"), null=True, blank=True)
+    review_date = models.DateField(
+        _("review date"), null=True, blank=True, validators=date_validators()
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     reported = models.BooleanField(default=False)
     closed_as = models.CharField(max_length=10, choices=Closure.choices, blank=True)
@@ -300,6 +304,10 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        constraints = [
+            date_in_range("due_date", name="commitment_due_date_in_range"),
+            date_in_range("review_date", name="commitment_review_date_in_range"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:80]
@@ -332,11 +340,12 @@ class Commitment(models.Model):
 class Milestone(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=300)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=date_validators())
     reached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "pk"]
+        constraints = [date_in_range("due_date", name="milestone_due_date_in_range")]
 
     def __str__(self) -> str:
         return self.title

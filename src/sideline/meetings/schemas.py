@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Schema
 
+from sideline.validators import Day, Text
+
 
 class AgendaIn(Schema):
-    items: list[str]
+    items: list[Text]
 
 
 class AgendaItemOut(Schema):
@@ -17,7 +19,7 @@ class AgendaItemOut(Schema):
 
 
 class MinutesIn(Schema):
-    text: str
+    text: Text
 
 
 class MinutesOut(Schema):
@@ -41,8 +43,8 @@ class DocumentOut(Schema):
 
 
 class DelegateIn(Schema):
-    name: str
-    email: str
+    name: Text
+    email: Text
 
 
 class DelegateOut(Schema):
@@ -58,23 +60,23 @@ class DelegationOut(Schema):
 
 
 class SubItemIn(Schema):
-    owner: str
-    description: str
-    target: str
-    due_date: date
-    timezone: str | None = None
-    review_date: date | None = None
-    milestones: list[str] = []
+    owner: Text
+    description: Text
+    target: Text
+    due_date: Day
+    timezone: Text | None = None
+    review_date: Day | None = None
+    milestones: list[Text] = []
 
 
 class ParticipantIn(Schema):
-    organization: str
+    organization: Text
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: Text = ""
 
 
 class CloseIn(Schema):
-    closed_as: str
-    reason: str = ""
+    closed_as: Text
+    reason: Text = ""

@@ -10,7 +10,7 @@ import importlib.util
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,6 +59,7 @@ from sideline.meetings.permissions import (
 )
 from sideline.meetings.uploads import check_upload
 from sideline.registry.models import ForumSession, Function, Organization
+from sideline.validators import InvalidValueError, check_date, check_text
 
 logger = logging.getLogger(__name__)
 
@@ -69,13 +70,33 @@ R = TypeVar("R")
 _CLEAR_TEXT_LIMIT = 16 * 1024
 
 
+def _refuse_unstorable(name: str, value: object) -> None:
+    """Refuse a text argument with a control character or a date out of range.
+
+    Checked here for every argument of every service, whoever calls it (pages, API, CLI,
+    demo): one such value broke every page, feed and calendar that showed it.
+    """
+    try:
+        if isinstance(value, str):
+            check_text(value, field=name)
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            check_date(value, field=name)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                _refuse_unstorable(name, item)
+    except InvalidValueError as error:
+        raise MeetingError(error.code, error.message, field=error.field) from None
+
+
 def _refusals_logged(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run the service in a transaction; log a refusal after its rollback."""
+    """Refuse values that cannot be stored; run the service in a transaction; log a refusal."""
 
     def wrap(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
+                for name, value in kwargs.items():
+                    _refuse_unstorable(name, value)
                 with transaction.atomic():
                     return function(*args, **kwargs)
             except IntegrityError:

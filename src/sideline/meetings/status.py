@@ -7,7 +7,7 @@ owner chose another): a commitment due on 1 March in Asia/Almaty is overdue from
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = ["AT_RISK_DAYS", "commitment_status", "deadline"]
@@ -22,6 +22,8 @@ def deadline(due: date, zone: str) -> datetime:
     >>> deadline(date(2013, 3, 1), "Asia/Almaty").isoformat()
     '2013-03-02T00:00:00+06:00'
     """
+    if due >= date.max:  # the database refuses such dates; an old row must not break pages
+        return datetime.max.replace(tzinfo=UTC)
     return datetime.combine(due + timedelta(days=1), time(0), tzinfo=ZoneInfo(zone))
 
 

@@ -60,6 +60,7 @@ from sideline.meetings.services import current_positions
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 from sideline.planner.ical import add_timezones
 from sideline.registry.models import Organization
+from sideline.validators import printable, spreadsheet_row
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -472,18 +473,20 @@ class DashboardView(TemplateView):
         )
         for commitment, status in board.commitments:
             writer.writerow(
-                [
-                    commitment.pk,
-                    commitment.decision.meeting_id,
-                    commitment.decision_id,
-                    commitment.owner.slug,
-                    commitment.description,
-                    commitment.target,
-                    commitment.due_date.isoformat(),
-                    commitment.timezone,
-                    commitment.rolled_up_progress(),
-                    status,
-                ]
+                spreadsheet_row(
+                    [
+                        commitment.pk,
+                        commitment.decision.meeting_id,
+                        commitment.decision_id,
+                        commitment.owner.slug,
+                        commitment.description,
+                        commitment.target,
+                        commitment.due_date.isoformat(),
+                        commitment.timezone,
+                        commitment.rolled_up_progress(),
+                        status,
+                    ]
+                )
             )
         return response
 
@@ -495,20 +498,22 @@ class OrganizationFeedView(View):
         organization = get_object_or_404(Organization, slug=slug)
         board = dashboard(user=request.user, organization=slug)
         feed = Atom1Feed(
-            title=f"Sideline: {organization.abbreviation_en}",
+            title=printable(f"Sideline: {organization.abbreviation_en}"),
             link=request.build_absolute_uri(
                 reverse("meetings:dashboard") + f"?organization={slug}"
             ),
-            description=f"Changes in meetings of {organization.name_en}",
+            description=printable(f"Changes in meetings of {organization.name_en}"),
             language="en",
         )
         for change in board.feed:
             feed.add_item(
-                title=change.summary,
+                # Stored text passes through printable(): one control character made
+                # the XML writer fail, and the feed answer 500 to every reader.
+                title=printable(change.summary),
                 link=request.build_absolute_uri(
                     reverse("meetings:detail", args=[change.meeting_id])
                 ),
-                description=f"{change.organization.slug}: {change.kind}",
+                description=printable(f"{change.organization.slug}: {change.kind}"),
                 unique_id=f"sideline-change-{change.pk}",
                 pubdate=change.created_at,
                 updateddate=change.created_at,
@@ -527,7 +532,7 @@ class OrganizationCalendarView(View):
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Sideline//meetings//EN")
         calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", f"{organization.abbreviation_en} commitments")
+        calendar.add("x-wr-calname", printable(f"{organization.abbreviation_en} commitments"))
         stamp = timezone.now()
         for commitment, status in board.commitments:
             for kind, day in (("due", commitment.due_date), ("review", commitment.review_date)):
@@ -537,7 +542,7 @@ class OrganizationCalendarView(View):
                 event.add("uid", f"sideline-commitment-{commitment.pk}-{kind}@sideline")
                 event.add("dtstamp", stamp)
                 event.add("dtstart", day)
-                event.add("summary", f"{kind}: {commitment.description[:80]} ({status})")
+                event.add("summary", printable(f"{kind}: {commitment.description[:80]} ({status})"))
                 event.add(
                     "url",
                     request.build_absolute_uri(
@@ -546,7 +551,10 @@ class OrganizationCalendarView(View):
                 )
                 alarm = icalendar.Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", f"Sideline {kind} date: {commitment.description[:80]}")
+                alarm.add(
+                    "description",
+                    printable(f"Sideline {kind} date: {commitment.description[:80]}"),
+                )
                 alarm.add("trigger", icalendar.vDuration(-timedelta(days=7)))
                 event.add_component(alarm)
                 calendar.add_component(event)

@@ -40,6 +40,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
+from sideline.validators import EARLIEST, LATEST, Day, Text
 
 router = Router(tags=["planner"])
 
@@ -257,11 +258,11 @@ class MeetingRequestChangeIn(Schema):
     """A request entered by hand, as it should now be; its identifier is in the URL."""
 
     organizations: list[str]
-    topic: str = ""
+    topic: Text = ""
     priority: int = 1
     slots: int = 1
-    not_before: dt.date | None = None
-    not_after: dt.date | None = None
+    not_before: Day | None = None
+    not_after: Day | None = None
 
     def fields(self) -> dict[str, Any]:
         """Return the request's fields as the request services take them."""
@@ -311,8 +312,13 @@ def _require_coordinator(user: Any) -> None:
 
 
 def _request_year(year: int) -> int:
-    if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise ApiError(400, "invalid_year", f"year: {year} is not a year", field="year")
+    if not EARLIEST.year <= year <= LATEST.year:
+        raise ApiError(
+            400,
+            "invalid_year",
+            f"year: give a year from {EARLIEST.year} to {LATEST.year}",
+            field="year",
+        )
     return year
 
 

@@ -12,13 +12,18 @@ from sideline.planner.instance import Instance
 from sideline.planner.models import MeetingRequest
 from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
 from sideline.registry.models import Function, Organization
+from sideline.validators import date_validators
 
 
 class MoveForm(forms.Form):
     """Where to move a meeting; rooms are shown counting from 1."""
 
     venue = forms.ChoiceField(label=_("Session"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
+    )
     slot = forms.IntegerField(label=_("Slot"), min_value=1)
     room = forms.IntegerField(label=_("Room"), min_value=1)
     confirm = forms.BooleanField(label=_("Save despite the warnings above"), required=False)
@@ -90,10 +95,16 @@ class MeetingRequestForm(forms.Form):
         label=_("Slots of 90 minutes"), min_value=1, max_value=MAX_SLOTS, initial=1
     )
     not_before = forms.DateField(
-        label=_("Not before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Not before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
     )
     not_after = forms.DateField(
-        label=_("Not after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Not after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
     )
 
     def clean(self) -> dict[str, Any] | None:

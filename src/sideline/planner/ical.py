@@ -26,6 +26,7 @@ import icalendar
 
 from sideline.planner.instance import Instance
 from sideline.planner.schema import Meeting, Plan
+from sideline.validators import printable
 
 __all__ = [
     "CalendarNames",
@@ -170,7 +171,7 @@ def export_ical(
     title = f"Sideline {instance.id}"
     if organization:
         title += f" — {names.organization(organization)}"
-    calendar.add("x-wr-calname", title)
+    calendar.add("x-wr-calname", printable(title))
     when = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     for meeting in plan.meetings:
         if organization is not None and organization not in meeting.organizations:
@@ -202,13 +203,17 @@ def _event(
     event.add("dtend", end)
     organizations = [names.organization(o) for o in meeting.organizations]
     topic = names.topic(meeting.topic) if meeting.topic else meeting.request
-    event.add("summary", f"{' – '.join(organizations)}: {topic}")
+    # Names and topics are stored text: printable() keeps a stray control character from
+    # making the file unreadable to calendar programs.
+    event.add("summary", printable(f"{' – '.join(organizations)}: {topic}"))
     city = ", ".join(p for p in (venue.city, names.country(venue.country)) if p)
     where = (
         f"Special summit {venue.id}" if venue.is_summit else names.forum(venue.forum or venue.id)
     )
-    event.add("location", f"{city} — {where}, room {meeting.room + 1}")
+    event.add("location", printable(f"{city} — {where}, room {meeting.room + 1}"))
     chairs = ", ".join(names.organization(o) for o in meeting.co_chairs)
-    event.add("description", f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
-    event.add("categories", organizations)
+    event.add(
+        "description", printable(f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
+    )
+    event.add("categories", [printable(name) for name in organizations])
     return event

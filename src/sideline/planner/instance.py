@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sideline.validators import EARLIEST, LATEST
+
 __all__ = [
     "INSTANCE_SCHEMA",
     "Instance",
@@ -257,10 +259,14 @@ class _Reader:
         try:
             if not isinstance(value, str) or len(value) != 10:
                 raise ValueError(value)
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.add("not_a_date", where, "must be a date YYYY-MM-DD")
             return None
+        if not EARLIEST <= day <= LATEST:
+            self.add("date_out_of_range", where, f"must be from {EARLIEST} to {LATEST}")
+            return None
+        return day
 
     def string_list(
         self, data: Mapping[str, Any], key: str, path: str, *, known: set[str] | None

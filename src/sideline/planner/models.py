@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sideline.registry.models import ForumSession, Function, Organization
+from sideline.validators import date_in_range, date_validators, year_in_range, year_validators
 
 DAY_START = dt.time(9, 0)
 SLOT_MINUTES = 90
@@ -47,7 +48,7 @@ class ChangeKind(models.TextChoices):
 class MeetingRequest(models.Model):
     """A meeting asked for between two or more organizations in a year."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     key = models.CharField(_("identifier"), max_length=200)
     organizations = models.ManyToManyField(Organization, related_name="meeting_requests")
     topic = models.CharField(_("topic"), max_length=200, blank=True)
@@ -57,15 +58,22 @@ class MeetingRequest(models.Model):
     )
     priority = models.PositiveSmallIntegerField(_("priority"), default=1)
     slots = models.PositiveSmallIntegerField(_("slots"), default=1)
-    not_before = models.DateField(_("not before"), null=True, blank=True)
-    not_after = models.DateField(_("not after"), null=True, blank=True)
+    not_before = models.DateField(
+        _("not before"), null=True, blank=True, validators=date_validators()
+    )
+    not_after = models.DateField(
+        _("not after"), null=True, blank=True, validators=date_validators()
+    )
     origin = models.CharField(_("origin"), max_length=20, choices=RequestOrigin.choices)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["year", "-priority", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "key"], name="one_request_key_per_year")
+            models.UniqueConstraint(fields=["year", "key"], name="one_request_key_per_year"),
+            year_in_range("year", name="request_year_in_range"),
+            date_in_range("not_before", name="request_not_before_in_range"),
+            date_in_range("not_after", name="request_not_after_in_range"),
         ]
         verbose_name = _("meeting request")
         verbose_name_plural = _("meeting requests")
@@ -77,7 +85,7 @@ class MeetingRequest(models.Model):
 class Plan(models.Model):
     """One version of a year's calendar of possible meetings."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     version = models.PositiveIntegerField(_("version"))
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
@@ -104,7 +112,8 @@ class Plan(models.Model):
     class Meta:
         ordering = ["year", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "version"], name="one_plan_version_per_year")
+            models.UniqueConstraint(fields=["year", "version"], name="one_plan_version_per_year"),
+            year_in_range("year", name="plan_year_in_range"),
         ]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -128,7 +137,7 @@ class PlacedMeeting(models.Model):
     # The id of a special summit of the instance when ``session`` is empty.
     summit = models.CharField(_("special summit"), max_length=120, blank=True)
     venue = models.CharField(_("venue id"), max_length=120)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     slot = models.PositiveSmallIntegerField(_("slot"))
     slots = models.PositiveSmallIntegerField(_("slots"), default=1)
     room = models.PositiveSmallIntegerField(_("room"))
@@ -143,7 +152,8 @@ class PlacedMeeting(models.Model):
     class Meta:
         ordering = ["start", "venue", "room", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "request"], name="one_meeting_per_request")
+            models.UniqueConstraint(fields=["plan", "request"], name="one_meeting_per_request"),
+            date_in_range("date", name="placed_meeting_date_in_range"),
         ]
         verbose_name = _("placed meeting")
         verbose_name_plural = _("placed meetings")

@@ -57,6 +57,7 @@ from sideline.planner.selectors import core_meeting, core_meetings, plan_instanc
 from sideline.planner.solver import SolveOptions, replan, solve
 from sideline.registry.models import ForumSession, Function, Mandate, Membership, Organization
 from sideline.registry.selectors import sessions_in_year
+from sideline.validators import EARLIEST, LATEST, InvalidValueError, check_date, control_character
 
 __all__ = [
     "MAX_PRIORITY",
@@ -376,6 +377,20 @@ def _request_errors(
 
     def fail(code: str, field: str, message: str) -> None:
         errors.append(PlannerError(code, message, field=field))
+
+    for name, text in (
+        ("key", key),
+        ("topic", topic),
+        *(("organizations", o) for o in organizations),
+    ):
+        character = control_character(text)
+        if character is not None:
+            fail("control_character", name, f"{name}: remove the control character {character}")
+    if not EARLIEST.year <= year <= LATEST.year:
+        fail(
+            "year_out_of_range", "year", f"year: give a year from {EARLIEST.year} to {LATEST.year}"
+        )
+        return errors
 
     if not key:
         fail("required", "key", _("Give the request an identifier."))
@@ -973,6 +988,10 @@ def move_meeting(
     A move that breaks a rule is saved only with `accept_warnings`; the broken rules are
     then kept on the meeting so that pages keep showing them.
     """
+    try:
+        check_date(date, field="date")
+    except InvalidValueError as error:
+        raise PlannerError(error.code, error.message, field=error.field) from None
     plan = meeting.plan
     _require_draft(plan)
     instance = plan_instance(plan)

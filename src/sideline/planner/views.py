@@ -58,6 +58,7 @@ from sideline.planner.services import (
 from sideline.planner.solver import SolveOptions
 from sideline.planner.texts import rule_text
 from sideline.registry.models import Organization
+from sideline.validators import spreadsheet_row
 
 # Re-planning from a page must answer within a request's patience.
 PAGE_SOLVE = SolveOptions(time_limit=10.0, num_workers=2, seed=0)
@@ -640,29 +641,33 @@ class PlanCsvView(View):
         )
         for row in meetings_of(plan):
             writer.writerow(
-                [
-                    row.request.key,
-                    " ".join(o.slug for o in row.request.organizations.all()),
-                    row.request.topic,
-                    row.venue,
-                    row.date.isoformat(),
-                    row.slot + 1,
-                    row.room + 1,
-                    row.start.astimezone(dt.UTC).isoformat(),
-                    row.end.astimezone(dt.UTC).isoformat(),
-                    row.timezone,
-                    row.start.astimezone(zoneinfo.ZoneInfo(row.timezone)).isoformat(),
-                    " ".join(row.co_chairs),
-                    "yes" if row.pinned else "no",
-                    "yes" if row.summit else "no",
-                ]
+                spreadsheet_row(
+                    [
+                        row.request.key,
+                        " ".join(o.slug for o in row.request.organizations.all()),
+                        row.request.topic,
+                        row.venue,
+                        row.date.isoformat(),
+                        row.slot + 1,
+                        row.room + 1,
+                        row.start.astimezone(dt.UTC).isoformat(),
+                        row.end.astimezone(dt.UTC).isoformat(),
+                        row.timezone,
+                        row.start.astimezone(zoneinfo.ZoneInfo(row.timezone)).isoformat(),
+                        " ".join(row.co_chairs),
+                        "yes" if row.pinned else "no",
+                        "yes" if row.summit else "no",
+                    ]
+                )
             )
         return response
 
 
 def _feed_plan(request: HttpRequest) -> Plan:
     year = request.GET.get("year", "")
-    plan = latest_published(year=int(year) if year.isdigit() else None)
+    # A year out of range names no plan; an absurd one must not reach the database.
+    asked = int(year) if year.isdigit() and len(year) <= 4 else None
+    plan = latest_published(year=asked)
     if plan is None:
         raise Http404(_("No published plan."))
     return plan

@@ -22,6 +22,7 @@ from sideline.registry.enums import (
     MandateWeight,
     MembershipStatus,
 )
+from sideline.validators import date_in_range, date_validators
 
 
 class Bilingual(models.Model):
@@ -197,8 +198,8 @@ class Forum(Bilingual):
 class ForumSession(models.Model):
     key = models.SlugField(_("identifier"), max_length=120, unique=True)
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="sessions")
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = models.DateField(_("start"), validators=date_validators())
+    end = models.DateField(_("end"), validators=date_validators())
     city = models.CharField(_("city"), max_length=120)
     country = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     timezone = models.CharField(_("time zone"), max_length=64)
@@ -207,6 +208,10 @@ class ForumSession(models.Model):
 
     class Meta:
         ordering = ["start", "key"]
+        constraints = [
+            date_in_range("start", name="forum_session_start_in_range"),
+            date_in_range("end", name="forum_session_end_in_range"),
+        ]
         verbose_name = _("forum session")
         verbose_name_plural = _("forum sessions")
 

@@ -22,6 +22,7 @@ from sideline.registry.selectors import (
     organization_timeline,
     sessions_in_year,
 )
+from sideline.validators import EARLIEST, LATEST
 
 
 def _as_of(view: TemplateView, context: dict[str, Any]) -> date:
@@ -115,6 +116,8 @@ class ForumListView(TemplateView):
         try:
             year = int(self.request.GET.get("year", ""))
         except ValueError:
+            year = timezone.localdate().year
+        if not EARLIEST.year <= year <= LATEST.year:  # no session there; dates would overflow
             year = timezone.localdate().year
         context["year"] = year
         context["forums"] = Forum.objects.select_related("organization", "source")
