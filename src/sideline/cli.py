@@ -8,8 +8,33 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from sideline.config import ConfigurationError, load_config, load_limits
+
+
+def _command_names() -> set[str]:
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    return {*get_commands(), "help", "version"}
+
+
+def _one_line_usage_errors() -> None:
+    """Make a mistake in the arguments one line on stderr, as every other error is.
+
+    argparse prints the whole usage (many lines for Django's commands) before the error;
+    the error names the argument, and ``--help`` shows the usage to whoever wants it.
+    """
+    from django.core.management.base import CommandError, CommandParser
+
+    def error(parser: CommandParser, message: str) -> NoReturn:
+        if not parser.called_from_command_line:
+            raise CommandError(f"Error: {message}")
+        parser.exit(2, f"{parser.prog}: error: {message} (see {parser.prog} --help)\n")
+
+    CommandParser.error = error  # type: ignore[method-assign,assignment]  # Django offers no hook.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args or args[0] in {"-h", "--help"}:
         args = ["help"]
+    _one_line_usage_errors()
+    if not args[0].startswith("-") and args[0] not in _command_names():
+        print(
+            f"sideline: no command {args[0]!r}; run “sideline help” for the list", file=sys.stderr
+        )
+        return 2
     try:
         execute_from_command_line(["sideline", *args])
     except KeyboardInterrupt:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from sideline.registry.package import DataIssue, PackageError, read_package
+from sideline.registry.package import (
+    BUNDLED_PACKAGE,
+    OPTIONAL_RESOURCES,
+    REQUIRED_RESOURCES,
+    DataIssue,
+    PackageError,
+    read_package,
+)
 from tests.registry.package_factory import Rows, minimal_tables, write_package
 
 Tables = dict[str, Rows]
@@ -243,7 +252,7 @@ def test_read_package_missing_column_named(tmp_path: Path) -> None:
         read_package(directory)
 
     assert [str(issue) for issue in raised.value.issues] == [
-        "memberships.csv, line 1, field note: the column is missing from the header"
+        "memberships.csv, line 1, field note: the column is missing from the header; add it"
     ]
 
 
@@ -253,3 +262,62 @@ def test_read_package_without_descriptor_says_what_to_give(tmp_path: Path) -> No
 
     assert raised.value.issues[0].code == "missing_descriptor"
     assert str(raised.value).endswith("no datapackage.json here; give the folder of a data package")
+
+
+def test_read_package_missing_resource_named_with_what_to_do(tmp_path: Path) -> None:
+    directory = write_package(tmp_path)
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "memberships"]
+    (directory / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    with pytest.raises(PackageError) as raised:
+        read_package(directory)
+
+    assert [str(issue) for issue in raised.value.issues] == [
+        "datapackage.json: the resource 'memberships' is missing; add it with its file (a "
+        "header alone for an empty table): loading without it would empty the registry's "
+        "memberships"
+    ]
+
+
+def test_read_package_optional_resource_may_be_left_out(tmp_path: Path) -> None:
+    directory = write_package(tmp_path)
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [
+        r for r in descriptor["resources"] if r["name"] != "sources_activity"
+    ]
+    (directory / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    package = read_package(directory)
+
+    assert package.rows("sources_activity") == []
+
+
+def test_bundled_descriptor_lists_exactly_the_required_and_optional_resources() -> None:
+    descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+
+    assert sorted(r["name"] for r in descriptor["resources"]) == sorted(
+        REQUIRED_RESOURCES + OPTIONAL_RESOURCES
+    )
+
+
+def test_read_package_json_tables_of_objects_or_lists_read_alike(tmp_path: Path) -> None:
+    directory = write_package(tmp_path)
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] in {"pillars", "memberships"}:
+            with (directory / resource["path"]).open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            resource["path"] = f"{resource['name']}.json"
+            resource["format"] = "json"
+            table: object = (
+                rows
+                if resource["name"] == "pillars"
+                else [list(rows[0])] + [list(row.values()) for row in rows]
+            )
+            (directory / resource["path"]).write_text(json.dumps(table), encoding="utf-8")
+    (directory / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+    package = read_package(directory)
+
+    assert (len(package.rows("pillars")), len(package.rows("memberships"))) == (2, 5)

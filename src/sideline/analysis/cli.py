@@ -51,14 +51,23 @@ def handle_import_unvotes(
         )
     # OutputWrapper ends every write with a newline, which would break the bar's "\r".
     stream = cast(TextIO, stderr._out) if isinstance(stderr, OutputWrapper) else stderr
-    with tqdm(total=None, unit="votes", unit_scale=True, desc="reading votes", file=stream) as bar:
+    # The bar starts with the first progress report: a refused folder stays one line.
+    bars: list[tqdm[Any]] = []
 
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(
+                tqdm(total=total, unit="votes", unit_scale=True, desc="reading votes", file=stream)
+            )
+        bar = bars[0]
+        bar.total = total
+        bar.update(done - bar.n)
 
-        try:
-            summary = import_unvotes(directory, progress=progress)
-        except VoteDataError as error:
-            raise CommandError(f"{error.message}; nothing was imported", returncode=2) from None
+    try:
+        summary = import_unvotes(directory, progress=progress)
+    except VoteDataError as error:
+        raise CommandError(f"{error.message}; nothing was imported", returncode=2) from None
+    finally:
+        for bar in bars:
+            bar.close()
     stdout.write(f"imported {summary}\n")

@@ -37,6 +37,15 @@ __all__ = [
 
 INSTANCE_SCHEMA = "sideline.plan-instance/1"
 
+# Bounds far beyond any real calendar: past them an instance is a mistake, and the solver
+# would build a model with a variable per day, slot and room (10**30 slots never finish).
+EARLIEST = dt.date(1800, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+MAX_SESSION_DAYS = 366
+MAX_SLOTS_PER_DAY = 96
+MAX_ROOMS = 100
+MAX_PRIORITY = 1_000_000
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
@@ -213,6 +222,7 @@ class _Reader:
         *,
         default: int | None = None,
         minimum: int = 1,
+        maximum: int | None = None,
     ) -> int | None:
         where = f"{path}.{key}"
         if key not in data:
@@ -225,6 +235,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
             self.add("not_an_integer", where, f"must be {kind}")
+            return None
+        if maximum is not None and value > maximum:
+            self.add("too_large", where, f"must be at most {maximum}")
             return None
         return value
 
@@ -325,15 +338,15 @@ def _read_venue(
     city = reader.string(data, "city", path)
     start = reader.date(data, "start", path)
     end = reader.date(data, "end", path)
-    slots = reader.integer(data, "slots_per_day", path)
-    rooms = reader.integer(data, "rooms", path)
+    slots = reader.integer(data, "slots_per_day", path, maximum=MAX_SLOTS_PER_DAY)
+    rooms = reader.integer(data, "rooms", path, maximum=MAX_ROOMS)
     timezone = reader.string(data, "timezone", path, default="UTC")
     country = reader.string(data, "country", path, default="-")
     attendees: list[str] | None = list(organizations)
     forum: str | None = ""
     cost: int | None = 0
     if summit:
-        cost = reader.integer(data, "cost", path, default=0, minimum=0)
+        cost = reader.integer(data, "cost", path, default=0, minimum=0, maximum=MAX_PRIORITY)
     else:
         forum = reader.string(data, "forum", path, default="-")
         attendees = reader.string_list(data, "attendees", path, known=set(organizations))
@@ -341,6 +354,11 @@ def _read_venue(
         timezone = _check_timezone(reader, timezone, f"{path}.timezone")
     if start is not None and end is not None and end < start:
         reader.add("end_before_start", f"{path}.end", "must not be before start")
+        return None
+    if start is not None and end is not None and (end - start).days >= MAX_SESSION_DAYS:
+        reader.add(
+            "too_long", f"{path}.end", f"must be less than {MAX_SESSION_DAYS} days after start"
+        )
         return None
     if (
         venue_id is None
@@ -385,8 +403,8 @@ def _read_request(
     request_id = reader.string(data, "id", path)
     orgs = reader.string_list(data, "organizations", path, known=set(organizations))
     topic = reader.string(data, "topic", path, default="-")
-    priority = reader.integer(data, "priority", path, default=1)
-    slots = reader.integer(data, "slots", path, default=1)
+    priority = reader.integer(data, "priority", path, default=1, maximum=MAX_PRIORITY)
+    slots = reader.integer(data, "slots", path, default=1, maximum=MAX_SLOTS_PER_DAY)
     not_before = reader.date(data, "not_before", path, required=False)
     not_after = reader.date(data, "not_after", path, required=False)
     if orgs is not None and len(orgs) < 2:
@@ -434,8 +452,10 @@ def _read_rules(reader: _Reader, raw: object) -> Rules:
     )
     cap: int | None = None
     if data.get("max_meetings_per_org_per_day") is not None:
-        cap = reader.integer(data, "max_meetings_per_org_per_day", path)
-    floor = reader.integer(data, "min_meetings_per_org", path, default=0, minimum=0)
+        cap = reader.integer(data, "max_meetings_per_org_per_day", path, maximum=MAX_SLOTS_PER_DAY)
+    floor = reader.integer(
+        data, "min_meetings_per_org", path, default=0, minimum=0, maximum=MAX_PRIORITY
+    )
     slot_minutes = reader.integer(data, "slot_minutes", path, default=90)
     day_start = dt.time(9, 0)
     if "day_start" in data:
@@ -471,8 +491,8 @@ def _read_pin(reader: _Reader, raw: object, path: str) -> Pin | None:
     request = reader.string(data, "request", path)
     session = reader.string(data, "session", path)
     day = reader.date(data, "date", path)
-    slot = reader.integer(data, "slot", path, minimum=0)
-    room = reader.integer(data, "room", path, minimum=0)
+    slot = reader.integer(data, "slot", path, minimum=0, maximum=MAX_SLOTS_PER_DAY)
+    room = reader.integer(data, "room", path, minimum=0, maximum=MAX_ROOMS)
     if request is None or session is None or day is None or slot is None or room is None:
         return None
     return Pin(request=request, session=session, date=day, slot=slot, room=room)

@@ -397,14 +397,30 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
     }
 
 
+def _json_value(value: str, kind: str) -> str | int | float | None:
+    """Type a cell as Frictionless reads a JSON table: numbers as numbers, empty as null."""
+    if value == "":
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    return value
+
+
 def export_package(directory: Path, *, fmt: str = "csv") -> dict[str, int]:
     """Write the registry as a data package (CSV or JSON resources) into ``directory``.
 
     All sources go to ``sources``; the package's split of sources into two files is
-    an authoring convenience that an export need not keep.
+    an authoring convenience that an export need not keep. A JSON table is a list of
+    rows whose first row is the header, so that an empty table still names its
+    columns (Frictionless cannot read an empty list of objects).
 
     Returns:
         The number of rows written per resource.
+
+    Raises:
+        OSError: the folder or a file cannot be written.
     """
     from sideline.registry.package import BUNDLED_PACKAGE
 
@@ -414,20 +430,22 @@ def export_package(directory: Path, *, fmt: str = "csv") -> dict[str, int]:
     counts: dict[str, int] = {}
     for resource in descriptor["resources"]:
         rows = tables[resource["name"]]
-        columns = [spec["name"] for spec in resource["schema"]["fields"]]
+        fields = resource["schema"]["fields"]
+        columns = [spec["name"] for spec in fields]
         if fmt == "json":
             resource["path"] = f"{resource['name']}.json"
             resource["format"] = "json"
             resource["mediatype"] = "application/json"
-            resource["profile"] = "data-resource"
+            kinds = [spec.get("type", "string") for spec in fields]
+            table = [columns] + [
+                [
+                    _json_value(str(row[column]), kind)
+                    for column, kind in zip(columns, kinds, strict=True)
+                ]
+                for row in rows
+            ]
             (directory / resource["path"]).write_text(
-                json.dumps(
-                    [{column: row[column] for column in columns} for row in rows],
-                    ensure_ascii=False,
-                    indent=1,
-                )
-                + "\n",
-                encoding="utf-8",
+                json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
             )
         else:
             with (directory / resource["path"]).open("w", encoding="utf-8", newline="") as handle:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,12 @@ _CHUNK = 1 << 20
 
 
 def _minutes(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(value)
+    try:
+        number = int(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a whole number of minutes") from None
+    if not 0 <= number <= 10**7:
+        raise ArgumentTypeError(f"{value} is not from 0 to 10000000 minutes")
     return number
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sideline.planner.instance import MAX_ROOMS, MAX_SLOTS_PER_DAY
 from sideline.planner.models import (
     DEFAULT_PLENARY_SLOTS,
     DEFAULT_ROOMS,
@@ -32,6 +34,8 @@ from sideline.registry.models import Organization
 def _read_json(path: Path, *, what: str) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise CommandError(f"{path}: $: nested too deeply to be an {what}", returncode=2) from None
     except FileNotFoundError:
         raise CommandError(f"{path}: no such {what} file", returncode=2) from None
     except (OSError, UnicodeDecodeError) as error:
@@ -50,18 +54,40 @@ def _read_list(path: Path, *, what: str) -> list[Any]:
     return data
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
+def _bounded(name: str, lowest: int, highest: int) -> Callable[[str], int]:
+    """Return an argparse type taking a whole number from ``lowest`` to ``highest``."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if not lowest <= number <= highest:
+            raise ArgumentTypeError(f"{value} is not from {lowest} to {highest}")
+        return number
+
+    parse.__name__ = name
+    return parse
 
 
 def _seconds(value: str) -> float:
-    number = float(value)
-    if not 0 < number <= 86_400:
-        raise ValueError(value)
+    try:
+        number = float(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < number <= 86_400:  # Also refuses nan, which every comparison fails.
+        raise ArgumentTypeError(f"{value} is not above 0 and at most 86400 seconds")
     return number
+
+
+# A year the registry can hold (see registry/package_tables.py).
+_year = _bounded("year", 1800, 2199)
+_slots = _bounded("slots", 1, MAX_SLOTS_PER_DAY)
+_rooms = _bounded("rooms", 1, MAX_ROOMS)
+_plenary = _bounded("plenary", 0, MAX_SLOTS_PER_DAY)
+# More solver threads than this only wait on each other, and each costs memory.
+_workers = _bounded("workers", 1, 64)
+_seed = _bounded("seed", 0, 2**31 - 1)
 
 
 class Command(BaseCommand):
@@ -72,7 +98,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("year", nargs="?", type=int, help="the year to plan")
+        parser.add_argument("year", nargs="?", type=_year, help="the year to plan")
         parser.add_argument(
             "--instance",
             type=Path,
@@ -97,19 +123,19 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--slots-per-day",
-            type=_positive,
+            type=_slots,
             default=DEFAULT_SLOTS_PER_DAY,
             help=f"sideline slots per session day (default {DEFAULT_SLOTS_PER_DAY})",
         )
         parser.add_argument(
             "--rooms",
-            type=_positive,
+            type=_rooms,
             default=DEFAULT_ROOMS,
             help=f"rooms per session (default {DEFAULT_ROOMS})",
         )
         parser.add_argument(
             "--plenary-slots",
-            type=int,
+            type=_plenary,
             default=DEFAULT_PLENARY_SLOTS,
             help=f"slots of each day taken by the forum's plenary (default {DEFAULT_PLENARY_SLOTS})",
         )
@@ -120,9 +146,9 @@ class Command(BaseCommand):
             help="solver time limit in seconds (default 10)",
         )
         parser.add_argument(
-            "--workers", type=_positive, default=2, help="solver workers (default 2)"
+            "--workers", type=_workers, default=2, help="solver workers, 1 to 64 (default 2)"
         )
-        parser.add_argument("--seed", type=int, default=0, help="solver random seed (default 0)")
+        parser.add_argument("--seed", type=_seed, default=0, help="solver random seed (default 0)")
         parser.add_argument(
             "--publish", action="store_true", help="publish the new version right away"
         )
@@ -173,7 +199,8 @@ class Command(BaseCommand):
         summits = []
         if options["summits"] is not None:
             summits = _read_list(options["summits"], what="summits")
-        self.stderr.write(f"planning {year} (time limit {solve_options.time_limit:g} s)…")
+        # Announced by the first progress report: a refused argument stays the only line.
+        self._announce = f"planning {year} (time limit {solve_options.time_limit:g} s)…"
         try:
             plan = create_plan(
                 year=year,
@@ -210,14 +237,23 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self._core_summary(result))
 
+    _announce = ""
+
+    def _say_planning(self) -> None:
+        if self._announce:
+            self.stderr.write(self._announce)
+            self._announce = ""
+
     def _live(self, progress: Progress) -> None:
         # Called from the solver's threads while it searches; stderr keeps stdout for JSON.
+        self._say_planning()
         self.stderr.write(
             f"{progress.elapsed_s:7.1f} s  incumbent {progress.incumbent}, "
             f"bound {progress.bound}, gap {progress.gap:.2%} ({progress.phase})"
         )
 
     def _progress(self, statistics: Any, objective: int, bound: int) -> None:
+        self._say_planning()
         for phase in statistics.get("phases", []):
             incumbent = phase.get("objective", "-")
             self.stderr.write(

@@ -61,7 +61,14 @@ class Command(BaseCommand):
                     f"{directory} exists and is not a folder; give a folder to write into",
                     returncode=2,
                 )
-            counts = export_package(directory, fmt=options["fmt"])
+            try:
+                counts = export_package(directory, fmt=options["fmt"])
+            except OSError as error:
+                raise CommandError(
+                    f"{error.filename or directory}: cannot write there ({error.strerror}); "
+                    "give a folder you can write to",
+                    returncode=2,
+                ) from None
             total = sum(counts.values())
             self.stdout.write(f"exported {total} rows in {len(counts)} resources to {directory}")
             return
@@ -83,10 +90,12 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"loaded {summary}")
         except PackageError as error:
+            # One defect is one line; several are listed one a line, then counted.
+            suffix = "; nothing was loaded" if action == "load" else ""
+            if len(error.issues) == 1:
+                raise CommandError(f"{error.issues[0]}{suffix}") from None
             for issue in error.issues:
                 self.stderr.write(str(issue))
             raise CommandError(
-                f"{len(error.issues)} defect(s) in the data package; nothing was loaded"
-                if action == "load"
-                else f"{len(error.issues)} defect(s) in the data package"
+                f"{len(error.issues)} defect(s) in the data package{suffix}"
             ) from None

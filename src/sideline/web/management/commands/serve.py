@@ -11,6 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from sideline.node import NodeError, configured_organizations
 
+# Each thread holds a database connection; beyond this a node runs out of them first.
+MAX_THREADS = 256
+
 
 class Command(BaseCommand):
     help = "Serve Sideline over HTTP (waitress; --dev uses Django's auto-reloading development server with debug on)."
@@ -31,6 +34,11 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         if not 0 < port < 65536:
             raise CommandError(f"--port: {port} is not a port number (1–65535)", returncode=2)
+        # Zero threads would accept connections and never answer them.
+        if not 1 <= options["threads"] <= MAX_THREADS:
+            raise CommandError(
+                f"--threads: {options['threads']} is not from 1 to {MAX_THREADS}", returncode=2
+            )
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not set up; run “sideline init” first")
@@ -46,7 +54,7 @@ class Command(BaseCommand):
             call_command("runserver", f"{shown}:{port}")
             return
         from django.conf import settings
-        from waitress import serve
+        from waitress.server import create_server
 
         from sideline.web.limits import MULTIPART_ALLOWANCE
         from sideline.wsgi import application
@@ -56,14 +64,20 @@ class Command(BaseCommand):
             settings.SIDELINE_MAX_BODY_BYTES,
             settings.SIDELINE_MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE,
         )
-
+        try:
+            server = create_server(
+                application,
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="sideline",
+                max_request_body_size=largest_body,
+            )
+        except OSError as error:
+            raise CommandError(
+                f"cannot listen on {shown}:{port}: {error.strerror or error}; "
+                "give another --host or --port"
+            ) from None
         self.stdout.write(f"Sideline is serving at {url} (Ctrl+C to stop)")
         self.stdout.flush()
-        serve(
-            application,
-            host=host,
-            port=port,
-            threads=options["threads"],
-            ident="sideline",
-            max_request_body_size=largest_body,
-        )
+        server.run()

@@ -1,0 +1,397 @@
+"""The registry's consistency rules that span rows and files, and the names of states.
+
+Cells are already checked one by one (``package_tables``); here are the rules that need
+several rows or files: references to sources, organizations, pillars and forums; ISO
+codes; intervals that overlap or run backwards; time zones and recurrence rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+import pycountry
+from dateutil.rrule import rrulestr
+
+from sideline.registry.dates import Interval, PartialDate, PartialDateError
+from sideline.registry.package_tables import EARLIEST, LATEST, DataIssue, Row
+
+__all__ = ["check_consistency", "referenced_states", "state_names"]
+
+Tables = dict[str, list[Row]]
+
+# A forum session is days long; a longer one is a typing mistake that would make the
+# planner lay out slots for every one of its days.
+MAX_SESSION_DAYS = 366
+
+
+@dataclass(frozen=True)
+class _StateName:
+    name_en: str
+    name_ru: str
+    historical: bool
+
+
+def state_names(code: str) -> tuple[str, str, bool] | None:
+    """Return the English and Russian names of an ISO 3166 alpha-3 code, and whether it is former.
+
+    Names come from pycountry's ISO tables and its bundled Russian translations.
+
+    >>> state_names("KAZ")
+    ('Kazakhstan', 'Казахстан', False)
+    >>> state_names("SUN")[2]
+    True
+    >>> state_names("XXX") is None
+    True
+    """
+    found = _state_cache().get(code)
+    if found is None:
+        return None
+    return found.name_en, found.name_ru, found.historical
+
+
+def _build_state_cache() -> dict[str, _StateName]:
+    import gettext
+
+    def translator(domain: str) -> gettext.NullTranslations:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+
+    current = translator("iso3166-1")
+    former = translator("iso3166-3")
+    cache: dict[str, _StateName] = {}
+    for country in pycountry.historic_countries:
+        cache[country.alpha_3] = _StateName(country.name, former.gettext(country.name), True)
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        ru = current.gettext(name)
+        if ru == name:
+            ru = current.gettext(country.name)
+        cache[country.alpha_3] = _StateName(name, ru, False)
+    return cache
+
+
+# Where ISO's short names read oddly in a list of members, the common form is used.
+_NAME_OVERRIDES = {
+    "USA": ("United States", "Соединённые Штаты Америки"),
+    "SUN": ("USSR", "СССР"),
+    "YUG": ("Yugoslavia", "Югославия"),
+    "CSK": ("Czechoslovakia", "Чехословакия"),
+    "RUS": ("Russia", "Россия"),
+    "MDA": ("Moldova", "Молдова"),
+}
+
+
+def _apply_overrides(cache: dict[str, _StateName]) -> dict[str, _StateName]:
+    for code, (name_en, name_ru) in _NAME_OVERRIDES.items():
+        if code in cache:
+            cache[code] = _StateName(name_en, name_ru, cache[code].historical)
+    return cache
+
+
+@functools.cache
+def _state_cache() -> dict[str, _StateName]:
+    """Build the names once, on first use: reading pycountry's tables is slow at import."""
+    return _apply_overrides(_build_state_cache())
+
+
+def _partial(row: Row, column: str, file: str, issues: list[DataIssue]) -> PartialDate | None:
+    if not row[column]:
+        return None
+    try:
+        parsed = PartialDate.parse(row[column])
+    except PartialDateError as error:
+        issues.append(DataIssue(file, int(row["_line"]), column, "invalid_date", str(error)))
+        return None
+    if not EARLIEST <= parsed.first_day <= LATEST:
+        issues.append(
+            DataIssue(
+                file,
+                int(row["_line"]),
+                column,
+                "date_out_of_range",
+                f"{row[column]!r} is outside {EARLIEST.year} to {LATEST.year}",
+            )
+        )
+        return None
+    return parsed
+
+
+class _Checker:
+    """The consistency rules that span rows and files."""
+
+    def __init__(self, tables: Tables, files: dict[str, str]) -> None:
+        self.tables = tables
+        self.files = files
+        self.issues: list[DataIssue] = []
+        self.sources = {
+            row["id"] for name in ("sources", "sources_activity") for row in self.rows(name)
+        }
+        self.organizations = {row["slug"] for row in self.rows("organizations")}
+        self.functions = {row["slug"] for row in self.rows("functions")}
+        self.pillars = {row["slug"] for row in self.rows("pillars")}
+        self.forums = {row["slug"] for row in self.rows("forums")}
+
+    def rows(self, resource: str) -> list[Row]:
+        return self.tables.get(resource, [])
+
+    def file(self, resource: str) -> str:
+        return self.files.get(resource, resource)
+
+    def add(self, resource: str, row: Row, column: str, code: str, message: str) -> None:
+        self.issues.append(DataIssue(self.file(resource), int(row["_line"]), column, code, message))
+
+    def reference(
+        self, resource: str, row: Row, column: str, known: set[str], what: str, hint: str
+    ) -> None:
+        for value in row[column].split():
+            if value not in known:
+                self.add(
+                    resource,
+                    row,
+                    column,
+                    f"unknown_{what}",
+                    f"{value!r} is not a known {what}; {hint}",
+                )
+
+    def state(self, resource: str, row: Row, column: str) -> None:
+        code = row[column]
+        if code and code not in _state_cache():
+            self.add(
+                resource,
+                row,
+                column,
+                "unknown_state",
+                f"{code!r} is not an ISO 3166-1 (or ISO 3166-3 former) alpha-3 code",
+            )
+
+    def run(self) -> list[DataIssue]:
+        source_hint = "add it to sources.csv or sources_activity.csv"
+        for resource in (
+            "organizations",
+            "memberships",
+            "mandates",
+            "forums",
+            "sessions",
+            "engagements",
+        ):
+            for row in self.rows(resource):
+                self.reference(resource, row, "source", self.sources, "source", source_hint)
+        self.check_organizations()
+        self.check_memberships()
+        for row in self.rows("mandates"):
+            self.reference(
+                "mandates",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.reference(
+                "mandates", row, "function", self.functions, "function", "add it to functions.csv"
+            )
+        self.check_forums()
+        self.check_sessions()
+        self.check_engagements()
+        return self.issues
+
+    def check_organizations(self) -> None:
+        for row in self.rows("organizations"):
+            founded = _partial(row, "founded", self.file("organizations"), self.issues)
+            dissolved = _partial(row, "dissolved", self.file("organizations"), self.issues)
+            if founded and dissolved and Interval(founded, dissolved).is_reversed():
+                self.add(
+                    "organizations",
+                    row,
+                    "dissolved",
+                    "end_before_start",
+                    "the organization is dissolved before it was founded",
+                )
+            self.reference(
+                "organizations",
+                row,
+                "successor",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.reference(
+                "organizations", row, "pillars", self.pillars, "pillar", "add it to pillars.csv"
+            )
+
+    def check_memberships(self) -> None:
+        file = self.file("memberships")
+        spans: dict[tuple[str, str, str], list[tuple[Interval, Row]]] = defaultdict(list)
+        for row in self.rows("memberships"):
+            self.reference(
+                "memberships",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.state("memberships", row, "state")
+            start = _partial(row, "start", file, self.issues)
+            end = _partial(row, "end", file, self.issues)
+            if start is None:
+                continue
+            interval = Interval(start, end)
+            if interval.is_reversed():
+                self.add(
+                    "memberships",
+                    row,
+                    "end",
+                    "end_before_start",
+                    f"the end {row['end']} is not after the start {row['start']}",
+                )
+                continue
+            spans[(row["organization"], row["state"], row["status"])].append((interval, row))
+        for (organization, state, status), items in spans.items():
+            items.sort(key=lambda item: item[0].start.first_day)
+            for (first, first_row), (second, second_row) in pairwise(items):
+                if first.overlaps(second):
+                    self.add(
+                        "memberships",
+                        second_row,
+                        "start",
+                        "overlapping_interval",
+                        f"{state} as {status} of {organization} from {second_row['start']} overlaps line "
+                        f"{first_row['_line']} ({first_row['start']}–{first_row['end'] or 'open'}); "
+                        "end the earlier row or merge them",
+                    )
+        members = spans
+        for (organization, state, status), items in spans.items():
+            if status != "suspended":
+                continue
+            covering = [
+                interval for interval, _ in members.get((organization, state, "member"), [])
+            ]
+            for interval, row in items:
+                inside = any(
+                    outer.start.first_day <= interval.start.first_day
+                    and (
+                        outer.end is None
+                        or (
+                            interval.end is not None
+                            and interval.end.first_day <= outer.end.first_day
+                        )
+                    )
+                    for outer in covering
+                )
+                if not inside:
+                    self.add(
+                        "memberships",
+                        row,
+                        "start",
+                        "suspension_outside_membership",
+                        f"{state} is suspended in {organization} outside any of its member rows; "
+                        "a suspension must lie within a membership",
+                    )
+
+    def check_forums(self) -> None:
+        for row in self.rows("forums"):
+            self.reference(
+                "forums",
+                row,
+                "organization",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            if row["timezone"]:
+                self.timezone("forums", row)
+            if row["rrule"] and row["dtstart"]:
+                try:
+                    rrulestr(row["rrule"], dtstart=date.fromisoformat(row["dtstart"]))
+                except (ValueError, TypeError, OverflowError) as error:
+                    self.add(
+                        "forums", row, "rrule", "invalid_rrule", f"not an RFC 5545 RRULE: {error}"
+                    )
+
+    def timezone(self, resource: str, row: Row) -> None:
+        try:
+            zoneinfo.ZoneInfo(row["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            self.add(
+                resource,
+                row,
+                "timezone",
+                "unknown_timezone",
+                f"{row['timezone']!r} is not an IANA time zone such as Europe/Vienna",
+            )
+
+    def check_sessions(self) -> None:
+        for row in self.rows("sessions"):
+            self.reference("sessions", row, "forum", self.forums, "forum", "add it to forums.csv")
+            self.reference(
+                "sessions",
+                row,
+                "attendees",
+                self.organizations,
+                "organization",
+                "add it to organizations.csv",
+            )
+            self.state("sessions", row, "country")
+            self.timezone("sessions", row)
+            try:
+                start, end = date.fromisoformat(row["start"]), date.fromisoformat(row["end"])
+            except ValueError:
+                continue  # Already reported as an invalid date by the cell check.
+            if end < start:
+                self.add(
+                    "sessions",
+                    row,
+                    "end",
+                    "end_before_start",
+                    f"the session ends ({row['end']}) before it starts ({row['start']})",
+                )
+            elif (end - start).days >= MAX_SESSION_DAYS and EARLIEST <= start <= end <= LATEST:
+                self.add(
+                    "sessions",
+                    row,
+                    "end",
+                    "session_too_long",
+                    f"the session lasts more than {MAX_SESSION_DAYS} days; check its dates",
+                )
+
+    def check_engagements(self) -> None:
+        file = self.file("engagements")
+        for row in self.rows("engagements"):
+            self.state("engagements", row, "state")
+            self.reference(
+                "engagements", row, "pillars", self.pillars, "pillar", "add it to pillars.csv"
+            )
+            start = _partial(row, "date", file, self.issues)
+            end = _partial(row, "end", file, self.issues)
+            if start and end and Interval(start, end).is_reversed():
+                self.add(
+                    "engagements",
+                    row,
+                    "end",
+                    "end_before_start",
+                    f"the end {row['end']} is not after the date {row['date']}",
+                )
+
+
+def check_consistency(tables: Tables, files: dict[str, str]) -> list[DataIssue]:
+    """Return every defect that spans rows or files.
+
+    Args:
+        tables: the rows of each resource, by resource name, cells already checked.
+        files: each resource's file name, to locate defects.
+    """
+    return _Checker(tables, files).run()
+
+
+def referenced_states(tables: Tables) -> Iterable[str]:
+    """Return the ISO codes that the memberships, sessions and engagements name."""
+    codes = {row["state"] for row in tables.get("memberships", [])}
+    codes |= {row["country"] for row in tables.get("sessions", [])}
+    codes |= {row["state"] for row in tables.get("engagements", [])}
+    return sorted(codes)
