@@ -37,10 +37,9 @@ __all__ = [
 
 INSTANCE_SCHEMA = "sideline.plan-instance/1"
 
-# Bounds far beyond any real calendar: past them an instance is a mistake, and the solver
-# would build a model with a variable per day, slot and room (10**30 slots never finish).
-EARLIEST = dt.date(1800, 1, 1)
-LATEST = dt.date(2199, 12, 31)
+# Bounds far beyond any real calendar (dates: EARLIEST..LATEST of sideline.validators):
+# past them an instance is a mistake, and the solver would build a model with a variable
+# per day, slot and room (10**30 slots never finish).
 MAX_SESSION_DAYS = 366
 MAX_SLOTS_PER_DAY = 96
 MAX_ROOMS = 100
