@@ -24,6 +24,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sideline.accounts.services import create_person
 from sideline.meetings.models import (
     AgendaItem,
     Change,
@@ -35,11 +36,11 @@ from sideline.meetings.models import (
 )
 from sideline.meetings.services import make_commitment, update_progress
 from sideline.planner.models import MeetingRequest, PlacedMeeting, Plan
-from sideline.planner.services import publish_plan
+from sideline.planner.services import create_plan, publish_plan
 from sideline.registry.models import Organization
 from sideline.validators import EARLIEST, LATEST
 from tests.meetings.conftest import Cast
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
+from tests.planner.factory import FAST, REQUESTS
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,18 @@ def _check(response: Any, url: str) -> None:
         _check_csv(body)
     else:
         assert b"<html" in body.lower() or b"<!doctype" in body.lower(), url
+
+
+@pytest.fixture
+def plan_2013(registry: None) -> Plan:
+    return create_plan(year=2013, requests=REQUESTS, origin="file", options=FAST)
+
+
+@pytest.fixture
+def coordinator(registry: None) -> Any:
+    return create_person(
+        username="coordinator", organization="osce", role="coordinator", password="a-long-pass"
+    ).user
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from sideline.planner.services import (
     move_meeting,
     start_draft,
 )
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
 
 BODY = {"id": "m1", "organizations": ["csto", "sco"], "topic": "t"}
 
