@@ -13,7 +13,6 @@ from sideline.planner.models import Plan
 from sideline.planner.services import PlannerError, publish_plan
 from sideline.record.models import RecordEntry
 from sideline.registry.models import Organization
-from tests.planner.app_fixtures import *  # noqa: F403  (pytest finds fixtures by name)
 
 NATO_ONLY = override_settings(SIDELINE_ORGANIZATIONS=("nato",))
 REFUSAL = (
