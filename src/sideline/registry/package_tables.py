@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sideline.validators import EARLIEST, LATEST
+
 __all__ = [
     "EARLIEST",
     "LATEST",
@@ -32,10 +34,9 @@ __all__ = [
 
 Row = dict[str, str]
 
-# A fact outside these days is a typing mistake (9999-12-31, 0001-01-01); refusing it here
-# keeps such dates out of every page, feed and calendar built from the registry.
-EARLIEST = date(1800, 1, 1)
-LATEST = date(2199, 12, 31)
+# A fact outside EARLIEST..LATEST (sideline.validators, the product's one range) is a typing
+# mistake (9999-12-31, 0001-01-01); refusing it here keeps such dates out of every page,
+# feed and calendar built from the registry.
 
 # Tabs and line breaks are legitimate in notes; other control characters only break pages.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -64,7 +65,7 @@ def check_cell(value: str, spec: dict[str, Any]) -> str | None:
     """Return what is wrong with one cell under its Table Schema field, or None.
 
     >>> check_cell("9999-12-31", {"type": "date"})
-    "'9999-12-31' is outside 1800-01-01 to 2199-12-31"
+    "'9999-12-31' is outside 1900-01-01 to 2200-12-31"
     >>> check_cell("7", {"type": "integer", "constraints": {"maximum": 5}}) is not None
     True
     """

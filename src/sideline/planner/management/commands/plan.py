@@ -29,6 +29,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import Progress, SolveOptions
 from sideline.registry.models import Organization
+from sideline.validators import EARLIEST, LATEST
 
 
 def _read_json(path: Path, *, what: str) -> object:
@@ -80,8 +81,8 @@ def _seconds(value: str) -> float:
     return number
 
 
-# A year the registry can hold (see registry/package_tables.py).
-_year = _bounded("year", 1800, 2199)
+# A year the registry can hold (sideline.validators).
+_year = _bounded("year", EARLIEST.year, LATEST.year)
 _slots = _bounded("slots", 1, MAX_SLOTS_PER_DAY)
 _rooms = _bounded("rooms", 1, MAX_ROOMS)
 _plenary = _bounded("plenary", 0, MAX_SLOTS_PER_DAY)
