@@ -15,14 +15,19 @@ __all__ = [
     "Config",
     "ConfigurationError",
     "Limits",
+    "RecordPeerConfig",
     "default_data_dir",
     "load_config",
     "load_limits",
+    "load_record_peer_config",
 ]
 
 
 class ConfigurationError(Exception):
     """An environment variable holds a value Sideline cannot use."""
+
+
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,62 @@ def _organizations() -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(codes))
 
 
+@dataclass(frozen=True)
+class RecordPeerConfig:
+    """How this node treats its peers (docs/configuration.md, "The record's peers")."""
+
+    witnesses: tuple[str, ...] = ()
+    peer_max_bytes: int = 17 * 1024 * 1024
+    peer_timeout: float = 30.0
+    sync_deadline: float = 600.0
+    stale_after_hours: float = 168.0
+
+
+def _peer_number(name: str, default: float, *, allow_zero: bool = False) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not (value > 0 or (allow_zero and value == 0)) or value != value or value == float("inf"):
+        floor = "0 or more" if allow_zero else "more than 0"
+        raise ConfigurationError(
+            f"{name}: {raw!r} is not a number {floor}; unset it for the default"
+        )
+    return value
+
+
+def load_record_peer_config() -> RecordPeerConfig:
+    """Read the record variables that govern peers (docs/configuration.md).
+
+    Raises:
+        ConfigurationError: a variable is set to something unusable.
+    """
+    witnesses = tuple(
+        slug.strip() for slug in os.environ.get("SIDELINE_RECORD_WITNESSES", "").split(",")
+    )
+    witnesses = tuple(slug for slug in witnesses if slug)
+    for slug in witnesses:
+        if not _SLUG.fullmatch(slug):
+            raise ConfigurationError(
+                f"SIDELINE_RECORD_WITNESSES: {slug!r} is not an organization slug; "
+                "give slugs separated by commas, e.g. csto,sco"
+            )
+    default = RecordPeerConfig()
+    max_bytes = _peer_number("SIDELINE_RECORD_PEER_MAX_BYTES", default.peer_max_bytes)
+    return RecordPeerConfig(
+        witnesses=witnesses,
+        peer_max_bytes=int(max_bytes),
+        peer_timeout=_peer_number("SIDELINE_RECORD_PEER_TIMEOUT", default.peer_timeout),
+        sync_deadline=_peer_number("SIDELINE_RECORD_SYNC_DEADLINE", default.sync_deadline),
+        stale_after_hours=_peer_number(
+            "SIDELINE_RECORD_STALE_AFTER", default.stale_after_hours, allow_zero=True
+        ),
+    )
+
+
 def load_config() -> Config:
     """Read and check every SIDELINE_* variable.
 
@@ -101,6 +162,7 @@ def load_config() -> Config:
             "use e.g. postgres://user@127.0.0.1:5432/sideline or sqlite:////path/db.sqlite3"
         )
     debug = os.environ.get("SIDELINE_DEBUG", "").lower() in {"1", "true", "yes", "on"}
+    load_record_peer_config()
     return Config(
         data_dir=data_dir,
         database_url=database_url,

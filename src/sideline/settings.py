@@ -9,7 +9,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sideline.config import load_config, load_limits
+from sideline.config import load_config, load_limits, load_record_peer_config
 
 # Lets classes such as ModelAdmin[Organization] be subscripted at run time, as typed.
 django_stubs_ext.monkeypatch()
@@ -175,6 +175,9 @@ LOGIN_URL = "accounts:login"
 RECORD_QUORUM = (
     int(os.environ["SIDELINE_RECORD_QUORUM"]) if os.environ.get("SIDELINE_RECORD_QUORUM") else None
 )
+# How this node treats its peers: whose witness keys count, and the limits of every
+# read from a peer (see docs/configuration.md).
+RECORD_PEERS = load_record_peer_config()
 LOGIN_REDIRECT_URL = "/"
 
 # What one request may cost (docs/configuration.md, "Limits"). Django's own limits back up

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,3 +17,10 @@ def tlog_vectors() -> Path:
     if not root:
         pytest.skip("SIDELINE_REFERENCE_DATA is not set; the tlog-vectors tests need it")
     return Path(root) / "tlog-vectors"
+
+
+@pytest.fixture(autouse=True)
+def trusted_witnesses(settings: Any) -> None:
+    """Count the witnesses of the test package's organizations, as a federation that
+    names them in SIDELINE_RECORD_WITNESSES does (node B in test_sync.py does too)."""
+    settings.RECORD_PEERS = dataclasses.replace(settings.RECORD_PEERS, witnesses=("nato", "csto"))

@@ -352,7 +352,7 @@ def test_a_malformed_published_key_is_ignored_and_named() -> None:
         "witness_keys": [witness_key, log_key],
     }
 
-    malformed = _pin_keys(replica, info, accept=False)
+    malformed = _pin_keys(replica, info, accept=False, trust_witnesses=True)
 
     assert (replica.log_keys, replica.entry_keys, replica.witness_keys) == (
         [log_key],

@@ -70,6 +70,7 @@ class Node:
             SIDELINE_SECRET_KEY="node-b-secret-key-for-tests-only-long-enough",
             SIDELINE_KEY_PASSPHRASE="node-b-passphrase",
             SIDELINE_RECORD_HOST="b.example",
+            SIDELINE_RECORD_WITNESSES="nato,csto",
         )
         self.server: subprocess.Popen[str] | None = None
         with socket.socket() as probe:

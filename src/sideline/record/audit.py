@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -271,6 +271,7 @@ def audit_log(
     log_keys: Iterable[Verifier],
     witness_keys: Sequence[Verifier] = (),
     quorum: int = 0,
+    witness_owners: Mapping[str, str] | None = None,
     entry_keys: Sequence[str] | None = None,
     organization: str | None = None,
     workers: int | None = None,
@@ -283,6 +284,8 @@ def audit_log(
         log_keys: the log's checkpoint keys.
         witness_keys: trusted witness cosigner keys.
         quorum: how many distinct witnesses must have cosigned the checkpoint.
+        witness_owners: the organization of each witness key (``name+keyidhex``), so
+            that one organization's keys count once (see :func:`count_cosignatures`).
         entry_keys: vkey strings of the organization's entry keys (several during a
             rotation); ``None`` skips entry checks (for logs of non-Sideline entries).
         organization: when given, every entry must belong to it.
@@ -303,12 +306,14 @@ def audit_log(
     except CheckpointError as exc:
         return AuditReport(False, "bad_checkpoint", exc.message)
     checkpoint = signed.checkpoint
-    cosignatures = count_cosignatures(raw, witnesses=witness_keys, quorum=quorum)
+    cosignatures = count_cosignatures(
+        raw, witnesses=witness_keys, quorum=quorum, owners=witness_owners
+    )
     if not cosignatures.met:
         return AuditReport(
             False,
             "quorum_not_met",
-            f"{len(cosignatures.valid)} valid cosignatures, {quorum} required",
+            f"{len(cosignatures.owners)} valid cosignatures, {quorum} required",
             origin=checkpoint.origin,
             tree_size=checkpoint.size,
             root_hash=checkpoint.root_hash,
@@ -355,7 +360,8 @@ def _audit_tiles(
 
     tree = _TreeCheck(read, size)
     full, rest = divmod(size, TILE_WIDTH)
-    widths = [*((i, TILE_WIDTH) for i in range(full)), *([(full, rest)] if rest else [])]
+    # Computed per chunk, not listed up front: a checkpoint may claim billions of entries.
+    bundle_count = full + (1 if rest else 0)
     pending: deque[Future[_ChunkResult]] = deque()
     failure: _Failure | None = None
     hashed = signed = 0
@@ -373,10 +379,11 @@ def _audit_tiles(
 
     # Results are taken in leaf order, so the first failure taken has the lowest
     # index: a tile of level >= 1 is only checked once every leaf under it passed.
-    for first in range(0, len(widths), _CHUNK_BUNDLES):
+    for first in range(0, bundle_count, _CHUNK_BUNDLES):
         bundles: list[_BundleTask] = []
         unread: _Failure | None = None
-        for index, width in widths[first : first + _CHUNK_BUNDLES]:
+        for index in range(first, min(first + _CHUNK_BUNDLES, bundle_count)):
+            width = TILE_WIDTH if index < full else rest
             try:
                 tile = read(tile_path(0, index, width=width))
                 bundle = read(entries_path(index, width=width))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -229,7 +229,9 @@ class QuorumResult:
 
     ``valid`` and ``invalid`` hold ``name+keyidhex`` of witness keys; a witness
     counts once however many lines it has. ``timestamps`` maps each valid witness to
-    its cosignature time.
+    its cosignature time. ``owners`` are the distinct owners (organizations) of the
+    valid keys, which is what the quorum counts: one organization's old and new key
+    after a rotation count once.
     """
 
     met: bool
@@ -237,10 +239,15 @@ class QuorumResult:
     valid: tuple[str, ...]
     invalid: tuple[str, ...]
     timestamps: dict[str, int]
+    owners: tuple[str, ...] = ()
 
 
 def count_cosignatures(
-    data: bytes | str, *, witnesses: Sequence[Verifier], quorum: int
+    data: bytes | str,
+    *,
+    witnesses: Sequence[Verifier],
+    quorum: int,
+    owners: Mapping[str, str] | None = None,
 ) -> QuorumResult:
     """Count the valid cosignatures of a signed checkpoint against witness keys.
 
@@ -250,7 +257,9 @@ def count_cosignatures(
     Args:
         data: the signed checkpoint with its cosignature lines.
         witnesses: the trusted witness keys.
-        quorum: how many distinct witnesses must have cosigned.
+        quorum: how many distinct owners of witness keys must have cosigned.
+        owners: the owner of each witness key, by ``name+keyidhex``; a key not in
+            it (or every key, when it is ``None``) is its own owner.
 
     Raises:
         NoteError: the note is malformed (codes of :func:`parse_note`).
@@ -269,10 +278,12 @@ def count_cosignatures(
             valid.setdefault(key, cosignature_timestamp(sig))
         elif key not in invalid:
             invalid.append(key)
+    counted = tuple(dict.fromkeys((owners or {}).get(key, key) for key in valid))
     return QuorumResult(
-        met=len(valid) >= quorum,
+        met=len(counted) >= quorum,
         quorum=quorum,
         valid=tuple(valid),
         invalid=tuple(invalid),
         timestamps=valid,
+        owners=counted,
     )

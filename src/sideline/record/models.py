@@ -269,6 +269,14 @@ class Replica(models.Model):
     frontier = models.BinaryField(default=b"")
     trusted = models.BooleanField(default=True)
     problem = models.TextField(blank=True)
+    # Why the log was refused for its origin (``own_origin``: the origin of a log hosted
+    # here; ``origin_collision``: another peer's log has it), empty otherwise.
+    refused = models.CharField(max_length=32, blank=True, default="")
+    # What the peer served at the last sync, and when the replica last grew: a size
+    # below ``size`` is a rollback, an old ``advanced_at`` a frozen log.
+    served_size = models.PositiveBigIntegerField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True)
+    advanced_at = models.DateTimeField(null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

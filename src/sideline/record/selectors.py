@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -59,9 +60,12 @@ __all__ = [
     "list_logs",
     "log_verifiers",
     "quorum_for",
+    "replica_alerts",
     "tile_bytes",
     "untrusted_replicas",
     "verify_entry",
+    "witness_keys_by_owner",
+    "witness_owners",
     "witness_verifiers",
 ]
 
@@ -136,20 +140,43 @@ def log_verifiers(log: Log, *, purpose: str = KeyPurpose.LOG) -> list[Ed25519Ver
     return [parse_verifier_key(v) for v in _vkeys(log, purpose)]
 
 
-def witness_verifiers(log: Log) -> list[CosignatureV1Verifier]:
-    """Return the cosigner keys whose cosignatures count for ``log``.
+def witness_keys_by_owner(log: Log) -> dict[str, list[str]]:
+    """Return the witness keys whose cosignatures count for ``log``, by organization.
 
     They are the witness keys of the other organizations of this node, and the
-    witness keys pinned from peers' logs (``Replica.witness_keys``, learnt on the
-    first sync) of organizations other than the log's own: an organization does
-    not witness itself, wherever its other node runs.
+    witness keys of peers' logs approved here (``Replica.witness_keys``: pinned on
+    the first sync only for organizations named in ``SIDELINE_RECORD_WITNESSES``,
+    otherwise approved by the operator), never merely because a peer published them.
+    An organization does not witness itself, wherever its other node runs, and a
+    replica refused or forked counts for nothing. Grouped by organization, so that
+    one organization counts once however many keys (a rotation) it has.
     """
-    keys: list[str] = []
-    for other in Log.objects.exclude(pk=log.pk).prefetch_related("keys"):
-        keys.extend(_vkeys(other, KeyPurpose.WITNESS))
-    for replica in Replica.objects.filter(trusted=True).exclude(organization=log.slug):
-        keys.extend(replica.witness_keys)
+    owners: dict[str, list[str]] = {}
+    for other in (
+        Log.objects.exclude(pk=log.pk).select_related("organization").prefetch_related("keys")
+    ):
+        owners.setdefault(other.slug, []).extend(_vkeys(other, KeyPurpose.WITNESS))
+    hosted = set(Log.objects.values_list("origin", flat=True))
+    replicas = Replica.objects.filter(trusted=True).exclude(organization=log.slug)
+    for replica in replicas.exclude(origin__in=hosted):
+        owners.setdefault(replica.organization, []).extend(replica.witness_keys)
+    return {owner: list(dict.fromkeys(keys)) for owner, keys in owners.items()}
+
+
+def witness_verifiers(log: Log) -> list[CosignatureV1Verifier]:
+    """Return the cosigner keys whose cosignatures count for ``log`` (see above)."""
+    keys = [k for keys in witness_keys_by_owner(log).values() for k in keys]
     return [parse_cosigner_key(k) for k in dict.fromkeys(keys)]
+
+
+def witness_owners(log: Log) -> dict[str, str]:
+    """Return the organization of each witness key of ``log``, by ``name+keyidhex``."""
+    result: dict[str, str] = {}
+    for owner, keys in witness_keys_by_owner(log).items():
+        for key in keys:
+            verifier = parse_cosigner_key(key)
+            result.setdefault(f"{verifier.name}+{verifier.key_id:08x}", owner)
+    return result
 
 
 def quorum_for(log: Log) -> int:
@@ -405,9 +432,11 @@ def verify_entry(entry: RecordEntry) -> EntryCheck:
         signed = open_checkpoint(note, log_verifiers=log_verifiers(log))
     except (NoteError, CheckpointError) as exc:
         return EntryCheck(False, "bad_checkpoint_signature", exc.message, checkpoint.size)
-    cosigned = count_cosignatures(note, witnesses=witness_verifiers(log), quorum=quorum_for(log))
+    cosigned = count_cosignatures(
+        note, witnesses=witness_verifiers(log), quorum=quorum_for(log), owners=witness_owners(log)
+    )
     if not cosigned.met:
-        message = f"{len(cosigned.valid)} valid cosignatures, {cosigned.quorum} required"
+        message = f"{len(cosigned.owners)} valid cosignatures, {cosigned.quorum} required"
         return EntryCheck(False, "quorum_not_met", message, checkpoint.size)
     size = signed.checkpoint.size
     try:
@@ -467,3 +496,31 @@ def untrusted_replicas() -> QuerySet[Replica]:
 def empty_root() -> bytes:
     """Return the root of the empty tree (for new rows)."""
     return EMPTY_ROOT
+
+
+def replica_alerts(replica: Replica, *, now: datetime) -> list[str]:
+    """Name what is wrong with the checkpoint the peer served ``replica`` last.
+
+    A rollback: the peer served a checkpoint older than one it served before. A
+    frozen log: the replica has not grown for longer than ``SIDELINE_RECORD_STALE_AFTER``
+    hours (0 turns this off), whatever the peer kept serving.
+    """
+    alerts = []
+    base = replica.peer.url
+    if replica.served_size is not None and replica.served_size < replica.size:
+        alerts.append(
+            f"{base} served checkpoint {replica.served_size} of {replica.origin} at the last "
+            f"sync, older than checkpoint {replica.size} it served before: a rollback"
+        )
+    hours = settings.RECORD_PEERS.stale_after_hours
+    since = replica.advanced_at
+    if since is None:
+        seen = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
+        since = seen.seen if seen is not None else None
+    if hours and since is not None and now - since > timedelta(hours=hours):
+        alerts.append(
+            f"{base} has served checkpoint {replica.size} of {replica.origin} unchanged since "
+            f"{since:%Y-%m-%d %H:%M} UTC, more than {hours:g} hours "
+            "(SIDELINE_RECORD_STALE_AFTER): a frozen log?"
+        )
+    return alerts

@@ -63,6 +63,7 @@ from sideline.record.selectors import (
     latest_checkpoint,
     log_verifiers,
     quorum_for,
+    witness_owners,
     witness_verifiers,
 )
 from sideline.record.witness import (
@@ -445,7 +446,10 @@ def _update_acceptance(checkpoint: LogCheckpoint) -> bool:
         return True
     log = checkpoint.log
     result = count_cosignatures(
-        checkpoint_bytes(checkpoint), witnesses=witness_verifiers(log), quorum=quorum_for(log)
+        checkpoint_bytes(checkpoint),
+        witnesses=witness_verifiers(log),
+        quorum=quorum_for(log),
+        owners=witness_owners(log),
     )
     if result.met:
         checkpoint.accepted_at = timezone.now()
@@ -561,10 +565,17 @@ def _issued_checkpoint(log: Log, text: str) -> LogCheckpoint | None:
 
 
 def _known_log_keys(witness: Log) -> dict[str, list[Any]]:
+    """Return the log keys a witness here trusts, by origin.
+
+    A log hosted here is known by its own keys alone: a peer that publishes a log
+    under one of its origins must not get a witness here to cosign for it (and so
+    refuse the real checkpoints later). Peers' logs count only while trusted.
+    """
     keys: dict[str, list[Any]] = {}
+    hosted = {log.origin for log in Log.objects.all()}
     for log in Log.objects.exclude(pk=witness.pk).prefetch_related("keys"):
         keys[log.origin] = list(log_verifiers(log))
-    for replica in Replica.objects.filter(trusted=True):
+    for replica in Replica.objects.filter(trusted=True).exclude(origin__in=hosted):
         keys.setdefault(replica.origin, []).extend(parse_verifier_key(k) for k in replica.log_keys)
     return keys
 

@@ -1,12 +1,26 @@
-"""Read other nodes' logs over HTTP: mirror, verify and sync (with fork detection).
+"""Sync with other nodes: keep a replica of each peer log, detect forks, witness.
 
 A peer is another Sideline node's base URL. Its ``/record/logs`` names its logs and
-keys; each log is read as tlog-tiles. Sync keeps a replica of every peer log,
-checks each new checkpoint for consistency with the last one seen, verifies every
-new entry's signature, and asks the peer's witnesses to cosign this node's
-checkpoints (the tlog-witness direction: a log submits to witnesses). Two
-inconsistent signed checkpoints of one log are a fork: both are kept as evidence
-and the replica is marked untrusted for good.
+keys; each log is read as tlog-tiles through one bounded
+:class:`~sideline.record.transport.PeerClient` per sync. Sync keeps a replica of
+every peer log, checks each new checkpoint for consistency with the last one seen,
+verifies every new entry's signature, and asks the peer's witnesses to cosign this
+node's checkpoints (the tlog-witness direction: a log submits to witnesses).
+
+What a peer cannot do:
+
+* take over a log hosted here: a log it publishes under one of this node's origins
+  is refused, never read, pinned or cosigned, and raised as an alert; so is a log
+  under an origin another peer's log already holds with other keys;
+* make its witnesses count: a peer's witness keys are pinned on first use only for
+  organizations named in ``SIDELINE_RECORD_WITNESSES``; others wait for the
+  operator's approval (``accept_keys``);
+* roll a log back or freeze it unnoticed: a checkpoint older than one it served
+  before, or one unchanged for longer than ``SIDELINE_RECORD_STALE_AFTER`` hours, is
+  an alert;
+* get a fork declared by sending garbage: a fork needs two signed checkpoints shown
+  inconsistent by tiles that give the newer one's root; a bad tile or bundle is a
+  transport failure, retried at the next sync.
 
 The keys a replica verifies with are pinned: the first sync trusts what the peer
 publishes, and a key the peer adds later waits for the operator's approval
@@ -16,27 +30,24 @@ publishes, and a key the peer adds later waits for the operator's approval
 from __future__ import annotations
 
 import base64
-import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sideline.record.audit import (
-    AuditReport,
-    DirectoryLogReader,
-    LogReader,
-    audit_log,
-    check_consistency_from_tiles,
-)
+from sideline.record.audit import check_consistency
 from sideline.record.checkpoint import open_checkpoint, parse_cosigner_key
 from sideline.record.entry import open_entry
-from sideline.record.errors import CheckpointError, EntryError, NoteError, TileError
+from sideline.record.errors import (
+    CheckpointError,
+    EntryError,
+    NoteError,
+    RecordError,
+    TileError,
+)
 from sideline.record.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -45,6 +56,16 @@ from sideline.record.merkle import (
     hash_leaf,
     perfect_subtrees,
     root_from_leaf_hashes,
+    subtree_hash,
+)
+from sideline.record.mirror import (
+    MAX_LOG_SIZE,
+    HttpLogReader,
+    LogVerdict,
+    mirror,
+    peer_client,
+    read_peer_logs,
+    verify_source,
 )
 from sideline.record.models import (
     Log,
@@ -55,198 +76,45 @@ from sideline.record.models import (
     WitnessState,
 )
 from sideline.record.note import open_note, parse_verifier_key
-from sideline.record.selectors import latest_checkpoint, list_logs
+from sideline.record.selectors import latest_checkpoint, list_logs, replica_alerts
 from sideline.record.services import add_checkpoint, add_cosignatures, request_body
 from sideline.record.tiles import (
     TILE_WIDTH,
     TileHashReader,
-    entry_bundles_for_size,
+    iter_entry_bundles,
     parse_entry_bundle,
-    tiles_for_size,
 )
+from sideline.record.transport import PeerClient, PeerError
 
 __all__ = [
     "HttpLogReader",
     "LogVerdict",
     "SyncReport",
     "describe_waiting_keys",
-    "fetch",
     "mirror",
     "sync_peer",
     "verify_source",
 ]
 
 logger = logging.getLogger(__name__)
-TIMEOUT = 30
-
-
-def fetch(url: str, *, data: bytes | None = None) -> tuple[int, bytes]:
-    """GET (or POST ``data`` to) ``url``; return the status and body, errors included."""
-    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return int(response.status), bytes(response.read())
-    except urllib.error.HTTPError as error:
-        return int(error.code), bytes(error.read())
-
-
-@dataclass(frozen=True)
-class HttpLogReader:
-    """Read a tiled log at ``base`` (e.g. ``http://host/record/nato``)."""
-
-    base: str
-
-    def read_checkpoint(self) -> bytes:
-        return self._get("checkpoint")
-
-    def read_tile(self, path: str) -> bytes:
-        return self._get(path)
-
-    def _get(self, path: str) -> bytes:
-        status, body = fetch(f"{self.base}/{path}")
-        if status != 200:
-            raise LookupError(f"{self.base}/{path}: HTTP {status}")
-        return body
-
-
-def _peer_logs(url: str) -> list[dict[str, Any]]:
-    where = f"{url.rstrip('/')}/record/logs"
-    try:
-        status, body = fetch(where)
-    except urllib.error.URLError as exc:
-        raise LookupError(f"{where}: cannot connect: {exc.reason}") from None
-    if status != 200:
-        raise LookupError(f"{where}: HTTP {status}")
-    try:
-        logs: list[dict[str, Any]] = json.loads(body)
-    except ValueError:
-        raise LookupError(f"{where} is not JSON: is {url} a Sideline node?") from None
-    return logs
-
-
-def mirror(*, url: str, directory: Path) -> list[tuple[str, int]]:
-    """Copy every log of the node at ``url`` (checkpoint and all tiles) into ``directory``.
-
-    Writes ``logs.json`` and, per log, ``<slug>/checkpoint`` and ``<slug>/tile/…``.
-    """
-    base = url.rstrip("/")
-    logs = _peer_logs(base)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "logs.json").write_text(json.dumps(logs, indent=1), encoding="utf-8")
-    copied = []
-    for info in logs:
-        reader = HttpLogReader(base + info["path"])
-        root = directory / info["organization"]
-        root.mkdir(exist_ok=True)
-        raw = reader.read_checkpoint()
-        (root / "checkpoint").write_bytes(raw)
-        size = open_checkpoint(
-            raw, log_verifiers=[parse_verifier_key(k) for k in info["log_keys"]]
-        ).checkpoint.size
-        for ref in [*tiles_for_size(size), *entry_bundles_for_size(size)]:
-            target = root / ref.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(reader.read_tile(ref.path))
-        copied.append((info["organization"], size))
-    return copied
-
-
-@dataclass(frozen=True)
-class LogVerdict:
-    """The audit of one log of a source (URL or mirror directory)."""
-
-    organization: str
-    report: AuditReport
-
-
-def _with_pinned_keys(base: str, logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return ``logs`` with each log's keys replaced by those approved here."""
-    replicas = {r.origin: r for r in Replica.objects.filter(peer__url=base)}
-    missing = [x["origin"] for x in logs if x["origin"] not in replicas]
-    if missing:
-        raise LookupError(
-            f"{base}: no keys pinned here for {', '.join(missing)}; run "
-            f"`sideline record sync {base}` first"
-        )
-    return [
-        {
-            **x,
-            "log_keys": replicas[x["origin"]].log_keys,
-            "organization_keys": replicas[x["origin"]].entry_keys,
-            "witness_keys": replicas[x["origin"]].witness_keys,
-        }
-        for x in logs
-    ]
-
-
-def _quorum(others: int) -> int:
-    return others // 2 + 1 if others else 0
-
-
-def verify_source(
-    source: str,
-    *,
-    quorum: int | None = None,
-    workers: int | None = None,
-    witness_nodes: list[str] | None = None,
-    pinned: bool = False,
-) -> list[LogVerdict]:
-    """Audit every log of a node URL or a mirror directory with the core audit.
-
-    Witnesses are the other logs' witness keys, plus those published at the
-    ``/record/logs`` of each of ``witness_nodes`` (other nodes' URLs), always
-    excluding the audited organization's own; the quorum defaults to a majority of
-    the other organizations, as on the node.
-
-    By default the keys are those the source publishes: that proves the logs are
-    consistent with their own keys, not that the keys are the organizations'. With
-    ``pinned`` (a URL this node has synced) the keys are the ones approved here
-    (pinned on the first sync, or approved with ``--accept-keys``), so anything
-    signed by a key the node swapped in since fails.
-
-    Raises:
-        LookupError: the source cannot be read, or with ``pinned``, this node has not
-            synced one of its logs.
-    """
-    extra = [x for node in witness_nodes or [] for x in _peer_logs(node.rstrip("/"))]
-    readers: dict[str, LogReader]
-    if source.startswith(("http://", "https://")):
-        base = source.rstrip("/")
-        logs = _peer_logs(base)
-        readers = {x["organization"]: HttpLogReader(base + x["path"]) for x in logs}
-        if pinned:
-            logs = _with_pinned_keys(base, logs)
-    elif pinned:
-        raise LookupError(f"{source}: --pinned needs the URL of a node this node has synced")
-    else:
-        root = Path(source)
-        logs = json.loads((root / "logs.json").read_text(encoding="utf-8"))
-        readers = {x["organization"]: DirectoryLogReader(root / x["organization"]) for x in logs}
-    verdicts = []
-    for info in logs:
-        slug = info["organization"]
-        others = [x for x in [*logs, *extra] if x["organization"] != slug]
-        witnesses = [parse_cosigner_key(k) for x in others for k in x["witness_keys"]]
-        report = audit_log(
-            readers[slug],
-            log_keys=[parse_verifier_key(k) for k in info["log_keys"]],
-            witness_keys=witnesses,
-            quorum=_quorum(len({x["organization"] for x in others})) if quorum is None else quorum,
-            entry_keys=info["organization_keys"],
-            organization=slug,
-            workers=workers,
-        )
-        verdicts.append(LogVerdict(slug, report))
-    return verdicts
 
 
 @dataclass
 class SyncReport:
-    """What a sync did, log by log."""
+    """What a sync did, log by log.
+
+    ``problems`` are notes (keys waiting, a checkpoint held back); ``failures`` could
+    not be done and are retried at the next sync (the peer could not be read, or
+    sent garbage); ``alerts`` are a peer's hostile or stalled behaviour (a log under
+    an origin that is not its to publish, a rollback, a frozen log). A sync with
+    failures, alerts or forks fails.
+    """
 
     new_entries: dict[str, int] = field(default_factory=dict)
     forks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
     cosignatures: int = 0
     cosigned_for_peer: int = 0
 
@@ -292,11 +160,17 @@ def _well_formed(field_name: str, key: str) -> str | None:
     return None
 
 
-def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> list[str]:
+def _pin_keys(
+    replica: Replica, info: dict[str, Any], *, accept: bool, trust_witnesses: bool = False
+) -> list[str]:
     """Update the approved and the waiting keys of ``replica`` from the peer's ``info``.
 
     A kind with no approved key yet takes every key the peer publishes (trust on
-    first use). After that a key the peer adds waits in ``pending_keys``: a new
+    first use), except witness keys: they count toward the quorum of this node's own
+    checkpoints, so they are pinned on first use only with ``trust_witnesses`` (the
+    organization is named in ``SIDELINE_RECORD_WITNESSES``) and otherwise wait for
+    the operator like any later key. After that a key the peer adds waits in
+    ``pending_keys``: a new
     organization key could sign entries the organization never signed. ``accept``
     approves the keys that were already waiting, which the operator was shown (by
     the sync that found them, or by ``record status``) and checked; a key first seen
@@ -321,7 +195,7 @@ def _pin_keys(replica: Replica, info: dict[str, Any], *, accept: bool) -> list[s
                 new.append(key)
             else:
                 malformed.append(f"malformed {label} {key!r} (ignored): {problem}")
-        if not approved:
+        if not approved and (field_name != "witness_keys" or trust_witnesses):
             approve = new
         elif accept:
             approve = [k for k in new if k in replica.pending_keys.get(field_name, [])]
@@ -352,8 +226,122 @@ def _signed_by(note: bytes, keys: list[str]) -> bool:
     return True
 
 
+def _refuse(replica: Replica, *, code: str, message: str, report: SyncReport) -> None:
+    """Refuse ``replica`` for good for its origin; raise the alert."""
+    if replica.refused != code or replica.trusted:
+        replica.trusted, replica.refused, replica.problem = False, code, message
+        replica.save(update_fields=["trusted", "refused", "problem", "updated"])
+        logger.error(
+            "record: REFUSED %s served by %s: %s", replica.origin, replica.peer.url, message
+        )
+    report.alerts.append(f"{replica.organization}: {message}")
+
+
+def _check_claim(replica: Replica, info: dict[str, Any], report: SyncReport) -> bool:
+    """Return whether the peer may publish a log under ``replica.origin``; alert if not."""
+    base = replica.peer.url
+    if replica.refused:
+        report.alerts.append(f"{replica.organization}: {replica.problem}")
+        return False
+    hosted = Log.objects.filter(origin=replica.origin).select_related("organization").first()
+    if hosted is not None:
+        _refuse(
+            replica,
+            code="own_origin",
+            message=f"{base} publishes a log under {replica.origin}, the origin of "
+            f"{hosted.slug}'s log hosted here; refused: nothing of it is read, pinned or cosigned",
+            report=report,
+        )
+        return False
+    published = set(info["log_keys"])
+    others = Replica.objects.filter(origin=replica.origin, refused="").exclude(peer=replica.peer)
+    for other in others.select_related("peer"):
+        if other.log_keys and not published & set(other.log_keys):
+            _refuse(
+                replica,
+                code="origin_collision",
+                message=f"{base} publishes a log under {replica.origin} with other log keys "
+                f"than {other.peer.url}, which published it first; refused",
+                report=report,
+            )
+            return False
+    return True
+
+
+def _tree_root_from_tiles(tiles: TileHashReader, size: int) -> bytes:
+    return subtree_hash(0, size, node=tiles.node)
+
+
+def _check_growth(
+    replica: Replica, previous: ReplicaCheckpoint, raw: bytes, new: Any, tiles: TileHashReader
+) -> str | None:
+    """Check that ``new`` extends the tree of ``previous``; return a fork message if not.
+
+    The tiles are the peer's word, so they must first give ``new``'s signed root
+    (otherwise they are garbage: a :class:`TileError`, retried). Only then does a
+    failed consistency proof show two signed, inconsistent checkpoints: a fork.
+
+    Raises:
+        TileError: the tiles do not give the root of ``new``.
+    """
+    if _tree_root_from_tiles(tiles, new.size) != new.root_hash:
+        raise TileError(
+            "tile_mismatch", f"the tiles served do not give the root of checkpoint {new.size}"
+        )
+    old = open_checkpoint(
+        bytes(previous.note), log_verifiers=[parse_verifier_key(k) for k in replica.log_keys]
+    ).checkpoint
+    proof = consistency_proof(old.size, new.size, node=tiles.node)
+    report = check_consistency(old, new, proof=proof)
+    return None if report.consistent else f"{report.code}: {report.message}"
+
+
+def _read_new_entries(
+    replica: Replica, reader: HttpLogReader, new: Any, report: SyncReport
+) -> tuple[list[ReplicaEntry], bytes, bytes] | None:
+    """Read and verify the entries after ``replica.size``; return rows, root and edge.
+
+    ``None`` when an entry only a waiting key signed holds the checkpoint back.
+
+    Raises:
+        EntryError: an entry is malformed or badly signed.
+        PeerError, TileError: a bundle cannot be read or parsed.
+    """
+    slug, old_size = replica.organization, replica.size
+    frontier, known = _frontier_of(replica)
+    frontier.set_on_node(
+        lambda level, index, node_hash: known.__setitem__((level, index), node_hash)
+    )
+    verifiers = [parse_verifier_key(k) for k in replica.entry_keys]
+    rows: list[ReplicaEntry] = []
+    for ref in iter_entry_bundles(new.size, start=old_size):
+        start = ref.index * TILE_WIDTH
+        leaves = parse_entry_bundle(reader.read_tile(ref.path), width=ref.width)
+        for offset, leaf in enumerate(leaves):
+            index = start + offset
+            if index < old_size:
+                continue
+            try:
+                open_entry(leaf, verifiers=verifiers, organization=slug)
+            except EntryError as exc:
+                if exc.code != "unknown_key" or not _signed_by(
+                    leaf, replica.pending_keys.get("entry_keys", [])
+                ):
+                    raise EntryError(exc.code, f"entry {index}: {exc.message}") from None
+                report.problems.append(
+                    f"{slug}: checkpoint {new.size} held back: only an entry key waiting "
+                    f"for approval signed entry {index}; the replica stays at size "
+                    f"{old_size} until the key is approved"
+                )
+                return None
+            leaf_hash = hash_leaf(leaf)
+            frontier.append(leaf_hash)
+            rows.append(ReplicaEntry(replica=replica, index=index, leaf=leaf, leaf_hash=leaf_hash))
+    return rows, frontier.root(), b"".join(known[k] for k in perfect_subtrees(0, new.size))
+
+
 def _sync_log(
-    base: str, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_keys: bool
+    client: PeerClient, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_keys: bool
 ) -> tuple[Replica, bytes] | None:
     """Bring the replica of one peer log up to date.
 
@@ -361,14 +349,22 @@ def _sync_log(
     verified (signed, consistent with everything seen before, entries checked);
     ``None`` otherwise.
     """
+    base = client.base
+    slug = info["organization"]
     replica, _ = Replica.objects.get_or_create(
         peer=peer,
         origin=info["origin"],
-        defaults={"organization": info["organization"], "root_hash": EMPTY_ROOT},
+        defaults={"organization": slug, "root_hash": EMPTY_ROOT},
     )
-    malformed = _pin_keys(replica, info, accept=accept_keys)
+    if not _check_claim(replica, info, report):
+        return None
+    malformed = _pin_keys(
+        replica,
+        info,
+        accept=accept_keys,
+        trust_witnesses=slug in settings.RECORD_PEERS.witnesses,
+    )
     replica.save()
-    slug = info["organization"]
     report.problems.extend(f"{slug}: {base} publishes a {line}" for line in malformed)
     if replica.pending_keys:
         report.problems.append(
@@ -379,32 +375,49 @@ def _sync_log(
     if not replica.trusted:
         report.forks.append(slug)
         return None
-    reader = HttpLogReader(base + info["path"])
-    held_back = f"the replica stays at size {replica.size} until the key is approved"
+    reader = HttpLogReader(client, info["path"])
     try:
         raw = reader.read_checkpoint()
         signed = open_checkpoint(
             raw, log_verifiers=[parse_verifier_key(k) for k in replica.log_keys]
         )
-    except (LookupError, OSError, NoteError, CheckpointError) as exc:
+    except PeerError as exc:
+        report.failures.append(f"{slug}: {exc}")
+        return None
+    except (NoteError, CheckpointError) as exc:
         # Not a fork when only a waiting key signed: the history may be sound, it is
         # the signer that nobody here has approved yet.
         unapproved = isinstance(exc, NoteError) and exc.code == "no_verified_signature"
         if unapproved and _signed_by(raw, replica.pending_keys.get("log_keys", [])):
             report.problems.append(
                 f"{slug}: checkpoint held back: only a log key waiting for approval "
-                f"signed it; {held_back}"
+                f"signed it; the replica stays at size {replica.size} until the key is approved"
             )
         else:
-            report.problems.append(f"{slug}: cannot read a valid checkpoint: {exc}")
+            report.failures.append(f"{slug}: cannot read a valid checkpoint: {exc}")
         return None
     new = signed.checkpoint
+    if new.origin != replica.origin or new.size > MAX_LOG_SIZE:
+        report.failures.append(
+            f"{slug}: {base} serves a checkpoint of {new.origin!r} at size {new.size} for "
+            f"{replica.origin!r}; a log's checkpoints carry its origin and at most "
+            f"{MAX_LOG_SIZE} entries"
+        )
+        return None
+    now = timezone.now()
+    served_before = replica.served_at
+    replica.served_size, replica.served_at = new.size, now
+    replica.save(update_fields=["served_size", "served_at"])
     previous = replica.checkpoints.filter(evidence=False).order_by("-size", "-id").first()
     old_size = replica.size
     if new.size <= old_size:
-        seen = replica.entries.filter(index__lt=new.size).order_by("index")
-        root = root_from_leaf_hashes(bytes(h) for h in seen.values_list("leaf_hash", flat=True))
+        if new.size == old_size:
+            root = bytes(replica.root_hash)
+        else:
+            seen = replica.entries.filter(index__lt=new.size).order_by("index")
+            root = root_from_leaf_hashes(bytes(h) for h in seen.values_list("leaf_hash", flat=True))
         if root != new.root_hash:
+            # Both are signed, and the older tree is known here leaf by leaf: a fork.
             _mark_fork(
                 replica,
                 raw=raw,
@@ -414,76 +427,42 @@ def _sync_log(
             )
             report.forks.append(slug)
             return None
-        return (replica, raw) if new.size == old_size else None
-    if previous is not None:
-        consistency = check_consistency_from_tiles(
-            open_checkpoint(
-                bytes(previous.note),
-                log_verifiers=[parse_verifier_key(k) for k in replica.log_keys],
-            ).checkpoint,
-            new,
-            reader=reader,
-        )
-        if not consistency.consistent:
-            _mark_fork(
-                replica,
-                raw=raw,
-                size=new.size,
-                root=new.root_hash,
-                message=f"{consistency.code}: {consistency.message}",
+        if new.size < old_size:
+            when = f" on {served_before:%Y-%m-%d %H:%M} UTC" if served_before else ""
+            report.alerts.append(
+                f"{slug}: {base} served checkpoint {new.size} of {replica.origin}, older than "
+                f"checkpoint {old_size} it served before{when}: a rollback; the replica stays "
+                f"at {old_size}"
             )
-            report.forks.append(slug)
             return None
-    frontier, known = _frontier_of(replica)
-    frontier.set_on_node(
-        lambda level, index, node_hash: known.__setitem__((level, index), node_hash)
-    )
-    verifiers = [parse_verifier_key(k) for k in replica.entry_keys]
-    rows: list[ReplicaEntry] = []
+        report.alerts.extend(f"{slug}: {alert}" for alert in replica_alerts(replica, now=now))
+        return replica, raw
+    tiles = TileHashReader(reader.read_tile, size=new.size)
     try:
-        for ref in entry_bundles_for_size(new.size):
-            start = ref.index * TILE_WIDTH
-            if start + ref.width <= old_size:
-                continue
-            leaves = parse_entry_bundle(reader.read_tile(ref.path), width=ref.width)
-            for offset, leaf in enumerate(leaves):
-                index = start + offset
-                if index < old_size:
-                    continue
-                try:
-                    open_entry(leaf, verifiers=verifiers, organization=slug)
-                except EntryError as exc:
-                    if exc.code != "unknown_key" or not _signed_by(
-                        leaf, replica.pending_keys.get("entry_keys", [])
-                    ):
-                        raise
-                    report.problems.append(
-                        f"{slug}: checkpoint {new.size} held back: only an entry key waiting "
-                        f"for approval signed entry {index}; {held_back}"
-                    )
-                    return None
-                leaf_hash = hash_leaf(leaf)
-                frontier.append(leaf_hash)
-                rows.append(
-                    ReplicaEntry(replica=replica, index=index, leaf=leaf, leaf_hash=leaf_hash)
-                )
+        if previous is not None:
+            fork = _check_growth(replica, previous, raw, new, tiles)
+            if fork is not None:
+                _mark_fork(replica, raw=raw, size=new.size, root=new.root_hash, message=fork)
+                report.forks.append(slug)
+                return None
+        read = _read_new_entries(replica, reader, new, report)
     except EntryError as exc:
-        report.problems.append(f"{slug}: entry {start + offset}: {exc.code}: {exc.message}")
-        replica.trusted, replica.problem = False, f"entry {start + offset}: {exc.code}"
+        report.failures.append(f"{slug}: {exc.code}: {exc.message}")
+        replica.trusted, replica.problem = False, f"{exc.code}: {exc.message}"
         replica.save(update_fields=["trusted", "problem"])
         return None
-    except (LookupError, OSError, TileError) as exc:
-        report.problems.append(f"{slug}: cannot read entries: {exc}")
+    except (PeerError, TileError) as exc:
+        report.failures.append(f"{slug}: cannot read checkpoint {new.size}'s tiles: {exc}; retry")
         return None
-    if frontier.root() != new.root_hash:
-        _mark_fork(
-            replica,
-            raw=raw,
-            size=new.size,
-            root=new.root_hash,
-            message=f"the entries served do not give the root of checkpoint {new.size}",
+    if read is None:
+        return None
+    rows, root, edge = read
+    if root != new.root_hash:
+        # The tree was shown consistent (or there is nothing to be consistent with):
+        # the entries served are garbage, not a second history.
+        report.failures.append(
+            f"{slug}: the entries served do not give the root of checkpoint {new.size}; retry"
         )
-        report.forks.append(slug)
         return None
     with transaction.atomic():
         ReplicaEntry.objects.bulk_create(rows)
@@ -492,8 +471,9 @@ def _sync_log(
         )
         replica.size = new.size
         replica.root_hash = new.root_hash
-        replica.frontier = b"".join(known[key] for key in perfect_subtrees(0, new.size))
-        replica.save(update_fields=["size", "root_hash", "frontier", "updated"])
+        replica.frontier = edge
+        replica.advanced_at = now
+        replica.save(update_fields=["size", "root_hash", "frontier", "advanced_at", "updated"])
     report.new_entries[slug] = new.size - old_size
     return replica, raw
 
@@ -503,13 +483,17 @@ def _witness_body(old_size: int, proof: list[bytes], note: bytes) -> bytes:
     return ("\n".join(lines) + "\n\n").encode() + note
 
 
-def _cosign_peer_checkpoint(base: str, replica: Replica, raw: bytes, report: SyncReport) -> None:
+def _cosign_peer_checkpoint(
+    client: PeerClient, replica: Replica, raw: bytes, report: SyncReport
+) -> None:
     """Cosign a verified peer checkpoint with every witness here; push the lines to the peer.
 
     Each witness goes through its own ``add-checkpoint`` (so its stored state, and
     the rule never to cosign two inconsistent checkpoints, hold for pushes too),
     with a consistency proof read from the peer's tiles.
     """
+    if Log.objects.filter(origin=replica.origin).exists():
+        return  # never on a peer's say-so for a log hosted here (_check_claim refuses it)
     signed = open_checkpoint(raw, log_verifiers=[parse_verifier_key(k) for k in replica.log_keys])
     new = signed.checkpoint
     own = {(v.name, v.key_id) for v in (parse_verifier_key(k) for k in replica.log_keys)}
@@ -519,7 +503,7 @@ def _cosign_peer_checkpoint(base: str, replica: Replica, raw: bytes, report: Syn
         + "".join(sig.line() for sig in signed.note.signatures if (sig.name, sig.key_id) in own)
     )
     nodes = TileHashReader(
-        HttpLogReader(f"{base}/record/{replica.organization}").read_tile, size=new.size
+        HttpLogReader(client, f"/record/{replica.organization}").read_tile, size=new.size
     )
     lines = ""
     for witness in Log.objects.select_related("organization").exclude(
@@ -541,8 +525,8 @@ def _cosign_peer_checkpoint(base: str, replica: Replica, raw: bytes, report: Syn
                     response = add_checkpoint(
                         witness=witness.slug, body=_witness_body(reported, proof, bare.encode())
                     )
-        except (LookupError, OSError, TileError) as exc:
-            report.problems.append(f"{replica.organization}: cannot read a proof: {exc}")
+        except (PeerError, TileError) as exc:
+            report.failures.append(f"{replica.organization}: cannot read a proof: {exc}")
             return
         if response.status == 200:
             lines += response.body.decode()
@@ -553,35 +537,57 @@ def _cosign_peer_checkpoint(base: str, replica: Replica, raw: bytes, report: Syn
             )
     if not lines:
         return
-    status, body = fetch(
-        f"{base}/record/{replica.organization}/cosignatures", data=(bare + lines).encode()
-    )
+    try:
+        status, body = client.request(
+            f"/record/{replica.organization}/cosignatures", data=(bare + lines).encode()
+        )
+    except PeerError as exc:
+        report.failures.append(f"{replica.organization}: cannot push our cosignatures: {exc}")
+        return
     if status == 200:
         report.cosigned_for_peer += lines.count("\n")
     else:
         report.problems.append(
             f"{replica.organization}: the peer refused our cosignatures: HTTP {status}: "
-            f"{body.decode(errors='replace').strip()}"
+            f"{body[:200].decode(errors='replace').strip()}"
         )
 
 
-def _submit_checkpoints(base: str, peer_logs: list[dict[str, Any]], report: SyncReport) -> None:
+def _stored_size(body: bytes) -> int | None:
+    """Return the size a witness's 409 answer reports, or None if it is not one."""
+    text = body[:40].decode("ascii", errors="replace").strip()
+    return int(text) if text.isdecimal() and len(text) < 20 else None
+
+
+def _submit_checkpoints(
+    client: PeerClient, peer_logs: list[dict[str, Any]], report: SyncReport
+) -> None:
     """Ask each of the peer's witnesses to cosign this node's latest checkpoints."""
     for log in Log.objects.select_related("organization"):
         checkpoint = latest_checkpoint(log)
         if checkpoint is None:
             continue
         for info in peer_logs:
-            url = f"{base}/record/{info['organization']}/add-checkpoint"
-            status, body = fetch(url, data=request_body(log=log, checkpoint=checkpoint, old_size=0))
-            if status == 409:
-                reported = int(body.decode().strip() or 0)
-                if reported <= checkpoint.size:
-                    status, body = fetch(
-                        url, data=request_body(log=log, checkpoint=checkpoint, old_size=reported)
+            path = f"/record/{info['organization']}/add-checkpoint"
+            try:
+                status, body = client.request(
+                    path, data=request_body(log=log, checkpoint=checkpoint, old_size=0)
+                )
+                reported = _stored_size(body) if status == 409 else None
+                if reported is not None and reported <= checkpoint.size:
+                    status, body = client.request(
+                        path, data=request_body(log=log, checkpoint=checkpoint, old_size=reported)
                     )
-            if status == 200:
-                report.cosignatures += add_cosignatures(checkpoint=checkpoint, lines=body)
+                if status == 200:
+                    report.cosignatures += add_cosignatures(checkpoint=checkpoint, lines=body)
+            except PeerError as exc:
+                report.failures.append(f"{log.slug}: cannot submit checkpoint: {exc}")
+                return
+            except (RecordError, UnicodeDecodeError, IndexError):
+                report.failures.append(
+                    f"{log.slug}: {client.base}{path} answered something that is not "
+                    "cosignature lines"
+                )
 
 
 def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
@@ -591,18 +597,30 @@ def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
     they verified and push the lines to ``POST /record/<org>/cosignatures``; and
     this node submits its own checkpoints to the peer's ``add-checkpoint``.
     ``accept_keys`` approves the keys waiting for approval that the peer still
-    publishes (see :func:`_pin_keys`).
+    publishes (see :func:`_pin_keys`). Everything read from the peer is bounded
+    (``SIDELINE_RECORD_PEER_MAX_BYTES``, ``…_PEER_TIMEOUT``, ``…_SYNC_DEADLINE``).
+
+    Raises:
+        PeerError: ``url`` is not a node's URL, or its list of logs cannot be read.
     """
-    base = url.rstrip("/")
+    client = peer_client(url)
     # Read the peer first, so that a mistyped URL leaves no Peer row behind.
-    logs = _peer_logs(base)
-    peer, _ = Peer.objects.get_or_create(url=base)
+    logs = read_peer_logs(client)
+    peer, _ = Peer.objects.get_or_create(url=client.base)
     report = SyncReport()
     for info in logs:
-        verified = _sync_log(base, peer, info, report, accept_keys=accept_keys)
+        if client.expired:
+            break
+        verified = _sync_log(client, peer, info, report, accept_keys=accept_keys)
         if verified is not None:
-            _cosign_peer_checkpoint(base, *verified, report)
-    _submit_checkpoints(base, logs, report)
+            _cosign_peer_checkpoint(client, *verified, report)
+    if not client.expired:
+        _submit_checkpoints(client, logs, report)
+    if client.expired:
+        report.failures.append(
+            f"{client.base}: the deadline of {client.limits.deadline:g} s for this peer "
+            "passed (SIDELINE_RECORD_SYNC_DEADLINE); the rest waits for the next sync"
+        )
     peer.last_synced = timezone.now()
     peer.save(update_fields=["last_synced"])
     return report

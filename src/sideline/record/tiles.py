@@ -16,7 +16,7 @@ its length as a big-endian uint16.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +34,8 @@ __all__ = [
     "encode_tile_index",
     "entries_path",
     "entry_bundles_for_size",
+    "iter_entry_bundles",
+    "iter_tiles",
     "parse_entry_bundle",
     "parse_tile",
     "parse_tile_path",
@@ -155,6 +157,36 @@ def tiles_for_size(size: int) -> list[TileRef]:
         count = full
         level += 1
     return refs
+
+
+def iter_tiles(size: int, *, start: int = 0) -> Iterator[TileRef]:
+    """Yield the hash tiles, then the entry bundles, of a tree of ``size`` leaves.
+
+    Lazily, unlike :func:`tiles_for_size`, so that a huge size costs no memory;
+    ``start`` skips the tiles and bundles wholly below that many leaves (those a
+    replica at size ``start`` already holds).
+
+    >>> [r.path for r in iter_tiles(300, start=256)]
+    ['tile/0/001.p/44', 'tile/1/000.p/1', 'tile/entries/001.p/44']
+    """
+    level, count, first = 0, size, start
+    while count > 0:
+        full, rest = divmod(count, TILE_WIDTH)
+        for index in range(first // TILE_WIDTH, full):
+            yield TileRef(level, index, TILE_WIDTH)
+        if rest:
+            yield TileRef(level, full, rest)
+        count, first, level = full, first // TILE_WIDTH, level + 1
+    yield from iter_entry_bundles(size, start=start)
+
+
+def iter_entry_bundles(size: int, *, start: int = 0) -> Iterator[TileRef]:
+    """Yield the entry bundles of a log of ``size`` entries holding entries from ``start``."""
+    full, rest = divmod(size, TILE_WIDTH)
+    for index in range(start // TILE_WIDTH, full):
+        yield TileRef(None, index, TILE_WIDTH)
+    if rest:
+        yield TileRef(None, full, rest)
 
 
 def entry_bundles_for_size(size: int) -> list[TileRef]:

@@ -8,13 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from sideline.node import hosted_organizations
 from sideline.record.errors import RecordError
 from sideline.record.models import Log, Replica
-from sideline.record.selectors import latest_accepted_checkpoint, latest_checkpoint, list_logs
+from sideline.record.selectors import (
+    latest_accepted_checkpoint,
+    latest_checkpoint,
+    list_logs,
+    replica_alerts,
+)
 from sideline.record.services import checkpoint_log, witness_round
 from sideline.record.sync import describe_waiting_keys, mirror, sync_peer, verify_source
+from sideline.record.transport import PeerError, validate_peer_url
 
 
 class Command(BaseCommand):
@@ -36,8 +43,8 @@ class Command(BaseCommand):
         )
         actions.add_parser(
             "status",
-            help="show each log; exit 1 if a peer log is forked, untrusted or has keys waiting "
-            "for approval",
+            help="show each log; exit 1 if a peer log is forked, refused, rolled back, frozen, "
+            "untrusted or has keys waiting for approval",
         )
         mirror_parser = actions.add_parser("mirror", help="copy a node's logs (checkpoint, tiles)")
         mirror_parser.add_argument("url", metavar="URL", help="the node's base URL")
@@ -81,7 +88,15 @@ class Command(BaseCommand):
         except RecordError as error:
             raise CommandError(f"{error.code}: {error.message}") from None
         except (OSError, LookupError, ValueError) as error:
-            raise CommandError(str(error)) from None
+            # One line whatever the peer sent: its text may hold newlines.
+            raise CommandError(" ".join(str(error).split())[:500]) from None
+
+    @staticmethod
+    def _peer_url(url: str) -> str:
+        try:
+            return validate_peer_url(url)
+        except PeerError as error:
+            raise CommandError(str(error), returncode=2) from None
 
     def _logs(self, options: dict[str, Any]) -> None:
         logs = list_logs()
@@ -122,11 +137,20 @@ class Command(BaseCommand):
                 f"accepted {accepted.size if accepted else '-'}"
             )
         replicas = list(Replica.objects.select_related("peer"))
-        bad = [r for r in replicas if not r.trusted]
+        refused = [r for r in replicas if r.refused]
+        bad = [r for r in replicas if not r.trusted and not r.refused]
         # A forked replica is wrong whatever its keys; only the others can wait for keys.
         waiting = [r for r in replicas if r.trusted and r.pending_keys]
+        now = timezone.now()
+        alerts = {r.pk: replica_alerts(r, now=now) for r in replicas if r.trusted}
+        lagging = [r for r in replicas if alerts.get(r.pk)]
         for replica in replicas:
-            state = "trusted" if replica.trusted else f"UNTRUSTED: {replica.problem}"
+            if replica.refused:
+                state = f"REFUSED: {replica.problem}"
+            else:
+                state = "trusted" if replica.trusted else f"UNTRUSTED: {replica.problem}"
+            for alert in alerts.get(replica.pk, []):
+                state += f", ALERT: {alert}"
             if replica in waiting:
                 state += (
                     f", key(s) waiting for approval: {describe_waiting_keys(replica)}; check "
@@ -140,7 +164,9 @@ class Command(BaseCommand):
             f"{len(group)} peer log(s) {what}: "
             + ", ".join(f"{r.origin} @ {r.peer.url}" for r in group)
             for group, what in (
+                (refused, "refused for their origin"),
                 (bad, "forked or untrusted"),
+                (lagging, "rolled back or frozen"),
                 (waiting, "with keys waiting for approval"),
             )
             if group
@@ -149,9 +175,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(failures))
 
     def _mirror(self, options: dict[str, Any]) -> None:
-        url: str = options["url"]
-        if not url.startswith(("http://", "https://")):
-            raise CommandError(f"{url} is not an http(s) URL of a Sideline node", returncode=2)
+        url = self._peer_url(options["url"])
         copied = mirror(url=url, directory=options["directory"])
         total = sum(size for _, size in copied)
         self.stdout.write(
@@ -160,10 +184,9 @@ class Command(BaseCommand):
 
     def _verify(self, options: dict[str, Any]) -> None:
         source: str = options["source"]
-        if (
-            not source.startswith(("http://", "https://"))
-            and not Path(source, "logs.json").is_file()
-        ):
+        if source.startswith(("http://", "https://")):
+            source = self._peer_url(source)
+        elif not Path(source, "logs.json").is_file():
             raise CommandError(
                 f"{source} is neither an http(s) URL nor a mirror folder with logs.json",
                 returncode=2,
@@ -192,9 +215,7 @@ class Command(BaseCommand):
         )
 
     def _sync(self, options: dict[str, Any]) -> None:
-        url: str = options["url"]
-        if not url.startswith(("http://", "https://")):
-            raise CommandError(f"{url} is not an http(s) URL of a Sideline node", returncode=2)
+        url = self._peer_url(options["url"])
         if options["accept_witness_keys"]:
             self.stderr.write(
                 "--accept-witness-keys is deprecated: use --accept-keys, which it now means"
@@ -207,7 +228,16 @@ class Command(BaseCommand):
             f"synced {options['url']}: {new} new entries, {report.cosignatures} cosignatures "
             f"received, {report.cosigned_for_peer} given"
         )
-        for problem in report.problems:
-            self.stderr.write(problem)
-        if report.forks:
-            raise CommandError(f"FORK detected in: {', '.join(sorted(set(report.forks)))}")
+        for line in [*report.problems, *report.failures, *report.alerts]:
+            self.stderr.write(line)
+        failed = [
+            f"{what}: {', '.join(sorted(set(group)))}" if names else f"{len(group)} {what}"
+            for group, what, names in (
+                (report.forks, "FORK detected in", True),
+                (report.alerts, "ALERT(s) about this peer (see above)", False),
+                (report.failures, "failure(s) to retry (see above)", False),
+            )
+            if group
+        ]
+        if failed:
+            raise CommandError("; ".join(failed))
