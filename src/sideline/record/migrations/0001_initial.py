@@ -5,210 +5,391 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Peer',
+            name="Peer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, unique=True, verbose_name='URL')),
-                ('last_synced', models.DateTimeField(blank=True, null=True, verbose_name='last synced')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, unique=True, verbose_name="URL")),
+                (
+                    "last_synced",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last synced"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConfidentialBlob',
+            name="ConfidentialBlob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('content', models.BinaryField()),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='confidential_blobs', to='registry.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("content", models.BinaryField()),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="confidential_blobs",
+                        to="registry.organization",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Log',
+            name="Log",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin', models.CharField(max_length=200, unique=True, verbose_name='origin')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size')),
-                ('root_hash', models.BinaryField(max_length=32, verbose_name='root hash')),
-                ('frontier', models.BinaryField(default=b'', verbose_name='right edge of the tree')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='record_log', to='registry.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin", models.CharField(max_length=200, unique=True, verbose_name="origin")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size")),
+                ("root_hash", models.BinaryField(max_length=32, verbose_name="root hash")),
+                (
+                    "frontier",
+                    models.BinaryField(default=b"", verbose_name="right edge of the tree"),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record_log",
+                        to="registry.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'log',
-                'verbose_name_plural': 'logs',
-                'ordering': ['organization__slug'],
+                "verbose_name": "log",
+                "verbose_name_plural": "logs",
+                "ordering": ["organization__slug"],
             },
         ),
         migrations.CreateModel(
-            name='LogCheckpoint',
+            name="LogCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('root_hash', models.BinaryField(max_length=32, verbose_name='root hash')),
-                ('note', models.BinaryField(verbose_name='signed note')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
-                ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checkpoints', to='record.log')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("root_hash", models.BinaryField(max_length=32, verbose_name="root hash")),
+                ("note", models.BinaryField(verbose_name="signed note")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted"),
+                ),
+                (
+                    "log",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checkpoints",
+                        to="record.log",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checkpoint',
-                'verbose_name_plural': 'checkpoints',
-                'ordering': ['log', '-size'],
+                "verbose_name": "checkpoint",
+                "verbose_name_plural": "checkpoints",
+                "ordering": ["log", "-size"],
             },
         ),
         migrations.CreateModel(
-            name='Cosignature',
+            name="Cosignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('witness', models.CharField(max_length=200, verbose_name='witness key name')),
-                ('key_id', models.PositiveBigIntegerField(verbose_name='witness key ID')),
-                ('line', models.TextField(verbose_name='signature line')),
-                ('timestamp', models.PositiveBigIntegerField(verbose_name='cosigned at (POSIX)')),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cosignatures', to='record.logcheckpoint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("witness", models.CharField(max_length=200, verbose_name="witness key name")),
+                ("key_id", models.PositiveBigIntegerField(verbose_name="witness key ID")),
+                ("line", models.TextField(verbose_name="signature line")),
+                ("timestamp", models.PositiveBigIntegerField(verbose_name="cosigned at (POSIX)")),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cosignatures",
+                        to="record.logcheckpoint",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['checkpoint', 'witness'],
+                "ordering": ["checkpoint", "witness"],
             },
         ),
         migrations.CreateModel(
-            name='LogKey',
+            name="LogKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('log', 'checkpoint signing'), ('entry', 'entry signing'), ('witness', 'witness cosigning')], max_length=10, verbose_name='purpose')),
-                ('name', models.CharField(max_length=200, verbose_name='key name')),
-                ('vkey', models.CharField(max_length=300, unique=True, verbose_name='verifier key')),
-                ('private_key', models.BinaryField(verbose_name='encrypted private key')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('log', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='record.log')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("log", "checkpoint signing"),
+                            ("entry", "entry signing"),
+                            ("witness", "witness cosigning"),
+                        ],
+                        max_length=10,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="key name")),
+                (
+                    "vkey",
+                    models.CharField(max_length=300, unique=True, verbose_name="verifier key"),
+                ),
+                ("private_key", models.BinaryField(verbose_name="encrypted private key")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "log",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="record.log",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'log key',
-                'verbose_name_plural': 'log keys',
-                'ordering': ['log', 'purpose', '-created', '-id'],
+                "verbose_name": "log key",
+                "verbose_name_plural": "log keys",
+                "ordering": ["log", "purpose", "-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecordEntry',
+            name="RecordEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveBigIntegerField(verbose_name='index')),
-                ('leaf', models.BinaryField(verbose_name='signed entry')),
-                ('leaf_hash', models.BinaryField(max_length=32, verbose_name='leaf hash')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('subject', models.CharField(db_index=True, max_length=256, verbose_name='subject')),
-                ('payload_sha256', models.CharField(blank=True, max_length=64, verbose_name='confidential payload SHA-256')),
-                ('created', models.DateTimeField(verbose_name='created')),
-                ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='record.log')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveBigIntegerField(verbose_name="index")),
+                ("leaf", models.BinaryField(verbose_name="signed entry")),
+                ("leaf_hash", models.BinaryField(max_length=32, verbose_name="leaf hash")),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                (
+                    "subject",
+                    models.CharField(db_index=True, max_length=256, verbose_name="subject"),
+                ),
+                (
+                    "payload_sha256",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="confidential payload SHA-256"
+                    ),
+                ),
+                ("created", models.DateTimeField(verbose_name="created")),
+                (
+                    "log",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="record.log",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'record entry',
-                'verbose_name_plural': 'record entries',
-                'ordering': ['log', 'index'],
+                "verbose_name": "record entry",
+                "verbose_name_plural": "record entries",
+                "ordering": ["log", "index"],
             },
         ),
         migrations.CreateModel(
-            name='Replica',
+            name="Replica",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organization', models.CharField(max_length=64, verbose_name='organization')),
-                ('origin', models.CharField(max_length=200, verbose_name='origin')),
-                ('log_keys', models.JSONField(default=list)),
-                ('entry_keys', models.JSONField(default=list)),
-                ('witness_keys', models.JSONField(default=list)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('root_hash', models.BinaryField(max_length=32)),
-                ('frontier', models.BinaryField(default=b'')),
-                ('trusted', models.BooleanField(default=True)),
-                ('problem', models.TextField(blank=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replicas', to='record.peer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organization", models.CharField(max_length=64, verbose_name="organization")),
+                ("origin", models.CharField(max_length=200, verbose_name="origin")),
+                ("log_keys", models.JSONField(default=list)),
+                ("entry_keys", models.JSONField(default=list)),
+                ("witness_keys", models.JSONField(default=list)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("root_hash", models.BinaryField(max_length=32)),
+                ("frontier", models.BinaryField(default=b"")),
+                ("trusted", models.BooleanField(default=True)),
+                ("problem", models.TextField(blank=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "peer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replicas",
+                        to="record.peer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['peer', 'organization'],
+                "ordering": ["peer", "organization"],
             },
         ),
         migrations.CreateModel(
-            name='ReplicaCheckpoint',
+            name="ReplicaCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.PositiveBigIntegerField()),
-                ('root_hash', models.BinaryField(max_length=32)),
-                ('note', models.BinaryField()),
-                ('evidence', models.BooleanField(default=False)),
-                ('seen', models.DateTimeField(auto_now_add=True)),
-                ('replica', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkpoints', to='record.replica')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField()),
+                ("root_hash", models.BinaryField(max_length=32)),
+                ("note", models.BinaryField()),
+                ("evidence", models.BooleanField(default=False)),
+                ("seen", models.DateTimeField(auto_now_add=True)),
+                (
+                    "replica",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkpoints",
+                        to="record.replica",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['replica', '-size', '-id'],
+                "ordering": ["replica", "-size", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReplicaEntry',
+            name="ReplicaEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveBigIntegerField()),
-                ('leaf', models.BinaryField()),
-                ('leaf_hash', models.BinaryField(max_length=32)),
-                ('replica', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='record.replica')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveBigIntegerField()),
+                ("leaf", models.BinaryField()),
+                ("leaf_hash", models.BinaryField(max_length=32)),
+                (
+                    "replica",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="record.replica",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TreeNode',
+            name="TreeNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('index', models.PositiveBigIntegerField()),
-                ('hash', models.BinaryField(max_length=32)),
-                ('log', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nodes', to='record.log')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("index", models.PositiveBigIntegerField()),
+                ("hash", models.BinaryField(max_length=32)),
+                (
+                    "log",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nodes",
+                        to="record.log",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WitnessState',
+            name="WitnessState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin', models.CharField(max_length=200)),
-                ('size', models.PositiveBigIntegerField()),
-                ('root_hash', models.BinaryField(max_length=32)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('witness', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='witnessed', to='record.log')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin", models.CharField(max_length=200)),
+                ("size", models.PositiveBigIntegerField()),
+                ("root_hash", models.BinaryField(max_length=32)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="witnessed",
+                        to="record.log",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='logcheckpoint',
-            constraint=models.UniqueConstraint(fields=('log', 'size'), name='record_checkpoint_log_size'),
+            model_name="logcheckpoint",
+            constraint=models.UniqueConstraint(
+                fields=("log", "size"), name="record_checkpoint_log_size"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cosignature',
-            constraint=models.UniqueConstraint(fields=('checkpoint', 'witness', 'key_id'), name='record_cosignature_once'),
+            model_name="cosignature",
+            constraint=models.UniqueConstraint(
+                fields=("checkpoint", "witness", "key_id"), name="record_cosignature_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordentry',
-            constraint=models.UniqueConstraint(fields=('log', 'index'), name='record_entry_log_index'),
+            model_name="recordentry",
+            constraint=models.UniqueConstraint(
+                fields=("log", "index"), name="record_entry_log_index"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='replica',
-            constraint=models.UniqueConstraint(fields=('peer', 'origin'), name='record_replica_origin'),
+            model_name="replica",
+            constraint=models.UniqueConstraint(
+                fields=("peer", "origin"), name="record_replica_origin"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='replicaentry',
-            constraint=models.UniqueConstraint(fields=('replica', 'index'), name='record_replica_entry'),
+            model_name="replicaentry",
+            constraint=models.UniqueConstraint(
+                fields=("replica", "index"), name="record_replica_entry"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treenode',
-            constraint=models.UniqueConstraint(fields=('log', 'level', 'index'), name='record_node_key'),
+            model_name="treenode",
+            constraint=models.UniqueConstraint(
+                fields=("log", "level", "index"), name="record_node_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='witnessstate',
-            constraint=models.UniqueConstraint(fields=('witness', 'origin'), name='record_witness_origin'),
+            model_name="witnessstate",
+            constraint=models.UniqueConstraint(
+                fields=("witness", "origin"), name="record_witness_origin"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('record', '0001_initial'),
+        ("record", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='replica',
-            name='pending_keys',
+            model_name="replica",
+            name="pending_keys",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

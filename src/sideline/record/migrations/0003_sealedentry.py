@@ -5,25 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('record', '0002_replica_pending_keys'),
+        ("record", "0002_replica_pending_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SealedEntry',
+            name="SealedEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('subject', models.CharField(db_index=True, max_length=256, verbose_name='subject')),
-                ('content', models.BinaryField(verbose_name='inner entry')),
-                ('key', models.BinaryField(max_length=32, verbose_name='seal key')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sealed', to='record.recordentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                (
+                    "subject",
+                    models.CharField(db_index=True, max_length=256, verbose_name="subject"),
+                ),
+                ("content", models.BinaryField(verbose_name="inner entry")),
+                ("key", models.BinaryField(max_length=32, verbose_name="seal key")),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sealed",
+                        to="record.recordentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sealed entry',
-                'verbose_name_plural': 'sealed entries',
+                "verbose_name": "sealed entry",
+                "verbose_name_plural": "sealed entries",
             },
         ),
     ]

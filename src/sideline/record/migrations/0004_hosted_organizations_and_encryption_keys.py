@@ -5,29 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('record', '0003_sealedentry'),
-        ('registry', '0001_initial'),
+        ("record", "0003_sealedentry"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='logkey',
-            name='purpose',
-            field=models.CharField(choices=[('log', 'checkpoint signing'), ('entry', 'entry signing'), ('witness', 'witness cosigning'), ('encryption', 'encryption')], max_length=10, verbose_name='purpose'),
+            model_name="logkey",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("log", "checkpoint signing"),
+                    ("entry", "entry signing"),
+                    ("witness", "witness cosigning"),
+                    ("encryption", "encryption"),
+                ],
+                max_length=10,
+                verbose_name="purpose",
+            ),
         ),
         migrations.CreateModel(
-            name='HostedOrganization',
+            name="HostedOrganization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='hosted_here', to='registry.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hosted_here",
+                        to="registry.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hosted organization',
-                'verbose_name_plural': 'hosted organizations',
-                'ordering': ['organization__slug'],
+                "verbose_name": "hosted organization",
+                "verbose_name_plural": "hosted organizations",
+                "ordering": ["organization__slug"],
             },
         ),
     ]

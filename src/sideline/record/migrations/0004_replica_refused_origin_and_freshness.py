@@ -24,30 +24,29 @@ def unpin_peer_witness_keys(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('record', '0003_sealedentry'),
+        ("record", "0003_sealedentry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='replica',
-            name='advanced_at',
+            model_name="replica",
+            name="advanced_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='replica',
-            name='refused',
-            field=models.CharField(blank=True, default='', max_length=32),
+            model_name="replica",
+            name="refused",
+            field=models.CharField(blank=True, default="", max_length=32),
         ),
         migrations.AddField(
-            model_name='replica',
-            name='served_at',
+            model_name="replica",
+            name="served_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='replica',
-            name='served_size',
+            model_name="replica",
+            name="served_size",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.RunPython(unpin_peer_witness_keys, migrations.RunPython.noop),
