@@ -32,7 +32,7 @@ def _one_line_usage_errors() -> None:
     def error(parser: CommandParser, message: str) -> NoReturn:
         if not parser.called_from_command_line:
             raise CommandError(f"Error: {message}")
-        parser.exit(2, f"{parser.prog}: error: {message} (see {parser.prog} --help)\n")
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
 
     CommandParser.error = error  # type: ignore[method-assign,assignment]  # Django offers no hook.
 

@@ -38,6 +38,10 @@ Row = dict[str, str]
 # mistake (9999-12-31, 0001-01-01); refusing it here keeps such dates out of every page,
 # feed and calendar built from the registry.
 
+# Python's csv module refuses longer fields by default, but the limit is process-wide and
+# may have been raised; a registry cell is never this long.
+MAX_CELL = 100_000
+
 # Tabs and line breaks are legitimate in notes; other control characters only break pages.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -72,6 +76,8 @@ def check_cell(value: str, spec: dict[str, Any]) -> str | None:
     constraints = spec.get("constraints", {})
     if value == "":
         return "is required" if constraints.get("required") else None
+    if len(value) > MAX_CELL:
+        return f"is longer than {MAX_CELL} characters"
     if _CONTROL.search(value):
         return f"{value!r} contains a control character; remove it"
     kind = spec.get("type", "string")
