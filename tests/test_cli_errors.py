@@ -252,7 +252,7 @@ CASES: list[tuple[str, Build, int, str]] = [
             file_content("pillars.csv", b"slug,name_en,name_ru\nus," + b"x" * 200_000 + b",U\n")
         ),
         1,
-        "pillars.csv",  # Unreadable, or a too long cell where a library raised csv's limit.
+        "a cell is longer than 100000 characters; shorten it",
     ),
     (
         "package-missing-column",

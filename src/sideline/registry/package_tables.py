@@ -146,6 +146,11 @@ class _TableError(Exception):
 
 
 def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    # csv's cell limit is process-wide and some libraries (frictionless) raise it on
+    # import; set it for this read so that a too long cell is the same one-line refusal
+    # whatever else the process has imported.
+    previous_limit = csv.field_size_limit(MAX_CELL)
+    reader = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
@@ -153,7 +158,14 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except UnicodeDecodeError:
         raise _TableError(0, "the file is not UTF-8 text; save it as UTF-8") from None
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            line = reader.line_num if reader is not None else 0
+            raise _TableError(
+                line, f"a cell is longer than {MAX_CELL} characters; shorten it"
+            ) from None
         raise _TableError(0, f"not a readable CSV file: {error}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
     if not records:
         raise _TableError(1, "the file is empty; it needs at least the header line")
     header = records[0][1]
