@@ -42,6 +42,7 @@ from sideline.record.models import (
     Log,
     LogCheckpoint,
     LogKey,
+    Peer,
     RecordEntry,
     Replica,
     SealedEntry,
@@ -85,6 +86,7 @@ __all__ = [
     "append_entry",
     "checkpoint_log",
     "cosign_checkpoint",
+    "default_host_with_peers",
     "encryption_private_key",
     "ensure_keys",
     "ensure_log",
@@ -120,6 +122,38 @@ def origin_for(slug: str) -> str:
     """
     host = os.environ.get(ORIGIN_HOST_ENV) or DEFAULT_ORIGIN_HOST
     return f"{host}/record/{slug}"
+
+
+def default_host_with_peers() -> str | None:
+    """Say why this node must not serve: it has peers and names its logs with the default host.
+
+    Every node that keeps the default host gives its logs the same origins
+    (``sideline.example/record/nato`` on each), so that peers cannot tell them apart:
+    one node's checkpoints would be refused, or taken, as another's. Alone, a node may
+    keep the default (the single-machine demo); once it has a peer it must not.
+    Returns None when the node may serve.
+    """
+    if not Peer.objects.exists():
+        return None
+    configured = os.environ.get(ORIGIN_HOST_ENV) or DEFAULT_ORIGIN_HOST
+    prefix = f"{DEFAULT_ORIGIN_HOST}/"
+    on_default = sorted(
+        Log.objects.filter(origin__startswith=prefix).values_list("origin", flat=True)
+    )
+    if configured == DEFAULT_ORIGIN_HOST:
+        return (
+            f"{ORIGIN_HOST_ENV} is not set and this node has peers: its logs would share "
+            f"the default origin host {DEFAULT_ORIGIN_HOST} with every other node's; set "
+            f"{ORIGIN_HOST_ENV} to this node's own host name (docs/configuration.md)"
+        )
+    if on_default:
+        return (
+            f"this node has peers and its logs {', '.join(on_default)} were created with the "
+            f"default origin host {DEFAULT_ORIGIN_HOST}, which every other node shares; an "
+            "origin cannot change, so start this node afresh (a new SIDELINE_DATA_DIR or "
+            f"database) with {ORIGIN_HOST_ENV} set"
+        )
+    return None
 
 
 def _key_name(log_origin: str, purpose: str) -> str:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from sideline.node import NodeError, configured_organizations
+from sideline.record.services import default_host_with_peers
 
 # Each thread holds a database connection; beyond this a node runs out of them first.
 MAX_THREADS = 256
@@ -47,6 +48,9 @@ class Command(BaseCommand):
             configured_organizations()
         except NodeError as error:
             raise CommandError(error.message, returncode=2) from None
+        refusal = default_host_with_peers()
+        if refusal is not None:
+            raise CommandError(refusal, returncode=2)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         if options["dev"]:
