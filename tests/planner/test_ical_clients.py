@@ -1,6 +1,7 @@
 """Every calendar Sideline serves reads the same in other people's parsers.
 
-icalendar (Python), vobject (Python, used by khal and Radicale) and Mozilla's ical.js
+icalendar (Python), vobject (Python, used by Radicale), khal (a terminal calendar: its own
+`import` into a vdir, then its own database of expanded times) and Mozilla's ical.js
 (Thunderbird and many web calendars, run under Node from tests/js) must agree on every
 event's start and end; each feed has at least one component (RFC 5545 §3.6) and names
 instead of slugs.
@@ -18,7 +19,11 @@ from pathlib import Path
 import icalendar
 import pytest
 import vobject
+from click.testing import CliRunner
 from django.test import Client
+from khal.cli import main_khal
+from khal.cli_utils import build_collection
+from khal.settings import get_config
 
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
@@ -74,6 +79,42 @@ def vobject_times(body: bytes) -> Times:
     }
 
 
+def khal_times(files: dict[str, Path], home: Path) -> dict[str, Times]:
+    """Return each feed's events as khal reads them: `khal import` into a calendar of its own.
+
+    One calendar (vdir) per feed, since several feeds carry the same meeting (same UID).
+    The local and default time zones are UTC, so nothing is shifted by the machine's zone.
+    """
+    names = {url: f"feed{number}" for number, url in enumerate(files)}
+    sections = []
+    for name in names.values():
+        (home / name).mkdir()
+        sections.append(f"[[{name}]]\npath = {home / name}\ntype = calendar\n")
+    config = home / "khal.conf"
+    config.write_text(
+        "[calendars]\n"
+        + "".join(sections)
+        + f"[locale]\nlocal_timezone = UTC\ndefault_timezone = UTC\n[sqlite]\npath = {home / 'khal.db'}\n"
+    )
+    runner = CliRunner()
+    for url, name in names.items():
+        result = runner.invoke(
+            main_khal, ["-c", str(config), "import", "--batch", "-a", name, str(files[url])]
+        )
+        assert result.exit_code == 0, (url, result.output)
+
+    collection = build_collection(get_config(str(config)), None)
+    since = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+    until = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+    by_calendar: dict[str, Times] = {name: {} for name in names.values()}
+    floating = collection.get_floating(since.replace(tzinfo=None), until.replace(tzinfo=None))
+    for event in [*collection.get_localized(since, until), *floating]:
+        # khal shows an all-day event's last day; RFC 5545's DTEND is the day after.
+        end = event.end + dt.timedelta(days=1) if event.allday else event.end
+        by_calendar[event.calendar][str(event.uid)] = (seconds(event.start), seconds(end))
+    return {url: by_calendar[name] for url, name in names.items()}
+
+
 @pytest.fixture
 def feeds(client: Client, plan_2013: Plan, tmp_path: Path) -> dict[str, bytes]:
     """Every calendar URL of a node with a published 2013 plan, fetched."""
@@ -91,19 +132,22 @@ def feeds(client: Client, plan_2013: Plan, tmp_path: Path) -> dict[str, bytes]:
     return bodies
 
 
-def test_every_feed_reads_the_same_in_icalendar_vobject_and_icaljs(
+def test_every_feed_reads_the_same_in_icalendar_vobject_khal_and_icaljs(
     feeds: dict[str, bytes], tmp_path: Path
 ) -> None:
     files = {}
     for number, (url, body) in enumerate(feeds.items()):
         files[url] = tmp_path / f"{number}.ics"
         files[url].write_bytes(body)
+    (tmp_path / "khal").mkdir()
 
+    by_khal = khal_times(files, tmp_path / "khal")
     by_icaljs = icaljs_times(list(files.values()))
 
     for url, body in feeds.items():
         expected = icalendar_times(body)
         assert vobject_times(body) == expected, url
+        assert by_khal[url] == expected, url
         assert by_icaljs[str(files[url])] == expected, url
     new_york = icalendar_times(feeds["/planner/feeds/all.ics"])
     assert len(new_york) == 3  # the three meetings at the UN General Assembly, in daylight time
