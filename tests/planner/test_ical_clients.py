@@ -7,16 +7,35 @@ names instead of slugs.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import icalendar
 import pytest
 from django.test import Client
 
+from sideline.planner import schema
+from sideline.planner.ical import export_ical, meeting_uid, meeting_window
+from sideline.planner.instance import parse_instance
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
 from sideline.registry.models import Organization
 from tests.calendar_clients import icalendar_times, times_everywhere
+from tests.planner.factory import instance, request, session
+
+# Days either side of a change of UTC offset: daylight saving north and south, one at
+# midnight (São Paulo 2018), zones that left it or moved for good (Moscow 2014, Almaty
+# 2024), a quarter-hour offset and UTC itself.
+CHANGES = {
+    "America/New_York": ["2024-03-09", "2024-03-11", "2024-11-02", "2024-11-04"],
+    "Europe/Vienna": ["2024-03-30", "2024-04-01", "2024-10-26", "2024-10-28"],
+    "Australia/Sydney": ["2024-04-06", "2024-04-08", "2024-10-05", "2024-10-07"],
+    "America/Sao_Paulo": ["2018-11-03", "2018-11-05", "2019-02-16", "2019-02-18"],
+    "Europe/Moscow": ["2014-10-25", "2014-10-27"],
+    "Asia/Almaty": ["2024-02-29", "2024-03-02"],
+    "Asia/Kathmandu": ["2024-06-01"],
+    "UTC": ["2024-06-01"],
+}
 
 
 @pytest.fixture
@@ -43,6 +62,41 @@ def test_every_feed_reads_the_same_in_icalendar_vobject_khal_and_icaljs(
 
     new_york = icalendar_times(feeds["/planner/feeds/all.ics"])
     assert len(new_york) == 3  # the three meetings at the UN General Assembly, in daylight time
+
+
+def test_times_across_offset_changes_read_the_same_in_every_client(tmp_path: Path) -> None:
+    days = [(zone, day) for zone, listed in CHANGES.items() for day in listed]
+    inst = parse_instance(
+        instance(
+            [
+                session(f"s{n}", ["a", "b"], start=day, slots=4, timezone=zone)
+                for n, (zone, day) in enumerate(days)
+            ],
+            [request(f"r{n}", ["a", "b"]) for n in range(len(days))],
+            rules={"day_start": "09:00", "slot_minutes": 60},
+        )
+    )
+    meetings = tuple(
+        schema.Meeting(
+            request=f"r{n}",
+            session=f"s{n}",
+            date=dt.date.fromisoformat(day),
+            slot=1,
+            room=0,
+            organizations=("a", "b"),
+            slots=2,
+        )
+        for n, (_, day) in enumerate(days)
+    )
+    plan = schema.Plan(meetings=meetings, unplaced=(), objective=0, bound=0, status="optimal")
+    body = export_ical(plan, inst, stamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+
+    times = times_everywhere({"export": body}, tmp_path)["export"]
+
+    assert times == {
+        meeting_uid(inst, m): tuple(int(moment.timestamp()) for moment in meeting_window(inst, m))
+        for m in meetings
+    }
 
 
 def test_every_feed_has_a_component(feeds: dict[str, bytes]) -> None:
