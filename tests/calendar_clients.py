@@ -95,7 +95,8 @@ def khal_times(files: dict[str, Path], home: Path) -> dict[str, Times]:
         result = runner.invoke(
             main_khal, ["-c", str(config), "import", "--batch", "-a", name, str(files[url])]
         )
-        assert result.exit_code == 0, (url, result.output)
+        # khal warns on its output of what it cannot read (an unknown TZID, a bad date).
+        assert (result.exit_code, result.output) == (0, ""), url
 
     collection = build_collection(get_config(str(config)), None)
     since = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)

@@ -20,7 +20,7 @@ from sideline.planner.instance import parse_instance
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
 from sideline.registry.models import Organization
-from tests.calendar_clients import icalendar_times, times_everywhere
+from tests.calendar_clients import icalendar_times, times_everywhere, vobject_times
 from tests.planner.factory import instance, request, session
 
 # Days either side of a change of UTC offset: daylight saving north and south, one at
@@ -64,8 +64,8 @@ def test_every_feed_reads_the_same_in_icalendar_vobject_khal_and_icaljs(
     assert len(new_york) == 3  # the three meetings at the UN General Assembly, in daylight time
 
 
-def test_times_across_offset_changes_read_the_same_in_every_client(tmp_path: Path) -> None:
-    days = [(zone, day) for zone, listed in CHANGES.items() for day in listed]
+def _export(days: list[tuple[str, str]]) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """Return a calendar of one two-hour meeting on each (zone, day), and its UTC times."""
     inst = parse_instance(
         instance(
             [
@@ -90,13 +90,31 @@ def test_times_across_offset_changes_read_the_same_in_every_client(tmp_path: Pat
     )
     plan = schema.Plan(meetings=meetings, unplaced=(), objective=0, bound=0, status="optimal")
     body = export_ical(plan, inst, stamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    return body, {
+        meeting_uid(inst, m): (
+            int(meeting_window(inst, m)[0].timestamp()),
+            int(meeting_window(inst, m)[1].timestamp()),
+        )
+        for m in meetings
+    }
+
+
+def test_times_across_offset_changes_read_the_same_in_every_client(tmp_path: Path) -> None:
+    body, expected = _export([(zone, day) for zone, listed in CHANGES.items() for day in listed])
 
     times = times_everywhere({"export": body}, tmp_path)["export"]
 
-    assert times == {
-        meeting_uid(inst, m): tuple(int(moment.timestamp()) for moment in meeting_window(inst, m))
-        for m in meetings
-    }
+    assert times == expected
+
+
+def test_vobject_reads_a_later_year_right_after_an_earlier_feed() -> None:
+    # vobject keeps the first VTIMEZONE of a TZID for the whole process (as Radicale runs).
+    earlier, _ = _export([("America/New_York", "2013-09-25")])
+    later, expected = _export([("America/New_York", "2024-07-01")])
+
+    vobject_times(earlier)
+
+    assert vobject_times(later) == expected
 
 
 def test_every_feed_has_a_component(feeds: dict[str, bytes]) -> None:
