@@ -8,20 +8,20 @@ every event's UID with its start and end in UTC seconds.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
 import pytest
 import vobject
 from click.testing import CliRunner
-from khal.cli import main_khal
-from khal.cli_utils import build_collection
-from khal.settings import get_config
+from icalendar.timezone import tzp
 
 TOOLS = Path(__file__).resolve().parent / "js"
 
@@ -79,6 +79,31 @@ def khal_times(files: dict[str, Path], home: Path) -> dict[str, Times]:
     One calendar (vdir) per feed, since several feeds carry the same meeting (same UID).
     The local and default time zones are UTC, so nothing is shifted by the machine's zone.
     """
+    with _pytz_for_khal():
+        return _khal_times(files, home)
+
+
+@contextlib.contextmanager
+def _pytz_for_khal() -> Iterator[None]:
+    """Let icalendar use pytz while khal reads, as khal expects, and zoneinfo again after.
+
+    Importing khal switches icalendar to pytz for the whole process; left so, every later
+    test (and the feeds it fetches) would run on another time-zone provider than the site.
+    """
+    previous = tzp.name
+    tzp.use_pytz()
+    try:
+        yield
+    finally:
+        tzp.use(previous)
+
+
+def _khal_times(files: dict[str, Path], home: Path) -> dict[str, Times]:
+    # Imported here, not at the top: importing khal switches icalendar to pytz.
+    from khal.cli import main_khal
+    from khal.cli_utils import build_collection
+    from khal.settings import get_config
+
     names = {url: f"feed{number}" for number, url in enumerate(files)}
     sections = []
     for name in names.values():
