@@ -542,7 +542,12 @@ class OrganizationCalendarView(View):
                 event.add("uid", f"sideline-commitment-{commitment.pk}-{kind}@sideline")
                 event.add("dtstamp", stamp)
                 event.add("dtstart", day)
-                event.add("summary", printable(f"{kind}: {commitment.description[:80]} ({status})"))
+                # RFC 5545 makes a date without DTEND one day long; saying so keeps every
+                # client (and the cross-client test) from relying on that default.
+                event.add("dtend", day + timedelta(days=1))
+                # The status's label, not its slug ("on track", not "on_track").
+                label = CommitmentStatus(status).label
+                event.add("summary", printable(f"{kind}: {commitment.description[:80]} ({label})"))
                 event.add(
                     "url",
                     request.build_absolute_uri(

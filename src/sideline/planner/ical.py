@@ -5,12 +5,15 @@ only, so importing a re-planned calendar updates the meetings it moved instead o
 adding copies. Start and end carry the session's IANA time zone (TZID, with a VTIMEZONE
 per zone used); sessions in UTC, and DTSTAMP, are written in UTC (``Z``).
 
-Two choices keep the file readable by every common client, not only by strict parsers:
+Three choices keep the file readable by every common client, not only by strict parsers:
 
 * **One date per RDATE line.** RFC 5545 allows a comma-separated list, but Mozilla's
   ical.js (Thunderbird, many web calendars) reads only the first date of such a line and
-  then shows events an hour off. The VTIMEZONE also covers only the years of the events,
-  which keeps it short.
+  then shows events an hour off.
+* **Zones that cover 1970–2037 at least** (and the events' years, one either side).
+  vobject (Radicale) keeps the first VTIMEZONE it reads for a TZID for the rest of the
+  process: a zone cut to one feed's years made a later feed's events of other years an
+  hour off there.
 * **Never an empty calendar.** RFC 5545 §3.6 requires at least one component; a feed
   with no meeting carries one VTIMEZONE (UTC), which clients show as an empty calendar.
 """
@@ -27,6 +30,9 @@ import icalendar
 from sideline.planner.instance import Instance
 from sideline.planner.schema import Meeting, Plan
 from sideline.validators import printable
+
+# The years every VTIMEZONE covers whatever the events' dates (icalendar's own default).
+ZONE_YEARS = (1970, 2038)
 
 __all__ = [
     "CalendarNames",
@@ -109,7 +115,7 @@ def _one_rdate_per_line(zone: icalendar.Timezone) -> None:
 def add_timezones(calendar: icalendar.Calendar) -> None:
     """Add a VTIMEZONE for every zone the events use, one RDATE a line; UTC if none.
 
-    The zones cover the events' years (one year either side), not 1970–2038.
+    The zones cover 1970–2037 and the events' years (one year either side).
 
     Example:
         >>> calendar = icalendar.Calendar()
@@ -126,8 +132,8 @@ def add_timezones(calendar: icalendar.Calendar) -> None:
     days = [m.date() if isinstance(m, dt.datetime) else m for m in moments]
     if days:
         calendar.add_missing_timezones(
-            first_date=dt.date(max(min(days).year - 1, 1), 1, 1),
-            last_date=dt.date(min(max(days).year + 2, 9999), 1, 1),
+            first_date=dt.date(max(min(min(days).year - 1, ZONE_YEARS[0]), 1), 1, 1),
+            last_date=dt.date(min(max(max(days).year + 2, ZONE_YEARS[1]), 9999), 1, 1),
         )
     zones = [c for c in calendar.subcomponents if isinstance(c, icalendar.Timezone)]
     for zone in zones:
