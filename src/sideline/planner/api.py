@@ -40,7 +40,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
-from sideline.validators import EARLIEST, LATEST, Day, Text
+from sideline.validators import EARLIEST, LATEST, Day, Text, Year
 
 router = Router(tags=["planner"])
 
@@ -188,7 +188,7 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.get("/plans", response=list[PlanOut])
-def list_plans(request: HttpRequest, year: int | None = None) -> list[PlanOut]:
+def list_plans(request: HttpRequest, year: Year | None = None) -> list[PlanOut]:
     """List plan versions, newest first; drafts only for coordinators."""
     queryset = plans(year=year)
     if not can_coordinate(request.user):
