@@ -24,15 +24,24 @@ from tests.accounts.factories import person
 
 # Findings not fixed yet, by operation: the check that reports them is skipped there (and
 # only there) until the document or the server is put right. Remove an entry to see it.
-# KEYS: a body schema allows any extra property, but a key with a control character or a
-# lone surrogate is refused (400 control_character), which the document does not say.
 # Analysis refuses a date outside the loaded data (first founding to today), a range the
 # document cannot state statically, and reads an empty as_of as today.
 DATA_RANGE = "dates outside the loaded data are refused; as_of= means today"
+# schemathesis ignores formatMinimum/formatMaximum (the declared 1900-2200 range of a Day) and
+# sends dates such as 0304-12-21, which the server refuses with 422 as the document says.
+DAY_RANGE = "generated dates ignore the declared formatMinimum/formatMaximum"
 BOTH = (positive_data_acceptance, negative_data_rejection)
-KEYS = "extra keys with control characters are refused"
 EMPTY = "empty text or list allowed by the document, refused by the server"
 KNOWN: dict[str, tuple[tuple[Any, ...], str]] = {
+    "PUT /api/planner/requests/{year}/{key}": ((positive_data_acceptance,), DAY_RANGE),
+    "POST /api/meetings/decisions/{decision_id}/commitments": (
+        (positive_data_acceptance,),
+        DAY_RANGE,
+    ),
+    "POST /api/meetings/commitments/{commitment_id}/sub-items": (
+        (positive_data_acceptance,),
+        DAY_RANGE,
+    ),
     "GET /api/analysis/overlap": (BOTH, DATA_RANGE),
     "GET /api/analysis/duplication": (BOTH, DATA_RANGE),
     "GET /api/analysis/bridges": (BOTH, DATA_RANGE),
@@ -41,23 +50,9 @@ KNOWN: dict[str, tuple[tuple[Any, ...], str]] = {
     "GET /api/analysis/suggestions/instance": (BOTH, DATA_RANGE),
     "GET /api/analysis/balance/{state}": (BOTH, DATA_RANGE),
     "POST /api/planner/requests/{year}": ((positive_data_acceptance,), EMPTY),
-    "PUT /api/planner/requests/{year}/{key}": ((positive_data_acceptance,), KEYS),
     "POST /api/planner/solve": ((positive_data_acceptance,), "body declared as any object"),
     "POST /api/meetings/": ((positive_data_acceptance,), EMPTY),
-    "POST /api/meetings/{meeting_id}/participants": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/{meeting_id}/decisions": ((positive_data_acceptance,), KEYS),
-    "PATCH /api/meetings/decisions/{decision_id}": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/decisions/{decision_id}/responses": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/decisions/{decision_id}/withdraw": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/decisions/{decision_id}/commitments": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/commitments/{commitment_id}/progress": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/commitments/{commitment_id}/close": ((positive_data_acceptance,), KEYS),
-    "POST /api/meetings/commitments/{commitment_id}/sub-items": ((positive_data_acceptance,), KEYS),
-    "PUT /api/meetings/{meeting_id}/agenda": ((positive_data_acceptance,), KEYS),
-    "PUT /api/meetings/{meeting_id}/minutes": ((positive_data_acceptance,), KEYS),
     "POST /api/meetings/{meeting_id}/documents": ((positive_data_acceptance,), "file type"),
-    "POST /api/meetings/{meeting_id}/delegates": ((positive_data_acceptance,), KEYS),
-    "POST /api/accounts/tokens": ((positive_data_acceptance,), KEYS),
 }
 
 EXAMPLES = int(os.environ.get("SIDELINE_SCHEMATHESIS_EXAMPLES", "10"))

@@ -110,3 +110,23 @@ def test_token_name_declares_what_create_token_accepts(document: dict[str, Any])
     assert re.search(name["pattern"], " laptop ")
     assert not re.search(name["pattern"], "   ")
     assert not re.search(name["pattern"], "lap\u0007top")
+
+
+def test_request_bodies_refuse_unknown_fields(client: Client, registry: None) -> None:
+    # The document says additionalProperties: false; an ignored extra key holding a control
+    # character used to be refused with 400, whatever the document allowed.
+    from sideline.accounts.services import create_token
+    from tests.accounts.factories import person
+
+    plain = create_token(user=person("u", organization=None, role="coordinator"), name="t")[1]
+    response = client.post(
+        "/api/accounts/tokens",
+        {"name": "laptop", "colour": "blue"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TokenIn"]
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert schema["additionalProperties"] is False

@@ -14,6 +14,7 @@ from sideline.accounts.models import ApiToken
 from sideline.accounts.permissions import can_coordinate, can_curate, person_of
 from sideline.accounts.services import create_token, revoke_token
 from sideline.errors import ApiError
+from sideline.openapi import Input
 
 _PRINTABLE = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
 TOKEN_NAME = f"^{_PRINTABLE}*[^\\s\\u0000-\\u001f\\u007f-\\u009f]{_PRINTABLE}*$"
@@ -30,7 +31,7 @@ class MeOut(Schema):
     can_curate: bool
 
 
-class TokenIn(Schema):
+class TokenIn(Input):
     # What create_token accepts: 1 to 100 characters, not all spaces, no control character.
     name: str = Field(min_length=1, max_length=100, pattern=TOKEN_NAME)
 

@@ -15,6 +15,7 @@ from ninja import Body, Router, Schema, Status
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
+from sideline.openapi import Input
 from sideline.planner.instance import Instance
 from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.schema import plan_to_json
@@ -254,7 +255,7 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     ]
 
 
-class MeetingRequestChangeIn(Schema):
+class MeetingRequestChangeIn(Input):
     """A request entered by hand, as it should now be; its identifier is in the URL."""
 
     organizations: list[str]
