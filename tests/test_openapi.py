@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections import Counter
 from typing import Any
 
@@ -69,3 +70,63 @@ def test_planned_meetings_are_documented_with_the_planners_schema(
     items = operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]
     assert items == {"$ref": "#/components/schemas/PlannedMeetingOut"}
     assert "room" in document["components"]["schemas"]["PlannedMeetingOut"]["properties"]
+
+
+def parameter(document: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    for item in document["paths"][path]["get"]["parameters"]:
+        if item["name"] == name:
+            schema: dict[str, Any] = item["schema"]
+            return schema
+    raise AssertionError(f"{path} has no parameter {name}")
+
+
+def test_parameters_declare_what_the_views_enforce(document: dict[str, Any]) -> None:
+    # Found by tests/test_api_schemathesis.py: each was a schema-valid value refused with 400.
+    year = parameter(document, "/api/sessions", "year")["anyOf"][0]
+    as_of = parameter(document, "/api/analysis/overlap", "as_of")["anyOf"][0]
+    statuses = parameter(document, "/api/analysis/overlap", "statuses")["anyOf"][0]
+    slug = parameter(document, "/api/organizations/{slug}", "slug")
+
+    assert (year["minimum"], year["maximum"]) == (1900, 2200)
+    assert as_of["format"] == "date"
+    assert re.fullmatch(statuses["pattern"], "member,observer")
+    assert not re.search(statuses["pattern"], "")
+    assert not re.search(slug["pattern"], "csto\u0085")
+
+
+@pytest.mark.django_db
+def test_plans_refuse_a_year_outside_the_declared_range(client: Client) -> None:
+    # Was 200 with an empty list: the document declares 1900 to 2200.
+    response = client.get("/api/planner/plans?year=0")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_token_name_declares_what_create_token_accepts(document: dict[str, Any]) -> None:
+    name = document["components"]["schemas"]["TokenIn"]["properties"]["name"]
+
+    assert (name["minLength"], name["maxLength"]) == (1, 100)
+    assert re.search(name["pattern"], " laptop ")
+    assert not re.search(name["pattern"], "   ")
+    assert not re.search(name["pattern"], "lap\u0007top")
+
+
+def test_request_bodies_refuse_unknown_fields(client: Client, registry: None) -> None:
+    # The document says additionalProperties: false; an ignored extra key holding a control
+    # character used to be refused with 400, whatever the document allowed.
+    from sideline.accounts.services import create_token
+    from tests.accounts.factories import person
+
+    plain = create_token(user=person("u", organization=None, role="coordinator"), name="t")[1]
+    response = client.post(
+        "/api/accounts/tokens",
+        {"name": "laptop", "colour": "blue"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TokenIn"]
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert schema["additionalProperties"] is False

@@ -14,7 +14,7 @@ from sideline.accounts.api import router as accounts_router
 from sideline.analysis.api import router as analysis_router
 from sideline.errors import ApiError
 from sideline.meetings.api import router as meetings_router
-from sideline.openapi import document_errors
+from sideline.openapi import document_errors, document_parameters
 from sideline.planner.api import router as planner_router
 from sideline.record.api import router as record_router
 from sideline.registry.api import router as registry_router
@@ -26,7 +26,7 @@ class SidelineAPI(NinjaAPI):
     """The API, whose OpenAPI document declares the one error body on every operation."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return document_errors(super().get_openapi_schema(**kwargs))
+        return document_parameters(document_errors(super().get_openapi_schema(**kwargs)))
 
 
 api = SidelineAPI(

@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ERROR_SCHEMA", "document_errors"]
+from ninja import Schema
+from pydantic import ConfigDict
+
+__all__ = ["ERROR_SCHEMA", "Input", "document_errors", "document_parameters"]
+
+
+class Input(Schema):
+    """A request body whose unknown fields are refused (422), as its schema declares.
+
+    Ignoring them, pydantic's default, left the document allowing any extra key and value
+    while the guard refused those holding a control character: schemathesis found the
+    difference on every body.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -84,3 +99,47 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                     },
                 )
     return schema
+
+
+# What the views enforce on query and path arguments that ninja declares only as "string"
+# or "integer": schemathesis (tests/test_api_schemathesis.py) sends whatever the document
+# allows and reports each refusal of an allowed value.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+STATUSES = "member|observer|partner|dialogue_partner|associate|suspended"
+DATE_ARGUMENTS = {"as_of", "from", "to"}
+
+
+def document_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the constraints the views enforce on their query and path arguments.
+
+    Dates (``as_of``, ``from``, ``to``) are ``YYYY-MM-DD``; years run 1900 to 2200;
+    ``statuses`` is a comma-separated list of known statuses; no text argument may hold a
+    control character (``sideline/web/guards.py``).
+
+    Example:
+        >>> doc = {"paths": {"/x": {"get": {"parameters": [
+        ...     {"name": "year", "in": "query", "schema": {"type": "integer"}}]}}}}
+        >>> document_parameters(doc)["paths"]["/x"]["get"]["parameters"][0]["schema"]
+        {'type': 'integer', 'minimum': 1900, 'maximum': 2200}
+    """
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                _constrain(parameter["name"], parameter.get("schema", {}))
+    return schema
+
+
+def _constrain(name: str, schema: dict[str, Any]) -> None:
+    for option in schema.get("anyOf", [schema]):
+        kind = option.get("type")
+        if kind == "integer" and name == "year":
+            option.setdefault("minimum", 1900)
+            option.setdefault("maximum", 2200)
+        elif kind == "string" and name in DATE_ARGUMENTS:
+            option.setdefault("format", "date")
+        elif kind == "string" and name == "statuses":
+            option.setdefault("pattern", f"^({STATUSES})(,({STATUSES}))*$")
+        elif kind == "string" and "pattern" not in option and "format" not in option:
+            option["pattern"] = TEXT_PATTERN

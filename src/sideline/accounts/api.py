@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from sideline.accounts.auth import API_AUTH
 from sideline.accounts.errors import AccountError
@@ -13,6 +14,10 @@ from sideline.accounts.models import ApiToken
 from sideline.accounts.permissions import can_coordinate, can_curate, person_of
 from sideline.accounts.services import create_token, revoke_token
 from sideline.errors import ApiError
+from sideline.openapi import Input
+
+_PRINTABLE = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
+TOKEN_NAME = f"^{_PRINTABLE}*[^\\s\\u0000-\\u001f\\u007f-\\u009f]{_PRINTABLE}*$"
 
 router = Router(tags=["accounts"])
 
@@ -26,8 +31,9 @@ class MeOut(Schema):
     can_curate: bool
 
 
-class TokenIn(Schema):
-    name: str
+class TokenIn(Input):
+    # What create_token accepts: 1 to 100 characters, not all spaces, no control character.
+    name: str = Field(min_length=1, max_length=100, pattern=TOKEN_NAME)
 
 
 class TokenOut(Schema):

@@ -35,12 +35,13 @@ from sideline.meetings.schemas import (
 )
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
+from sideline.openapi import Input
 from sideline.validators import Day, Text
 
 router = Router(tags=["meetings"])
 
 
-class MeetingIn(Schema):
+class MeetingIn(Input):
     title: Text
     host: Text
     cohost: Text | None = None
@@ -65,7 +66,7 @@ class MeetingOut(Schema):
     public: bool
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     title: Text
     text: Text
     amends: int | None = None
@@ -81,12 +82,12 @@ class DecisionOut(Schema):
     adopted_at: datetime | None
 
 
-class ResponseIn(Schema):
+class ResponseIn(Input):
     position: Text
     reason: Text = ""
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(Input):
     owner: Text
     description: Text
     target: Text
@@ -95,7 +96,7 @@ class CommitmentIn(Schema):
     review_date: Day | None = None
 
 
-class ProgressIn(Schema):
+class ProgressIn(Input):
     percent: int | None = None
     milestone: int | None = None
     note: Text = ""

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from ninja import Schema
 
+from sideline.openapi import Input
 from sideline.validators import Day, Text
 
 
-class AgendaIn(Schema):
+class AgendaIn(Input):
     items: list[Text]
 
 
@@ -18,7 +19,7 @@ class AgendaItemOut(Schema):
     title: str
 
 
-class MinutesIn(Schema):
+class MinutesIn(Input):
     text: Text
 
 
@@ -42,7 +43,7 @@ class DocumentOut(Schema):
     url: str
 
 
-class DelegateIn(Schema):
+class DelegateIn(Input):
     name: Text
     email: Text
 
@@ -59,7 +60,7 @@ class DelegationOut(Schema):
     delegates: list[DelegateOut]
 
 
-class SubItemIn(Schema):
+class SubItemIn(Input):
     owner: Text
     description: Text
     target: Text
@@ -69,14 +70,14 @@ class SubItemIn(Schema):
     milestones: list[Text] = []
 
 
-class ParticipantIn(Schema):
+class ParticipantIn(Input):
     organization: Text
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(Input):
     reason: Text = ""
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     closed_as: Text
     reason: Text = ""

@@ -15,6 +15,7 @@ from ninja import Body, Router, Schema, Status
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
+from sideline.openapi import Input
 from sideline.planner.instance import Instance
 from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.schema import plan_to_json
@@ -40,7 +41,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
-from sideline.validators import EARLIEST, LATEST, Day, Text
+from sideline.validators import EARLIEST, LATEST, Day, Text, Year
 
 router = Router(tags=["planner"])
 
@@ -188,7 +189,7 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.get("/plans", response=list[PlanOut])
-def list_plans(request: HttpRequest, year: int | None = None) -> list[PlanOut]:
+def list_plans(request: HttpRequest, year: Year | None = None) -> list[PlanOut]:
     """List plan versions, newest first; drafts only for coordinators."""
     queryset = plans(year=year)
     if not can_coordinate(request.user):
@@ -254,7 +255,7 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     ]
 
 
-class MeetingRequestChangeIn(Schema):
+class MeetingRequestChangeIn(Input):
     """A request entered by hand, as it should now be; its identifier is in the URL."""
 
     organizations: list[str]
