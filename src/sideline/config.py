@@ -5,6 +5,7 @@ Kept free of Django so that the CLI can report a bad setting as one clear line.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
@@ -93,18 +94,26 @@ class RecordPeerConfig:
     stale_after_hours: float = 168.0
 
 
-def _peer_number(name: str, default: float, *, allow_zero: bool = False) -> float:
+def _env_number(
+    name: str, default: float, *, kind: type[int] | type[float] = float, allow_zero: bool = False
+) -> float:
+    """Read a numeric variable; unset or blank gives ``default``.
+
+    Raises:
+        ConfigurationError: not a finite number of ``kind`` above 0 (or 0 when allowed),
+            naming the variable and its default.
+    """
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = float(raw)
+        value: float = kind(raw)
     except ValueError:
-        value = -1.0
-    if not (value > 0 or (allow_zero and value == 0)) or value != value or value == float("inf"):
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         floor = "0 or more" if allow_zero else "more than 0"
         raise ConfigurationError(
-            f"{name}: {raw!r} is not a number {floor}; unset it for the default"
+            f"{name}: {raw!r} is not a number {floor}; unset it for the default ({default:g})"
         )
     return value
 
@@ -126,13 +135,13 @@ def load_record_peer_config() -> RecordPeerConfig:
                 "give slugs separated by commas, e.g. csto,sco"
             )
     default = RecordPeerConfig()
-    max_bytes = _peer_number("SIDELINE_RECORD_PEER_MAX_BYTES", default.peer_max_bytes)
+    max_bytes = _env_number("SIDELINE_RECORD_PEER_MAX_BYTES", default.peer_max_bytes)
     return RecordPeerConfig(
         witnesses=witnesses,
         peer_max_bytes=int(max_bytes),
-        peer_timeout=_peer_number("SIDELINE_RECORD_PEER_TIMEOUT", default.peer_timeout),
-        sync_deadline=_peer_number("SIDELINE_RECORD_SYNC_DEADLINE", default.sync_deadline),
-        stale_after_hours=_peer_number(
+        peer_timeout=_env_number("SIDELINE_RECORD_PEER_TIMEOUT", default.peer_timeout),
+        sync_deadline=_env_number("SIDELINE_RECORD_SYNC_DEADLINE", default.sync_deadline),
+        stale_after_hours=_env_number(
             "SIDELINE_RECORD_STALE_AFTER", default.stale_after_hours, allow_zero=True
         ),
     )
@@ -182,21 +191,6 @@ class Limits:
     solve_max_seconds: float
 
 
-def _positive(name: str, default: float, *, kind: type[int] | type[float] = int) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise ConfigurationError(
-            f"{name}: {raw!r} is not a positive number; unset it for {default:g}"
-        )
-    return value
-
-
 def load_limits() -> Limits:
     """Read the SIDELINE_* variables that bound requests.
 
@@ -204,8 +198,8 @@ def load_limits() -> Limits:
         ConfigurationError: a limit is not a positive number.
     """
     return Limits(
-        max_body_bytes=int(_positive("SIDELINE_MAX_BODY_BYTES", 2 * 1024 * 1024)),
-        max_upload_bytes=int(_positive("SIDELINE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
-        solve_concurrency=int(_positive("SIDELINE_SOLVE_CONCURRENCY", 2)),
-        solve_max_seconds=_positive("SIDELINE_SOLVE_MAX_SECONDS", 10.0, kind=float),
+        max_body_bytes=int(_env_number("SIDELINE_MAX_BODY_BYTES", 2 * 1024 * 1024, kind=int)),
+        max_upload_bytes=int(_env_number("SIDELINE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, kind=int)),
+        solve_concurrency=int(_env_number("SIDELINE_SOLVE_CONCURRENCY", 2, kind=int)),
+        solve_max_seconds=_env_number("SIDELINE_SOLVE_MAX_SECONDS", 10.0),
     )
