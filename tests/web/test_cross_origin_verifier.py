@@ -54,16 +54,19 @@ async function verify(node, organization) {
   const size = Number(sizeText);
   const root = b64(rootText);
   // The log's verifier key: name+hash+base64(0x01 || Ed25519 public key).
-  const keyParts = log.log_key.split("+");
-  const keyBytes = b64(keyParts[2]).slice(1);
-  const keyHash = keyParts[1];
+  // The base64 part may itself hold "+": split at the first two only.
+  const first = log.log_key.indexOf("+");
+  const second = log.log_key.indexOf("+", first + 1);
+  const keyName = log.log_key.slice(0, first);
+  const keyHash = log.log_key.slice(first + 1, second);
+  const keyBytes = b64(log.log_key.slice(second + 1)).slice(1);
   const publicKey = await crypto.subtle.importKey("raw", keyBytes, { name: "Ed25519" }, false, ["verify"]);
   let signed = false;
   for (const line of signatures.trim().split("\\n")) {
     const [, name, sig] = line.split(" ");
     const raw = b64(sig);
     const hashHex = Array.from(raw.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-    if (name !== keyParts[0] || hashHex !== keyHash) continue;
+    if (name !== keyName || hashHex !== keyHash) continue;
     signed = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, raw.slice(4),
                                        new TextEncoder().encode(body + "\\n"));
   }
