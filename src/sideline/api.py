@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sideline import __version__
 from sideline.accounts.api import router as accounts_router
 from sideline.analysis.api import router as analysis_router
-from sideline.errors import ApiError
+from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
 from sideline.openapi import document_errors, document_parameters
 from sideline.planner.api import router as planner_router
@@ -46,8 +46,9 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
 
 
-@api.exception_handler(ApiError)
-def _api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, error: ServiceError) -> HttpResponse:
+    """Answer every app's refusal with the one error body and the error's status."""
     return api.create_response(request, error.body(), status=error.status)
 
 

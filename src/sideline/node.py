@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 
+from sideline.errors import ServiceError
 from sideline.record.models import HostedOrganization
 from sideline.registry.models import Organization
 
@@ -33,13 +34,14 @@ __all__ = [
 ]
 
 
-class NodeError(Exception):
+class NodeError(ServiceError):
     """The node's hosting is misconfigured, or an act is for an organization not hosted here."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
 
 def _unknown(codes: Iterable[str], *, source: str) -> None:

@@ -9,11 +9,9 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from sideline.accounts.auth import API_AUTH
-from sideline.accounts.errors import AccountError
 from sideline.accounts.models import ApiToken
 from sideline.accounts.permissions import can_coordinate, can_curate, person_of
 from sideline.accounts.services import create_token, revoke_token
-from sideline.errors import ApiError
 from sideline.openapi import Input
 
 _PRINTABLE = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
@@ -81,17 +79,11 @@ def list_tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, auth=API_AUTH)
 def add_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
-    try:
-        token, plain = create_token(user=request.auth, name=payload.name)  # type: ignore[attr-defined]  # set by ninja's auth
-    except AccountError as error:
-        raise ApiError(error.status, error.code, error.message, field=error.field) from None
+    token, plain = create_token(user=request.auth, name=payload.name)  # type: ignore[attr-defined]  # set by ninja's auth
     return Status(201, {**_token_out(token), "token": plain})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, auth=API_AUTH)
 def delete_token(request: HttpRequest, token_id: int) -> dict[str, object]:
-    try:
-        token = revoke_token(user=request.auth, token_id=token_id)  # type: ignore[attr-defined]  # set by ninja's auth
-    except AccountError as error:
-        raise ApiError(error.status, error.code, error.message, field=error.field) from None
+    token = revoke_token(user=request.auth, token_id=token_id)  # type: ignore[attr-defined]  # set by ninja's auth
     return _token_out(token)

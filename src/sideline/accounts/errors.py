@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
+from sideline.errors import ServiceError
 
-class AccountError(Exception):
+__all__ = ["AccountError"]
+
+
+class AccountError(ServiceError):
     """A request about people, roles or tokens that the caller can fix."""
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 400
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status

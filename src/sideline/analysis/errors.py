@@ -3,7 +3,7 @@
 Every error carries a stable snake_case ``code``, the ``argument`` it is about and the
 offending ``value``, so that the API, the web pages and the CLI can translate it once::
 
-    AnalysisError (ValueError)
+    AnalysisError (ServiceError, ValueError)
     ├── UnknownStateError          code "unknown_state"
     ├── UnknownOrganizationError   code "unknown_organization"
     ├── UnknownPillarError         code "unknown_pillar"
@@ -23,7 +23,7 @@ errors: they come back as zeros or ``None``.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from sideline.errors import ServiceError
 
 __all__ = [
     "AnalysisError",
@@ -38,14 +38,21 @@ __all__ = [
 ]
 
 
-class AnalysisError(ValueError):
-    """Base of the analysis errors: a message, a stable code, the argument and its value."""
+class AnalysisError(ServiceError, ValueError):
+    """Base of the analysis errors: a message, a stable code, the argument and its value.
 
-    code: ClassVar[str] = "analysis_error"
+    ``field`` is the argument; ``details`` hold the argument and its value.
+    """
+
+    code = "analysis_error"
 
     def __init__(self, message: str, *, argument: str, value: object = None) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(
+            type(self).code,
+            message,
+            field=argument,
+            details={"argument": argument, "value": value},
+        )
         self.argument = argument
         self.value = value
 
@@ -62,12 +69,14 @@ class UnknownStateError(AnalysisError):
     """A state code that the snapshot or the vote table does not know."""
 
     code = "unknown_state"
+    default_status = 404
 
 
 class UnknownOrganizationError(AnalysisError):
     """An organization slug that the snapshot does not know."""
 
     code = "unknown_organization"
+    default_status = 404
 
 
 class UnknownPillarError(AnalysisError):

@@ -15,7 +15,6 @@ from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
 from sideline.meetings import services
 from sideline.meetings.enums import MinutesStatus
-from sideline.meetings.errors import MeetingError
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
 from sideline.meetings.permissions import can_view_meeting, participant_ids
@@ -126,10 +125,6 @@ def _actor(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]  # set by ninja's auth
 
 
-def _fail(error: MeetingError) -> ApiError:
-    return ApiError(error.status, error.code, error.message, field=error.field)
-
-
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = Meeting.objects.select_related("host", "cohost").filter(pk=pk).first()
     if meeting is None or not can_view_meeting(request_user(request), meeting):
@@ -183,23 +178,20 @@ def list_meetings(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/", response={201: MeetingOut}, auth=API_AUTH)
 def add_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
-    try:
-        meeting = services.create_meeting(
-            actor=_actor(request),
-            title=payload.title,
-            host=payload.host,
-            cohost=payload.cohost,
-            participants=payload.participants,
-            date=payload.date,
-            timezone_name=payload.timezone,
-            location=payload.location,
-            public=payload.public,
-            topic=payload.topic,
-            forum_session=payload.forum_session,
-            planner_request=payload.planner_request,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    meeting = services.create_meeting(
+        actor=_actor(request),
+        title=payload.title,
+        host=payload.host,
+        cohost=payload.cohost,
+        participants=payload.participants,
+        date=payload.date,
+        timezone_name=payload.timezone,
+        location=payload.location,
+        public=payload.public,
+        topic=payload.topic,
+        forum_session=payload.forum_session,
+        planner_request=payload.planner_request,
+    )
     return Status(201, _meeting_out(meeting))
 
 
@@ -230,12 +222,9 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 def add_participant(request: HttpRequest, meeting_id: int, payload: ParticipantIn) -> Any:
     """A host's delegate or signatory adds a participating organization by its slug."""
     meeting = _meeting(request, meeting_id)
-    try:
-        services.add_participant(
-            actor=_actor(request), meeting=meeting, organization=payload.organization
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    services.add_participant(
+        actor=_actor(request), meeting=meeting, organization=payload.organization
+    )
     return Status(201, _meeting_out(meeting))
 
 
@@ -248,16 +237,13 @@ def list_decisions(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]
 def add_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
     meeting = _meeting(request, meeting_id)
     amends = meeting.decisions.filter(pk=payload.amends).first() if payload.amends else None
-    try:
-        decision = services.propose_decision(
-            actor=_actor(request),
-            meeting=meeting,
-            title=payload.title,
-            text=payload.text,
-            amends=amends,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    decision = services.propose_decision(
+        actor=_actor(request),
+        meeting=meeting,
+        title=payload.title,
+        text=payload.text,
+        amends=amends,
+    )
     return Status(201, _decision_out(decision))
 
 
@@ -270,29 +256,23 @@ def _decision(request: HttpRequest, decision_id: int) -> Decision:
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut, auth=API_AUTH)
 def change_decision(request: HttpRequest, decision_id: int, payload: DecisionIn) -> dict[str, Any]:
-    try:
-        decision = services.edit_decision(
-            actor=_actor(request),
-            decision=_decision(request, decision_id),
-            title=payload.title,
-            text=payload.text,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    decision = services.edit_decision(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        title=payload.title,
+        text=payload.text,
+    )
     return _decision_out(decision)
 
 
 @router.post("/decisions/{decision_id}/responses", response=DecisionOut, auth=API_AUTH)
 def respond(request: HttpRequest, decision_id: int, payload: ResponseIn) -> dict[str, Any]:
-    try:
-        decision = services.respond_to_decision(
-            actor=_actor(request),
-            decision=_decision(request, decision_id),
-            position=payload.position,
-            reason=payload.reason,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    decision = services.respond_to_decision(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        position=payload.position,
+        reason=payload.reason,
+    )
     return _decision_out(decision)
 
 
@@ -305,32 +285,26 @@ def withdraw_decision(
     An organization withdraws its own answer with ``POST .../responses`` and
     ``{"position": "withdraw"}``.
     """
-    try:
-        decision = services.withdraw_decision(
-            actor=_actor(request),
-            decision=_decision(request, decision_id),
-            reason=payload.reason,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    decision = services.withdraw_decision(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        reason=payload.reason,
+    )
     return _decision_out(decision)
 
 
 @router.post("/decisions/{decision_id}/commitments", response={201: CommitmentOut}, auth=API_AUTH)
 def add_commitment(request: HttpRequest, decision_id: int, payload: CommitmentIn) -> Any:
-    try:
-        commitment = services.make_commitment(
-            actor=_actor(request),
-            decision=_decision(request, decision_id),
-            owner=payload.owner,
-            description=payload.description,
-            target=payload.target,
-            due_date=payload.due_date,
-            timezone_name=payload.timezone,
-            review_date=payload.review_date,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    commitment = services.make_commitment(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        owner=payload.owner,
+        description=payload.description,
+        target=payload.target,
+        due_date=payload.due_date,
+        timezone_name=payload.timezone,
+        review_date=payload.review_date,
+    )
     return Status(201, _commitment_out(commitment))
 
 
@@ -357,17 +331,14 @@ def report_progress(
     request: HttpRequest, commitment_id: int, payload: ProgressIn
 ) -> dict[str, Any]:
     commitment = _commitment(request, commitment_id)
-    try:
-        services.update_progress(
-            actor=_actor(request),
-            commitment=commitment,
-            percent=payload.percent,
-            milestone=payload.milestone,
-            note=payload.note,
-            evidence_url=payload.evidence_url,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    services.update_progress(
+        actor=_actor(request),
+        commitment=commitment,
+        percent=payload.percent,
+        milestone=payload.milestone,
+        note=payload.note,
+        evidence_url=payload.evidence_url,
+    )
     refreshed = commitments_with_children().get(pk=commitment_id)
     return _commitment_out(refreshed)
 
@@ -376,15 +347,12 @@ def report_progress(
 def close_commitment(request: HttpRequest, commitment_id: int, payload: CloseIn) -> dict[str, Any]:
     """The owner closes its commitment: ``done``, or ``dropped`` with a reason."""
     commitment = _commitment(request, commitment_id)
-    try:
-        services.close_commitment(
-            actor=_actor(request),
-            commitment=commitment,
-            closed_as=payload.closed_as,
-            reason=payload.reason,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    services.close_commitment(
+        actor=_actor(request),
+        commitment=commitment,
+        closed_as=payload.closed_as,
+        reason=payload.reason,
+    )
     return _commitment_out(commitments_with_children().get(pk=commitment_id))
 
 
@@ -392,21 +360,18 @@ def close_commitment(request: HttpRequest, commitment_id: int, payload: CloseIn)
 def add_sub_item(request: HttpRequest, commitment_id: int, payload: SubItemIn) -> Any:
     """Break a top-level commitment into a sub-item, under the same decision."""
     parent = _commitment(request, commitment_id)
-    try:
-        child = services.make_commitment(
-            actor=_actor(request),
-            decision=parent.decision,
-            parent=parent,
-            owner=payload.owner,
-            description=payload.description,
-            target=payload.target,
-            due_date=payload.due_date,
-            timezone_name=payload.timezone,
-            review_date=payload.review_date,
-            milestones=[(title, None) for title in payload.milestones],
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    child = services.make_commitment(
+        actor=_actor(request),
+        decision=parent.decision,
+        parent=parent,
+        owner=payload.owner,
+        description=payload.description,
+        target=payload.target,
+        due_date=payload.due_date,
+        timezone_name=payload.timezone,
+        review_date=payload.review_date,
+        milestones=[(title, None) for title in payload.milestones],
+    )
     return Status(201, _commitment_out(commitments_with_children().get(pk=child.pk)))
 
 
@@ -426,10 +391,7 @@ def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
 def replace_agenda(request: HttpRequest, meeting_id: int, payload: AgendaIn) -> Any:
     """Replace the whole agenda with ``items`` in order; blank items are dropped."""
     meeting = _meeting(request, meeting_id)
-    try:
-        services.set_agenda(actor=_actor(request), meeting=meeting, items=payload.items)
-    except MeetingError as error:
-        raise _fail(error) from None
+    services.set_agenda(actor=_actor(request), meeting=meeting, items=payload.items)
     return _agenda_out(meeting)
 
 
@@ -465,10 +427,7 @@ def get_minutes(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> dict[str, Any]:
     """Keep a new draft revision; circulated minutes return to draft."""
     meeting = _meeting(request, meeting_id)
-    try:
-        services.save_minutes(actor=_actor(request), meeting=meeting, text=payload.text)
-    except MeetingError as error:
-        raise _fail(error) from None
+    services.save_minutes(actor=_actor(request), meeting=meeting, text=payload.text)
     return _minutes_out(meeting)
 
 
@@ -490,10 +449,7 @@ def advance_minutes(request: HttpRequest, meeting_id: int, step: str) -> dict[st
             f"step: {step!r} is not one of circulate, agree, lock",
             field="step",
         )
-    try:
-        _MINUTES_STEPS[step](actor=_actor(request), meeting=meeting)
-    except MeetingError as error:
-        raise _fail(error) from None
+    _MINUTES_STEPS[step](actor=_actor(request), meeting=meeting)
     return _minutes_out(meeting)
 
 
@@ -539,16 +495,13 @@ def upload_document(
             f"file: {file.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes",
             field="file",
         )
-    try:
-        document = services.upload_document(
-            actor=_actor(request),
-            meeting=meeting,
-            title=title,
-            filename=file.name or "upload",
-            content=file.read(),
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    document = services.upload_document(
+        actor=_actor(request),
+        meeting=meeting,
+        title=title,
+        filename=file.name or "upload",
+        content=file.read(),
+    )
     return Status(201, _document_out(document))
 
 
@@ -603,16 +556,13 @@ def name_delegate(request: HttpRequest, meeting_id: int, payload: DelegateIn) ->
     def accept(secret: str) -> str:
         return request.build_absolute_uri(reverse("meetings:invitation", args=[secret]))
 
-    try:
-        delegate = services.invite_delegate(
-            actor=_actor(request),
-            meeting=meeting,
-            name=payload.name,
-            email=payload.email,
-            accept_url=accept,
-        )
-    except MeetingError as error:
-        raise _fail(error) from None
+    delegate = services.invite_delegate(
+        actor=_actor(request),
+        meeting=meeting,
+        name=payload.name,
+        email=payload.email,
+        accept_url=accept,
+    )
     return Status(201, _delegate_out(delegate))
 
 
@@ -623,8 +573,5 @@ def approve_delegate(request: HttpRequest, delegate_id: int) -> dict[str, Any]:
     )
     if delegate is None or not can_view_meeting(request_user(request), delegate.meeting):
         raise ApiError(404, "unknown_delegate", f"no delegate {delegate_id} that you may see")
-    try:
-        delegate = services.approve_delegate(actor=_actor(request), delegate=delegate)
-    except MeetingError as error:
-        raise _fail(error) from None
+    delegate = services.approve_delegate(actor=_actor(request), delegate=delegate)
     return _delegate_out(delegate)

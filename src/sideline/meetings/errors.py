@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from sideline.errors import ServiceError
 
-class MeetingError(Exception):
+__all__ = ["MeetingError", "forbidden"]
+
+
+class MeetingError(ServiceError):
     """A refused action; nothing was changed and the attempt is logged."""
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 400
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 def forbidden(code: str, message: str) -> MeetingError:

@@ -168,6 +168,7 @@ def check_upload(*, filename: str, content: bytes) -> str:
             f"file: {len(content)} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes",
             field="file",
             status=413,
+            details={"size": len(content), "limit": MAX_UPLOAD_BYTES},
         )
     if not content:
         raise MeetingError("upload_empty", "file: the file is empty", field="file")

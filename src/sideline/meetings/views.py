@@ -38,6 +38,7 @@ from sideline.accounts.permissions import (
     can_sign_for,
     organization_id_of,
 )
+from sideline.error_text import error_text
 from sideline.meetings import services
 from sideline.meetings.charts import progress_chart
 from sideline.meetings.enums import CommitmentStatus
@@ -204,7 +205,10 @@ def _date(value: str, name: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise MeetingError(
-            "invalid_date", f"{name}: {value!r} is not a date; use YYYY-MM-DD", field=name
+            "invalid_date",
+            f"{name}: {value!r} is not a date; use YYYY-MM-DD",
+            field=name,
+            details={"value": repr(value)},
         ) from None
 
 
@@ -215,7 +219,10 @@ def _int(value: str | None, name: str) -> int | None:
         return int(value)
     except ValueError:
         raise MeetingError(
-            "invalid_number", f"{name}: {value!r} is not a number", field=name
+            "invalid_number",
+            f"{name}: {value!r} is not a number",
+            field=name,
+            details={"value": repr(value)},
         ) from None
 
 
@@ -320,7 +327,7 @@ class MeetingActionView(LoginRequiredMixin, View):
         try:
             actions[action]()
         except MeetingError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Done; the change is on the record."))
         return HttpResponseRedirect(
@@ -354,6 +361,7 @@ class MeetingActionView(LoginRequiredMixin, View):
                 f"file: {upload.size} bytes is over the limit of {MAX_UPLOAD_BYTES} bytes",
                 field="file",
                 status=413,
+                details={"size": upload.size, "limit": MAX_UPLOAD_BYTES},
             )
         return services.upload_document(
             actor=request.user,
@@ -380,7 +388,7 @@ class MeetingCreateView(LoginRequiredMixin, View):
                 public=bool(data.get("public")),
             )
         except MeetingError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
             return HttpResponseRedirect(reverse("meetings:list"))
         return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
 
@@ -398,7 +406,7 @@ class InvitationAcceptView(TemplateView):
             )
         except MeetingError as error:
             return self.render_to_response(
-                self.get_context_data(secret=secret, error=error.message)
+                self.get_context_data(secret=secret, error=error_text(error))
             )
         messages.success(
             request,

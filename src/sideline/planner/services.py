@@ -3,14 +3,7 @@
 Services translate between rows and the core's dataclasses (`instance`, `solver`,
 `constraints`, `schema`); the core never sees a model instance. Every write runs in one
 transaction, so a failed solve or publication leaves nothing half-written.
-
-Exception tree::
-
-    Exception
-     └── PlannerError        (.code, .message, .field: a JSON path or a form field,
-          │                   .source: "requests" or "summits" when the path is in
-          │                   the caller's list of that name)
-          └── RequestInvalidError  (.errors: every problem of a request entered by hand)
+Errors are in `planner.errors` (re-exported here).
 """
 
 from __future__ import annotations
@@ -34,6 +27,7 @@ from sideline.accounts.permissions import can_coordinate as accounts_can_coordin
 from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.analysis.suggest import suggest_meeting_requests
 from sideline.planner.constraints import Violation, check_edit
+from sideline.planner.errors import PlannerError, RequestInvalidError
 from sideline.planner.ical import meeting_window
 from sideline.planner.instance import INSTANCE_SCHEMA, Instance, InstanceError, parse_instance
 from sideline.planner.models import (
@@ -89,30 +83,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 RECORD_KIND = "calendar.published"
-
-
-class PlannerError(Exception):
-    """A planning request the caller can fix: a stable code, a message, where it is."""
-
-    def __init__(
-        self, code: str, message: str, *, field: str | None = None, source: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-        # Which of the caller's inputs ``field`` points into ("requests", "summits"), so
-        # that the CLI can name the right file.
-        self.source = source
-
-
-class RequestInvalidError(PlannerError):
-    """A request entered by hand has problems; `errors` lists each with its field."""
-
-    def __init__(self, errors: Sequence[PlannerError]) -> None:
-        first = errors[0]
-        super().__init__(first.code, first.message, field=first.field)
-        self.errors: tuple[PlannerError, ...] = tuple(errors)
 
 
 # A path into one of the instance's lists: "$.requests[3].organizations[1]".

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from sideline.error_text import error_text
 from sideline.planner.forms import (
     MeetingRequestEditForm,
     MeetingRequestForm,
@@ -364,7 +365,7 @@ class MeetingEditView(CoordinatorMixin, View):
                 accept_warnings=data["confirm"],
             )
         except PlannerError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error_text(error))
             return self._render(request, meeting, form, [], status=400)
         if not outcome.saved:
             return self._render(request, meeting, form, list(outcome.violations), status=409)
@@ -411,7 +412,7 @@ class MeetingPinView(CoordinatorMixin, View):
         try:
             set_pinned(meeting=meeting, pinned=request.POST.get("pinned") == "1")
         except PlannerError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
         return HttpResponseRedirect(reverse("planner:plan-detail", args=[meeting.plan_id]))
 
 
@@ -423,7 +424,7 @@ class MeetingRemoveView(CoordinatorMixin, View):
             remove_meeting(meeting=meeting)
             messages.success(request, _("Meeting removed; its request is now unplaced."))
         except PlannerError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
         return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan_id]))
 
 
@@ -440,7 +441,7 @@ class PlanPublishView(CoordinatorMixin, View):
                     request, _("Version %(version)s published.") % {"version": plan.version}
                 )
             except PlannerError as error:
-                messages.error(request, error.message)
+                messages.error(request, error_text(error))
         return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
 
 
@@ -450,7 +451,7 @@ class PlanReplanView(CoordinatorMixin, View):
         try:
             new = replan_plan(plan=plan, options=PAGE_SOLVE)
         except PlannerError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
             return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
         moved = len(new.plan.get("moves") or [])
         messages.success(
@@ -573,7 +574,7 @@ class MeetingRequestEditView(CoordinatorPageMixin, View):
                 form.add_error(problem.field, problem.message)
             return self._render(request, row, form, status=400)
         except PlannerError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
             return HttpResponseRedirect(reverse("planner:requests", args=[row.year]))
         messages.success(
             request,
@@ -604,7 +605,7 @@ class MeetingRequestDeleteView(CoordinatorPageMixin, View):
         try:
             delete_manual_request(request=meeting_request)
         except PlannerError as error:
-            messages.error(request, error.message)
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Request %(key)s deleted.") % {"key": meeting_request.key})
         return HttpResponseRedirect(reverse("planner:requests", args=[meeting_request.year]))

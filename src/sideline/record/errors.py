@@ -5,18 +5,22 @@ show in an API body) and a ``message`` that says what is wrong and what to fix.
 
 Exception tree::
 
-    RecordError
-    ├── NoteError         malformed signed note, key string or signature
-    ├── CheckpointError   malformed checkpoint body or cosignature
-    ├── TileError         malformed tile, entry bundle or tile path
-    ├── EntryError        malformed, oversized or badly signed record entry
-    └── WitnessRequestError  malformed tlog-witness request body
+    ServiceError (sideline.errors)
+    └── RecordError
+        ├── NoteError         malformed signed note, key string or signature
+        ├── CheckpointError   malformed checkpoint body or cosignature
+        ├── TileError         malformed tile, entry bundle or tile path
+        ├── EntryError        malformed, oversized or badly signed record entry
+        ├── WitnessRequestError  malformed tlog-witness request body
+        └── services.RecordServiceError  an operation the caller can fix
 
 Verification outcomes that are expected (a proof that does not verify, an audit that
 finds a bad entry) are returned as data, not raised.
 """
 
 from __future__ import annotations
+
+from sideline.errors import ServiceError
 
 __all__ = [
     "CheckpointError",
@@ -28,13 +32,14 @@ __all__ = [
 ]
 
 
-class RecordError(Exception):
-    """Base class of the record core's errors; has a stable ``code``."""
+class RecordError(ServiceError):
+    """Base class of the record's errors; has a stable ``code``; reads ``code: message``."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(code, message, field=field)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
 
 class NoteError(RecordError):

@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from django.conf import settings
 
+from sideline.errors import ServiceError
+
 __all__ = [
     "PASSPHRASE_ENV",
     "KeystoreError",
@@ -43,13 +45,14 @@ _cache: dict[bytes, Ed25519PrivateKey | X25519PrivateKey] = {}
 _lock = Lock()
 
 
-class KeystoreError(Exception):
+class KeystoreError(ServiceError):
     """The passphrase is missing or wrong, or a stored key is not of the kind expected."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
 
 def passphrase_file() -> Path:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sideline.errors import ServiceError
 from sideline.registry.package_rules import check_consistency, state_names
 from sideline.registry.package_rules import referenced_states as _referenced_states
 from sideline.registry.package_tables import DataIssue, Row, duplicate_keys, read_table
@@ -66,12 +67,12 @@ _FORMATS = {"csv": "csv", "json": "json"}
 _STRUCTURAL = {"missing_file", "unreadable_table", "missing_column", "unknown_column"}
 
 
-class PackageError(Exception):
-    """The package cannot be used; ``issues`` lists every defect found."""
+class PackageError(ServiceError):
+    """The package cannot be used; ``issues`` lists every defect found, one a line."""
 
     def __init__(self, issues: list[DataIssue]) -> None:
         self.issues = sorted(issues)
-        super().__init__("\n".join(str(issue) for issue in self.issues))
+        super().__init__("invalid_package", "\n".join(str(issue) for issue in self.issues))
 
 
 @dataclass
