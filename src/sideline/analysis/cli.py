@@ -1,6 +1,6 @@
-"""``sideline data import-unvotes DIR``: the analysis' part of the registry's ``data`` command.
+"""``sideline data import-unvotes DIR``: the analysis' part of the ``data`` command.
 
-The ``data`` command belongs to the registry; it adds this sub-command with
+The ``data`` command is composed in the site's shell (``web``); it adds this sub-command with
 :func:`add_import_unvotes_parser` and hands it over with :func:`handle_import_unvotes`.
 """
 

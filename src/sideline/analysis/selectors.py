@@ -36,6 +36,7 @@ from sideline.analysis.snapshot import (
 )
 from sideline.analysis.suggest import DEFAULT_THRESHOLD, suggest_meeting_requests
 from sideline.analysis.voting import ALL_PILLARS, PILLAR_STATES, VoteTable, state_alignment
+from sideline.planner.document import instance_document, session_document
 from sideline.registry.models import (
     Engagement,
     ForumSession,
@@ -44,6 +45,7 @@ from sideline.registry.models import (
     Organization,
     Pillar,
 )
+from sideline.registry.selectors import session_facts
 
 __all__ = [
     "FIRST_SESSION_YEAR",
@@ -388,7 +390,9 @@ def planner_instance(
     """Return a ``sideline.plan-instance/1`` document: the year's sessions and the suggestions.
 
     Requests are windowed to ``year``; sessions are the registry's forum sessions that
-    start in ``year``; organizations are those named by either.
+    start in ``year`` on the planner's default grid; organizations are those named by
+    either. The document is built by the planner's pure `planner.document`, the one
+    builder of the format.
 
     Raises:
         InvalidArgumentError: ``threshold`` outside [0, 1].
@@ -406,38 +410,16 @@ def planner_instance(
         slugs = request["organizations"]
         assert isinstance(slugs, list)
         named.update(str(slug) for slug in slugs)
-    sessions: list[dict[str, object]] = []
-    for session in (
-        ForumSession.objects.filter(start__year=year)
-        .select_related("forum", "country")
-        .prefetch_related("attendees")
-        .order_by("start", "key")
-    ):
-        attendees = sorted(o.slug for o in session.attendees.all())
-        named.update(attendees)
-        sessions.append(
-            {
-                "id": session.key,
-                "forum": session.forum.slug,
-                "city": session.city,
-                "country": session.country.code,
-                "timezone": session.timezone,
-                "start": session.start.isoformat(),
-                "end": session.end.isoformat(),
-                # Defaults the coordinator edits: a working day of four slots, two rooms.
-                "slots_per_day": 4,
-                "rooms": 2,
-                "attendees": attendees,
-            }
-        )
-    return {
-        "schema": "sideline.plan-instance/1",
-        "id": f"suggestions-{year}",
-        "organizations": sorted(named),
-        "sessions": sessions,
-        "requests": requests,
-        "rules": {"max_meetings_per_org_per_day": 3},
-    }
+    sessions = [session_document(**facts) for facts in session_facts(year)]
+    for session in sessions:
+        named.update(session["attendees"])
+    return instance_document(
+        id=f"suggestions-{year}",
+        organizations=sorted(named),
+        sessions=sessions,
+        requests=requests,
+        rules={"max_meetings_per_org_per_day": 3},
+    )
 
 
 # --- balance ----------------------------------------------------------------------------

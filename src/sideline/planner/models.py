@@ -7,25 +7,19 @@ After a manual edit the rows are the truth; ``plan`` stays the solver's answer.
 
 Times: a session day is a grid of slots in the venue's local time. The forum's own
 plenary takes the first ``plenary_slots`` slots from 09:00; sideline slot ``k`` starts at
-``09:00 + (plenary_slots + k) · 90 min`` local time (``DAY_START``, ``SLOT_MINUTES``).
+``09:00 + (plenary_slots + k) · 90 min`` local time (``DAY_START``, ``SLOT_MINUTES`` of
+`planner.document`).
 `PlacedMeeting.start` and ``end`` hold that window in UTC.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sideline.planner.document import DEFAULT_PLENARY_SLOTS
 from sideline.registry.models import ForumSession, Function, Organization
 from sideline.validators import date_in_range, date_validators, year_in_range, year_validators
-
-DAY_START = dt.time(9, 0)
-SLOT_MINUTES = 90
-DEFAULT_SLOTS_PER_DAY = 4
-DEFAULT_ROOMS = 2
-DEFAULT_PLENARY_SLOTS = 1
 
 
 class RequestOrigin(models.TextChoices):

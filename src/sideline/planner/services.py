@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,18 +23,23 @@ from django.utils.translation import gettext as _
 
 from sideline import node
 from sideline.accounts.permissions import can_coordinate as accounts_can_coordinate
-from sideline.analysis.snapshot import RegistrySnapshot
+from sideline.analysis.selectors import current_snapshot
 from sideline.analysis.suggest import suggest_meeting_requests
 from sideline.planner.constraints import Violation, check_edit
-from sideline.planner.errors import PlannerError, RequestInvalidError
-from sideline.planner.ical import meeting_window
-from sideline.planner.instance import INSTANCE_SCHEMA, Instance, InstanceError, parse_instance
-from sideline.planner.models import (
+from sideline.planner.document import (
     DAY_START,
     DEFAULT_PLENARY_SLOTS,
     DEFAULT_ROOMS,
     DEFAULT_SLOTS_PER_DAY,
     SLOT_MINUTES,
+    day_rules,
+    instance_document,
+    session_document,
+)
+from sideline.planner.errors import PlannerError, RequestInvalidError
+from sideline.planner.ical import meeting_window
+from sideline.planner.instance import Instance, InstanceError, parse_instance
+from sideline.planner.models import (
     ChangeKind,
     FeedItem,
     MeetingRequest,
@@ -49,8 +53,9 @@ from sideline.planner.schema import Meeting, plan_to_json
 from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.selectors import core_meeting, core_meetings, plan_instance
 from sideline.planner.solver import SolveOptions, replan, solve
-from sideline.registry.models import ForumSession, Function, Mandate, Membership, Organization
-from sideline.registry.selectors import sessions_in_year
+from sideline.record.services import append_entry
+from sideline.registry.models import ForumSession, Function, Organization
+from sideline.registry.selectors import session_facts, sessions_in_year
 from sideline.validators import EARLIEST, LATEST, InvalidValueError, check_date, control_character
 
 __all__ = [
@@ -70,7 +75,6 @@ __all__ = [
     "move_meeting",
     "parse_instance_data",
     "publish_plan",
-    "registry_snapshot",
     "remove_meeting",
     "replan_plan",
     "request_statuses",
@@ -80,7 +84,6 @@ __all__ = [
     "suggested_requests",
 ]
 
-logger = logging.getLogger(__name__)
 
 RECORD_KIND = "calendar.published"
 
@@ -138,57 +141,6 @@ def can_coordinate(user: Any) -> bool:
 # --- building instances from the registry --------------------------------------------
 
 
-def registry_snapshot() -> RegistrySnapshot:
-    """Return the registry's organizations, memberships and mandates as the analysis reads them."""
-    organizations = [
-        {
-            "slug": o.slug,
-            "bloc": o.bloc,
-            "pillars": o.pillars,
-            "founded": o.founded,
-            "dissolved": o.dissolved,
-        }
-        for o in Organization.objects.order_by("slug")
-    ]
-    memberships = [
-        {
-            "organization": m.organization.slug,
-            "state": m.state.code,
-            "status": m.status,
-            "start": m.start,
-            "end": m.end,
-        }
-        for m in Membership.objects.select_related("organization", "state")
-    ]
-    mandates = [
-        {"organization": m.organization.slug, "function": m.function.slug, "weight": m.weight}
-        for m in Mandate.objects.select_related("organization", "function")
-    ]
-    return RegistrySnapshot.from_rows(
-        organizations=organizations, memberships=memberships, mandates=mandates
-    )
-
-
-def _sessions_json(
-    sessions: Iterable[ForumSession], *, slots_per_day: int, rooms: int
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.key,
-            "forum": s.forum.slug,
-            "city": s.city,
-            "country": s.country.code,
-            "timezone": s.timezone,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "slots_per_day": slots_per_day,
-            "rooms": rooms,
-            "attendees": sorted(o.slug for o in s.attendees.all()),
-        }
-        for s in sessions
-    ]
-
-
 def suggested_requests(*, year: int) -> list[dict[str, object]]:
     """Return the analysis' suggested requests for `year`, as of January 1 of that year.
 
@@ -198,7 +150,7 @@ def suggested_requests(*, year: int) -> list[dict[str, object]]:
     sessions = list(sessions_in_year(year))
     attendees = [[o.slug for o in s.attendees.all()] for s in sessions]
     return suggest_meeting_requests(
-        registry_snapshot(),
+        current_snapshot(),
         day=dt.date(year, 1, 1),
         window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
         attendees=attendees,
@@ -228,24 +180,18 @@ def build_instance(
     start_minutes = DAY_START.hour * 60 + DAY_START.minute + plenary_slots * SLOT_MINUTES
     if start_minutes + slots_per_day * SLOT_MINUTES > 24 * 60:
         raise PlannerError("invalid_grid", "the plenary and sideline slots do not fit in a day")
-    data: dict[str, Any] = {
-        "schema": INSTANCE_SCHEMA,
-        "id": f"sideline-{year}",
-        "organizations": list(Organization.objects.order_by("slug").values_list("slug", flat=True)),
-        "sessions": _sessions_json(
-            sessions_in_year(year), slots_per_day=slots_per_day, rooms=rooms
-        ),
-        "requests": [dict(r) for r in requests],
-        "rules": {
-            "day_start": f"{start_minutes // 60:02d}:{start_minutes % 60:02d}",
-            "slot_minutes": SLOT_MINUTES,
-        },
-    }
-    if summits:
-        data["summits"] = [dict(s) for s in summits]
-    if pinned:
-        data["pinned"] = [dict(p) for p in pinned]
-    return data
+    return instance_document(
+        id=f"sideline-{year}",
+        organizations=Organization.objects.order_by("slug").values_list("slug", flat=True),
+        sessions=[
+            session_document(**facts, slots_per_day=slots_per_day, rooms=rooms)
+            for facts in session_facts(year)
+        ],
+        requests=requests,
+        rules=day_rules(plenary_slots=plenary_slots),
+        summits=summits,
+        pinned=pinned,
+    )
 
 
 def _parse(
@@ -1182,13 +1128,8 @@ def calendar_digest(plan: Plan) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _publish_to_record(*, plan: Plan, organization: Organization) -> bool:
-    """Append the publication to the publisher's record log; False while record is missing."""
-    try:
-        from sideline.record.services import append_entry
-    except ImportError:
-        logger.warning("record app has no append_entry yet; plan %s not recorded", plan.pk)
-        return False
+def _publish_to_record(*, plan: Plan, organization: Organization) -> None:
+    """Append the publication to the publisher's record log (in the caller's transaction)."""
     append_entry(
         organization=organization.slug,
         kind=RECORD_KIND,
@@ -1201,7 +1142,6 @@ def _publish_to_record(*, plan: Plan, organization: Organization) -> bool:
             "unplaced": plan.unplaced.count(),
         },
     )
-    return True
 
 
 def check_publisher(publisher: Organization) -> None:

@@ -22,13 +22,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from sideline.error_text import error_text
+from sideline.planner.document import DAY_START, SLOT_MINUTES
 from sideline.planner.forms import (
     MeetingRequestEditForm,
     MeetingRequestForm,
     MoveForm,
     PublishForm,
 )
-from sideline.planner.models import DAY_START, SLOT_MINUTES, MeetingRequest, PlacedMeeting, Plan
+from sideline.planner.models import MeetingRequest, PlacedMeeting, Plan
 from sideline.planner.selectors import (
     calendar_ics,
     feed_of,

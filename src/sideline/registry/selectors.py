@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -17,6 +18,7 @@ __all__ = [
     "members_as_of",
     "memberships_of_state",
     "organization_timeline",
+    "session_facts",
     "sessions_in_year",
 ]
 
@@ -98,3 +100,24 @@ def sessions_in_year(year: int) -> QuerySet[ForumSession]:
         .prefetch_related("attendees")
         .order_by("start", "key")
     )
+
+
+def session_facts(year: int) -> list[dict[str, Any]]:
+    """Return the sessions that start in ``year`` as plain facts, in date order.
+
+    The keys are the arguments of `planner.document.session_document`, so that every
+    builder of a plan instance reads sessions the same way.
+    """
+    return [
+        {
+            "key": s.key,
+            "forum": s.forum.slug,
+            "city": s.city,
+            "country": s.country.code,
+            "timezone": s.timezone,
+            "start": s.start,
+            "end": s.end,
+            "attendees": sorted(o.slug for o in s.attendees.all()),
+        }
+        for s in sessions_in_year(year)
+    ]

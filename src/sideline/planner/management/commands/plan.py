@@ -10,14 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sideline.planner.document import DEFAULT_PLENARY_SLOTS, DEFAULT_ROOMS, DEFAULT_SLOTS_PER_DAY
 from sideline.planner.instance import MAX_ROOMS, MAX_SLOTS_PER_DAY
-from sideline.planner.models import (
-    DEFAULT_PLENARY_SLOTS,
-    DEFAULT_ROOMS,
-    DEFAULT_SLOTS_PER_DAY,
-    Plan,
-    RequestOrigin,
-)
+from sideline.planner.models import Plan, RequestOrigin
 from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.schema import plan_to_json
 from sideline.planner.services import (
