@@ -36,18 +36,18 @@ from sideline.meetings.schemas import (
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 from sideline.openapi import Input
-from sideline.validators import Day, Text
+from sideline.validators import Day, Name, Text, Zone
 
 router = Router(tags=["meetings"])
 
 
 class MeetingIn(Input):
-    title: Text
+    title: Name
     host: Text
     cohost: Text | None = None
     participants: list[Text] = []
     date: Day
-    timezone: Text | None = None
+    timezone: Zone | None = None
     location: Text = ""
     public: bool = False
     topic: Text | None = None
@@ -92,7 +92,7 @@ class CommitmentIn(Input):
     description: Text
     target: Text
     due_date: Day
-    timezone: Text | None = None
+    timezone: Zone | None = None
     review_date: Day | None = None
 
 
@@ -126,8 +126,13 @@ def _actor(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]  # set by ninja's auth
 
 
+# A body naming an unknown slug or key is a 404, as everywhere in the API (docs/api.md).
+_UNKNOWN = frozenset({"unknown_organization", "unknown_session", "unknown_topic"})
+
+
 def _fail(error: MeetingError) -> ApiError:
-    return ApiError(error.status, error.code, error.message, field=error.field)
+    status = 404 if error.code in _UNKNOWN else error.status
+    return ApiError(status, error.code, error.message, field=error.field)
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
