@@ -6,6 +6,7 @@ import importlib
 import inspect
 import re
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ APPS = ["registry", "analysis", "planner", "meetings", "accounts", "record"]
 
 
 @pytest.fixture
-def document(client: Client) -> dict[str, Any]:
+def document(client: Client, registry: None) -> dict[str, Any]:
+    # The registry is loaded: the document states the span of its data.
     return client.get("/api/openapi.json").json()
 
 
@@ -89,6 +91,7 @@ def test_parameters_declare_what_the_views_enforce(document: dict[str, Any]) -> 
 
     assert (year["minimum"], year["maximum"]) == (1900, 2200)
     assert as_of["format"] == "date"
+    assert (as_of["formatMinimum"], re.fullmatch(as_of["pattern"], "1945-10-24")) != ("", None)
     assert re.fullmatch(statuses["pattern"], "member,observer")
     assert not re.search(statuses["pattern"], "")
     assert not re.search(slug["pattern"], "csto\u0085")
@@ -130,3 +133,79 @@ def test_request_bodies_refuse_unknown_fields(client: Client, registry: None) ->
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert schema["additionalProperties"] is False
+
+
+def test_analysis_dates_are_declared_inside_the_loaded_data(document: dict[str, Any]) -> None:
+    from sideline.analysis.selectors import current_snapshot
+
+    first, last = current_snapshot().span
+    day, empty, absent = parameter(document, "/api/analysis/overlap", "as_of")["anyOf"]
+    years = parameter(document, "/api/analysis/balance/{state}", "from")["anyOf"][0]
+    registry_day = parameter(document, "/api/organizations/{slug}/members", "as_of")["anyOf"][0]
+
+    assert (day["formatMinimum"], day["formatMaximum"]) == (first.isoformat(), last.isoformat())
+    assert [bool(re.fullmatch(day["pattern"], d.isoformat())) for d in (first, last)] == [1, 1]
+    outside = (first - timedelta(days=1), last + timedelta(days=1))
+    assert [re.fullmatch(day["pattern"], d.isoformat()) for d in outside] == [None, None]
+    assert (empty, absent) == ({"type": "string", "maxLength": 0}, {"type": "null"})
+    assert (years["minimum"], years["maximum"]) == (first.year, last.year)
+    assert registry_day["formatMinimum"] == "1900-01-01"
+
+
+@pytest.mark.django_db
+def test_an_empty_as_of_means_today_as_documented(client: Client, registry: None) -> None:
+    empty = client.get("/api/analysis/overlap?as_of=")
+    absent = client.get("/api/analysis/overlap")
+
+    assert empty.status_code == 200
+    assert empty.json() == absent.json()
+
+
+def test_upload_form_requires_the_file_and_guards_other_fields(document: dict[str, Any]) -> None:
+    body = document["paths"]["/api/meetings/{meeting_id}/documents"]["post"]["requestBody"]
+    form = body["content"]["multipart/form-data"]["schema"]
+
+    assert form["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert form["required"] == ["file"]
+    assert not re.search(form["propertyNames"]["pattern"], "a\u0083")
+    assert not re.search(form["properties"]["title"]["pattern"], "a\u0007")
+
+
+def test_solve_declares_the_plan_instance_format(document: dict[str, Any]) -> None:
+    body = document["paths"]["/api/planner/solve"]["post"]["requestBody"]
+    instance = document["components"]["schemas"]["PlanInstance"]
+    day = document["components"]["schemas"]["PlanInstance_date"]
+
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PlanInstance"
+    }
+    assert instance["properties"]["schema"] == {"const": "sideline.plan-instance/1"}
+    assert instance["properties"]["sessions"]["items"] == {
+        "$ref": "#/components/schemas/PlanInstance_session"
+    }
+    assert (re.fullmatch(day["pattern"], "2200-12-31"), re.fullmatch(day["pattern"], "2201-01-01"))[
+        1
+    ] is None
+
+
+def test_names_and_time_zones_declare_what_the_services_refuse(document: dict[str, Any]) -> None:
+    meeting = document["components"]["schemas"]["MeetingIn"]["properties"]
+    zone = meeting["timezone"]["anyOf"][0]
+
+    assert re.fullmatch(meeting["title"]["pattern"], " Joint working group ")
+    assert not re.fullmatch(meeting["title"]["pattern"], " \u3000\t")
+    assert {"", "Europe/Vienna", "Asia/Almaty"} <= set(zone["enum"])
+    assert "Mars/Olympus" not in zone["enum"]
+
+
+def test_meeting_requests_declare_the_request_services_limits(document: dict[str, Any]) -> None:
+    request = document["components"]["schemas"]["MeetingRequestIn"]["properties"]
+
+    assert request["organizations"]["minItems"] == 2
+    assert (request["priority"]["minimum"], request["priority"]["maximum"]) == (1, 100)
+    assert (request["slots"]["minimum"], request["slots"]["maximum"]) == (1, 10)
+    assert re.fullmatch(request["id"]["pattern"], "nato-csto.1")
+    assert re.fullmatch(request["id"]["pattern"], " nato ")  # the services strip it
+    assert not re.fullmatch(request["id"]["pattern"], "-nato")
+    assert re.fullmatch(request["topic"]["pattern"], " " + "x" * 200 + " ")
+    assert not re.fullmatch(request["topic"]["pattern"], "x" * 201)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,21 +14,64 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sideline import __version__
 from sideline.accounts.api import router as accounts_router
 from sideline.analysis.api import router as analysis_router
+from sideline.analysis.selectors import current_snapshot
 from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
-from sideline.openapi import document_errors, document_parameters
+from sideline.openapi import (
+    bound_parameter,
+    document_bodies,
+    document_errors,
+    document_json_body,
+    document_links,
+    document_parameters,
+)
 from sideline.planner.api import router as planner_router
+from sideline.planner.schema import schema_path
 from sideline.record.api import router as record_router
 from sideline.registry.api import router as registry_router
+from sideline.validators import EARLIEST, LATEST, date_pattern
 
 logger = logging.getLogger(__name__)
+
+SOLVE = "/api/planner/solve"
 
 
 class SidelineAPI(NinjaAPI):
     """The API, whose OpenAPI document declares the one error body on every operation."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return document_parameters(document_errors(super().get_openapi_schema(**kwargs)))
+        # The analysis answers inside the loaded data only, so the document states its span
+        # as it is now (the snapshot is cached per process).
+        span = current_snapshot().span
+        schema = document_errors(super().get_openapi_schema(**kwargs))
+        schema = document_links(document_bodies(document_parameters(schema, data_span=span)))
+        # The solver's time limit is a setting of the node.
+        most = float(settings.SIDELINE_SOLVE_MAX_SECONDS)
+        bound_parameter(
+            schema, path=SOLVE, method="post", name="time_limit", exclusiveMinimum=0, maximum=most
+        )
+        instance = _instance_schema()
+        if instance is None:
+            return schema
+        return document_json_body(
+            schema, path=SOLVE, method="post", name="PlanInstance", body=instance
+        )
+
+
+def _instance_schema() -> dict[str, Any] | None:
+    # docs/schemas holds the format's JSON Schema, read as the planner reads it.
+    path = schema_path("plan-instance-1")
+    if not path.is_file():
+        return None
+    body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    # The file's dates are a shape only; the parser takes 1900-01-01 to 2200-12-31.
+    body["$defs"]["date"] = {
+        "type": "string",
+        "format": "date",
+        "pattern": date_pattern(EARLIEST, LATEST),
+        "description": f"a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+    }
+    return body
 
 
 api = SidelineAPI(

@@ -8,12 +8,25 @@ added here once, by status, rather than repeated in fifty decorators.
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict
 
-__all__ = ["ERROR_SCHEMA", "Input", "document_errors", "document_parameters"]
+from sideline.validators import EARLIEST, LATEST, date_pattern
+
+__all__ = [
+    "ERROR_SCHEMA",
+    "Input",
+    "bound_parameter",
+    "document_bodies",
+    "document_errors",
+    "document_json_body",
+    "document_links",
+    "document_parameters",
+]
 
 
 class Input(Schema):
@@ -106,15 +119,22 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
 # allows and reports each refusal of an allowed value.
 TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 STATUSES = "member|observer|partner|dialogue_partner|associate|suspended"
-DATE_ARGUMENTS = {"as_of", "from", "to"}
+# The analysis answers only inside the loaded data (RegistrySnapshot.span); voting has its
+# own range, the General Assembly's sessions.
+DATA_BOUND = "/api/analysis/"
+OWN_RANGE = ("/api/analysis/voting/",)
 
 
-def document_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+def document_parameters(
+    schema: dict[str, Any], *, data_span: tuple[date, date] | None = None
+) -> dict[str, Any]:
     """Declare the constraints the views enforce on their query and path arguments.
 
-    Dates (``as_of``, ``from``, ``to``) are ``YYYY-MM-DD``; years run 1900 to 2200;
-    ``statuses`` is a comma-separated list of known statuses; no text argument may hold a
-    control character (``sideline/web/guards.py``).
+    ``as_of`` is a ``YYYY-MM-DD`` date from 1900 to 2200, and under ``/api/analysis/`` inside
+    ``data_span`` (the loaded data: its first date to today), as are the years ``from`` and
+    ``to`` there; an empty ``as_of`` means today, as an absent one does. Years run 1900 to
+    2200; ``statuses`` is a comma-separated list of known statuses; no text argument may hold
+    a control character (``sideline/web/guards.py``).
 
     Example:
         >>> doc = {"paths": {"/x": {"get": {"parameters": [
@@ -122,24 +142,231 @@ def document_parameters(schema: dict[str, Any]) -> dict[str, Any]:
         >>> document_parameters(doc)["paths"]["/x"]["get"]["parameters"][0]["schema"]
         {'type': 'integer', 'minimum': 1900, 'maximum': 2200}
     """
-    for operations in schema.get("paths", {}).values():
+    for path, operations in schema.get("paths", {}).items():
+        bounded = path.startswith(DATA_BOUND) and not path.startswith(OWN_RANGE)
+        first, last = data_span if data_span and bounded else (EARLIEST, LATEST)
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                _constrain(parameter["name"], parameter.get("schema", {}))
+                name, argument = parameter["name"], parameter.get("schema", {})
+                if name == "as_of":
+                    _date_argument(argument, first=first, last=last)
+                else:
+                    _constrain(name, argument, first=first, last=last, bounded=bounded)
     return schema
 
 
-def _constrain(name: str, schema: dict[str, Any]) -> None:
+def _date_argument(schema: dict[str, Any], *, first: date, last: date) -> None:
+    # parse_date_argument reads an empty value as an absent one.
+    options = [o for o in schema.pop("anyOf", [schema]) if o.get("type") != "string"]
+    bounds = {"formatMinimum": first.isoformat(), "formatMaximum": last.isoformat()}
+    day = {"type": "string", "format": "date", "pattern": date_pattern(first, last), **bounds}
+    empty = {"type": "string", "maxLength": 0}
+    for key in ("type", "format"):
+        schema.pop(key, None)
+    schema["anyOf"] = [day, empty, *options]
+    schema.setdefault(
+        "description", f"a date from {first.isoformat()} to {last.isoformat()}; empty: today"
+    )
+
+
+def _constrain(
+    name: str, schema: dict[str, Any], *, first: date, last: date, bounded: bool
+) -> None:
     for option in schema.get("anyOf", [schema]):
         kind = option.get("type")
-        if kind == "integer" and name == "year":
-            option.setdefault("minimum", 1900)
-            option.setdefault("maximum", 2200)
-        elif kind == "string" and name in DATE_ARGUMENTS:
-            option.setdefault("format", "date")
+        if kind == "integer" and (name == "year" or (bounded and name in {"from", "to"})):
+            option.setdefault("minimum", first.year)
+            option.setdefault("maximum", last.year)
         elif kind == "string" and name == "statuses":
             option.setdefault("pattern", f"^({STATUSES})(,({STATUSES}))*$")
         elif kind == "string" and "pattern" not in option and "format" not in option:
             option["pattern"] = TEXT_PATTERN
+
+
+def document_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare what the server requires of multipart form bodies.
+
+    django-ninja declares an optional ``File`` as "binary or null", which tools cannot send
+    as a file part (schemathesis then sends it without a ``filename``, and Django reads it as
+    text); the views refuse a missing file, so it is required binary here. Form text, like
+    any other text, may hold no control character.
+
+    Example:
+        >>> form = {"properties": {"file": {"anyOf": [
+        ...     {"type": "string", "format": "binary"}, {"type": "null"}]}}}
+        >>> doc = {"paths": {"/x": {"post": {"requestBody": {"content": {
+        ...     "multipart/form-data": {"schema": form}}}}}}}
+        >>> document_bodies(doc)["paths"]["/x"]["post"]["requestBody"]["content"][
+        ...     "multipart/form-data"]["schema"]
+        ... # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+        {'properties': {'file': {'type': 'string', 'format': 'binary'}}, 'required': ['file'],
+         'propertyNames': {'pattern': '^[^...]*$'},
+         'additionalProperties': {'type': 'string', 'pattern': '^[^...]*$'}}
+    """
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            form = content.get("multipart/form-data", {}).get("schema")
+            if form is None:
+                continue
+            required = form.setdefault("required", [])
+            # Other fields are ignored, but their names and values pass the same guard.
+            form.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
+            form.setdefault("additionalProperties", {"type": "string", "pattern": TEXT_PATTERN})
+            for name, field in form.get("properties", {}).items():
+                options = field.get("anyOf", [field])
+                binary = [o for o in options if o.get("format") == "binary"]
+                if binary:
+                    form["properties"][name] = {"type": "string", "format": "binary"}
+                    if name not in required:
+                        required.append(name)
+                elif field.get("type") == "string" and "pattern" not in field:
+                    field["pattern"] = TEXT_PATTERN
+    return schema
+
+
+def document_json_body(
+    schema: dict[str, Any], *, path: str, method: str, name: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Declare ``body``, a JSON Schema with ``$defs``, as the JSON body of one operation.
+
+    An operation that takes a file format (``sideline.plan-instance/1``) reads it as a
+    dictionary, which ninja can only declare as "any object". The format's own JSON Schema
+    goes into ``components`` as ``name``, its definitions as ``name_definition``.
+
+    Example:
+        >>> body = {"type": "object", "properties": {"id": {"$ref": "#/$defs/id"}},
+        ...         "$defs": {"id": {"type": "string"}}}
+        >>> doc = {"paths": {"/x": {"post": {"requestBody": {"content": {
+        ...     "application/json": {"schema": {"type": "object"}}}}}}}}
+        >>> doc = document_json_body(doc, path="/x", method="post", name="Thing", body=body)
+        >>> doc["components"]["schemas"]["Thing"]["properties"]
+        {'id': {'$ref': '#/components/schemas/Thing_id'}}
+    """
+    operation = schema.get("paths", {}).get(path, {}).get(method)
+    if operation is None:
+        return schema
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    text = json.dumps({k: v for k, v in body.items() if k not in {"$schema", "$id"}})
+    text = text.replace('"#/$defs/', f'"#/components/schemas/{name}_')
+    moved = json.loads(text)
+    for definition, value in moved.pop("$defs", {}).items():
+        components[f"{name}_{definition}"] = value
+    components[name] = moved
+    content = operation["requestBody"]["content"]["application/json"]
+    content["schema"] = {"$ref": f"#/components/schemas/{name}"}
+    return schema
+
+
+MEETING = "/api/meetings/{meeting_id}"
+DECISION = "/api/meetings/decisions/{decision_id}"
+COMMITMENT = "/api/meetings/commitments/{commitment_id}"
+REQUEST = "/api/planner/requests/{year}/{key}"
+# (method, path) answering 201 with a new object -> the parameter values it gives, and the
+# operations on that object. Tools that follow links (schemathesis's stateful phase) then
+# chain a creation with what can be done to the object created.
+LINKS: dict[tuple[str, str], tuple[dict[str, str], list[tuple[str, str]]]] = {
+    ("post", "/api/meetings/"): (
+        {"meeting_id": "$response.body#/id"},
+        [
+            ("get", MEETING),
+            ("post", f"{MEETING}/participants"),
+            ("get", f"{MEETING}/decisions"),
+            ("post", f"{MEETING}/decisions"),
+            ("get", f"{MEETING}/commitments"),
+            ("get", f"{MEETING}/agenda"),
+            ("put", f"{MEETING}/agenda"),
+            ("get", f"{MEETING}/minutes"),
+            ("put", f"{MEETING}/minutes"),
+            ("get", f"{MEETING}/documents"),
+            ("post", f"{MEETING}/documents"),
+            ("get", f"{MEETING}/delegations"),
+            ("post", f"{MEETING}/delegates"),
+        ],
+    ),
+    ("post", f"{MEETING}/decisions"): (
+        {"decision_id": "$response.body#/id"},
+        [
+            ("patch", DECISION),
+            ("post", f"{DECISION}/responses"),
+            ("post", f"{DECISION}/withdraw"),
+            ("post", f"{DECISION}/commitments"),
+        ],
+    ),
+    ("post", f"{DECISION}/commitments"): (
+        {"commitment_id": "$response.body#/id"},
+        [
+            ("post", f"{COMMITMENT}/progress"),
+            ("post", f"{COMMITMENT}/close"),
+            ("post", f"{COMMITMENT}/sub-items"),
+        ],
+    ),
+    ("post", f"{MEETING}/delegates"): (
+        {"delegate_id": "$response.body#/id"},
+        [("post", "/api/meetings/delegates/{delegate_id}/approve")],
+    ),
+    ("post", "/api/planner/requests/{year}"): (
+        {"year": "$request.path.year", "key": "$response.body#/id"},
+        [("put", REQUEST), ("delete", REQUEST)],
+    ),
+    ("post", "/api/accounts/tokens"): (
+        {"token_id": "$response.body#/id"},
+        [("delete", "/api/accounts/tokens/{token_id}")],
+    ),
+}
+
+
+def document_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare OpenAPI links from each creation to the operations on what it created.
+
+    A link names its target by ``operationId`` and passes each path parameter the target
+    has (``LINKS``). A source or target missing from ``schema`` is skipped.
+
+    Example:
+        >>> doc = {"paths": {
+        ...     "/api/accounts/tokens": {"post": {"responses": {"201": {}}}},
+        ...     "/api/accounts/tokens/{token_id}": {"delete": {"operationId": "drop"}}}}
+        >>> document_links(doc)["paths"]["/api/accounts/tokens"]["post"]["responses"]["201"]
+        {'links': {'drop': {'operationId': 'drop', 'parameters': {'token_id': '$response.body#/id'}}}}
+    """
+    paths = schema.get("paths", {})
+    for (method, path), (values, targets) in LINKS.items():
+        source = paths.get(path, {}).get(method)
+        if source is None or "201" not in source.get("responses", {}):
+            continue
+        links = source["responses"]["201"].setdefault("links", {})
+        for target_method, target_path in targets:
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None or "operationId" not in target:
+                continue
+            parameters = {
+                name: value for name, value in values.items() if "{" + name + "}" in target_path
+            }
+            links[target["operationId"]] = {
+                "operationId": target["operationId"],
+                "parameters": parameters,
+            }
+    return schema
+
+
+def bound_parameter(
+    schema: dict[str, Any], *, path: str, method: str, name: str, **bounds: float
+) -> dict[str, Any]:
+    """Add JSON Schema ``bounds`` (``maximum=5``…) to one parameter, read from settings.
+
+    Example:
+        >>> doc = {"paths": {"/x": {"post": {"parameters": [
+        ...     {"name": "t", "in": "query", "schema": {"type": "number"}}]}}}}
+        >>> bound_parameter(doc, path="/x", method="post", name="t", maximum=5)[
+        ...     "paths"]["/x"]["post"]["parameters"][0]["schema"]
+        {'type': 'number', 'maximum': 5}
+    """
+    operation = schema.get("paths", {}).get(path, {}).get(method, {})
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] == name:
+            parameter["schema"].update(bounds)
+    return schema

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, Field
 
@@ -32,16 +33,20 @@ if TYPE_CHECKING:
     from django.db.models import CheckConstraint
 
 __all__ = [
+    "BLANK",
     "EARLIEST",
     "LATEST",
     "Day",
     "InvalidValueError",
+    "Name",
     "Text",
     "Year",
+    "Zone",
     "check_date",
     "check_text",
     "control_character",
     "date_in_range",
+    "date_pattern",
     "date_validators",
     "printable",
     "spreadsheet_cell",
@@ -112,6 +117,71 @@ def check_date(value: date, *, field: str) -> date:
             field=field,
         )
     return value
+
+
+def _at_least(shape: str) -> str:
+    # The strings of ``shape``'s form (a digit where it has one, else the same character)
+    # that sort at or after it; _at_most: at or before it.
+    if not shape:
+        return ""
+    head, rest = shape[0], shape[1:]
+    if not head.isdigit():
+        return head + _at_least(rest)
+    if set(rest) <= set("0-"):
+        return f"[{head}-9]" + _any(rest)
+    higher = f"|[{int(head) + 1}-9]{_any(rest)}" if head != "9" else ""
+    return f"(?:{head}{_at_least(rest)}{higher})"
+
+
+def _at_most(shape: str) -> str:
+    if not shape:
+        return ""
+    head, rest = shape[0], shape[1:]
+    if not head.isdigit():
+        return head + _at_most(rest)
+    if set(rest) <= set("9-"):
+        return f"[0-{head}]" + _any(rest)
+    lower = f"|[0-{int(head) - 1}]{_any(rest)}" if head != "0" else ""
+    return f"(?:{head}{_at_most(rest)}{lower})"
+
+
+def _any(shape: str) -> str:
+    return "".join("[0-9]" if c.isdigit() else c for c in shape)
+
+
+def _between(low: str, high: str) -> str:
+    common = 0
+    while common < len(low) and low[common] == high[common]:
+        common += 1
+    if common == len(low):
+        return low
+    # Only digits and "-", which ECMA-262's unicode mode refuses to see escaped.
+    prefix, a, b = low[:common], int(low[common]), int(high[common])
+    rest_low, rest_high = low[common + 1 :], high[common + 1 :]
+    parts = [f"{a}{_at_least(rest_low)}"]
+    if b - a > 1:
+        parts.append(f"[{a + 1}-{b - 1}]{_any(rest_low)}")
+    parts.append(f"{b}{_at_most(rest_high)}")
+    return f"{prefix}(?:{'|'.join(parts)})"
+
+
+def date_pattern(first: date, last: date) -> str:
+    """Return a regular expression for the ``YYYY-MM-DD`` strings from ``first`` to ``last``.
+
+    JSON Schema bounds a formatted string only with ``formatMinimum``/``formatMaximum``,
+    which few tools read (schemathesis generates dates from year 1 to 9999 regardless), while
+    every validator and generator reads ``pattern``. ISO dates sort as text, so the range is
+    one of text; beside ``"format": "date"`` the pattern bounds valid dates exactly. No
+    library builds range expressions over a fixed shape with separators, hence by hand.
+
+    >>> import re
+    >>> pattern = re.compile(date_pattern(date(1945, 10, 24), date(2026, 12, 3)))
+    >>> [bool(pattern.match(d)) for d in ("1945-10-23", "1945-10-24", "2026-12-03", "2026-12-04")]
+    [False, True, True, False]
+    """
+    if first > last:
+        raise ValueError(f"first {first} is after last {last}")
+    return f"^{_between(first.isoformat(), last.isoformat())}$"
 
 
 def printable(text: str) -> str:
@@ -200,7 +270,8 @@ def _checked_text(value: str) -> str:
 
 # For ninja/pydantic schemas. JSON Schema has no bounds for a "date" string, so the range
 # is declared with the `formatMinimum`/`formatMaximum` keywords (JSON Schema's proposal that
-# ajv and schemathesis read) and in the description; pydantic enforces it before a view runs.
+# ajv reads), in the description, and as a `pattern` for the tools that ignore those
+# keywords (schemathesis); pydantic enforces it before a view runs.
 Day = Annotated[
     date,
     Field(
@@ -210,6 +281,7 @@ Day = Annotated[
         json_schema_extra={
             "formatMinimum": EARLIEST.isoformat(),
             "formatMaximum": LATEST.isoformat(),
+            "pattern": date_pattern(EARLIEST, LATEST),
         },
     ),
 ]
@@ -226,5 +298,38 @@ Text = Annotated[
         json_schema_extra={
             "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
         }
+    ),
+]
+
+
+def _blank_class() -> str:
+    # What str.strip() removes, less the control characters Text refuses anyway: the
+    # services strip names before refusing an empty one, so the pattern must use the same set.
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and not _CONTROL.match(c)]
+    return "".join(f"\\u{ord(c):04x}" for c in spaces)
+
+
+_TEXT_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+# A title or name: Text with at least one character that is not white space. The services
+# refuse a blank one with their own message; the pattern declares it.
+BLANK = _blank_class()
+Name = Annotated[
+    str,
+    AfterValidator(_checked_text),
+    Field(
+        json_schema_extra={
+            "pattern": f"^[^{_TEXT_CLASS}]*[^{_TEXT_CLASS}{BLANK}][^{_TEXT_CLASS}]*$"
+        },
+    ),
+]
+
+
+# An IANA time zone as the services check it (zoneinfo), or empty for "the default". The
+# list is the document's enum: a name outside it is refused, which no pattern could say.
+Zone = Annotated[
+    str,
+    Field(
+        description="an IANA time zone such as Europe/Vienna; empty: the default",
+        json_schema_extra={"enum": ["", *sorted(available_timezones())]},
     ),
 ]

@@ -97,7 +97,7 @@ def test_participant_bad_input_names_field(client: Client, cast: Cast, meeting: 
     already = client.post(url, {"organization": "osce"}, content_type="application/json", **host)
     missing = client.post(url, {}, content_type="application/json", **host)
 
-    assert error(unknown) == (400, "unknown_organization", "organization")
+    assert error(unknown) == (404, "unknown_organization", "organization")
     assert error(already) == (400, "already_participant", "organization")
     assert error(missing) == (422, "invalid_request", "payload.organization")
     assert _participants(meeting) == ["csto", "nato", "osce"]

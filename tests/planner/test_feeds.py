@@ -75,3 +75,31 @@ def test_changes_page_of_organization(client: Client, plan_2013: Plan) -> None:
     html = client.get("/planner/feeds/sco/").content.decode()
 
     assert "2013 version 1: <strong>r1</strong> added" in html
+
+
+def test_published_calendar_is_rendered_once_per_version_and_language(plan_2013: Plan) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from sideline.planner.selectors import calendar_ics
+
+    publish_plan(plan=plan_2013, publisher=Organization.objects.get(slug="osce"))
+    first = calendar_ics(plan=plan_2013, organization="osce")
+    with CaptureQueriesContext(connection) as again:
+        second = calendar_ics(plan=plan_2013, organization="osce")
+    with translation.override("ru"):
+        russian = calendar_ics(plan=plan_2013, organization="osce")
+
+    assert (second, len(again.captured_queries)) == (first, 0)
+    assert russian != first  # rendered apart, with the Russian names
+
+
+def test_draft_calendar_is_never_cached(plan_2013: Plan) -> None:
+    from sideline.planner.selectors import calendar_ics
+
+    before = calendar_ics(plan=plan_2013)
+    r1 = plan_2013.meetings.get(request__key="r1")
+    move_meeting(meeting=r1, venue="unga-68", date=dt.date(2013, 10, 1), slot=3, room=1)
+
+    assert calendar_ics(plan=plan_2013) != before

@@ -109,7 +109,7 @@ def test_add_request_with_token_returns_201(
         ),
         (
             {"organizations": ["csto", "osec"]},
-            400,
+            404,
             "unknown_organization",
             "organizations",
             "Not in the registry: osec.",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from sideline.analysis.errors import AnalysisError
 from sideline.analysis.exports import (
@@ -41,6 +42,15 @@ from sideline.errors import ApiError, parse_date_argument
 from sideline.validators import Year
 
 router = Router(tags=["analysis"])
+
+# The cores' bounds (suggest.py, balance.py), declared in the document; the cores refuse a
+# value outside them with a message naming the argument.
+Threshold = Annotated[
+    float, Field(description="from 0 to 1", json_schema_extra={"minimum": 0, "maximum": 1})
+]
+HalfLife = Annotated[
+    float, Field(description="years, above 0", json_schema_extra={"exclusiveMinimum": 0})
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -234,7 +244,7 @@ def get_balance(
     state: str,
     start: int | None = Query(None, alias="from"),  # type: ignore[type-arg]  # ninja's marker
     end: int | None = Query(None, alias="to"),  # type: ignore[type-arg]  # ninja's marker
-    half_life: float | None = None,
+    half_life: HalfLife | None = None,
 ) -> dict[str, object]:
     """``from`` and ``to`` are years (default: the last ten years up to this one)."""
     this_year = timezone.localdate().year
@@ -291,7 +301,7 @@ def get_voting(
 def get_suggestions(
     request: HttpRequest,
     as_of: str | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: Threshold = DEFAULT_THRESHOLD,
     common_forum: bool = False,
 ) -> list[dict[str, object]]:
     return suggestion_report(day=_day(as_of), threshold=threshold, common_forum=common_forum)
@@ -306,7 +316,7 @@ def get_suggestions(
 def get_planner_instance(
     request: HttpRequest,
     as_of: str | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: Threshold = DEFAULT_THRESHOLD,
     year: Year | None = None,
 ) -> dict[str, object]:
     day = _day(as_of)

@@ -35,18 +35,18 @@ from sideline.meetings.schemas import (
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 from sideline.openapi import Input
-from sideline.validators import Day, Text
+from sideline.validators import Day, Name, Text, Zone
 
 router = Router(tags=["meetings"])
 
 
 class MeetingIn(Input):
-    title: Text
+    title: Name
     host: Text
     cohost: Text | None = None
     participants: list[Text] = []
     date: Day
-    timezone: Text | None = None
+    timezone: Zone | None = None
     location: Text = ""
     public: bool = False
     topic: Text | None = None
@@ -91,7 +91,7 @@ class CommitmentIn(Input):
     description: Text
     target: Text
     due_date: Day
-    timezone: Text | None = None
+    timezone: Zone | None = None
     review_date: Day | None = None
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Schema
 
 from sideline.openapi import Input
-from sideline.validators import Day, Text
+from sideline.validators import Day, Text, Zone
 
 
 class AgendaIn(Input):
@@ -65,7 +65,7 @@ class SubItemIn(Input):
     description: Text
     target: Text
     due_date: Day
-    timezone: Text | None = None
+    timezone: Zone | None = None
     review_date: Day | None = None
     milestones: list[Text] = []
 

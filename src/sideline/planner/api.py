@@ -7,11 +7,12 @@ import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Body, Router, Schema, Status
+from pydantic import Field
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
@@ -28,7 +29,13 @@ from sideline.planner.selectors import (
     requested_priorities,
     unplaced_of,
 )
+
+# The request services' limits (_request_errors), declared in the request schemas.
 from sideline.planner.services import (
+    _KEY_LENGTH,
+    _TOPIC_LENGTH,
+    MAX_PRIORITY,
+    MAX_SLOTS,
     PlannerError,
     RequestInvalidError,
     RequestStatus,
@@ -41,7 +48,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
-from sideline.validators import EARLIEST, LATEST, Day, Text, Year
+from sideline.validators import BLANK, EARLIEST, LATEST, Day, Text, Year
 
 router = Router(tags=["planner"])
 
@@ -255,13 +262,30 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     ]
 
 
+_TEXT = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+# What _KEY allows: a letter or digit, then these.
+_KEY_START = "[A-Za-z0-9][A-Za-z0-9._-]"
+
+
+def _stripped(most: int) -> str:
+    # Text whose stripped form has at most `most` characters.
+    inner = f"[^{_TEXT}{BLANK}](?:[^{_TEXT}]{{0,{most - 2}}}[^{_TEXT}{BLANK}])?"
+    return f"^[{BLANK}]*(?:{inner})?[{BLANK}]*$"
+
+
+# An unknown slug is a 404 as everywhere in the API (docs/api.md); a taken key a conflict.
+_REQUEST_STATUS = {"key_taken": 409, "unknown_organization": 404}
+
+
 class MeetingRequestChangeIn(Input):
     """A request entered by hand, as it should now be; its identifier is in the URL."""
 
-    organizations: list[str]
-    topic: Text = ""
-    priority: int = 1
-    slots: int = 1
+    # The request services' limits (_request_errors), declared in the document only: the
+    # services refuse with messages that name what to do, which pydantic's would not.
+    organizations: Annotated[list[Text], Field(json_schema_extra={"minItems": 2})]
+    topic: Annotated[Text, Field(json_schema_extra={"pattern": _stripped(_TOPIC_LENGTH)})] = ""
+    priority: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_PRIORITY})] = 1
+    slots: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_SLOTS})] = 1
     not_before: Day | None = None
     not_after: Day | None = None
 
@@ -273,7 +297,15 @@ class MeetingRequestChangeIn(Input):
 class MeetingRequestIn(MeetingRequestChangeIn):
     """A request entered by hand, in the instance format (``id`` is its identifier)."""
 
-    id: str
+    # The services strip the identifier before checking it against _KEY.
+    id: Annotated[
+        str,
+        Field(
+            json_schema_extra={
+                "pattern": f"^[{BLANK}]*{_KEY_START}{{0,{_KEY_LENGTH - 1}}}[{BLANK}]*$"
+            }
+        ),
+    ]
 
 
 class PlacementOut(Schema):
@@ -374,7 +406,7 @@ def add_request(
     except RequestInvalidError as error:
         # The body names the field as the request format does: the identifier is "id".
         field = "id" if error.field == "key" else error.field
-        status = 409 if error.code == "key_taken" else 400
+        status = _REQUEST_STATUS.get(error.code, 400)
         raise ApiError(status, error.code, error.message, field=field) from None
     plan, statuses = request_statuses(year=year)
     return Status(
@@ -394,7 +426,8 @@ def change_request(
     try:
         update_manual_request(request=row, **payload.fields())
     except RequestInvalidError as error:
-        raise ApiError(400, error.code, error.message, field=error.field) from None
+        status = _REQUEST_STATUS.get(error.code, 400)
+        raise ApiError(status, error.code, error.message, field=error.field) from None
     except PlannerError as error:
         raise ApiError(409, error.code, error.message, field=error.field) from None
     plan, statuses = request_statuses(year=year)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
@@ -97,11 +98,16 @@ def requested_priorities(plan: Plan) -> dict[str, int]:
     return {str(r["id"]): int(r.get("priority", 1)) for r in plan.instance.get("requests", [])}
 
 
+_LARGE_PLAN_FIELDS = ("instance", "plan", "statistics", "changelog")
+
+
 def feed_of(*, organization: str) -> QuerySet[FeedItem]:
     """Return what changed for `organization` across published versions, newest first."""
     return (
         FeedItem.objects.filter(organization__slug=organization)
         .select_related("plan", "previous", "request", "organization")
+        # A version's instance and plan are large JSON, parsed for every row if loaded.
+        .defer(*(f"{v}__{f}" for v in ("plan", "previous") for f in _LARGE_PLAN_FIELDS))
         .order_by("-plan__published_at", "-plan__version", "request__key", "id")
     )
 
@@ -134,12 +140,33 @@ def core_meeting(row: PlacedMeeting, instance: Instance) -> Meeting:
     )
 
 
+# A published version never changes, so its calendar is rendered once per process, version,
+# organization and language. The registry's names in it may change (a curator's correction):
+# an entry lives ICS_CACHE_SECONDS, which bounds how long an old name is served.
+ICS_CACHE_SECONDS = 300
+
+
 def calendar_ics(*, plan: Plan, organization: str | None = None) -> bytes:
     """Return the plan's meetings (one organization's when given) as iCalendar.
 
     UIDs depend on the year and the request only, and SEQUENCE is the version, so a
     calendar client that imports a later version updates the meetings that moved.
     """
+    if plan.status != PlanStatus.PUBLISHED:
+        return _calendar_ics(plan=plan, organization=organization)
+    language = translation.get_language() or "en"
+    # published_at too: a test database reuses a rolled-back plan's id.
+    published = plan.published_at.isoformat() if plan.published_at else ""
+    key = f"planner-ics:{plan.pk}:{plan.version}:{published}:{organization or ''}:{language}"
+    rendered = caches["rendered"]
+    body: bytes | None = rendered.get(key)
+    if body is None:
+        body = _calendar_ics(plan=plan, organization=organization)
+        rendered.set(key, body, ICS_CACHE_SECONDS)
+    return body
+
+
+def _calendar_ics(*, plan: Plan, organization: str | None) -> bytes:
     instance = plan_instance(plan)
     meetings = core_meetings(plan, instance)
     core = CorePlan(

@@ -1,12 +1,25 @@
-"""``sideline serve``: run the web application."""
+"""``sideline serve``: run the web application on every core.
+
+waitress serves from threads in one process, and Python runs one thread at a time, so one
+process uses one core however many threads it has. ``serve`` therefore binds the socket once
+and forks one waitress process per core (``--processes``), each accepting from that socket
+with its own threads and database connections: the pre-fork model of gunicorn, kept here
+because waitress refuses a body over its limit before buffering it, which gunicorn does not.
+A process that dies is replaced; Ctrl+C or SIGTERM stops them all.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import sys
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from sideline.node import NodeError, configured_organizations
@@ -14,6 +27,15 @@ from sideline.record.services import default_host_with_peers
 
 # Each thread holds a database connection; beyond this a node runs out of them first.
 MAX_THREADS = 256
+MAX_PROCESSES = 64
+
+
+def default_processes() -> int:
+    """Return the number of cores this process may run on (``os.cpu_count`` without affinity)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Command(BaseCommand):
@@ -29,7 +51,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dev", action="store_true", help="debug mode with auto-reload; never in production"
         )
-        parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+        parser.add_argument(
+            "--threads", type=int, default=8, help="worker threads per process (default 8)"
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="server processes (default: one per core of the machine)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
@@ -40,6 +70,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--threads: {options['threads']} is not from 1 to {MAX_THREADS}", returncode=2
             )
+        processes = default_processes() if options["processes"] is None else options["processes"]
+        if not 1 <= processes <= MAX_PROCESSES:
+            raise CommandError(
+                f"--processes: {processes} is not from 1 to {MAX_PROCESSES}", returncode=2
+            )
+        if processes > 1 and not hasattr(os, "fork"):
+            processes = 1
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("the database is not set up; run “sideline init” first")
@@ -69,19 +106,83 @@ class Command(BaseCommand):
             settings.SIDELINE_MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE,
         )
         try:
-            server = create_server(
-                application,
-                host=host,
-                port=port,
-                threads=options["threads"],
-                ident="sideline",
-                max_request_body_size=largest_body,
+            listener = socket.create_server(
+                (host, port),
+                family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                backlog=1024,
             )
         except OSError as error:
             raise CommandError(
                 f"cannot listen on {shown}:{port}: {error.strerror or error}; "
                 "give another --host or --port"
             ) from None
-        self.stdout.write(f"Sideline is serving at {url} (Ctrl+C to stop)")
+
+        def run() -> None:
+            server = create_server(
+                application,
+                sockets=[listener],
+                threads=options["threads"],
+                ident="sideline",
+                max_request_body_size=largest_body,
+            )
+            server.run()
+
+        each = f"{options['threads']} threads"
+        self.stdout.write(
+            f"Sideline is serving at {url} with {processes} "
+            f"{'process' if processes == 1 else 'processes'} of {each} (Ctrl+C to stop)"
+        )
         self.stdout.flush()
-        server.run()
+        if processes == 1:
+            run()
+            return
+        self._prefork(run, processes)
+
+    def _prefork(self, run: Any, processes: int) -> None:
+        # A connection opened before the fork would be shared by every child.
+        connections.close_all()
+        children: set[int] = set()
+        stopping = False
+
+        def start() -> None:
+            pid = os.fork()
+            if pid == 0:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                code = 0
+                try:
+                    run()
+                except KeyboardInterrupt:
+                    pass
+                except BaseException:  # reported, then the parent replaces it
+                    import traceback
+
+                    traceback.print_exc()
+                    code = 1
+                finally:
+                    os._exit(code)
+            children.add(pid)
+
+        def stop(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        for _ in range(processes):
+            start()
+        while children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            children.discard(pid)
+            if not stopping:
+                self.stderr.write(f"server process {pid} ended ({status}); starting another")
+                start()
+        sys.stdout.flush()
