@@ -16,6 +16,7 @@ from sideline.errors import ApiError
 from sideline.meetings.api import router as meetings_router
 from sideline.openapi import document_errors, document_parameters
 from sideline.planner.api import router as planner_router
+from sideline.prevention.api import router as prevention_router
 from sideline.record.api import router as record_router
 from sideline.registry.api import router as registry_router
 
@@ -44,6 +45,7 @@ api.add_router("/planner", planner_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
+api.add_router("/prevention", prevention_router)
 
 
 @api.exception_handler(ApiError)

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sideline.analysis.cli import ACTION as IMPORT_UNVOTES
 from sideline.analysis.cli import add_import_unvotes_parser, handle_import_unvotes
+from sideline.prevention.cli import ACTION as IMPORT_CONFLICT
+from sideline.prevention.cli import add_import_conflict_parser, handle_import_conflict
 from sideline.registry.package import BUNDLED_PACKAGE, PackageError, read_package
 from sideline.registry.services import export_package, load_package
 
@@ -19,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="{validate,load,export,import-unvotes}"
+            dest="action",
+            required=True,
+            metavar="{validate,load,export,import-unvotes,import-conflict}",
         )
         validate = actions.add_parser("validate", help="check a data package and list every defect")
         validate.add_argument(
@@ -47,11 +51,16 @@ class Command(BaseCommand):
 
         # The votes are the analysis' own dataset; it brings its sub-command.
         add_import_unvotes_parser(actions)
+        # So is the conflict data of preventive diplomacy.
+        add_import_conflict_parser(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == IMPORT_UNVOTES:
             handle_import_unvotes(options, stdout=self.stdout, stderr=self.stderr)
+            return
+        if action == IMPORT_CONFLICT:
+            handle_import_conflict(options, stdout=self.stdout, stderr=self.stderr)
             return
         directory: Path | None = options.get("directory")
         if action == "export":
