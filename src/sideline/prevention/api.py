@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema, Status
 
+from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
+from sideline.openapi import Input
+from sideline.prevention import services
 from sideline.prevention.exports import monitor_json
-from sideline.prevention.selectors import datasets, known_state, monitor, signal_skill
+from sideline.prevention.models import Concern
+from sideline.prevention.selectors import (
+    consultation_outcome,
+    datasets,
+    known_state,
+    monitor,
+    signal_skill,
+    visible_concerns,
+)
+from sideline.validators import Text
 
 router = Router(tags=["prevention"])
 
@@ -58,3 +70,134 @@ def list_skill(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for s in signal_skill()
     ]
+
+
+class ConcernIn(Input):
+    organization: Text
+    state: Text
+    other_state: Text | None = None
+    title: Text
+    text: Text
+    severity: int
+    sources: list[Text] = []
+    concerned: list[Text] = []
+    public: bool = False
+
+
+class EndorsementIn(Input):
+    organization: Text
+    note: Text = ""
+
+
+class ConsultationIn(Input):
+    organizations: list[Text]
+    priority: int = 50
+    year: int | None = None
+
+
+class ConcernOut(Schema):
+    id: int
+    organization: str
+    state: str
+    other_state: str | None
+    title: str
+    text: str
+    sources: list[str]
+    severity: int
+    concerned: list[str]
+    public: bool
+    status: str
+    endorsed_by: list[str]
+    record_index: int | None
+    request: str | None
+    outcome: str | None
+
+
+def _fail(error: services.ConcernError) -> ApiError:
+    return ApiError(error.status, error.code, error.located(), field=error.field)
+
+
+def concern_out(concern: Concern, *, user: Any) -> dict[str, Any]:
+    outcome = (
+        consultation_outcome(year=concern.request_year, key=concern.request_key, user=user).state
+        if concern.request_key and concern.request_year
+        else None
+    )
+    return {
+        "id": concern.pk,
+        "organization": concern.organization.slug,
+        "state": concern.state.code,
+        "other_state": concern.other_state.code if concern.other_state else None,
+        "title": concern.title,
+        "text": concern.text,
+        "sources": list(concern.sources),
+        "severity": concern.severity,
+        "concerned": sorted(o.slug for o in concern.concerned.all()),
+        "public": concern.public,
+        "status": concern.status,
+        "endorsed_by": [e.organization.slug for e in concern.endorsements.all()],
+        "record_index": concern.record_index,
+        "request": f"{concern.request_year}/{concern.request_key}" if concern.request_key else None,
+        "outcome": outcome,
+    }
+
+
+def _concern(request: HttpRequest, pk: int) -> Concern:
+    concern = visible_concerns(request_user(request)).filter(pk=pk).first()
+    if concern is None:
+        raise ApiError(404, "unknown_concern", f"no concern {pk} that you may see")
+    return concern
+
+
+@router.get("/concerns", response=list[ConcernOut])
+def list_concerns(request: HttpRequest) -> list[dict[str, Any]]:
+    """The concerns the caller may read: public ones and those of the caller's organization."""
+    user = request_user(request)
+    return [concern_out(c, user=user) for c in visible_concerns(user)]
+
+
+@router.get("/concerns/{pk}", response=ConcernOut)
+def get_concern(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return concern_out(_concern(request, pk), user=request_user(request))
+
+
+@router.post("/concerns", response={201: ConcernOut}, auth=API_AUTH)
+def add_concern(request: HttpRequest, payload: ConcernIn) -> Any:
+    """Raise a concern for the caller's organization; it goes onto that organization's log."""
+    try:
+        concern = services.raise_concern(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]  # set by ninja's auth
+    except services.ConcernError as error:
+        raise _fail(error) from None
+    return Status(201, concern_out(concern, user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.post("/concerns/{pk}/endorsements", response={201: ConcernOut}, auth=API_AUTH)
+def endorse(request: HttpRequest, pk: int, payload: EndorsementIn) -> Any:
+    concern = _concern(request, pk)
+    try:
+        services.endorse_concern(
+            actor=request.auth,  # type: ignore[attr-defined]
+            concern=concern,
+            organization=payload.organization,
+            note=payload.note,
+        )
+    except services.ConcernError as error:
+        raise _fail(error) from None
+    return Status(201, concern_out(_concern(request, pk), user=request.auth))  # type: ignore[attr-defined]
+
+
+@router.post("/concerns/{pk}/consultation", response={201: ConcernOut}, auth=API_AUTH)
+def consult(request: HttpRequest, pk: int, payload: ConsultationIn) -> Any:
+    """Turn the concern into a planner meeting request (coordinators)."""
+    concern = _concern(request, pk)
+    try:
+        services.place_consultation(
+            actor=request.auth,  # type: ignore[attr-defined]
+            concern=concern,
+            organizations=payload.organizations,
+            priority=payload.priority,
+            year=payload.year,
+        )
+    except services.ConcernError as error:
+        raise _fail(error) from None
+    return Status(201, concern_out(_concern(request, pk), user=request.auth))  # type: ignore[attr-defined]

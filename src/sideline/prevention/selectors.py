@@ -318,3 +318,122 @@ def visible_concerns(user: Any) -> QuerySet[Concern]:
 
 def open_concerns(user: Any) -> QuerySet[Concern]:
     return visible_concerns(user).filter(status=ConcernStatus.OPEN)
+
+
+# --- from concern to consultation -------------------------------------------------------
+
+# A concern's severity (1–4) and a raised rule give the planner's priority (1–100).
+SEVERITY_PRIORITY = {1: 25, 2: 50, 3: 75, 4: 100}
+SIGNAL_PRIORITY = 50
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A meeting request to suggest: organizations, topic and priority, and why."""
+
+    state: str
+    organizations: tuple[str, ...]
+    priority: int
+    reason: str
+    topic: str = "conflict-prevention"
+
+
+def _member_slugs(codes: list[str], *, day: Any) -> set[str]:
+    from sideline.registry.models import Membership
+    from sideline.registry.selectors import in_force_on
+
+    return set(
+        Membership.objects.filter(
+            in_force_on(day), state__code__in=codes, status="member"
+        ).values_list("organization__slug", flat=True)
+    )
+
+
+def suggest_for_concern(concern: Concern, *, day: Any) -> Suggestion | None:
+    """The organizations concerned of which the state (or the border's other state) is a
+    member on ``day``, when they are two or more; else ``None``."""
+    codes = [concern.state.code] + ([concern.other_state.code] if concern.other_state else [])
+    members = _member_slugs(codes, day=day)
+    organizations = tuple(sorted(o.slug for o in concern.concerned.all() if o.slug in members))
+    if len(organizations) < 2:
+        return None
+    return Suggestion(
+        concern.state.code,
+        organizations,
+        SEVERITY_PRIORITY[concern.severity],
+        f"concern {concern.pk}",
+    )
+
+
+def suggest_for_signals(*, day: Any) -> list[Suggestion]:
+    """For each state of the region with a raised rule: the organizations with a conflict-
+    prevention mandate of which it is a member, when two or more."""
+    from sideline.registry.models import Mandate
+
+    mandated = set(
+        Mandate.objects.filter(function__slug="conflict-prevention").values_list(
+            "organization__slug", flat=True
+        )
+    )
+    found = []
+    for state in REGION:
+        m = monitor(state)
+        raised = [s.rule for s in m.signals if s.raised]
+        if not raised:
+            continue
+        organizations = tuple(sorted(_member_slugs([state], day=day) & mandated))
+        if len(organizations) >= 2:
+            found.append(
+                Suggestion(state, organizations, SIGNAL_PRIORITY, "rules: " + ", ".join(raised))
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a consultation stands: the planner's request, the meetings, decisions,
+    commitments and their statuses."""
+
+    key: str
+    year: int
+    state: str  # placed, unplaced, not_planned, or missing
+    placed_at: str
+    meetings: list[dict[str, Any]]
+
+
+def consultation_outcome(*, year: int, key: str, user: Any) -> Outcome:
+    """Follow a request to its placement and the meetings held for it (that the user may see)."""
+    from django.utils import timezone
+
+    from sideline.meetings.models import Meeting
+    from sideline.meetings.permissions import can_view_meeting
+    from sideline.planner.services import request_statuses
+
+    _, statuses = request_statuses(year=year)
+    status = next((s for s in statuses if s.request.key == key), None)
+    placed_at = ""
+    if status is not None and status.meeting is not None:
+        placed = status.meeting
+        where = placed.session.key if placed.session else placed.summit
+        placed_at = f"{placed.date.isoformat()} {where}"
+    meetings = []
+    now = timezone.now()
+    for meeting in Meeting.objects.filter(planner_request=key).prefetch_related(
+        "decisions__commitments"
+    ):
+        if not can_view_meeting(user, meeting):
+            continue
+        decisions = list(meeting.decisions.all())
+        commitments = [c for d in decisions for c in d.commitments.all()]
+        meetings.append(
+            {
+                "id": meeting.pk,
+                "title": meeting.title,
+                "date": meeting.date,
+                "decisions": [(d.number, d.title, d.status) for d in decisions],
+                "commitments": [(c.description[:80], c.status_at(now)) for c in commitments],
+            }
+        )
+    return Outcome(
+        key, year, status.state if status is not None else "missing", placed_at, meetings
+    )

@@ -9,7 +9,6 @@ the organizations it hosts, so a person of another organization is refused here.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ __all__ = [
     "import_bundled",
     "import_conflict_files",
     "place_consultation",
+    "place_signal_consultation",
     "raise_concern",
 ]
 
@@ -425,6 +425,35 @@ def close_concern(*, actor: Any, concern: Concern) -> Concern:
     return concern
 
 
+def _add_request(*, key: str, year: int, organizations: Sequence[str], priority: int) -> None:
+    from sideline.planner.services import RequestInvalidError, add_manual_request
+
+    today = timezone.localdate()
+    try:
+        add_manual_request(
+            year=year,
+            key=key,
+            organizations=list(organizations),
+            topic="conflict-prevention",
+            priority=priority,
+            # Not before today: a consultation is about what is coming.
+            not_before=today if today.year == year else None,
+        )
+    except RequestInvalidError as error:
+        first = error.errors[0]
+        code = "key_taken" if first.code == "key_taken" else first.code
+        raise ConcernError(
+            code, str(first.message), field=first.field, status=409 if code == "key_taken" else 400
+        ) from None
+
+
+def _require_coordinator(actor: Any) -> None:
+    if not can_coordinate(actor):
+        raise ConcernError(
+            "not_coordinator", "only a coordinator places a consultation", status=403
+        )
+
+
 def place_consultation(
     *,
     actor: Any,
@@ -443,13 +472,8 @@ def place_consultation(
         ConcernError: ``not_coordinator`` (403), ``already_placed`` (409), ``closed``, or the
             planner's refusal (``too_few_organizations`` …) with its field.
     """
-    from sideline.planner.services import RequestInvalidError, add_manual_request
-
     try:
-        if not can_coordinate(actor):
-            raise ConcernError(
-                "not_coordinator", "only a coordinator places a consultation", status=403
-            )
+        _require_coordinator(actor)
         year = year or timezone.localdate().year
         with transaction.atomic():
             locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -462,25 +486,43 @@ def place_consultation(
             if locked.status != ConcernStatus.OPEN:
                 raise ConcernError("closed", "the concern is closed")
             key = f"prevention-concern-{locked.pk}"
-            try:
-                add_manual_request(
-                    year=year,
-                    key=key,
-                    organizations=list(organizations),
-                    topic="conflict-prevention",
-                    priority=priority,
-                    not_before=max(timezone.localdate(), dt.date(year, 1, 1))
-                    if timezone.localdate().year == year
-                    else None,
-                )
-            except RequestInvalidError as error:
-                first = error.errors[0]
-                raise ConcernError(first.code, str(first.message), field=first.field) from None
+            _add_request(key=key, year=year, organizations=organizations, priority=priority)
             locked.request_year, locked.request_key = year, key
             locked.save(update_fields=["request_year", "request_key"])
     except ConcernError as error:
         raise _refused(actor, "concern.consult", error) from None
     return locked
+
+
+def place_signal_consultation(
+    *,
+    actor: Any,
+    state: str,
+    organizations: Sequence[str],
+    priority: int,
+    year: int | None = None,
+) -> str:
+    """Turn the raised rules about ``state`` into a meeting request; return its key.
+
+    The key, ``prevention-signal-<STATE>-<YYYYMM>``, allows one request per state and month.
+
+    Raises:
+        ConcernError: ``not_coordinator`` (403), ``key_taken`` (409), or the planner's
+            refusal with its field.
+    """
+    try:
+        _require_coordinator(actor)
+        today = timezone.localdate()
+        year = year or today.year
+        code = state.upper()
+        if not State.objects.filter(code=code).exists():
+            raise ConcernError("unknown_state", f"state: no state {state!r}", field="state")
+        key = f"prevention-signal-{code}-{today:%Y%m}"
+        with transaction.atomic():
+            _add_request(key=key, year=year, organizations=organizations, priority=priority)
+    except ConcernError as error:
+        raise _refused(actor, "signal.consult", error) from None
+    return key
 
 
 def acting_organization(actor: Any) -> str | None:

@@ -7,4 +7,6 @@ app_name = "prevention"
 urlpatterns = [
     path("", views.MonitorIndexView.as_view(), name="index"),
     path("states/<str:code>/", views.MonitorStateView.as_view(), name="state"),
+    path("concerns/", views.ConcernListView.as_view(), name="concerns"),
+    path("concerns/<int:pk>/", views.ConcernDetailView.as_view(), name="concern"),
 ]
