@@ -187,3 +187,36 @@ def test_signal_suggestions_are_placed_by_the_coordinator_only(
         "key", flat=True
     )
     assert [k[:22] for k in keys] == ["prevention-signal-AFG-"]
+
+
+def test_concern_exports_hold_only_what_the_reader_may_see_and_no_formula(
+    people: dict[str, Any], client: Client
+) -> None:
+    client.login(username="osce-d", password=PASSWORD)
+    client.post("/prevention/concerns/", {**FORM, "title": "=HYPERLINK(1)", "public": "on"})
+    client.post("/prevention/concerns/", {**FORM, "title": "secret"})
+    client.logout()
+
+    csv_text = client.get("/prevention/concerns/?format=csv").content.decode()
+    rows = client.get("/prevention/concerns/?format=json").json()
+
+    assert csv_text.splitlines()[0].startswith("id,organization,state,other_state,title")
+    assert ",'=HYPERLINK(1)," in csv_text
+    assert "secret" not in csv_text
+    assert [r["title"] for r in rows] == ["=HYPERLINK(1)"]
+    assert rows[0]["sources"] == ["https://example.org/a", "field report"]
+
+
+def test_suggestions_api_lists_states_with_raised_rules(
+    people: dict[str, Any], client: Client, conflict_data: Any
+) -> None:
+    from sideline.prevention.services import import_conflict_files
+    from tests.prevention.conftest import CENTRAL
+
+    assert client.get("/api/prevention/suggestions").json() == []
+    import_conflict_files([conflict_data / CENTRAL])
+
+    found = client.get("/api/prevention/suggestions").json()
+
+    assert {"AFG", "PAK"} <= {s["state"] for s in found}
+    assert all(s["topic"] == "conflict-prevention" and len(s["organizations"]) >= 2 for s in found)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
@@ -19,9 +21,10 @@ from sideline.prevention.selectors import (
     known_state,
     monitor,
     signal_skill,
+    suggest_for_signals,
     visible_concerns,
 )
-from sideline.validators import Text
+from sideline.validators import EARLIEST, LATEST, Text
 
 router = Router(tags=["prevention"])
 
@@ -72,27 +75,39 @@ def list_skill(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+# The document states what the services enforce, so that a schema-valid body is refused
+# only for what no schema can say (an unknown slug is a 404, as everywhere).
+_CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+StateCode = Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
+# Text with at least one character that is not a space, and no control character (the
+# validators' rule, restated because one pattern per field reaches the document).
+Filled = Annotated[str, Field(pattern=f"^[^{_CONTROL}]*[^{_CONTROL}\\s][^{_CONTROL}]*$")]
+
+
 class ConcernIn(Input):
-    organization: Text
-    state: Text
-    other_state: Text | None = None
-    title: Text
-    text: Text
-    severity: int
-    sources: list[Text] = []
-    concerned: list[Text] = []
+    organization: Slug
+    state: StateCode
+    other_state: StateCode | None = None
+    title: Annotated[Filled, Field(max_length=200)]
+    text: Annotated[Filled, Field(max_length=services.MAX_TEXT)]
+    severity: Annotated[int, Field(ge=1, le=4)]
+    sources: Annotated[
+        list[Annotated[Filled, Field(max_length=1000)]], Field(max_length=services.MAX_SOURCES)
+    ] = []
+    concerned: Annotated[list[Slug], Field(max_length=40)] = []
     public: bool = False
 
 
 class EndorsementIn(Input):
-    organization: Text
-    note: Text = ""
+    organization: Slug
+    note: Annotated[Text, Field(max_length=500)] = ""
 
 
 class ConsultationIn(Input):
-    organizations: list[Text]
-    priority: int = 50
-    year: int | None = None
+    organizations: Annotated[set[Slug], Field(min_length=2, max_length=40)]
+    priority: Annotated[int, Field(ge=1, le=100)] = 50
+    year: Annotated[int, Field(ge=EARLIEST.year, le=LATEST.year)] | None = None
 
 
 class ConcernOut(Schema):
@@ -113,8 +128,12 @@ class ConcernOut(Schema):
     outcome: str | None
 
 
+_NOT_FOUND = {"unknown_organization", "unknown_state"}
+
+
 def _fail(error: services.ConcernError) -> ApiError:
-    return ApiError(error.status, error.code, error.located(), field=error.field)
+    status = 404 if error.code in _NOT_FOUND else error.status
+    return ApiError(status, error.code, error.message, field=error.field)
 
 
 def concern_out(concern: Concern, *, user: Any) -> dict[str, Any]:
@@ -194,10 +213,33 @@ def consult(request: HttpRequest, pk: int, payload: ConsultationIn) -> Any:
         services.place_consultation(
             actor=request.auth,  # type: ignore[attr-defined]
             concern=concern,
-            organizations=payload.organizations,
+            organizations=sorted(payload.organizations),
             priority=payload.priority,
             year=payload.year,
         )
     except services.ConcernError as error:
         raise _fail(error) from None
     return Status(201, concern_out(_concern(request, pk), user=request.auth))  # type: ignore[attr-defined]
+
+
+class SuggestionOut(Schema):
+    state: str
+    organizations: list[str]
+    priority: int
+    topic: str
+    reason: str
+
+
+@router.get("/suggestions", response=list[SuggestionOut])
+def list_suggestions(request: HttpRequest) -> list[dict[str, Any]]:
+    """Meeting requests suggested by the raised rules of Central Asia and its neighbours."""
+    return [
+        {
+            "state": s.state,
+            "organizations": list(s.organizations),
+            "priority": s.priority,
+            "topic": s.topic,
+            "reason": s.reason,
+        }
+        for s in suggest_for_signals(day=timezone.localdate())
+    ]

@@ -94,3 +94,53 @@ def monitor_csv(m: Monitor) -> str:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, default=str)
+
+
+CONCERN_COLUMNS = (
+    "id",
+    "organization",
+    "state",
+    "other_state",
+    "title",
+    "severity",
+    "public",
+    "status",
+    "concerned",
+    "endorsed_by",
+    "sources",
+    "request",
+    "created",
+)
+
+
+def concern_rows(concerns: Any) -> list[dict[str, Any]]:
+    """Return the concerns as plain rows (the caller passes only those the user may read)."""
+    return [
+        {
+            "id": c.pk,
+            "organization": c.organization.slug,
+            "state": c.state.code,
+            "other_state": c.other_state.code if c.other_state else "",
+            "title": c.title,
+            "severity": c.severity,
+            "public": c.public,
+            "status": c.status,
+            "concerned": " ".join(sorted(o.slug for o in c.concerned.all())),
+            "endorsed_by": " ".join(e.organization.slug for e in c.endorsements.all()),
+            "sources": list(c.sources),
+            "request": f"{c.request_year}/{c.request_key}" if c.request_key else "",
+            "created": c.created_at.isoformat(),
+        }
+        for c in concerns
+    ]
+
+
+def concerns_csv(rows: list[dict[str, Any]]) -> str:
+    """Return concern rows as CSV; a cell that a spreadsheet would run as a formula is quoted."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CONCERN_COLUMNS)
+    for row in rows:
+        values = [" | ".join(row[k]) if k == "sources" else row[k] for k in CONCERN_COLUMNS]
+        writer.writerow(spreadsheet_row(values))
+    return out.getvalue()

@@ -16,7 +16,13 @@ from sideline.accounts.permissions import acts_for, can_coordinate, organization
 from sideline.prevention import services
 from sideline.prevention.charts import columns_svg
 from sideline.prevention.codes import CENTRAL_ASIA, REGION
-from sideline.prevention.exports import dumps, monitor_csv, monitor_json
+from sideline.prevention.exports import (
+    concern_rows,
+    concerns_csv,
+    dumps,
+    monitor_csv,
+    monitor_json,
+)
 from sideline.prevention.forms import ConcernForm
 from sideline.prevention.selectors import (
     Monitor,
@@ -120,13 +126,22 @@ class MonitorStateView(View):
 
 
 def _fail(request: HttpRequest, error: services.ConcernError) -> None:
-    messages.error(request, error.located())
+    messages.error(request, error.message)
 
 
 class ConcernListView(View):
     """Open concerns with their consultation and outcome; the form to raise one."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        fmt = request.GET.get("format")
+        if fmt in {"csv", "json"}:
+            rows = concern_rows(visible_concerns(request.user))
+            if fmt == "csv":
+                response = HttpResponse(concerns_csv(rows), content_type="text/csv; charset=utf-8")
+            else:
+                response = HttpResponse(dumps(rows), content_type="application/json")
+            response["Content-Disposition"] = f'attachment; filename="concerns.{fmt}"'
+            return response
         return self.render(request, ConcernForm())
 
     def render(self, request: HttpRequest, form: ConcernForm, status: int = 200) -> HttpResponse:
@@ -192,7 +207,7 @@ class ConcernListView(View):
                 public=form.cleaned_data["public"],
             )
         except services.ConcernError as error:
-            form.add_error(None, error.located())
+            form.add_error(None, error.message)
             return self.render(request, form, status=error.status if error.status != 404 else 400)
         return redirect("prevention:concern", pk=concern.pk)
 
