@@ -27,6 +27,7 @@ from sideline.openapi import (
 )
 from sideline.planner.api import router as planner_router
 from sideline.planner.schema import schema_path
+from sideline.prevention.api import router as prevention_router
 from sideline.record.api import router as record_router
 from sideline.registry.api import router as registry_router
 from sideline.validators import EARLIEST, LATEST, date_pattern
@@ -89,6 +90,7 @@ api.add_router("/planner", planner_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
+api.add_router("/prevention", prevention_router)
 
 
 @api.exception_handler(ServiceError)

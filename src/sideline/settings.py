@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sideline.record",
     "sideline.accounts",
     "sideline.meetings",
+    "sideline.prevention",
     "sideline.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("sideline.meetings.urls")),
     path("accounts/", include("sideline.accounts.urls")),
     path("record/", include("sideline.record.urls")),
+    path("prevention/", include("sideline.prevention.urls")),
     path("", include("sideline.web.urls")),
 ]
 

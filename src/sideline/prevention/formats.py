@@ -1,0 +1,541 @@
+"""Read the conflict data files that users download from UCDP and ViEWS.
+
+One function, :func:`read_conflict_file`, recognises a file by its header and returns a
+:class:`ConflictFile` of one kind:
+
+========================  ===============================================================
+kind                      layouts recognised (header columns)
+========================  ===============================================================
+``country_month``         ViEWS' UCDP GED aggregation: ``country_id, month_id, year,
+                          month, ucdp_ged_sb_best_sum`` (a leading unnamed index is ignored)
+``country_year``          Sideline's bundled file ``iso3, year, deaths``; Our World in
+                          Data's UCDP files ``Entity, Year, <deaths>``
+``conflict_year``         UCDP/PRIO Armed Conflict Dataset: ``conflict_id, year,
+                          intensity_level, type_of_conflict, gwno_loc`` or ``gwno_a,
+                          gwno_b`` (peacesciencer's copy); Sideline's bundled copy
+``forecast_month``        ViEWS forecasts per country-month: ``country_id, month_id, year,
+                          month, main_mean``
+``forecast_year``         ViEWS watchlists per country-year: ``country_id, year, main_mean``
+========================  ===============================================================
+
+Spreadsheet re-saves are accepted: a ``;`` separator and day-month-year dates. Every
+defect is a :class:`~sideline.prevention.errors.ConflictDataError` naming the file, the
+row (the line number, header = 1) and the field; nothing is partly read. Limits: a file
+is at most :data:`MAX_FILE_BYTES` and :data:`MAX_ROWS` rows.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "cy.csv").write_text("iso3,year,deaths\\nTJK,2022,93\\n")
+>>> data = read_conflict_file(folder / "cy.csv")
+>>> data.kind, data.values
+('country_year', (StateValue(state='TJK', year=2022, month=None, value=93.0),))
+>>> _ = (folder / "bad.csv").write_text("iso3,year,deaths\\nTJK,2O22,93\\n")
+>>> read_conflict_file(folder / "bad.csv")
+Traceback (most recent call last):
+...
+sideline.prevention.errors.ConflictDataError: bad.csv, row 2, field year: '2O22' is not a whole number
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import pycountry
+
+from sideline.prevention.codes import Codes, bundled_codes
+from sideline.prevention.errors import ConflictDataError
+
+__all__ = [
+    "KINDS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "ConflictFile",
+    "ConflictRecord",
+    "Kind",
+    "StateValue",
+    "read_conflict_file",
+    "write_conflict_year",
+    "write_country_year",
+]
+
+Kind = Literal["country_month", "country_year", "conflict_year", "forecast_month", "forecast_year"]
+KINDS: tuple[Kind, ...] = (
+    "country_month",
+    "country_year",
+    "conflict_year",
+    "forecast_month",
+    "forecast_year",
+)
+
+# The global country-month file is 3.3 MB and 78,000 rows: the limits leave room for
+# years of growth and the event-level downloads aggregated by users, and stop a runaway.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 1_000_000
+_FIRST_YEAR, _LAST_YEAR = 1946, 2100
+# More deaths in one state and month than any war has caused: a misplaced column.
+_MAX_DEATHS = 1_000_000.0
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class StateValue:
+    """Deaths (or forecast deaths) of a state in a year or, with ``month``, a month."""
+
+    state: str
+    year: int
+    month: int | None
+    value: float
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    """One conflict in one year (UCDP/PRIO Armed Conflict Dataset).
+
+    ``intensity`` 1 is 25–999 battle-related deaths in the year, 2 is 1,000 or more;
+    ``conflict_type`` 1 extrasystemic, 2 interstate, 3 intrastate, 4 internationalized
+    intrastate; ``episode_start`` is the start of the current episode (``start_date2``).
+    """
+
+    conflict_id: int
+    year: int
+    states: tuple[str, ...]
+    intensity: int
+    conflict_type: int
+    episode_start: date | None
+    episode_end: bool
+
+
+@dataclass(frozen=True)
+class ConflictFile:
+    """What one file holds; ``values`` for the per-state kinds, ``conflicts`` for the other."""
+
+    name: str
+    kind: Kind
+    layout: str
+    sha256: str
+    rows: int
+    values: tuple[StateValue, ...] = ()
+    conflicts: tuple[ConflictRecord, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def span(self) -> tuple[str, str] | None:
+        """Return the first and last period covered, as ``YYYY`` or ``YYYY-MM``."""
+        periods = [f"{v.year}-{v.month:02d}" if v.month else f"{v.year}" for v in self.values] or [
+            str(c.year) for c in self.conflicts
+        ]
+        return (min(periods), max(periods)) if periods else None
+
+
+class _Row:
+    """One data row, whose readers raise errors that name the file, row and field."""
+
+    def __init__(self, name: str, number: int, cells: Mapping[str, str]) -> None:
+        self.name, self.number, self.cells = name, number, cells
+
+    def fail(self, field: str, message: str) -> ConflictDataError:
+        return ConflictDataError(message, file=self.name, row=self.number, field=field)
+
+    def text(self, field: str) -> str:
+        value = (self.cells.get(field) or "").strip()
+        if not value:
+            raise self.fail(field, "empty; every row needs a value here")
+        return value
+
+    def integer(self, field: str, *, low: int, high: int) -> int:
+        value = self.text(field)
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.fail(field, f"{value!r} is not a whole number") from None
+        if not number.is_integer():
+            raise self.fail(field, f"{value!r} is not a whole number")
+        if not low <= number <= high:
+            raise self.fail(field, f"{value} is outside {low}..{high}")
+        return int(number)
+
+    def deaths(self, field: str) -> float:
+        value = self.text(field)
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.fail(field, f"{value!r} is not a number") from None
+        if not math.isfinite(number) or not 0 <= number <= _MAX_DEATHS:
+            raise self.fail(field, f"{value} is not a count from 0 to {_MAX_DEATHS:,.0f}")
+        return number
+
+    def optional_date(self, field: str) -> date | None:
+        value = (self.cells.get(field) or "").strip()
+        if not value:
+            return None
+        match = _DMY.fullmatch(value)
+        american = _MDY.fullmatch(value)
+        try:
+            if match:
+                day, month, year = (int(part) for part in match.groups())
+                return date(year, month, day)
+            if american:
+                month, day, year = (int(part) for part in american.groups())
+                return date(year, month, day)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(
+                field, f"{value!r} is not a date (YYYY-MM-DD, D-M-YYYY or M/D/YYYY)"
+            ) from None
+
+
+# A spreadsheet's re-save writes 29-5-1997 (day first); UCDP's older files 7/21/1946.
+_DMY = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _year(row: _Row, field: str = "year") -> int:
+    return row.integer(field, low=_FIRST_YEAR, high=_LAST_YEAR)
+
+
+def _views_state(row: _Row, codes: Codes) -> str:
+    views_id = row.integer("country_id", low=1, high=10_000)
+    state = codes.iso3_of_views(views_id)
+    if state is None:
+        raise row.fail("country_id", f"{views_id} is not a ViEWS country_id")
+    return state
+
+
+def _month(row: _Row) -> tuple[int, int]:
+    year, month = _year(row), row.integer("month", low=1, high=12)
+    month_id = row.integer("month_id", low=1, high=10_000)
+    if (year - 1980) * 12 + month != month_id:
+        raise row.fail("month_id", f"{month_id} is not {year}-{month:02d} (121 is 1990-01)")
+    return year, month
+
+
+def _name_iso3(name: str, cache: dict[str, str | None]) -> str | None:
+    if name not in cache:
+        try:
+            cache[name] = pycountry.countries.lookup(name).alpha_3
+        except LookupError:
+            cache[name] = None
+    return cache[name]
+
+
+# Our World in Data's entity names that pycountry's lookup does not resolve.
+_OWID_NAMES = {
+    "Democratic Republic of Congo": "COD",
+    "Congo": "COG",
+    "Cote d'Ivoire": "CIV",
+    "Cape Verde": "CPV",
+    "Iran": "IRN",
+    "Laos": "LAO",
+    "Macedonia": "MKD",
+    "Micronesia": "FSM",
+    "Moldova": "MDA",
+    "North Korea": "PRK",
+    "Russia": "RUS",
+    "South Korea": "KOR",
+    "Swaziland": "SWZ",
+    "Syria": "SYR",
+    "Taiwan": "TWN",
+    "Tanzania": "TZA",
+    "Timor": "TLS",
+    "Turkey": "TUR",
+    "Vatican": "VAT",
+    "Venezuela": "VEN",
+    "Vietnam": "VNM",
+    "Bolivia": "BOL",
+    "Brunei": "BRN",
+    "Czech Republic": "CZE",
+    "Israel & Palestinian Territories": "ISR",
+}
+
+_DEATH_COLUMNS = re.compile(r"(?i)(deaths|fatalities)")
+
+
+def _layout(header: list[str]) -> tuple[Kind, str]:
+    columns = set(header)
+    if {"country_id", "month_id", "ucdp_ged_sb_best_sum"} <= columns:
+        return "country_month", "ViEWS UCDP GED country-month"
+    if {"country_id", "month_id", "main_mean"} <= columns:
+        return "forecast_month", "ViEWS forecast country-month"
+    if {"country_id", "year", "main_mean"} <= columns:
+        return "forecast_year", "ViEWS forecast country-year"
+    if {"conflict_id", "year", "intensity_level", "type_of_conflict"} <= columns and (
+        "gwno_loc" in columns or "gwno_a" in columns or "location_iso3" in columns
+    ):
+        return "conflict_year", "UCDP/PRIO Armed Conflict Dataset"
+    if {"iso3", "year", "deaths"} <= columns:
+        return "country_year", "Sideline country-year"
+    if {"Entity", "Year"} <= columns and any(_DEATH_COLUMNS.search(c) for c in header):
+        return "country_year", "Our World in Data country-year"
+    raise ConflictDataError(
+        f"header {header[:8]} is not a layout this importer knows; see docs/prevention.md "
+        "for the UCDP and ViEWS files it reads",
+        row=1,
+    )
+
+
+def _gw_states(row: _Row, codes: Codes) -> tuple[str, ...]:
+    if "location_iso3" in row.cells:
+        states = tuple(row.text("location_iso3").split())
+        for state in states:
+            if not re.fullmatch(r"[A-Z]{3}|GW\d+", state):
+                raise row.fail("location_iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
+        return states
+    fields = ("gwno_loc",) if "gwno_loc" in row.cells else ("gwno_a", "gwno_b")
+    numbers: list[int] = []
+    for field in fields:
+        for part in re.split(r"[,\s]+", (row.cells.get(field) or "").strip()):
+            if not part:
+                continue
+            try:
+                number = float(part)
+            except ValueError:
+                raise row.fail(field, f"{part!r} is not a Gleditsch–Ward number") from None
+            if not number.is_integer() or not 2 <= number <= 999:
+                raise row.fail(field, f"{part!r} is not a Gleditsch–Ward number")
+            numbers.append(int(number))
+    if not numbers:
+        raise row.fail(fields[0], "empty; a conflict needs the state where it is fought")
+    return tuple(dict.fromkeys(codes.iso3_of_gw(n) for n in numbers))
+
+
+# peacesciencer's copy spells the types out ("II" is internationalized intrastate).
+_TYPES = {"extrasystemic": 1, "interstate": 2, "intrastate": 3, "internationalized": 4, "ii": 4}
+
+
+def _conflict(row: _Row, codes: Codes) -> ConflictRecord:
+    kind = row.text("type_of_conflict")
+    conflict_type = (
+        _TYPES[kind.split()[0].lower()]
+        if kind.split()[0].lower() in _TYPES
+        else row.integer("type_of_conflict", low=1, high=4)
+    )
+    ended = (row.cells.get("ep_end") or "").strip()
+    return ConflictRecord(
+        conflict_id=row.integer("conflict_id", low=1, high=10**7),
+        year=_year(row),
+        states=_gw_states(row, codes),
+        intensity=row.integer("intensity_level", low=1, high=2),
+        conflict_type=conflict_type,
+        episode_start=row.optional_date("start_date2"),
+        episode_end=ended not in {"", "0", "0.0"},
+    )
+
+
+def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, cells) of every line; the separator is ``,`` or ``;``."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        raise ConflictDataError(
+            f"not readable as CSV: {error}", file=path.name, row=reader.line_num
+        ) from None
+
+
+def read_conflict_file(
+    path: Path,
+    *,
+    codes: Codes | None = None,
+    progress: ProgressCallback | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> ConflictFile:
+    """Read one UCDP or ViEWS file, recognised by its header.
+
+    Args:
+        path: the CSV file.
+        codes: the identifier tables (default: the bundled ones).
+        progress: called as ``progress(rows_done, rows_total)`` every 10,000 rows and at
+            the end.
+        max_bytes: refuse a larger file.
+        max_rows: refuse a file with more data rows.
+
+    Returns:
+        The file's rows, of one kind.
+
+    Raises:
+        ConflictDataError: a missing or oversized file, an unknown layout, a bad value
+            (naming the row and field), a repeated state and period.
+    """
+    codes = codes or bundled_codes()
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ConflictDataError(
+                f"{size:,} bytes is over the limit of {max_bytes:,}; split the file by years",
+                file=name,
+                code="file_too_large",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConflictDataError("no such file", file=str(path), code="missing_file") from None
+    except IsADirectoryError:
+        raise ConflictDataError("is a folder; give the CSV files", file=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConflictDataError(
+            f"not UTF-8 text (byte {error.start}); save it as UTF-8 CSV", file=name
+        ) from None
+    total = text.count("\n")
+    if total > max_rows + 1:
+        raise ConflictDataError(
+            f"{total:,} lines is over the limit of {max_rows:,} rows; split the file",
+            file=name,
+            code="too_many_rows",
+        )
+    records = _records(path, text.replace("\r\n", "\n"))
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise ConflictDataError("empty file; it needs a header and rows", file=name) from None
+    header = [cell.strip() for cell in header]
+    try:
+        kind, layout = _layout(header)
+    except ConflictDataError as error:
+        raise ConflictDataError(error.message, file=name, row=1) from None
+    values: list[StateValue] = []
+    conflicts: list[ConflictRecord] = []
+    skipped: dict[str, None] = {}
+    seen: dict[tuple[object, ...], int] = {}
+    at: dict[tuple[str, int, int | None], int] = {}
+    conflict_at: dict[tuple[object, ...], int] = {}
+    names: dict[str, str | None] = {}
+    deaths_column = next((c for c in header if _DEATH_COLUMNS.search(c)), "deaths")
+    count = 0
+    for number, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise ConflictDataError(
+                f"{len(cells)} cells where the header has {len(header)}; a record broken "
+                "over lines or a stray separator",
+                file=name,
+                row=number,
+            )
+        row = _Row(name, number, dict(zip(header, cells, strict=True)))
+        count += 1
+        if kind == "conflict_year":
+            record = _conflict(row, codes)
+            key: tuple[object, ...] = (record.conflict_id, record.year)
+            if key in seen:
+                # peacesciencer's copy repeats a conflict-year once per secondary party.
+                first = conflicts[conflict_at[key]]
+                if (first.intensity, first.conflict_type) != (
+                    record.intensity,
+                    record.conflict_type,
+                ):
+                    raise row.fail(
+                        "intensity_level",
+                        f"conflict {record.conflict_id} in {record.year} differs from row {seen[key]}",
+                    )
+                states = tuple(dict.fromkeys((*first.states, *record.states)))
+                conflicts[conflict_at[key]] = ConflictRecord(
+                    first.conflict_id,
+                    first.year,
+                    states,
+                    first.intensity,
+                    first.conflict_type,
+                    first.episode_start,
+                    first.episode_end,
+                )
+                continue
+            conflict_at[key] = len(conflicts)
+            conflicts.append(record)
+        else:
+            if kind in {"country_month", "forecast_month"}:
+                state = _views_state(row, codes)
+                year, month = _month(row)
+                month_or_none: int | None = month
+            elif kind == "forecast_year":
+                state, year, month_or_none = _views_state(row, codes), _year(row), None
+            elif layout.startswith("Sideline"):
+                state = row.text("iso3")
+                if state not in codes.names and not re.fullmatch(r"[A-Z]{3}", state):
+                    raise row.fail("iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
+                year, month_or_none = _year(row), None
+            else:
+                entity = row.text("Entity")
+                found = _OWID_NAMES.get(entity) or _name_iso3(entity, names)
+                if found is None:
+                    # Regions and the world are aggregates of the states, not states.
+                    skipped[entity] = None
+                    continue
+                state, year, month_or_none = found, _year(row, "Year"), None
+            field = {
+                "country_month": "ucdp_ged_sb_best_sum",
+                "forecast_month": "main_mean",
+                "forecast_year": "main_mean",
+            }.get(kind, deaths_column)
+            value = row.deaths(field)
+            key = (row.cells.get("country_id") or state, year, month_or_none)
+            merged = (state, year, month_or_none)
+            if merged in at and key not in seen:
+                # Two ViEWS ids of one state overlap in a month (South Africa's in
+                # 1990): the state's deaths are their sum.
+                old = values[at[merged]]
+                values[at[merged]] = StateValue(state, year, month_or_none, old.value + value)
+            else:
+                at[merged] = len(values)
+                values.append(StateValue(state, year, month_or_none, value))
+        if key in seen:
+            raise ConflictDataError(
+                f"repeats row {seen[key]} ({', '.join(str(k) for k in key if k is not None)})",
+                file=name,
+                row=number,
+            )
+        seen[key] = number
+        if progress is not None and count % 10_000 == 0:
+            progress(count, total)
+    if progress is not None:
+        progress(count, count)
+    if not count:
+        raise ConflictDataError("no data rows under the header", file=name, row=2)
+    return ConflictFile(
+        name=name,
+        kind=kind,
+        layout=layout,
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows=count,
+        values=tuple(values),
+        conflicts=tuple(conflicts),
+        skipped=tuple(skipped),
+    )
+
+
+def write_country_year(values: list[StateValue]) -> str:
+    """Return country-year deaths as the bundled CSV (``iso3,year,deaths``), sorted.
+
+    >>> write_country_year([StateValue("TJK", 2022, None, 93.0)])
+    'iso3,year,deaths\\nTJK,2022,93\\n'
+    """
+    lines = ["iso3,year,deaths"]
+    for v in sorted(values, key=lambda v: (v.state, v.year)):
+        lines.append(f"{v.state},{v.year},{v.value:g}")
+    return "\n".join(lines) + "\n"
+
+
+def write_conflict_year(records: list[ConflictRecord]) -> str:
+    """Return conflict-years as the bundled CSV, sorted by conflict and year."""
+    lines = ["conflict_id,year,location_iso3,intensity_level,type_of_conflict,start_date2,ep_end"]
+    for r in sorted(records, key=lambda r: (r.conflict_id, r.year)):
+        start = r.episode_start.isoformat() if r.episode_start else ""
+        lines.append(
+            f"{r.conflict_id},{r.year},{' '.join(r.states)},{r.intensity},"
+            f"{r.conflict_type},{start},{int(r.episode_end)}"
+        )
+    return "\n".join(lines) + "\n"
