@@ -49,6 +49,8 @@ KNOWN: dict[str, tuple[tuple[Any, ...], str]] = {
     "GET /api/analysis/suggestions": (BOTH, DATA_RANGE),
     "GET /api/analysis/suggestions/instance": (BOTH, DATA_RANGE),
     "GET /api/analysis/balance/{state}": (BOTH, DATA_RANGE),
+    "GET /api/analysis/ties": (BOTH, DATA_RANGE),
+    "GET /api/analysis/relations-network": ((negative_data_rejection,), "as_of= means today"),
     "POST /api/planner/requests/{year}": ((positive_data_acceptance,), EMPTY),
     "POST /api/planner/solve": ((positive_data_acceptance,), "body declared as any object"),
     "POST /api/meetings/": ((positive_data_acceptance,), EMPTY),

@@ -183,12 +183,15 @@ def registry_snapshot() -> RegistrySnapshot:
     memberships = [
         {
             "organization": m.organization.slug,
-            "state": m.state.code,
+            "state": m.participant_code,
             "status": m.status,
             "start": m.start,
             "end": m.end,
         }
-        for m in Membership.objects.select_related("organization", "state")
+        # States only: an organization's status in another is not a membership here.
+        for m in Membership.objects.filter(state__isnull=False).select_related(
+            "organization", "state"
+        )
     ]
     mandates = [
         {"organization": m.organization.slug, "function": m.function.slug, "weight": m.weight}

@@ -54,3 +54,15 @@ class EngagementCategory(models.TextChoices):
     EURASIAN_INTEGRATION = "eurasian_integration", _("Eurasian integration")
     WESTERN_INTEGRATION = "western_integration", _("integration with Western-led organizations")
     OTHER = "other", _("other")
+
+
+class RelationKind(models.TextChoices):
+    """How two organizations are formally tied (``relations.csv``)."""
+
+    GA_OBSERVER = "ga_observer", _("observer status in the UN General Assembly")
+    FRAMEWORK_AGREEMENT = "framework_agreement", _("framework agreement")
+    MEMORANDUM = "memorandum", _("memorandum of understanding")
+    JOINT_DECLARATION = "joint_declaration", _("joint declaration")
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("cooperation agreement")
+    LIAISON_OFFICE = "liaison_office", _("liaison office")
+    OBSERVER_INVITATION = "observer_invitation", _("standing invitation as observer")

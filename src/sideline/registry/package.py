@@ -52,6 +52,7 @@ REQUIRED_RESOURCES = (
     "pillars",
     "organizations",
     "memberships",
+    "relations",
     "functions",
     "mandates",
     "forums",
