@@ -524,3 +524,26 @@ def test_bundled_cica_observers_include_the_un_and_the_osce(registry: None) -> N
 
     assert {"un", "osce", "USA", "JPN", "SAU", "TKM"} <= observers
     assert "VNM" not in observers  # a member since 2010
+
+
+@pytest.mark.parametrize(
+    ("organization", "status", "participant", "before", "on"),
+    [
+        ("nato", "partner", "DZA", date(2000, 2, 29), date(2000, 3, 1)),  # Mediterranean Dialogue
+        ("nato", "partner", "ARE", date(2005, 6, 21), date(2005, 6, 22)),  # Istanbul Initiative
+        ("eaeu", "observer", "IRN", date(2024, 12, 25), date(2024, 12, 26)),
+        ("cica", "observer", "SAU", date(2023, 12, 25), date(2023, 12, 26)),
+        ("cica", "partner", "eaeu", date(2022, 10, 12), date(2022, 10, 13)),
+        ("cis", "observer", "sco", date(2025, 9, 30), date(2025, 10, 1)),
+    ],
+)
+def test_bundled_status_begins_on_its_day(
+    registry: None, organization: str, status: str, participant: str, before: date, on: date
+) -> None:
+    holder = Organization.objects.get(slug=organization)
+
+    def holders(day: date) -> set[str]:
+        return {m.participant_code for m in members_as_of(holder, as_of=day, statuses=[status])}
+
+    assert participant not in holders(before)
+    assert participant in holders(on)
