@@ -114,6 +114,7 @@ class SessionOut(Schema):
     country: str
     timezone: str
     attendees: list[str]
+    status: str
 
 
 def _organization(slug: str) -> Organization:
@@ -327,6 +328,7 @@ def list_sessions(request: HttpRequest, year: int | None = None) -> list[Session
             country=s.country.code,
             timezone=s.timezone,
             attendees=sorted(o.slug for o in s.attendees.all()),
+            status=s.status,
         )
         for s in sessions_in_year(chosen)
     ]

@@ -66,3 +66,11 @@ class RelationKind(models.TextChoices):
     COOPERATION_AGREEMENT = "cooperation_agreement", _("cooperation agreement")
     LIAISON_OFFICE = "liaison_office", _("liaison office")
     OBSERVER_INVITATION = "observer_invitation", _("standing invitation as observer")
+
+
+class SessionStatus(models.TextChoices):
+    """Whether a forum session took place, is announced, or is only projected by a rule."""
+
+    HELD = "held", _("held")
+    ANNOUNCED = "announced", _("announced")
+    PROJECTED = "projected", _("projected")

@@ -22,6 +22,7 @@ from sideline.registry.enums import (
     MandateWeight,
     MembershipStatus,
     RelationKind,
+    SessionStatus,
 )
 from sideline.validators import date_in_range, date_validators
 
@@ -252,6 +253,9 @@ class ForumSession(models.Model):
     country = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     timezone = models.CharField(_("time zone"), max_length=64)
     attendees = models.ManyToManyField(Organization, related_name="sessions_attended", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.HELD
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -126,7 +126,8 @@ def _partial(row: Row, column: str, file: str, issues: list[DataIssue]) -> Parti
 class _Checker:
     """The consistency rules that span rows and files."""
 
-    def __init__(self, tables: Tables, files: dict[str, str]) -> None:
+    def __init__(self, tables: Tables, files: dict[str, str], today: date) -> None:
+        self.today = today
         self.tables = tables
         self.files = files
         self.issues: list[DataIssue] = []
@@ -530,6 +531,25 @@ class _Checker:
                     f"the forum's organization {organization} did not exist on {row['start']} "
                     f"({existence.start}–{existence.end or 'today'}); check the date or the forum",
                 )
+            if row["status"] == "projected" and start < self.today:
+                self.add(
+                    "sessions",
+                    row,
+                    "status",
+                    "projected_in_past",
+                    f"a projected session cannot lie in the past ({row['start']}, before "
+                    f"{self.today}); record it as held with the source that shows it, or "
+                    "remove it",
+                )
+            elif row["status"] == "held" and start > self.today:
+                self.add(
+                    "sessions",
+                    row,
+                    "status",
+                    "held_in_future",
+                    f"a session starting on {row['start']} has not been held yet; record it "
+                    "as announced (with the announcement as source) or projected",
+                )
             if end < start:
                 self.add(
                     "sessions",
@@ -582,14 +602,17 @@ def _covers(existence: Interval, day: PartialDate) -> bool:
     return existence.end is None or day.first_day < existence.end.first_day
 
 
-def check_consistency(tables: Tables, files: dict[str, str]) -> list[DataIssue]:
+def check_consistency(
+    tables: Tables, files: dict[str, str], *, today: date | None = None
+) -> list[DataIssue]:
     """Return every defect that spans rows or files.
 
     Args:
         tables: the rows of each resource, by resource name, cells already checked.
         files: each resource's file name, to locate defects.
+        today: the day that separates held from projected sessions (today by default).
     """
-    return _Checker(tables, files).run()
+    return _Checker(tables, files, today or date.today()).run()
 
 
 def referenced_states(tables: Tables) -> Iterable[str]:

@@ -207,6 +207,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "city": row["city"],
                 "country": states[row["country"]],
                 "timezone": row["timezone"],
+                "status": row["status"],
                 "source": sources[row["source"]],
             }
             for row in package.rows("sessions")
@@ -424,6 +425,7 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
                 "country": s.country.code,
                 "timezone": s.timezone,
                 "attendees": " ".join(sorted(o.slug for o in s.attendees.all())),
+                "status": s.status,
                 "source": s.source.key,
             }
             for s in ForumSession.objects.select_related("forum", "country", "source")
