@@ -135,3 +135,21 @@ def test_api_sessions_say_their_status(client: Client, registry: None) -> None:
     assert {s["status"] for s in sessions} == {"projected"}
     assert sessions[0]["id"] == "european-council-2027-03-projected"
     assert 'data-status="projected"' in page
+
+
+def test_plan_2027_from_the_bundled_data_alone(registry: None) -> None:
+    """``sideline plan 2027`` places meetings at the projected sessions of 2027."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sideline.planner.models import Plan
+    from tests.planner.test_command import FAST
+
+    call_command("plan", "2027", *FAST, stdout=StringIO(), stderr=StringIO())
+
+    plan = Plan.objects.get(year=2027)
+    venues = set(plan.meetings.values_list("venue", flat=True))
+    assert plan.meetings.count() > 0
+    assert venues
+    assert all(venue.endswith("-projected") or not venue for venue in venues), venues
