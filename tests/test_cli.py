@@ -62,7 +62,7 @@ def test_data_validate_good_package_says_valid(tmp_path: Path, data_dir: dict[st
 
     assert (result.returncode, result.stdout.strip()) == (
         0,
-        f"valid: 16 rows in 10 resources of {directory}",
+        f"valid: 16 rows in 11 resources of {directory}",
     )
 
 
@@ -133,5 +133,5 @@ def test_data_load_then_export_round_trip(tmp_path: Path, data_dir: dict[str, st
 
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.startswith("loaded 2 organizations, 4 states, 5 memberships")
-    assert exported.stdout.strip() == f"exported 16 rows in 10 resources to {tmp_path / 'out'}"
+    assert exported.stdout.strip() == f"exported 16 rows in 11 resources to {tmp_path / 'out'}"
     assert validated.returncode == 0, validated.stderr

@@ -680,4 +680,4 @@ def test_cli_package_with_a_byte_order_mark_is_valid(
     outcome = run(["data", "validate", str(directory)], capsys)
 
     assert (outcome.code, outcome.stderr) == (0, "")
-    assert outcome.stdout.startswith("valid: 16 rows in 10 resources")
+    assert outcome.stdout.startswith("valid: 16 rows in 11 resources")

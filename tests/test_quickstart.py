@@ -59,9 +59,16 @@ def test_init_then_serve_lists_the_eight_organizations(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/api/organizations/csto/members?as_of=2013-01-01"
         ) as response:
             assert response.status == 200
+        # The bundled UN votes are imported by init: the voting analysis answers at once.
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/analysis/voting/KAZ?from=2010&to=2015"
+        ) as response:
+            assert response.status == 200
+            assert b'"session": 65' in response.read()
     finally:
         server.terminate()
         server.wait(timeout=10)
 
     again = subprocess.run([*command, "init"], env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
+    assert "UN votes: kept the data set already imported" in again.stdout

@@ -66,7 +66,7 @@ def test_analyse_suggest_json_is_planner_requests(minimal_registry: Path) -> Non
             "id": "dup-csto-nato-counter-narcotics",
             "organizations": ["csto", "nato"],
             "topic": "counter-narcotics",
-            "priority": 2,
+            "priority": 3,  # 2, plus 1: no formal tie between them
             "slots": 1,
         }
     ]

@@ -141,6 +141,7 @@ def minimal_tables() -> dict[str, Rows]:
                 "country": "RUS",
                 "timezone": "Europe/Moscow",
                 "attendees": "csto",
+                "status": "held",
                 "source": SOURCE,
             },
         ],

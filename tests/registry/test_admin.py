@@ -21,6 +21,8 @@ REGISTRY_PAGES = [
     "/admin/registry/source/",
     "/admin/registry/state/",
     "/admin/registry/mandate/",
+    "/admin/registry/relation/",
+    "/admin/registry/relation/add/",
 ]
 
 OTHER_PAGES = [
@@ -114,3 +116,34 @@ def test_admin_former_curator_loses_the_admin(client: Client, minimal_registry: 
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_membership_with_two_participants_is_a_form_error(
+    client: Client, minimal_registry: Path
+) -> None:
+    from sideline.registry.models import Membership, Organization, State
+
+    _curator(client)
+    csto = Organization.objects.get(slug="csto")
+    nato = Organization.objects.get(slug="nato")
+    before = Membership.objects.count()
+
+    response = client.post(
+        "/admin/registry/membership/add/",
+        {
+            "organization": csto.pk,
+            "state": State.objects.get(code="KAZ").pk,
+            "participant_organization": nato.pk,
+            "status": "observer",
+            "start": "2005",
+            "end": "",
+            "source": Source.objects.get(key="test-source").pk,
+            "note": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Give either a state or a participating organization, not both." in (
+        response.content.decode()
+    )
+    assert Membership.objects.count() == before

@@ -67,7 +67,7 @@ def test_memberships_of_state_as_of_filters(minimal_registry: Path) -> None:
 def test_organization_timeline_lists_departures(minimal_registry: Path) -> None:
     events = organization_timeline(Organization.objects.get(slug="csto"))
 
-    assert [(e.date, e.state.code, e.change) for e in events] == [
+    assert [(e.date, e.participant.code, e.change) for e in events] == [
         ("2002-10-07", "KAZ", "joined"),
         ("2002-10-07", "RUS", "joined"),
         ("2006-08-16", "UZB", "joined"),
@@ -111,8 +111,17 @@ def test_export_package_json_writes_a_header_row_then_typed_rows(
     memberships = json.loads((tmp_path / "memberships.json").read_text(encoding="utf-8"))
     engagements = json.loads((tmp_path / "engagements.json").read_text(encoding="utf-8"))
     assert memberships[:2] == [
-        ["organization", "state", "status", "start", "end", "source", "note"],
-        ["csto", "KAZ", "member", "2002-10-07", None, "test-source", None],
+        [
+            "organization",
+            "state",
+            "participant_organization",
+            "status",
+            "start",
+            "end",
+            "source",
+            "note",
+        ],
+        ["csto", "KAZ", None, "member", "2002-10-07", None, "test-source", None],
     ]
     assert engagements[1][9] == 1.0
     assert json.loads((tmp_path / "sources_activity.json").read_text(encoding="utf-8")) == [

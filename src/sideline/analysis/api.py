@@ -24,11 +24,13 @@ from sideline.analysis.exports import (
     duplication_export,
     network_export,
     overlap_export,
+    ties_export,
     voting_export,
 )
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
+    current_snapshot,
     duplication_report,
     overlap_report,
     planner_instance,
@@ -38,6 +40,8 @@ from sideline.analysis.selectors import (
 )
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
+from sideline.analysis.ties import relations_network
+from sideline.analysis.ties_report import formal_ties, ties_report
 from sideline.errors import ApiError, parse_date_argument
 from sideline.validators import Year
 
@@ -127,6 +131,29 @@ class DuplicationOut(Schema):
     explanation: str
 
 
+class TieOut(Schema):
+    id: str
+    kind: str
+
+
+class PairTiesOut(Schema):
+    organizations: list[str]
+    day: str
+    ties: list[TieOut]
+    has_tie: bool
+    score: float
+    functional: float
+    membership: float
+    shared_states: list[str]
+
+
+class RelationEdgeOut(Schema):
+    source: str
+    target: str
+    kinds: list[str]
+    ties: list[str]
+
+
 class BridgeStateOut(Schema):
     state: str
     bloc_count: int
@@ -209,6 +236,31 @@ def get_overlap(
 @_translated
 def get_duplication(request: HttpRequest, as_of: str | None = None) -> list[dict[str, object]]:
     return duplication_export(duplication_report(day=_day(as_of))).records
+
+
+@router.get(
+    "/ties",
+    response=list[PairTiesOut],
+    summary="Pairs of organizations: formal ties against duplication and shared members",
+)
+@_translated
+def get_ties(
+    request: HttpRequest, as_of: str | None = None, untied: bool = False
+) -> list[dict[str, object]]:
+    records = ties_export(ties_report(day=_day(as_of), snapshot=current_snapshot())).records
+    return [r for r in records if not r["has_tie"]] if untied else records
+
+
+@router.get(
+    "/relations-network",
+    response=list[RelationEdgeOut],
+    summary="The network of formal ties between organizations",
+)
+@_translated
+def get_relations_network(
+    request: HttpRequest, as_of: str | None = None
+) -> list[dict[str, object]]:
+    return relations_network(formal_ties(), day=_day(as_of))
 
 
 @router.get(

@@ -24,6 +24,7 @@ from sideline.analysis.selectors import (
     year_of_session,
 )
 from sideline.analysis.svg import bar_ranking_svg, heatmap_svg, network_svg, stacked_svg
+from sideline.analysis.ties import PairTies
 from sideline.validators import spreadsheet_row
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "render_csv",
     "render_text",
     "suggestions_export",
+    "ties_export",
     "voting_export",
 ]
 
@@ -319,3 +321,45 @@ def render_csv(export: Export) -> str:
         spreadsheet_row("" if value is None else value for value in row) for row in export.rows
     )
     return buffer.getvalue()
+
+
+def ties_export(pairs: Sequence[PairTies]) -> Export:
+    """Return each pair's formal ties beside its duplication (highest score first).
+
+    The chart ranks the pairs that duplicate most and have no formal tie.
+    """
+    untied = [p for p in pairs if not p.has_tie][:CHART_LIMIT]
+    return Export(
+        records=[p.as_dict() for p in pairs],
+        headers=(
+            "first",
+            "second",
+            "score",
+            "functional",
+            "membership",
+            "shared_states",
+            "ties",
+        ),
+        rows=[
+            (
+                p.organizations[0],
+                p.organizations[1],
+                _number(p.score),
+                _number(p.functional),
+                _number(p.membership),
+                len(p.shared_states),
+                " ".join(f"{t.kind}:{t.id}" for t in p.ties),
+            )
+            for p in pairs
+        ],
+        svg=bar_ranking_svg(
+            labels=["–".join(p.organizations) for p in untied],
+            values=[round(p.score, 2) for p in untied],
+            title=_("Duplicating pairs with no formal tie, highest score first"),
+            description=_(
+                "No relation (declaration, memorandum, observer status …) in force between them."
+            ),
+            value_format="{:.2f}",
+            id_prefix="ties",
+        ),
+    )

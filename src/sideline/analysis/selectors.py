@@ -35,6 +35,7 @@ from sideline.analysis.snapshot import (
     RegistrySnapshot,
 )
 from sideline.analysis.suggest import DEFAULT_THRESHOLD, suggest_meeting_requests
+from sideline.analysis.ties_report import formal_ties
 from sideline.analysis.voting import ALL_PILLARS, PILLAR_STATES, VoteTable, state_alignment
 from sideline.planner.document import instance_document, session_document
 from sideline.registry.models import (
@@ -94,9 +95,10 @@ def build_snapshot(*, valid_until: date | None = None) -> RegistrySnapshot:
     ]
     memberships = [
         {"organization": org, "state": state, "status": status, "start": start, "end": end}
-        for org, state, status, start, end in Membership.objects.order_by(
-            "organization__slug", "start_date", "state__code", "status"
-        ).values_list("organization__slug", "state__code", "status", "start", "end")
+        # States only: an organization's status in another is a tie (analysis.ties).
+        for org, state, status, start, end in Membership.objects.filter(state__isnull=False)
+        .order_by("organization__slug", "start_date", "state__code", "status")
+        .values_list("organization__slug", "state__code", "status", "start", "end")
     ]
     mandates = [
         {"organization": org, "function": function, "weight": weight}
@@ -363,6 +365,9 @@ def suggestion_report(
 ) -> list[dict[str, object]]:
     """Return meeting requests (planner format) for duplicating pairs, best first.
 
+    A pair with no formal tie in the registry (relations, organizations' statuses) on
+    ``day`` gains 1 in priority: see :mod:`sideline.analysis.suggest`.
+
     With ``common_forum`` only pairs that attend a common forum session in the
     registry are suggested; without it every duplicating pair is, since the planner
     can propose a special summit where no sideline serves.
@@ -377,6 +382,7 @@ def suggestion_report(
         day=day,
         threshold=threshold,
         attendees=_session_attendees() if common_forum else None,
+        ties=formal_ties(),
     )
 
 
@@ -527,7 +533,7 @@ def _eu_members() -> dict[str, tuple[date, date | None]]:
     return {
         state: (start, end)
         for state, start, end in Membership.objects.filter(
-            organization__slug="eu", status="member"
+            organization__slug="eu", status="member", state__isnull=False
         ).values_list("state__code", "start_date", "end_date")
     }
 

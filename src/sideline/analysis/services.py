@@ -10,9 +10,10 @@ import numpy as np
 from django.db import transaction
 
 from sideline.analysis.models import RollCall, VoteDataset
-from sideline.analysis.voting import ProgressCallback, load_unvotes
+from sideline.analysis.vote_bundle import BUNDLED_VOTES, read_vote_bundle
+from sideline.analysis.voting import ProgressCallback, VoteTable, load_unvotes
 
-__all__ = ["ImportSummary", "import_unvotes"]
+__all__ = ["ImportSummary", "import_bundled_unvotes", "import_unvotes"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,33 @@ def import_unvotes(directory: Path, *, progress: ProgressCallback | None = None)
         VoteDataError: a file is missing or not in the expected layout; nothing is written.
     """
     table = load_unvotes(Path(directory), progress=progress)
+    summary = _store(table, source=str(directory))
+    logger.info("UN votes imported from %s: %s", directory, summary)
+    return summary
+
+
+def import_bundled_unvotes(*, only_if_empty: bool = True) -> ImportSummary | None:
+    """Store the compact copy of the UN votes that ships with Sideline.
+
+    Args:
+        only_if_empty: leave an existing import in place (``sideline init`` is safe to
+            run again, and a fuller data set imported by hand must survive it).
+
+    Returns:
+        What was stored, or None when votes were already there.
+
+    Raises:
+        VoteDataError: the bundled file is missing or damaged; nothing is written.
+    """
+    if only_if_empty and VoteDataset.objects.exists():
+        return None
+    summary = _store(read_vote_bundle(), source=f"bundled: {BUNDLED_VOTES.name}")
+    logger.info("UN votes imported from the bundled copy: %s", summary)
+    return summary
+
+
+def _store(table: VoteTable, *, source: str) -> ImportSummary:
+    """Replace the stored votes with ``table``, in one transaction."""
     # One character per vote, in the dataset's column order (see analysis.models).
     characters = (table.votes.astype(np.uint8) + ord("0")).tobytes().decode("ascii")
     width = len(table.states)
@@ -58,7 +86,7 @@ def import_unvotes(directory: Path, *, progress: ProgressCallback | None = None)
         VoteDataset.objects.all().delete()
         first, last = table.session_range if len(table.rcids) else (0, 0)
         dataset = VoteDataset.objects.create(
-            source=str(directory),
+            source=source,
             states=" ".join(table.states),
             roll_call_count=len(table.rcids),
             vote_count=int(np.count_nonzero(table.votes)),
@@ -86,5 +114,4 @@ def import_unvotes(directory: Path, *, progress: ProgressCallback | None = None)
         states=width,
         sessions=(first, last),
     )
-    logger.info("UN votes imported from %s: %s", directory, summary)
     return summary

@@ -585,7 +585,12 @@ def load_snapshot_from_package(path: Path, *, valid_until: date | None = None) -
             return list(csv.DictReader(handle))
 
     organizations = rows("organizations.csv", required=True) or []
-    memberships = rows("memberships.csv", required=True) or []
+    # States only: an organization's status in another is a tie (sideline.analysis.ties).
+    memberships = [
+        row
+        for row in rows("memberships.csv", required=True) or []
+        if not (row.get("participant_organization") or "").strip()
+    ]
     return RegistrySnapshot.from_rows(
         organizations=organizations,
         memberships=memberships,

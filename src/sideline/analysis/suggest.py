@@ -11,6 +11,11 @@ both hold a mandate over, in the planner's ``sideline.plan-instance/1`` request 
   shared core function of a highly duplicating pair comes first;
 * ``not_before`` / ``not_after`` when a window is given.
 
+When ``ties`` (formal ties between organizations, :mod:`sideline.analysis.ties`) are
+given, a pair with no tie in force on the day gains 1 in priority (still at most 10):
+where two organizations duplicate each other and have no channel at all, a first meeting
+matters most.
+
 Requests are sorted by priority, then score, then id (best first). When ``attendees``
 lists who attends each forum session, a pair is suggested only if some session is
 attended by both (a sideline meeting needs a common forum).
@@ -39,6 +44,7 @@ from datetime import date
 from sideline.analysis.duplication import DEFAULT_FUNCTION_WEIGHT, duplication_ranking
 from sideline.analysis.errors import EmptyPeriodError, InvalidArgumentError
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.ties import Tie, untied_pairs
 
 __all__ = ["DEFAULT_THRESHOLD", "suggest_meeting_requests"]
 
@@ -54,6 +60,7 @@ def suggest_meeting_requests(
     function_weight: float = DEFAULT_FUNCTION_WEIGHT,
     window: tuple[date, date] | None = None,
     attendees: Iterable[Iterable[str]] | None = None,
+    ties: Iterable[Tie] | None = None,
 ) -> list[dict[str, object]]:
     """Return meeting requests for duplicating pairs, best first.
 
@@ -66,6 +73,7 @@ def suggest_meeting_requests(
         window: ``(not_before, not_after)`` to put on every request.
         attendees: for each forum session, the slugs of the organizations attending;
             when given, only pairs that attend a common session are suggested.
+        ties: formal ties between organizations; when given, untied pairs come first.
 
     Raises:
         InvalidArgumentError: ``threshold`` or ``function_weight`` outside [0, 1].
@@ -90,6 +98,9 @@ def suggest_meeting_requests(
         function_weight=function_weight,
         min_score=threshold,
     )
+    untied = (
+        None if ties is None else untied_pairs(ties, [d.organizations for d in ranked], day=day)
+    )
     scored: list[tuple[int, float, dict[str, object]]] = []
     for duplication in ranked:
         pair = duplication.organizations
@@ -97,6 +108,8 @@ def suggest_meeting_requests(
             continue
         for shared in duplication.shared_functions:
             priority = min(10, max(1, round(10 * duplication.score * shared.common_weight)))
+            if untied is not None and (pair[0], pair[1]) in untied:
+                priority = min(10, priority + 1)
             request: dict[str, object] = {
                 "id": f"dup-{pair[0]}-{pair[1]}-{shared.function}",
                 "organizations": list(pair),

@@ -28,6 +28,7 @@ from sideline.analysis.exports import (
     overlap_export,
     render_csv,
     suggestions_export,
+    ties_export,
     voting_export,
 )
 from sideline.analysis.selectors import (
@@ -45,6 +46,7 @@ from sideline.analysis.selectors import (
 )
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
+from sideline.analysis.ties_report import ties_report
 from sideline.registry.enums import MembershipStatus as StatusChoices
 from sideline.registry.models import State
 
@@ -208,6 +210,19 @@ class DuplicationView(AnalysisPageView):
             for d in ranking
         ]
         context["export"] = duplication_export(ranking)
+
+
+class TiesView(AnalysisPageView):
+    """Formal ties between organizations against their duplication: the untied first agenda."""
+
+    template_name = "analysis/ties.html"
+    filename = "ties"
+
+    def analyse(self, context: dict[str, Any]) -> None:
+        pairs = ties_report(day=self.as_of(context), snapshot=current_snapshot())
+        context["untied"] = [p for p in pairs if not p.has_tie][:10]
+        context["pairs"] = pairs
+        context["export"] = ties_export(pairs)
 
 
 class BridgesView(AnalysisPageView):

@@ -144,14 +144,20 @@ def can_coordinate(user: Any) -> bool:
 def suggested_requests(*, year: int) -> list[dict[str, object]]:
     """Return the analysis' suggested requests for `year`, as of January 1 of that year.
 
+    For a year beyond the data (2027 planned in 2026), memberships are taken on the last
+    day the data covers.
+
     Only pairs that attend a common session of the year are suggested, and each request's
     window is the year.
     """
     sessions = list(sessions_in_year(year))
     attendees = [[o.slug for o in s.attendees.all()] for s in sessions]
+    snapshot = current_snapshot()
+    # A year ahead has no memberships yet: plan it on the latest day the data covers.
+    day = min(dt.date(year, 1, 1), snapshot.span[1])
     return suggest_meeting_requests(
-        current_snapshot(),
-        day=dt.date(year, 1, 1),
+        snapshot,
+        day=day,
         window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
         attendees=attendees,
     )

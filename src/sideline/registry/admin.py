@@ -21,6 +21,7 @@ from sideline.registry.models import (
     Membership,
     Organization,
     Pillar,
+    Relation,
     Source,
     State,
 )
@@ -48,9 +49,10 @@ class CuratedAdmin:
 
 class MembershipInline(CuratedAdmin, admin.TabularInline[Membership, Organization]):
     model = Membership
+    fk_name = "organization"  # participant_organization also points at Organization
     extra = 0
-    autocomplete_fields = ["state", "source"]
-    fields = ["state", "status", "start", "end", "source", "note"]
+    autocomplete_fields = ["state", "participant_organization", "source"]
+    fields = ["state", "participant_organization", "status", "start", "end", "source", "note"]
 
 
 @admin.register(Organization)
@@ -63,10 +65,32 @@ class OrganizationAdmin(CuratedAdmin, admin.ModelAdmin[Organization]):
 
 @admin.register(Membership)
 class MembershipAdmin(CuratedAdmin, admin.ModelAdmin[Membership]):
-    list_display = ["organization", "state", "status", "start", "end", "source"]
+    list_display = [
+        "organization",
+        "state",
+        "participant_organization",
+        "status",
+        "start",
+        "end",
+        "source",
+    ]
     list_filter = ["organization", "status"]
-    search_fields = ["state__code", "state__name_en", "state__name_ru", "note"]
-    autocomplete_fields = ["organization", "state", "source"]
+    search_fields = [
+        "state__code",
+        "state__name_en",
+        "state__name_ru",
+        "participant_organization__slug",
+        "note",
+    ]
+    autocomplete_fields = ["organization", "state", "participant_organization", "source"]
+
+
+@admin.register(Relation)
+class RelationAdmin(CuratedAdmin, admin.ModelAdmin[Relation]):
+    list_display = ["key", "organization", "counterpart", "kind", "signed", "in_force", "ended"]
+    list_filter = ["kind"]
+    search_fields = ["key", "title", "reference", "organization__slug", "counterpart__slug"]
+    autocomplete_fields = ["organization", "counterpart", "source"]
 
 
 @admin.register(State)

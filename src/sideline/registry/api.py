@@ -1,4 +1,5 @@
-"""Registry endpoints: organizations, their members as of a date, states, forums, sessions."""
+"""Registry endpoints: organizations, their members and relations as of a date, states, forums,
+sessions."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from ninja import Router, Schema
 
 from sideline.errors import ApiError, parse_date_argument
 from sideline.registry.enums import MembershipStatus
-from sideline.registry.models import Forum, Function, Membership, Organization, State
-from sideline.registry.selectors import members_as_of, memberships_of_state, sessions_in_year
+from sideline.registry.models import Forum, Function, Membership, Organization, Relation, State
+from sideline.registry.selectors import (
+    in_force_on,
+    members_as_of,
+    memberships_of_state,
+    relations_of,
+    sessions_in_year,
+)
 
 router = Router(tags=["registry"])
 
@@ -61,13 +68,31 @@ class OrganizationDetailOut(OrganizationOut):
 
 
 class MemberOut(Schema):
-    state: str
-    state_name_en: str
-    state_name_ru: str
+    participant: str
+    participant_kind: str
+    participant_name_en: str
+    participant_name_ru: str
+    state: str | None
+    state_name_en: str | None
+    state_name_ru: str | None
     organization: str
     status: str
     start: str
     end: str | None
+    source: SourceOut
+    note: str
+
+
+class RelationOut(Schema):
+    id: str
+    organization: str
+    counterpart: str
+    kind: str
+    title: str
+    signed: str | None
+    in_force: str | None
+    ended: str | None
+    reference: str
     source: SourceOut
     note: str
 
@@ -89,6 +114,7 @@ class SessionOut(Schema):
     country: str
     timezone: str
     attendees: list[str]
+    status: str
 
 
 def _organization(slug: str) -> Organization:
@@ -136,10 +162,16 @@ def _forum_out(forum: Forum) -> ForumOut:
 
 
 def _member_out(membership: Membership) -> MemberOut:
+    state = membership.state
+    participant = membership.participant
     return MemberOut(
-        state=membership.state.code,
-        state_name_en=membership.state.name_en,
-        state_name_ru=membership.state.name_ru,
+        participant=membership.participant_code,
+        participant_kind="state" if state is not None else "organization",
+        participant_name_en=participant.name_en,
+        participant_name_ru=participant.name_ru,
+        state=state.code if state else None,
+        state_name_en=state.name_en if state else None,
+        state_name_ru=state.name_ru if state else None,
         organization=membership.organization.slug,
         status=membership.status,
         start=membership.start,
@@ -203,6 +235,57 @@ def list_members(
     return [_member_out(m) for m in members_as_of(organization, as_of=day, statuses=statuses)]
 
 
+def _optional_day(as_of: str | None) -> date | None:
+    """Read an optional ``as_of``: absent means every date; present, it must be a date."""
+    if as_of == "":
+        raise ApiError(
+            400, "invalid_date", "as_of: '' is not a date; use YYYY-MM-DD", field="as_of"
+        )
+    return parse_date_argument(as_of, name="as_of")
+
+
+def _relation_out(relation: Relation) -> RelationOut:
+    return RelationOut(
+        id=relation.key,
+        organization=relation.organization.slug,
+        counterpart=relation.counterpart.slug,
+        kind=relation.kind,
+        title=relation.title,
+        signed=relation.signed or None,
+        in_force=relation.in_force or None,
+        ended=relation.ended or None,
+        reference=relation.reference,
+        source=_source(relation.source),
+        note=relation.note,
+    )
+
+
+@router.get(
+    "/organizations/{slug}/relations",
+    response=list[RelationOut],
+    summary="An organization's formal ties with other organizations, all or as of a date",
+)
+def list_organization_relations(
+    request: HttpRequest, slug: str, as_of: str | None = None
+) -> list[RelationOut]:
+    organization = _organization(slug)
+    day = _optional_day(as_of)
+    return [_relation_out(r) for r in relations_of(organization, as_of=day)]
+
+
+@router.get(
+    "/relations",
+    response=list[RelationOut],
+    summary="Formal ties between organizations, all or as of a date",
+)
+def list_relations(request: HttpRequest, as_of: str | None = None) -> list[RelationOut]:
+    day = _optional_day(as_of)
+    rows = Relation.objects.select_related("organization", "counterpart", "source")
+    if day is not None:
+        rows = rows.filter(in_force_on(day))
+    return [_relation_out(r) for r in rows.order_by("start_date", "key")]
+
+
 @router.get(
     "/states/{code}/memberships",
     response=list[MemberOut],
@@ -245,6 +328,7 @@ def list_sessions(request: HttpRequest, year: int | None = None) -> list[Session
             country=s.country.code,
             timezone=s.timezone,
             attendees=sorted(o.slug for o in s.attendees.all()),
+            status=s.status,
         )
         for s in sessions_in_year(chosen)
     ]

@@ -54,3 +54,23 @@ class EngagementCategory(models.TextChoices):
     EURASIAN_INTEGRATION = "eurasian_integration", _("Eurasian integration")
     WESTERN_INTEGRATION = "western_integration", _("integration with Western-led organizations")
     OTHER = "other", _("other")
+
+
+class RelationKind(models.TextChoices):
+    """How two organizations are formally tied (``relations.csv``)."""
+
+    GA_OBSERVER = "ga_observer", _("observer status in the UN General Assembly")
+    FRAMEWORK_AGREEMENT = "framework_agreement", _("framework agreement")
+    MEMORANDUM = "memorandum", _("memorandum of understanding")
+    JOINT_DECLARATION = "joint_declaration", _("joint declaration")
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("cooperation agreement")
+    LIAISON_OFFICE = "liaison_office", _("liaison office")
+    OBSERVER_INVITATION = "observer_invitation", _("standing invitation as observer")
+
+
+class SessionStatus(models.TextChoices):
+    """Whether a forum session took place, is announced, or is only projected by a rule."""
+
+    HELD = "held", _("held")
+    ANNOUNCED = "announced", _("announced")
+    PROJECTED = "projected", _("projected")

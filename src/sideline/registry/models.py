@@ -21,6 +21,8 @@ from sideline.registry.enums import (
     ForumLevel,
     MandateWeight,
     MembershipStatus,
+    RelationKind,
+    SessionStatus,
 )
 from sideline.validators import date_in_range, date_validators
 
@@ -99,10 +101,27 @@ class Organization(Bilingual):
 
 
 class Membership(models.Model):
+    """A participant's status in an organization over a half-open interval.
+
+    The participant is a state or, for an organization that observes or partners
+    another (the UN as an observer of the CICA), an organization: exactly one of
+    ``state`` and ``participant_organization`` is set.
+    """
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="memberships")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True
+    )
+    participant_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        null=True,
+        blank=True,
+        verbose_name=_("participating organization"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
     start = models.CharField(_("start"), max_length=10)
     end = models.CharField(_("end"), max_length=10, blank=True)
@@ -114,16 +133,46 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organization", "start_date", "state"]
         indexes = [models.Index(fields=["organization", "start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state__isnull=False, participant_organization__isnull=True)
+                    | models.Q(state__isnull=True, participant_organization__isnull=False)
+                ),
+                name="membership_one_participant",
+                violation_error_message=_(
+                    "Give either a state or a participating organization, not both."
+                ),
+            )
+        ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
     def __str__(self) -> str:
-        return f"{self.state.code} {self.status} {self.organization.slug} {self.start}–{self.end}"
+        return f"{self.participant_code} {self.status} {self.organization.slug} {self.start}–{self.end}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.start_date = PartialDate.parse(self.start).first_day
         self.end_date = PartialDate.parse(self.end).first_day if self.end else None
         super().save(*args, **kwargs)
+
+    @property
+    def participant(self) -> State | Organization:
+        """Return the state or the organization that holds the status."""
+        participant = self.state or self.participant_organization
+        assert participant is not None  # the check constraint requires one of them
+        return participant
+
+    @property
+    def participant_code(self) -> str:
+        """Return the state's ISO code or the organization's slug."""
+        if self.state is not None:
+            return self.state.code
+        return self.participant_organization.slug if self.participant_organization else ""
+
+    @property
+    def participant_is_organization(self) -> bool:
+        return self.participant_organization_id is not None
 
     @property
     def interval(self) -> Interval:
@@ -204,6 +253,9 @@ class ForumSession(models.Model):
     country = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     timezone = models.CharField(_("time zone"), max_length=64)
     attendees = models.ManyToManyField(Organization, related_name="sessions_attended", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.HELD
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -243,3 +295,60 @@ class Engagement(models.Model):
     @property
     def title(self) -> str:
         return self.title_ru if translation.get_language() == "ru" else self.title_en
+
+
+class Relation(models.Model):
+    """A formal tie between two organizations: a declaration, a memorandum, GA observer status.
+
+    ``organization`` and ``counterpart`` are the two parties; for observer status in the
+    UN General Assembly the observer is ``organization`` and the counterpart is the UN.
+    The tie holds from ``in_force`` (or ``signed`` when it took effect on signature)
+    until the day before ``ended``, under the as-of rule of ``sideline.registry.dates``.
+    """
+
+    key = models.SlugField(_("identifier"), max_length=120, unique=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="relations"
+    )
+    counterpart = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="counterpart_relations"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=RelationKind.choices)
+    title = models.CharField(_("title"), max_length=500)
+    signed = models.CharField(_("signed"), max_length=10, blank=True)
+    in_force = models.CharField(_("in force"), max_length=10, blank=True)
+    ended = models.CharField(_("ended"), max_length=10, blank=True)
+    start_date = models.DateField(editable=False)
+    end_date = models.DateField(null=True, blank=True, editable=False)
+    reference = models.CharField(_("document reference"), max_length=200, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["start_date", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(organization=models.F("counterpart")),
+                name="relation_between_two_organizations",
+                violation_error_message=_("A relation ties two different organizations."),
+            )
+        ]
+        verbose_name = _("relation between organizations")
+        verbose_name_plural = _("relations between organizations")
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug}–{self.counterpart.slug}: {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.start_date = PartialDate.parse(self.start).first_day
+        self.end_date = PartialDate.parse(self.ended).first_day if self.ended else None
+        super().save(*args, **kwargs)
+
+    @property
+    def start(self) -> str:
+        """Return the day the tie took effect: ``in_force``, else ``signed``."""
+        return self.in_force or self.signed
+
+    def other(self, organization: Organization) -> Organization:
+        """Return the party that is not ``organization``."""
+        return self.counterpart if self.organization_id == organization.pk else self.organization

@@ -25,6 +25,7 @@ import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -53,6 +54,7 @@ REQUIRED_RESOURCES = (
     "pillars",
     "organizations",
     "memberships",
+    "relations",
     "functions",
     "mandates",
     "forums",
@@ -211,7 +213,7 @@ def _resource_files(
     return files, issues
 
 
-def read_package(directory: Path | None = None) -> Package:
+def read_package(directory: Path | None = None, *, today: date | None = None) -> Package:
     """Read every resource of the package in ``directory`` and check it whole.
 
     Defects of the package's structure (descriptor, files, headers) are reported
@@ -219,6 +221,8 @@ def read_package(directory: Path | None = None) -> Package:
 
     Args:
         directory: a folder with ``datapackage.json``; the bundled dataset by default.
+        today: the day before which no session may be projected and after which none
+            may be held; by default the package's ``created`` date, else today.
 
     Returns:
         The checked package.
@@ -246,10 +250,40 @@ def read_package(directory: Path | None = None) -> Package:
             cell_issues.extend(duplicate_keys(rows, key, name=path))
     if issues:
         raise PackageError(issues)
-    cell_issues.extend(check_consistency(package.tables, {n: p for n, (p, _) in files.items()}))
+    cell_issues.extend(
+        check_consistency(
+            package.tables,
+            {n: p for n, (p, _) in files.items()},
+            today=today or _created(descriptor),
+        )
+    )
     if cell_issues:
         raise PackageError(cell_issues)
     return package
+
+
+def _created(descriptor: dict[str, Any]) -> date | None:
+    """Return the day the package was written (its ``created`` property), if it says.
+
+    Sessions are held or projected relative to that day, not to the day the package is
+    read: a bundled projection does not become a defect when its date passes, it stays
+    a projection written before the fact.
+    """
+    created = descriptor.get("created")
+    if not isinstance(created, str):
+        return None
+    try:
+        return date.fromisoformat(created[:10])
+    except ValueError:
+        raise PackageError(
+            [
+                _descriptor_issue(
+                    f"{created!r} is not a date and time; write it as 2026-12-03T00:00:00Z",
+                    "invalid_created",
+                    "created",
+                )
+            ]
+        ) from None
 
 
 def referenced_states(package: Package) -> Iterable[str]:

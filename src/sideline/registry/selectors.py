@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from sideline.registry.models import ForumSession, Membership, Organization, State
+from sideline.registry.models import ForumSession, Membership, Organization, Relation, State
 
 __all__ = [
     "TimelineEvent",
@@ -18,6 +18,9 @@ __all__ = [
     "members_as_of",
     "memberships_of_state",
     "organization_timeline",
+    "participations_of",
+    "relation_timeline",
+    "relations_of",
     "session_facts",
     "sessions_in_year",
 ]
@@ -36,11 +39,41 @@ def in_force_on(day: date, *, prefix: str = "") -> Q:
 def members_as_of(
     organization: Organization, *, as_of: date, statuses: Iterable[str] | None = None
 ) -> QuerySet[Membership]:
-    """Return the memberships of ``organization`` in force on ``as_of``, by state name."""
-    rows = organization.memberships.filter(in_force_on(as_of)).select_related("state", "source")
+    """Return the memberships of ``organization`` in force on ``as_of``.
+
+    States come first by name, then organizations by slug (the same order on every
+    database: NULLs are placed explicitly).
+    """
+    rows = organization.memberships.filter(in_force_on(as_of)).select_related(
+        "state", "participant_organization", "source"
+    )
     if statuses is not None:
         rows = rows.filter(status__in=list(statuses))
-    return rows.order_by("status", "state__name_en")
+    return rows.order_by(
+        "status",
+        F("state__name_en").asc(nulls_last=True),
+        F("participant_organization__slug").asc(nulls_first=True),
+    )
+
+
+def participations_of(
+    organization: Organization, *, as_of: date | None = None
+) -> QuerySet[Membership]:
+    """Return the statuses ``organization`` itself holds in other organizations."""
+    rows = organization.participations.select_related("organization", "source")
+    if as_of is not None:
+        rows = rows.filter(in_force_on(as_of))
+    return rows.order_by("start_date", "organization__slug")
+
+
+def relations_of(organization: Organization, *, as_of: date | None = None) -> QuerySet[Relation]:
+    """Return the relations in which ``organization`` is either party, all or as of a day."""
+    rows = Relation.objects.filter(
+        Q(organization=organization) | Q(counterpart=organization)
+    ).select_related("organization", "counterpart", "source")
+    if as_of is not None:
+        rows = rows.filter(in_force_on(as_of))
+    return rows.order_by("start_date", "key")
 
 
 def memberships_of_state(state: State, *, as_of: date | None = None) -> QuerySet[Membership]:
@@ -53,11 +86,11 @@ def memberships_of_state(state: State, *, as_of: date | None = None) -> QuerySet
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """A change in an organization's membership: a state joins or leaves a status."""
+    """A change in an organization's membership: a participant joins or leaves a status."""
 
     date: str
     sort_key: datetime.date
-    state: State
+    participant: State | Organization
     status: str
     change: str  # "joined" or "left"
     membership: Membership
@@ -66,12 +99,14 @@ class TimelineEvent:
 def organization_timeline(organization: Organization) -> list[TimelineEvent]:
     """Return every accession and departure of ``organization``, oldest first."""
     events: list[TimelineEvent] = []
-    for membership in organization.memberships.select_related("state", "source"):
+    for membership in organization.memberships.select_related(
+        "state", "participant_organization", "source"
+    ):
         events.append(
             TimelineEvent(
                 membership.start,
                 membership.start_date,
-                membership.state,
+                membership.participant,
                 membership.status,
                 "joined",
                 membership,
@@ -82,13 +117,40 @@ def organization_timeline(organization: Organization) -> list[TimelineEvent]:
                 TimelineEvent(
                     membership.end,
                     membership.end_date,
-                    membership.state,
+                    membership.participant,
                     membership.status,
                     "left",
                     membership,
                 )
             )
-    events.sort(key=lambda event: (event.sort_key, event.change != "left", event.state.name_en))
+    events.sort(
+        key=lambda event: (event.sort_key, event.change != "left", event.participant.name_en)
+    )
+    return events
+
+
+@dataclass(frozen=True)
+class RelationEvent:
+    """A relation of an organization taking effect or ending."""
+
+    date: str
+    sort_key: datetime.date
+    relation: Relation
+    other: Organization
+    change: str  # "began" or "ended"
+
+
+def relation_timeline(organization: Organization) -> list[RelationEvent]:
+    """Return when each relation of ``organization`` began and ended, oldest first."""
+    events: list[RelationEvent] = []
+    for relation in relations_of(organization):
+        other = relation.other(organization)
+        events.append(RelationEvent(relation.start, relation.start_date, relation, other, "began"))
+        if relation.ended and relation.end_date:
+            events.append(
+                RelationEvent(relation.ended, relation.end_date, relation, other, "ended")
+            )
+    events.sort(key=lambda event: (event.sort_key, event.change != "ended", event.relation.key))
     return events
 
 

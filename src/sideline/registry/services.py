@@ -23,6 +23,7 @@ from sideline.registry.models import (
     Membership,
     Organization,
     Pillar,
+    Relation,
     Source,
     State,
 )
@@ -118,7 +119,12 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
     Membership.objects.bulk_create(
         Membership(
             organization=organizations[row["organization"]],
-            state=states[row["state"]],
+            state=states[row["state"]] if row["state"] else None,
+            participant_organization=(
+                organizations[row["participant_organization"]]
+                if row["participant_organization"]
+                else None
+            ),
             status=row["status"],
             start=row["start"],
             end=row["end"],
@@ -128,6 +134,26 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             note=row["note"],
         )
         for row in package.rows("memberships")
+    )
+    say("relations")
+    Relation.objects.all().delete()
+    Relation.objects.bulk_create(
+        Relation(
+            key=row["id"],
+            organization=organizations[row["organization"]],
+            counterpart=organizations[row["counterpart"]],
+            kind=row["kind"],
+            title=row["title"],
+            signed=row["signed"],
+            in_force=row["in_force"],
+            ended=row["ended"],
+            start_date=PartialDate.parse(row["in_force"] or row["signed"]).first_day,
+            end_date=_first_day(row["ended"]),
+            reference=row["reference"],
+            source=sources[row["source"]],
+            note=row["note"],
+        )
+        for row in package.rows("relations")
     )
     say("mandates")
     functions = _upsert(
@@ -181,6 +207,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "city": row["city"],
                 "country": states[row["country"]],
                 "timezone": row["timezone"],
+                "status": row["status"],
                 "source": sources[row["source"]],
             }
             for row in package.rows("sessions")
@@ -215,6 +242,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             "organizations": Organization.objects.count(),
             "states": State.objects.count(),
             "memberships": Membership.objects.count(),
+            "relations": Relation.objects.count(),
             "functions": Function.objects.count(),
             "mandates": Mandate.objects.count(),
             "forums": Forum.objects.count(),
@@ -308,16 +336,43 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
         "memberships": [
             {
                 "organization": m.organization.slug,
-                "state": m.state.code,
+                "state": m.state.code if m.state else "",
+                "participant_organization": (
+                    m.participant_organization.slug if m.participant_organization else ""
+                ),
                 "status": m.status,
                 "start": m.start,
                 "end": m.end,
                 "source": m.source.key,
                 "note": m.note,
             }
-            for m in Membership.objects.select_related("organization", "state", "source").order_by(
-                "organization__slug", "state__code", "start_date", "status"
+            for m in Membership.objects.select_related(
+                "organization", "state", "participant_organization", "source"
+            ).order_by(
+                "organization__slug",
+                "state__code",
+                "participant_organization__slug",
+                "start_date",
+                "status",
             )
+        ],
+        "relations": [
+            {
+                "id": r.key,
+                "organization": r.organization.slug,
+                "counterpart": r.counterpart.slug,
+                "kind": r.kind,
+                "title": r.title,
+                "signed": r.signed,
+                "in_force": r.in_force,
+                "ended": r.ended,
+                "reference": r.reference,
+                "source": r.source.key,
+                "note": r.note,
+            }
+            for r in Relation.objects.select_related(
+                "organization", "counterpart", "source"
+            ).order_by("start_date", "key")
         ],
         "pillars": [
             {"slug": p.slug, "name_en": p.name_en, "name_ru": p.name_ru}
@@ -370,6 +425,7 @@ def _export_rows() -> dict[str, list[dict[str, str]]]:
                 "country": s.country.code,
                 "timezone": s.timezone,
                 "attendees": " ".join(sorted(o.slug for o in s.attendees.all())),
+                "status": s.status,
                 "source": s.source.key,
             }
             for s in ForumSession.objects.select_related("forum", "country", "source")

@@ -20,6 +20,9 @@ from sideline.registry.selectors import (
     members_as_of,
     memberships_of_state,
     organization_timeline,
+    participations_of,
+    relation_timeline,
+    relations_of,
     sessions_in_year,
 )
 from sideline.validators import EARLIEST, LATEST
@@ -75,6 +78,12 @@ class OrganizationDetailView(TemplateView):
             (label, groups[value]) for value, label in MembershipStatus.choices if groups.get(value)
         ]
         context["timeline"] = organization_timeline(organization)
+        context["relations"] = [
+            (relation, relation.other(organization))
+            for relation in relations_of(organization, as_of=day)
+        ]
+        context["relation_timeline"] = relation_timeline(organization)
+        context["participations"] = participations_of(organization, as_of=day)
         context["mandates"] = organization.mandates.select_related("function", "source").order_by(
             "-weight", "function__slug"
         )

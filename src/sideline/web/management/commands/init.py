@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sideline import node
+from sideline.analysis.services import import_bundled_unvotes
 from sideline.record.models import Log
 from sideline.record.services import RecordServiceError, ensure_keys, ensure_log
 from sideline.registry.services import load_package
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         say("loading the bundled dataset…")
         summary = load_package(progress=lambda step: say(f"  {step}"))
         self.stdout.write(f"registry: {summary}")
+        # The voting analysis needs roll calls; a fuller import made by hand is kept.
+        votes = import_bundled_unvotes()
+        self.stdout.write(
+            f"UN votes: {votes}" if votes else "UN votes: kept the data set already imported"
+        )
         try:
             self._host(codes, say=say)
         except (node.NodeError, RecordServiceError) as error:
