@@ -401,8 +401,8 @@ def test_api_relations_as_of_a_date(client: Client, tied_registry: Path) -> None
     ("url", "status", "code"),
     [
         ("/api/relations?as_of=2010-13-01", 400, "invalid_date"),
-        ("/api/relations?as_of=", 400, "invalid_date"),
-        ("/api/organizations/nato/relations?as_of=", 400, "invalid_date"),
+        ("/api/relations?as_of=2010-02-30", 400, "invalid_date"),
+        ("/api/organizations/nato/relations?as_of=1812", 400, "invalid_date"),
         ("/api/organizations/warsaw-pact/relations", 404, "unknown_organization"),
     ],
 )
@@ -412,6 +412,12 @@ def test_api_relations_refuse_bad_arguments(
     answer, body = get(client, url)
 
     assert (answer, body["error"]["code"]) == (status, code)
+
+
+def test_api_relations_read_an_empty_as_of_as_an_absent_one(
+    client: Client, tied_registry: Path
+) -> None:
+    assert get(client, "/api/relations?as_of=") == get(client, "/api/relations")
 
 
 def test_organization_page_shows_relations_and_organization_participants(

@@ -236,11 +236,12 @@ def list_members(
 
 
 def _optional_day(as_of: str | None) -> date | None:
-    """Read an optional ``as_of``: absent means every date; present, it must be a date."""
-    if as_of == "":
-        raise ApiError(
-            400, "invalid_date", "as_of: '' is not a date; use YYYY-MM-DD", field="as_of"
-        )
+    """Read an optional ``as_of``: absent or empty means every date, else it must be a date.
+
+    An empty ``as_of`` is read as an absent one everywhere in the API (docs/api.md).
+    """
+    if not as_of:
+        return None
     return parse_date_argument(as_of, name="as_of")
 
 
