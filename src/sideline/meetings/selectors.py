@@ -37,11 +37,26 @@ def commitments_with_children() -> QuerySet[Commitment]:
     )
 
 
-def record_entries(subject: str) -> list[tuple[Any, Any]]:
-    """The record's entries about ``subject``, each with its check."""
-    from sideline.record.selectors import entries_for_subject, verify_entry
+def record_entries(subject: str) -> list[tuple[Any, Any, str]]:
+    """The ops about ``subject`` that this node signed, each as its record entry, its check
+    and its kind (a confidential meeting's op is an ``op.sealed`` entry on the log: only
+    this node's feed line says which kind it holds)."""
+    from sideline.record.models import RecordEntry
+    from sideline.record.selectors import verify_entry
 
-    return [(entry, verify_entry(entry)) for entry in entries_for_subject(subject)]
+    changes = Change.objects.filter(subject=subject, record_index__isnull=False).order_by("pk")
+    found = []
+    for slug, index, kind in changes.values_list("organization__slug", "record_index", "kind"):
+        if index is None:
+            continue
+        entry = (
+            RecordEntry.objects.select_related("log__organization")
+            .filter(log__organization__slug=slug, index=index)
+            .first()
+        )
+        if entry is not None:
+            found.append((entry, verify_entry(entry), kind))
+    return found
 
 
 @dataclass
