@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args or args[0] in {"-h", "--help"}:
         args = ["help"]
+    if args[:2] == ["federation", "rebuild"]:
+        # The projection is the meetings app's command; ``federation``'s other actions
+        # (propagation) belong to the record's.
+        args = ["federation_rebuild", *args[2:]]
     _one_line_usage_errors()
     if not args[0].startswith("-") and args[0] not in _command_names():
         print(

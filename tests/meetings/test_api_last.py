@@ -13,9 +13,8 @@ import pytest
 from django.test import Client
 
 from sideline.accounts.services import create_token
-from sideline.meetings.models import Commitment, Decision, DecisionResponse, Meeting
+from sideline.meetings.models import Change, Commitment, Decision, DecisionResponse, Meeting
 from sideline.meetings.services import make_commitment
-from sideline.record.models import SealedEntry
 from tests.meetings.conftest import Cast
 
 
@@ -134,7 +133,7 @@ def test_proposal_withdrawn_by_proposer(
     proposal.refresh_from_db()
     assert proposal.status == "withdrawn"
     assert proposal.withdrawn_reason == "Superseded by the ministers' statement"
-    assert SealedEntry.objects.filter(kind="decision.withdrawn").count() == 1
+    assert Change.objects.filter(kind="decision.withdraw", subject=proposal.op_id).count() == 1
 
 
 @pytest.mark.parametrize(

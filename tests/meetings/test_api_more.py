@@ -16,6 +16,7 @@ from django.test import Client
 from sideline.accounts.services import create_token
 from sideline.meetings.models import Commitment, Decision, Delegate, Meeting
 from sideline.meetings.services import (
+    accept_invitation,
     circulate_minutes,
     invite_delegate,
     make_commitment,
@@ -23,7 +24,7 @@ from sideline.meetings.services import (
     set_agenda,
     upload_document,
 )
-from tests.accounts.factories import person
+from tests.accounts.factories import PASSWORD, person
 from tests.meetings.conftest import ORGS, Cast
 
 
@@ -334,6 +335,8 @@ def test_delegation_name_list_approve(
             **token,
         )
     delegate_id = named.json()["id"]
+    secret = mail.outbox[0].body.split("/meetings/invitations/")[1].split("/")[0]
+    accept_invitation(secret=secret, username="ana", password=PASSWORD)
     approved = client.post(f"/api/meetings/delegates/{delegate_id}/approve", **token)
     listed = client.get(
         f"/api/meetings/{meeting.pk}/delegations", **bearer(cast.of("nato", "viewer"))

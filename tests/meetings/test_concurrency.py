@@ -16,10 +16,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from sideline.accounts.services import create_token
-from sideline.meetings.models import Meeting
+from sideline.meetings.models import Change, Meeting
 from sideline.meetings.services import create_meeting, invite_delegate, propose_decision
+from sideline.oplog import reduce_node
 from sideline.record.entry import open_entry
-from sideline.record.models import KeyPurpose, Log, RecordEntry
+from sideline.record.models import KeyPurpose, Log
 from sideline.record.selectors import log_verifiers
 from sideline.registry.services import load_package
 from tests.accounts.factories import PASSWORD, person
@@ -80,7 +81,7 @@ def test_agenda_replaced_concurrently_is_the_last_recorded_one(
     final = list(public_meeting.agenda.order_by("position").values_list("title", flat=True))
     assert sorted(r.status_code for r in responses) == [200] * CLIENTS
     assert final in agendas
-    assert final == _last_payload("meeting.agenda_set")["text"].split("\n")
+    assert final == _last_payload("op.agenda.set")["content"]["clear"]["items"]
 
 
 def test_first_proposals_concurrently_are_numbered_in_turn(
@@ -120,10 +121,11 @@ def test_first_minutes_saved_concurrently_keep_every_revision(
     minutes = public_meeting.minutes
     minutes.refresh_from_db()
     revisions = minutes.revisions.values_list("number", flat=True)
-    last = _last_payload("minutes.drafted")
+    last = _last_payload("op.minutes.draft")["content"]["clear"]
+    drafts = Log.objects.get(organization__slug="nato").entries.filter(kind="op.minutes.draft")
     assert sorted(r.status_code for r in responses) == [200] * CLIENTS
     assert sorted(revisions) == list(range(1, CLIENTS + 1))
-    assert (minutes.revision, minutes.text) == (last["revision"], last["text"])
+    assert (minutes.revision, minutes.text) == (drafts.count(), last["text"])
 
 
 def test_invitation_link_submitted_concurrently_makes_one_account(
@@ -194,10 +196,13 @@ def test_last_approvals_concurrently_adopt_once(
     )
 
     decision.refresh_from_db()
-    adopted = RecordEntry.objects.filter(kind="decision.adopted", subject=decision.subject)
+    adopted = Change.objects.filter(kind="decision.adopted", subject=decision.subject)
+    _, reduction = reduce_node()
     assert [r.status_code for r in responses] == [200, 200]
     assert decision.status == "adopted"
     assert adopted.count() == 1
+    assert reduction.state.decisions[str(decision.op_id)].status == "adopted"
+    assert {v.status for v in reduction.verdicts} == {"applied"}
 
 
 def test_one_username_taken_concurrently_by_two_invitations_is_one_account(

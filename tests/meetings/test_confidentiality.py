@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from sideline.accounts.services import create_token
+from sideline.federation.canonical import canonical_bytes
+from sideline.federation.ops import encode_op
 from sideline.meetings.models import Commitment, Decision, Meeting
+from sideline.meetings.selectors import record_entries
 from sideline.meetings.services import (
     accept_invitation,
     add_participant,
@@ -42,9 +46,9 @@ from sideline.meetings.services import (
     upload_document,
     withdraw_decision,
 )
-from sideline.record.models import Log, RecordEntry, SealedEntry
-from sideline.record.seal import seal
-from sideline.record.selectors import entries_for_subject, verify_entry
+from sideline.oplog import reduce_node
+from sideline.record.models import Log, RecordEntry
+from sideline.record.selectors import entries_for_subject
 from sideline.record.services import anchor_logs, witness_round
 from sideline.record.tiles import entry_bundles_for_size, tiles_for_size
 from tests.meetings.conftest import ORGS, Cast
@@ -263,13 +267,14 @@ def _public_urls(world: Confidential) -> list[str]:
 
 
 def _secret_texts(world: Confidential) -> list[bytes]:
-    """Every confidential text as an outsider might hash it: field values, the inner
-    entries and their payloads."""
+    """Every confidential text as an outsider might hash it: field values, the sealed ops
+    and their contents."""
     texts = [value.encode() for value in C.values()]
     texts.append("\n".join([C["agendaone"], C["agendatwo"]]).encode())
-    for sealed in SealedEntry.objects.all():
-        content = bytes(sealed.content)
-        texts += [content, content.split(b"\n")[1]]
+    for op in reduce_node()[1].sealed_ops.values():
+        texts.append(encode_op(op))
+        if op.clear is not None:
+            texts.append(canonical_bytes(dict(op.clear)))
     return texts
 
 
@@ -358,52 +363,48 @@ def test_every_entry_of_the_confidential_meeting_is_only_a_confidential_change(
     meeting_entries = [e for e in new if e.kind != "record.anchored"]
     leaves = b"".join(bytes(e.leaf) for e in new)
 
-    assert {e.kind for e in meeting_entries} == {"confidential"}
+    assert {e.kind for e in meeting_entries} == {"op.sealed"}
     assert len({e.subject for e in meeting_entries}) == len(meeting_entries)
-    assert SealedEntry.objects.filter(entry__in=meeting_entries).count() == len(meeting_entries)
-    assert {e.payload_sha256 for e in meeting_entries} == {""}
-    for word in (b"meeting/", b"decision/", b"commitment/", b"delegate", b"minutes"):
+    for word in (b"meeting", b"decision", b"commitment", b"delegat", b"minutes", b"nato/m-"):
         assert word not in leaves
-    # A constant size: the length of an entry tells nothing about its content.
-    assert len({(e.log_id, len(bytes(e.leaf))) for e in meeting_entries}) <= 2 * len(ORGS)
+    # The plaintext's length shows only to within 512 bytes (plus the AEAD tag).
+    payloads = [json.loads(bytes(e.leaf).split(b"\n")[1])["payload"] for e in meeting_entries]
+    sizes = {len(base64.urlsafe_b64decode(p["args"]["payload"] + "==")) for p in payloads}
+    assert {(size - 16) % 512 for size in sizes} == {0}
 
 
-def test_confidential_content_a_right_guess_is_confirmed_only_with_the_key(
-    confidential: Confidential,
-) -> None:
-    logs = b"".join(bytes(leaf) for leaf in RecordEntry.objects.values_list("leaf", flat=True))
-    sealed = list(SealedEntry.objects.select_related("entry"))
+def test_confidential_ops_read_by_participants_nodes_only(confidential: Confidential) -> None:
+    ops, participant = reduce_node()
+    with override_settings(SIDELINE_ORGANIZATIONS=("sco",)):
+        _, outsider = reduce_node()
 
-    # An outsider who guessed an inner entry exactly hashes it: nothing on the log matches.
-    unsalted = [hashlib.sha256(bytes(s.content)).hexdigest().encode() for s in sealed]
-    assert [digest for digest in unsalted if digest in logs] == []
-    # The participants' node, holding the key, finds each commitment in its signed entry.
-    keyed = [seal(bytes(s.content), key=bytes(s.key)).encode() for s in sealed]
-    assert [
-        s.entry.index for s, c in zip(sealed, keyed, strict=True) if c not in bytes(s.entry.leaf)
-    ] == []
-    assert len(sealed) == 32  # one per action of _every_action
+    kinds = sorted(op.kind for op in participant.sealed_ops.values())
+    assert len(kinds) == 31  # one per action of _every_action, and one reshare
+    assert kinds.count("decision.respond") == 5
+    assert outsider.sealed_ops == {}
+    assert outsider.confidential.meetings == {}
+    assert outsider.digest() == participant.digest()
+    assert {v.status for v in participant.inner} == {"applied"}
+    assert [o for o in ops.entries if b"qzv" in o.data] == []
 
 
 def test_confidential_entries_verify_for_participants(confidential: Confidential) -> None:
-    entries = list(entries_for_subject(confidential.meeting.subject))
+    entries = record_entries(confidential.meeting.subject)
 
-    checks = {verify_entry(entry).code for entry in entries}
-
-    assert checks == {"ok"}
-    assert {e.sealed.kind for e in entries} == {
-        "meeting.created",
-        "meeting.participant_added",
-        "meeting.agenda_set",
-        "delegation.named",
-        "delegation.accepted",
-        "delegation.approved",
-        "document.uploaded",
-        "minutes.drafted",
-        "minutes.circulated",
-        "minutes.agreed_by",
-        "minutes.agreed",
-        "minutes.published",
+    assert {check.code for _, check, _ in entries} == {"ok"}
+    assert {kind for _, _, kind in entries} == {
+        "meeting.create",
+        "meeting.add_participant",
+        "meeting.reshare",
+        "agenda.set",
+        "delegation.name",
+        "delegation.accept",
+        "delegation.approve",
+        "document.add",
+        "minutes.draft",
+        "minutes.circulate",
+        "minutes.agree",
+        "minutes.lock",
     }
 
 
@@ -415,7 +416,7 @@ def test_participant_meeting_page_shows_the_sealed_entries_verified(
 
     page = client.get(f"/meetings/{confidential.meeting.pk}/").content.decode()
 
-    assert "minutes.published" in page
+    assert "minutes.lock" in page
     assert "sealed: the public log shows only a confidential change" in page
     assert "✗" not in page
 
@@ -437,12 +438,11 @@ def test_public_meeting_entries_stay_in_clear(cast: Cast) -> None:
     ]
 
     assert [(e["kind"], e["subject"]) for e in entries] == [
-        ("meeting.created", meeting.subject),
-        ("meeting.agenda_set", meeting.subject),
+        ("op.meeting.create", meeting.subject),
+        ("op.agenda.set", meeting.subject),
     ]
     assert '"title":"Open border talks"' in entries[0]["leaf"]
-    assert '"text":"Opening"' in entries[1]["leaf"]
-    assert SealedEntry.objects.count() == 0
+    assert '"items":["Opening"]' in entries[1]["leaf"]
 
 
 def test_public_meeting_delegate_named_is_sealed(cast: Cast) -> None:
@@ -464,5 +464,6 @@ def test_public_meeting_delegate_named_is_sealed(cast: Cast) -> None:
     )
 
     entry = RecordEntry.objects.get(log__organization__slug="osce")
-    assert (entry.kind, entry.sealed.kind) == ("confidential", "delegation.named")
+    assert entry.kind == "op.delegation.name"
     assert b"qzv" not in bytes(entry.leaf).lower()
+    assert b'"sealed":{"sha256":' in bytes(entry.leaf)

@@ -18,3 +18,21 @@ def test_demo_seed_twice_same_rows(registry: None) -> None:
     )
     assert list(Meeting.objects.order_by("pk").values_list("public", flat=True)) == [True, False]
     assert said[-1] == "demo meeting already present"
+
+
+def test_demo_meetings_are_made_of_ops(registry: None) -> None:
+    from sideline.meetings.projection import rebuild
+    from sideline.oplog import reduce_node
+
+    seed(say=lambda _line: None)
+
+    _, reduction = reduce_node()
+    assert rebuild(check=True).differences == []
+    assert {v.status for v in reduction.verdicts} == {"applied"}
+    assert [m.op_id in reduction.state.meetings for m in Meeting.objects.order_by("pk")] == [
+        True,
+        False,  # the confidential one: only in this node's confidential state
+    ]
+    assert [m.op_id for m in Meeting.objects.filter(public=False)] == list(
+        reduction.confidential.meetings
+    )

@@ -210,3 +210,13 @@ def test_markdown_rendered_once_then_served_from_the_cache(
     assert cached == "<p>Agreed: <strong>a joint working group</strong>.</p>\n"
     assert cached in first.content.decode()
     assert "<p>from the cache</p>" in second.content.decode()
+
+
+def test_minutes_too_long_in_bytes_for_their_op_refused(cast: Cast, meeting: Meeting) -> None:
+    # Under the character cap, but Cyrillic takes two bytes a character in the sealed op.
+    with pytest.raises(MeetingError) as caught:
+        save_minutes(actor=cast.of("nato", "delegate"), meeting=meeting, text="я" * 25_000)
+
+    assert (caught.value.code, caught.value.status) == ("envelope_too_large", 413)
+    assert caught.value.message.endswith("shorten the text or attach the rest as a document")
+    assert Minutes.objects.count() == 0

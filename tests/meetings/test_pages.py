@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sideline.accounts.models import Person
 from sideline.meetings.errors import MeetingError
-from sideline.meetings.models import Change, Decision, Delegate, Document, Meeting
+from sideline.meetings.models import Decision, Delegate, Document, Meeting
 from sideline.meetings.services import (
     close_commitment,
     create_meeting,
@@ -209,7 +209,7 @@ def _flow(cast: Cast, meeting: Meeting) -> Decision:
 
 
 def test_record_entry_for_every_change_and_verifiable(cast: Cast, meeting: Meeting) -> None:
-    from sideline.record.selectors import entries_for_subject, verify_entry
+    from sideline.meetings.selectors import record_entries
     from sideline.record.services import witness_round
 
     decision = _flow(cast, meeting)
@@ -227,38 +227,40 @@ def test_record_entry_for_every_change_and_verifiable(cast: Cast, meeting: Meeti
     close_commitment(actor=cast.of("osce", "signatory"), commitment=commitment, closed_as="done")
     witness_round()
 
-    # The meeting is not public: the log says "confidential"; this node knows the rest.
-    kinds = {
-        subject: [e.sealed.kind for e in entries_for_subject(subject)]
+    # The meeting is not public: the log holds sealed ops; this node knows their kinds.
+    found = {
+        subject: record_entries(subject)
         for subject in (meeting.subject, decision.subject, commitment.subject)
     }
-    entries = [e for subject in kinds for e in entries_for_subject(subject)]
-    assert {e.kind for e in entries} == {"confidential"}
-    assert kinds == {
-        meeting.subject: ["meeting.created"],
+    assert {entry.kind for rows in found.values() for entry, _, _ in rows} == {"op.sealed"}
+    assert {subject: [kind for _, _, kind in rows] for subject, rows in found.items()} == {
+        meeting.subject: ["meeting.create"],
         decision.subject: [
-            "decision.approved",
-            "decision.proposed",
-            "decision.approved",
-            "decision.approved",
-            "decision.adopted",
+            "decision.propose",
+            "decision.respond",
+            "decision.respond",
+            "decision.respond",
         ],
-        commitment.subject: ["commitment.made", "commitment.updated", "commitment.closed"],
+        commitment.subject: ["commitment.make", "commitment.report", "commitment.close"],
     }
-    assert Change.objects.filter(record_index__isnull=True).count() == 0
-    assert [verify_entry(e).code for e in entries] == ["ok"] * 9
+    assert [check.code for rows in found.values() for _, check, _ in rows] == ["ok"] * 8
 
 
 def test_record_confidential_minutes_sealed(cast: Cast, meeting: Meeting) -> None:
     from sideline.meetings.services import save_minutes
-    from sideline.record.selectors import entries_for_subject
+    from sideline.oplog import reduce_node
+    from sideline.record.models import RecordEntry
 
     save_minutes(actor=cast.of("nato", "delegate"), meeting=meeting, text="Private words")
 
-    entry = entries_for_subject(meeting.subject).get(sealed__kind="minutes.drafted")
-    assert (entry.kind, entry.payload_sha256) == ("confidential", "")
+    change = meeting.changes.get(kind="minutes.draft")
+    entry = RecordEntry.objects.get(log__organization__slug="nato", index=change.record_index)
+    assert entry.kind == "op.sealed"
     assert b"Private words" not in bytes(entry.leaf)
-    assert b"Private words" in bytes(entry.sealed.content)
+    sealed = reduce_node()[1].sealed_ops
+    assert [op.clear for op in sealed.values() if op.kind == "minutes.draft"] == [
+        {"text": "Private words"}
+    ]
 
 
 def _meetings(cast: Cast, count: int) -> None:

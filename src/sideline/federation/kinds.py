@@ -124,6 +124,8 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
                 {
                     "forum_session": Str(120, min_length=1),
                     "planner_request": Str(120, min_length=1),
+                    # The security function it is about (registry slug), for display.
+                    "topic": SLUG,
                 },
             ),
             content=_obj({"title": LINE}, {"location": Str(200), "salt": HASH}),

@@ -37,7 +37,10 @@ __all__ = [
 
 # Ten thousand words of minutes or a decision's text; enough for the longest real ones,
 # and it bounds what one save or one first page view costs.
-MAX_MARKDOWN_CHARS = 64_000
+# A text travels whole in its op, sealed whole in a confidential meeting: 36,000 ASCII
+# characters leave room for the op around them in a sealed op's 38,912 bytes
+# (federation/kinds.py). Longer texts in bytes (non-ASCII) are refused when the op is built.
+MAX_MARKDOWN_CHARS = 36_000
 
 _ALLOWED_SCHEMES = {"http", "https", "mailto"}
 # Applied to one link destination at a time, anchored: linear in that destination.

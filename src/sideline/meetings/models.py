@@ -19,7 +19,14 @@ from sideline.registry.models import ForumSession, Function, Organization
 from sideline.validators import date_in_range, date_validators
 
 
+# The global identifier of a shared object (``<organization>/<name>``, federation/ops.py):
+# what its ops name it by on every node. Null only for rows made before meetings were ops.
+def _op_id() -> models.CharField[str | None, str | None]:
+    return models.CharField(max_length=130, unique=True, null=True, blank=True, editable=False)
+
+
 class Meeting(models.Model):
+    op_id = _op_id()
     title = models.CharField(_("title"), max_length=300)
     topic = models.ForeignKey(
         Function,
@@ -78,7 +85,7 @@ class Meeting(models.Model):
 
     @property
     def subject(self) -> str:
-        return f"meeting/{self.pk}"
+        return self.op_id or f"meeting/{self.pk}"
 
     def host_ids(self) -> set[int]:
         return {self.host_id} | ({self.cohost_id} if self.cohost_id else set())
@@ -103,6 +110,8 @@ class Delegate(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegates")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # The delegate's identifier in the ops (``delegation.name``), unique in the meeting.
+    op_id = models.CharField(max_length=64, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     user = models.ForeignKey(
@@ -220,6 +229,7 @@ class AdoptedTextError(Exception):
 
 
 class Decision(models.Model):
+    op_id = _op_id()
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     number = models.PositiveIntegerField()
     title = models.CharField(_("title"), max_length=300)
@@ -258,7 +268,7 @@ class Decision(models.Model):
 
     @property
     def subject(self) -> str:
-        return f"decision/{self.pk}"
+        return self.op_id or f"decision/{self.pk}"
 
 
 class DecisionResponse(models.Model):
@@ -281,6 +291,7 @@ class DecisionResponse(models.Model):
 
 
 class Commitment(models.Model):
+    op_id = _op_id()
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="commitments")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -314,7 +325,7 @@ class Commitment(models.Model):
 
     @property
     def subject(self) -> str:
-        return f"commitment/{self.pk}"
+        return self.op_id or f"commitment/{self.pk}"
 
     def rolled_up_progress(self) -> int:
         """The mean of the sub-items' progress where there are sub-items, else its own.

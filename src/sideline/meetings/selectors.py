@@ -13,6 +13,7 @@ from django.utils import timezone
 from sideline.accounts.permissions import organization_id_of
 from sideline.meetings.enums import CommitmentStatus, DecisionStatus
 from sideline.meetings.models import Change, Commitment, Decision, Meeting, ProgressUpdate
+from sideline.registry.models import Organization
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -37,11 +38,26 @@ def commitments_with_children() -> QuerySet[Commitment]:
     )
 
 
-def record_entries(subject: str) -> list[tuple[Any, Any]]:
-    """The record's entries about ``subject``, each with its check."""
-    from sideline.record.selectors import entries_for_subject, verify_entry
+def record_entries(subject: str) -> list[tuple[Any, Any, str]]:
+    """The ops about ``subject`` that this node signed, each as its record entry, its check
+    and its kind (a confidential meeting's op is an ``op.sealed`` entry on the log: only
+    this node's feed line says which kind it holds)."""
+    from sideline.record.models import RecordEntry
+    from sideline.record.selectors import verify_entry
 
-    return [(entry, verify_entry(entry)) for entry in entries_for_subject(subject)]
+    changes = Change.objects.filter(subject=subject, record_index__isnull=False).order_by("pk")
+    found = []
+    for slug, index, kind in changes.values_list("organization__slug", "record_index", "kind"):
+        if index is None:
+            continue
+        entry = (
+            RecordEntry.objects.select_related("log__organization")
+            .filter(log__organization__slug=slug, index=index)
+            .first()
+        )
+        if entry is not None:
+            found.append((entry, verify_entry(entry), kind))
+    return found
 
 
 @dataclass
@@ -119,3 +135,43 @@ def dashboard(
         progress=timeline,
         feed=feed,
     )
+
+
+def audit_verdicts(user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The ops this node holds that are not applied, with their reasons.
+
+    ``public``: every log's rejected and pending ops, the same on every node that holds
+    the same ops (the logs are public). ``confidential``: the rejected ops inside sealed
+    ops of confidential meetings, shown only to people of an organization that takes
+    part in that meeting.
+    """
+    from sideline.federation.rules import Rejected
+    from sideline.federation.rules_sealed import meeting_of
+    from sideline.oplog import reduce_node
+
+    _, reduction = reduce_node()
+    public = [
+        v.to_json() | {"message": v.message}
+        for v in reduction.verdicts
+        if v.status in {"rejected", "pending"}
+    ]
+    own = organization_id_of(user)
+    slug = (
+        Organization.objects.filter(pk=own).values_list("slug", flat=True).first()
+        if own is not None
+        else None
+    )
+    confidential = []
+    for verdict in reduction.inner:
+        op = reduction.sealed_ops.get(verdict.hash)
+        if verdict.status != "rejected" or op is None or slug is None:
+            continue
+        try:
+            meeting = reduction.confidential.meetings.get(meeting_of(reduction.confidential, op))
+        except Rejected:
+            meeting = None
+        if meeting is not None and slug in meeting.participants:
+            confidential.append(
+                verdict.to_json() | {"message": verdict.message, "meeting": meeting.id}
+            )
+    return {"public": public, "confidential": confidential}

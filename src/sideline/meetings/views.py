@@ -21,6 +21,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -52,6 +53,7 @@ from sideline.meetings.permissions import (
     can_view_meeting,
 )
 from sideline.meetings.selectors import (
+    audit_verdicts,
     commitments_with_children,
     dashboard,
     record_entries,
@@ -575,3 +577,21 @@ class OrganizationCalendarView(View):
         response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-commitments.ics"'
         return response
+
+
+class OpAuditView(TemplateView):
+    """The ops every node refuses (or holds back), with their reasons: the audit view."""
+
+    template_name = "meetings/audit.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(audit_verdicts(self.request.user))
+        return context
+
+
+class OpAuditJsonView(View):
+    """The audit view as JSON (``public`` and, for participants, ``confidential``)."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return JsonResponse({"schema": "sideline.op-audit/1", **audit_verdicts(request.user)})

@@ -1,0 +1,38 @@
+"""``sideline federation rebuild [--check]``: the meetings' rows against the ops of the logs."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sideline.meetings.projection import rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the meetings, decisions and commitments from the ops of every log this "
+        "node holds (its own and its peers' replicas), print every difference from the "
+        "stored rows, and rewrite the rows to match; with --check, change nothing and exit "
+        "with status 1 when there is a difference."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="report the differences only; exit 1 if there is any",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = rebuild(check=options["check"])
+        for line in report.differences:
+            self.stdout.write(line)
+        count = len(report.differences)
+        if not count:
+            self.stdout.write("the rows are the projection of the ops: no difference")
+        elif report.rebuilt:
+            self.stdout.write(f"rebuilt: {count} difference(s) corrected from the ops")
+        else:
+            raise CommandError(f"{count} difference(s) between the rows and the ops")

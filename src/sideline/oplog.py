@@ -1,0 +1,377 @@
+"""Ops carried as record entries: append an organization's op, read every log's ops back.
+
+The Django side of :mod:`sideline.federation` (which stays Django-free). One convention:
+
+* an op ``o`` is the entry of kind ``op.<o.kind>`` (``op.decision.respond``,
+  ``op.sealed``), subject ``o.object``, whose ``payload`` is the op's JSON object. The op
+  is RFC 8785 canonical and the entry's JSON is canonicalised by the same rules, so the
+  payload re-encoded is the op's bytes again, and its hash;
+* it goes only into the acting organization's own log, signed with that organization's
+  entry key (:func:`sideline.record.services.append_entry`, refused with ``not_hosted`` for
+  an organization this node does not host);
+* read back, every entry whose kind starts with ``op.`` of every log this node holds —
+  its own logs and the trusted replicas of peers' logs — is verified against the keys of
+  the log's organization; its signer is that organization, or, when those keys do not
+  verify it, whichever other known organization's key does (``signer_not_log_owner``
+  then names it), else ``unknown-key``. The reducer takes them as ``LoggedOp(origin,
+  index, signer, bytes)``.
+
+Other entries (audit lines of older versions, published calendars) are not ops and are
+left out; an ``op.`` entry whose payload is not an op is kept and refused by the reducer
+with its format code, so that a bad entry is named, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from django.db import transaction
+
+from sideline import node
+from sideline.federation.canonical import canonical_bytes
+from sideline.federation.errors import OpError
+from sideline.federation.ops import Op, build_op, encode_op
+from sideline.federation.ordering import LoggedOp
+from sideline.federation.reducer import Reduction, Verdict, check_op, reduce_ops
+from sideline.federation.rules import Rejected
+from sideline.federation.rules_sealed import recipients_for
+from sideline.federation.sealing import Opener, seal_op
+from sideline.record.entry import Entry, open_entry, parse_entry_text
+from sideline.record.errors import EntryError
+from sideline.record.jwk import parse_encryption_jwk
+from sideline.record.models import KeyPurpose, Log, LogKey, RecordEntry, Replica, ReplicaEntry
+from sideline.record.note import Ed25519Verifier, parse_verifier_key
+
+__all__ = [
+    "OP_KIND_PREFIX",
+    "UNKNOWN_SIGNER",
+    "NodeOps",
+    "OpRefusedError",
+    "Written",
+    "append_op",
+    "entry_kind",
+    "node_opener",
+    "read_node_ops",
+    "reduce_node",
+    "write_op",
+]
+
+OP_KIND_PREFIX = "op."
+UNKNOWN_SIGNER = "unknown-key"
+# An op may name at most 32 ops in ``after`` (federation/kinds.py).
+_MAX_AFTER = 32
+
+
+def entry_kind(op: Op) -> str:
+    """Return the record entry kind that carries ``op``: ``op.<kind>``."""
+    return OP_KIND_PREFIX + op.kind
+
+
+def append_op(op: Op) -> RecordEntry:
+    """Sign ``op`` as its actor and append it to the actor's own log.
+
+    Runs in the caller's transaction. Raises what
+    :func:`~sideline.record.services.append_entry` raises, ``not_hosted`` included.
+    """
+    from sideline.record.services import append_entry
+
+    return append_entry(
+        organization=op.actor,
+        kind=entry_kind(op),
+        subject=op.object_id,
+        payload=json.loads(encode_op(op)),
+    )
+
+
+@dataclass
+class NodeOps:
+    """The ops of every log this node holds, as the reducer takes them."""
+
+    entries: list[LoggedOp] = field(default_factory=list)
+    # The entries at each (origin, index) that this node wrote, for linking the feed.
+    own: dict[tuple[str, int], int] = field(default_factory=dict)  # -> RecordEntry pk
+
+
+def _verifiers(vkeys: Iterable[str]) -> list[Ed25519Verifier]:
+    found = []
+    for vkey in vkeys:
+        try:
+            found.append(parse_verifier_key(vkey))
+        except ValueError:
+            continue
+    return found
+
+
+def _entry_keys() -> dict[str, list[Ed25519Verifier]]:
+    """Every organization's entry keys this node knows: its own logs', peers' approved."""
+    keys: dict[str, list[str]] = {}
+    for slug, vkey in LogKey.objects.filter(purpose=KeyPurpose.ENTRY).values_list(
+        "log__organization__slug", "vkey"
+    ):
+        keys.setdefault(slug, []).append(vkey)
+    for replica in Replica.objects.filter(trusted=True, refused=""):
+        keys.setdefault(replica.organization, []).extend(replica.entry_keys)
+    return {slug: _verifiers(dict.fromkeys(vkeys)) for slug, vkeys in keys.items()}
+
+
+def _open(leaf: bytes, origin: str, keys: Mapping[str, list[Ed25519Verifier]]) -> tuple[str, Entry]:
+    """Return the organization whose key signed ``leaf`` (the origin's first) and the entry.
+
+    Raises:
+        EntryError: no known key verifies it, or it is not an entry.
+    """
+    order = [origin, *sorted(slug for slug in keys if slug != origin)]
+    last: EntryError | None = None
+    for slug in order:
+        try:
+            return slug, open_entry(leaf, verifiers=keys.get(slug, []))
+        except EntryError as error:
+            last = error
+    assert last is not None  # the origin is always tried
+    raise last
+
+
+def _logged(
+    origin: str, index: int, leaf: bytes, keys: Mapping[str, list[Ed25519Verifier]]
+) -> LoggedOp | None:
+    try:
+        signer, entry = _open(leaf, origin, keys)
+    except EntryError:
+        unverified = _unverified_entry(leaf)
+        if unverified is None:
+            return None
+        signer, entry = UNKNOWN_SIGNER, unverified
+    if not entry.kind.startswith(OP_KIND_PREFIX):
+        return None
+    data = b"" if entry.payload is None else _bytes_of(entry.payload)
+    return LoggedOp(origin, index, signer, data)
+
+
+def _unverified_entry(leaf: bytes) -> Entry | None:
+    """Read an entry whose signature no known key verifies, to judge it as unsigned."""
+    try:
+        text = leaf.decode().split("\n\n", 1)[0] + "\n"
+        return parse_entry_text(text)
+    except (UnicodeDecodeError, EntryError, ValueError):
+        return None
+
+
+def _bytes_of(payload: Any) -> bytes:
+    try:
+        return canonical_bytes(payload)
+    except (ValueError, TypeError):
+        return b""
+
+
+def read_node_ops() -> NodeOps:
+    """Return the verified ops of every log this node holds: its own and peers' replicas.
+
+    A peer's log counts only while it is trusted (not forked) and not refused for its
+    origin; its entries are verified against the keys approved for it here.
+    """
+    keys = _entry_keys()
+    result = NodeOps()
+    own = RecordEntry.objects.filter(kind__startswith=OP_KIND_PREFIX).select_related(
+        "log__organization"
+    )
+    for row in own.order_by("log__organization__slug", "index").iterator(chunk_size=2000):
+        logged = _logged(row.log.organization.slug, row.index, bytes(row.leaf), keys)
+        if logged is not None:
+            result.entries.append(logged)
+            result.own[(logged.origin, logged.index)] = row.pk
+    hosted_origins = set(Log.objects.values_list("organization__slug", flat=True))
+    replicas = ReplicaEntry.objects.filter(
+        replica__trusted=True, replica__refused=""
+    ).select_related("replica")
+    for copy in replicas.order_by("replica_id", "index").iterator(chunk_size=2000):
+        origin = copy.replica.organization
+        if origin in hosted_origins:
+            continue  # this node's own log is read from its own rows
+        logged = _logged(origin, copy.index, bytes(copy.leaf), keys)
+        if logged is not None:
+            result.entries.append(logged)
+    return result
+
+
+_OPENERS: dict[tuple[tuple[str, str], ...], Opener] = {}
+
+
+def _hosted_encryption_keys() -> dict[str, tuple[str, bytes]]:
+    hosted = node.hosted_organizations()
+    keys: dict[str, tuple[str, bytes]] = {}
+    rows = LogKey.objects.filter(
+        purpose=KeyPurpose.ENCRYPTION, active=True, log__organization__slug__in=hosted
+    ).order_by("-id")
+    for slug, vkey, private in rows.values_list("log__organization__slug", "vkey", "private_key"):
+        keys.setdefault(slug, (vkey, bytes(private)))
+    return keys
+
+
+def node_opener() -> Opener:
+    """Return an opener with the encryption keys of the organizations this node hosts.
+
+    Kept per process and per set of keys: the opener remembers the content keys it
+    found, so each envelope's slots are tried once.
+    """
+    from sideline.record import keystore
+
+    keys = _hosted_encryption_keys()
+    marker = tuple(sorted((slug, vkey) for slug, (vkey, _) in keys.items()))
+    opener = _OPENERS.get(marker)
+    if opener is None:
+        private: dict[str, X25519PrivateKey] = {
+            slug: keystore.decrypt_encryption_key(pem) for slug, (_, pem) in keys.items()
+        }
+        opener = _OPENERS[marker] = Opener(private)
+    return opener
+
+
+def encryption_directory() -> dict[str, X25519PublicKey]:
+    """Return the published encryption key of every organization whose log this node keeps."""
+    directory: dict[str, X25519PublicKey] = {}
+    rows = LogKey.objects.filter(purpose=KeyPurpose.ENCRYPTION, active=True).order_by("-id")
+    for slug, vkey in rows.values_list("log__organization__slug", "vkey"):
+        if slug in directory:
+            continue
+        directory[slug] = X25519PublicKey.from_public_bytes(parse_encryption_jwk(json.loads(vkey)))
+    return directory
+
+
+def reduce_node() -> tuple[NodeOps, Reduction]:
+    """Fold every op this node holds; confidential meetings of its organizations included."""
+    ops = read_node_ops()
+    return ops, reduce_ops(ops.entries, node_opener())
+
+
+class OpRefusedError(Exception):
+    """The reducer refuses the op its actor was about to sign; nothing was appended."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Written:
+    """An op signed and appended: the op as judged (inside its envelope when sealed)."""
+
+    op: Op
+    logged: Op  # the op in the log: ``op`` itself, or its envelope
+    entry: RecordEntry
+
+
+def _positions(
+    reduction: Reduction, actor: str, participants: Iterable[str]
+) -> tuple[str | None, list[str]]:
+    """The actor's ``prev`` and the heads its op names in ``after``."""
+    heads: dict[str, tuple[int, str]] = {}
+    for verdict in reduction.verdicts:
+        if verdict.status in {"applied", "rejected"} and verdict.kind:
+            best = heads.get(verdict.origin)
+            if best is None or verdict.index > best[0]:
+                heads[verdict.origin] = (verdict.index, verdict.hash)
+    own = heads.pop(actor, None)
+    after = sorted(h for _, h in heads.values())
+    if len(after) > _MAX_AFTER:
+        # The ops an op depends on are in the meeting's participants' logs.
+        wanted = set(participants)
+        after = sorted(h for org, (_, h) in heads.items() if org in wanted)[:_MAX_AFTER]
+    return (own[1] if own else None), after
+
+
+def write_op(
+    *,
+    actor: str,
+    kind: str,
+    object_id: str,
+    role: str | None,
+    args: Mapping[str, Any],
+    clear: Mapping[str, Any] | None = None,
+    sealed: Mapping[str, Any] | None = None,
+    content_sha256: str | None = None,
+    confidential_meeting: str | None = None,
+    participants: Iterable[str] = (),
+) -> Written:
+    """Build ``actor``'s next op, judge it as every peer will, and append it if applied.
+
+    Runs in the caller's transaction, after locking the actor's log so that two writers
+    cannot both take the same ``prev`` (a fork). An op of a confidential meeting
+    (``confidential_meeting``) is sealed to that meeting's participants.
+
+    Raises:
+        OpRefusedError: the reducer's code and reason (``not_host``, ``decision_adopted`` …),
+            or a format code (``string_too_long`` …) naming the field.
+    """
+    from sideline.record.services import RecordServiceError, ensure_log
+
+    with transaction.atomic():
+        try:
+            ensure_log(organization=actor)
+        except RecordServiceError as error:
+            raise OpRefusedError(error.code, error.message) from None
+        list(Log.objects.select_for_update().filter(organization__slug=actor))
+        ops, reduction = reduce_node()
+        prev, after = _positions(reduction, actor, participants)
+        try:
+            inner = build_op(
+                kind=kind,
+                actor=actor,
+                role=role,
+                prev=prev,
+                after=after,
+                object_id=object_id,
+                args=args,
+                clear=clear,
+                sealed=sealed,
+                content_sha256=content_sha256,
+            )
+            logged = inner
+            opener = node_opener()
+            if confidential_meeting is not None:
+                logged = _seal(reduction, inner, confidential_meeting, opener)
+        except OpError as error:
+            raise OpRefusedError(error.code, error.message, field=error.field) from None
+        verdict = check_op(ops.entries, logged, opener)
+        if verdict.status != "applied":
+            raise OpRefusedError(verdict.code or verdict.status, verdict.message)
+        entry = append_op(logged)
+        return Written(inner, logged, entry)
+
+
+def _seal(reduction: Reduction, inner: Op, meeting: str, opener: Opener) -> Op:
+    try:
+        recipients = sorted(recipients_for(reduction.confidential, inner, meeting))
+    except Rejected as refusal:
+        raise OpRefusedError(refusal.code, refusal.message) from None
+    directory = encryption_directory()
+    from sideline.record.services import ensure_log
+
+    for org in recipients:
+        if org not in directory and node.is_hosted(org):
+            # A hosted organization's keys are made when it first needs them.
+            ensure_log(organization=org)
+            directory = encryption_directory()
+    missing = [org for org in recipients if org not in directory]
+    if missing:
+        raise OpRefusedError(
+            "no_encryption_key",
+            f"no published encryption key for {', '.join(missing)} on this node: "
+            "sync with its node first",
+        )
+    sealed = seal_op(inner, meeting=meeting, recipients={o: directory[o] for o in recipients})
+    opener.remember(sealed.envelope.hash, sealed.key)
+    return sealed.envelope
+
+
+def verdicts_of(
+    reduction: Reduction, *, statuses: Iterable[str] = ("rejected", "pending")
+) -> list[Verdict]:
+    """Return the public verdicts with one of ``statuses``, by origin and index."""
+    wanted = set(statuses)
+    return [v for v in reduction.verdicts if v.status in wanted]

@@ -1,0 +1,267 @@
+"""Ops carried as record entries (``sideline.oplog``): appended, read back, verified, reduced."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from sideline.federation.ops import build_op, clear_content_hash, encode_op, parse_op
+from sideline.oplog import (
+    OpRefusedError,
+    append_op,
+    read_node_ops,
+    reduce_node,
+    write_op,
+)
+from sideline.record.entry import build_entry, sign_entry
+from sideline.record.models import KeyPurpose, Log, RecordEntry
+from sideline.record.note import Ed25519Signer
+from sideline.record.services import append_entry, ensure_log
+
+MEETING_ARGS: dict[str, Any] = {
+    "date": "2013-09-24",
+    "timezone": "America/New_York",
+    "cohost": None,
+    "participants": ["csto", "osce"],
+    "public": True,
+}
+
+
+def _create(public: bool = True) -> None:
+    write_op(
+        actor="nato",
+        kind="meeting.create",
+        object_id="nato/m-1",
+        role="delegate",
+        args={**MEETING_ARGS, "public": public},
+        clear={"title": "Counter-narcotics"},
+        confidential_meeting=None if public else "nato/m-1",
+        participants=["csto", "nato", "osce"],
+    )
+
+
+def test_op_appended_as_entry_of_its_kind_and_object_and_read_back_verified(registry: None) -> None:
+    _create()
+    entry = RecordEntry.objects.get(log__organization__slug="nato", kind="op.meeting.create")
+    ops = read_node_ops()
+    op = parse_op(ops.entries[0].data)
+    assert (entry.subject, op.kind, op.actor, op.object_id) == (
+        "nato/m-1",
+        "meeting.create",
+        "nato",
+        "nato/m-1",
+    )
+    assert [(e.origin, e.index, e.signer) for e in ops.entries] == [("nato", entry.index, "nato")]
+    _, reduction = reduce_node()
+    assert sorted(reduction.state.meetings["nato/m-1"].participants) == ["csto", "nato", "osce"]
+
+
+def test_op_names_its_prev_and_the_other_logs_heads(registry: None) -> None:
+    _create()
+    first = parse_op(read_node_ops().entries[0].data)
+    write_op(
+        actor="csto",
+        kind="document.add",
+        object_id="nato/m-1",
+        role="delegate",
+        args={"document": "d1", "sha256": "ab" * 32, "size": 10, "media_type": "text/plain"},
+        clear={"title": "Notes", "filename": "notes.txt"},
+    )
+    write_op(
+        actor="nato",
+        kind="agenda.set",
+        object_id="nato/m-1",
+        role="delegate",
+        args={},
+        clear={"items": ["Routes"]},
+    )
+    ops = {parse_op(e.data).kind: parse_op(e.data) for e in read_node_ops().entries}
+    assert ops["document.add"].prev is None
+    assert ops["document.add"].after == (first.hash,)
+    assert ops["agenda.set"].prev == first.hash
+    assert ops["agenda.set"].after == (ops["document.add"].hash,)
+
+
+def test_op_refused_by_the_reducer_is_not_appended(registry: None) -> None:
+    _create()
+    with pytest.raises(OpRefusedError) as caught:
+        write_op(
+            actor="csto",
+            kind="agenda.set",
+            object_id="nato/m-1",
+            role="delegate",
+            args={},
+            clear={"items": ["Routes"]},
+        )
+    assert (caught.value.code, caught.value.message) == (
+        "not_host",
+        "only the host and co-host prepare meeting nato/m-1; csto is neither",
+    )
+    assert not RecordEntry.objects.filter(kind__startswith="op.", log__organization__slug="csto")
+
+
+def test_op_with_a_bad_field_is_refused_naming_it(registry: None) -> None:
+    with pytest.raises(OpRefusedError) as caught:
+        write_op(
+            actor="nato",
+            kind="meeting.create",
+            object_id="nato/m-1",
+            role="delegate",
+            args=MEETING_ARGS,
+            clear={"title": "x" * 301},
+        )
+    assert (caught.value.code, caught.value.field) == ("string_too_long", "content.clear.title")
+    assert not RecordEntry.objects.filter(kind__startswith="op.").exists()
+
+
+@override_settings(SIDELINE_ORGANIZATIONS=("nato",))
+def test_op_for_an_organization_not_hosted_is_refused(registry: None) -> None:
+    with pytest.raises(OpRefusedError) as caught:
+        write_op(
+            actor="csto",
+            kind="meeting.create",
+            object_id="csto/m-1",
+            role="delegate",
+            args=MEETING_ARGS,
+            clear={"title": "Talks"},
+        )
+    assert caught.value.code == "not_hosted"
+
+
+def _answer(actor: str, *, prev: str | None = None) -> Any:
+    return build_op(
+        kind="decision.respond",
+        actor=actor,
+        role="signatory",
+        prev=prev,
+        after=(),
+        object_id="nato/d-1",
+        args={
+            "position": "approve",
+            "text_sha256": clear_content_hash({"title": "T", "text": "X"}),
+        },
+    )
+
+
+def test_approval_written_into_another_organizations_log_is_rejected_and_named(
+    registry: None,
+) -> None:
+    _create()
+    write_op(
+        actor="nato",
+        kind="decision.propose",
+        object_id="nato/d-1",
+        role="delegate",
+        args={"meeting": "nato/m-1", "amends": None},
+        clear={"title": "T", "text": "X"},
+    )
+    # NATO's operator signs CSTO's approval with NATO's own key, in NATO's log.
+    forged = append_entry(
+        organization="nato",
+        kind="op.decision.respond",
+        subject="nato/d-1",
+        payload=json.loads(encode_op(_answer("csto"))),
+    )
+    _, reduction = reduce_node()
+    verdict = reduction.verdict_at("nato", forged.index)
+    assert verdict is not None
+    assert (verdict.status, verdict.code) == ("rejected", "actor_not_log_owner")
+    assert reduction.state.decisions["nato/d-1"].standing == {}
+
+
+def test_entry_in_a_log_signed_with_another_organizations_key_is_rejected_naming_the_signer(
+    registry: None,
+) -> None:
+    ensure_log(organization="csto")
+    nato = ensure_log(organization="nato")
+    csto = Log.objects.get(organization__slug="csto")
+    from sideline.record import keystore
+
+    key = nato.keys.get(purpose=KeyPurpose.ENTRY, active=True)
+    signer = Ed25519Signer(key.name, keystore.decrypt_private_key(bytes(key.private_key)))
+    op = build_op(
+        kind="meeting.create",
+        actor="csto",
+        role="delegate",
+        prev=None,
+        after=(),
+        object_id="csto/m-1",
+        args=MEETING_ARGS | {"participants": ["nato"]},
+        clear={"title": "Talks"},
+    )
+    entry = build_entry(
+        kind="op.meeting.create",
+        organization="csto",
+        time=timezone.now(),
+        subject="csto/m-1",
+        payload=json.loads(encode_op(op)),
+    )
+    leaf = sign_entry(entry, signer=signer)
+    # The operator writes the row straight into CSTO's log in the database.
+    from sideline.record.merkle import hash_leaf
+
+    RecordEntry.objects.create(
+        log=csto,
+        index=csto.size,
+        leaf=leaf,
+        leaf_hash=hash_leaf(leaf),
+        kind="op.meeting.create",
+        subject="csto/m-1",
+        created=timezone.now(),
+    )
+    ops, reduction = reduce_node()
+    assert [(e.origin, e.signer) for e in ops.entries] == [("csto", "nato")]
+    verdict = reduction.verdicts[0]
+    assert (verdict.status, verdict.code) == ("rejected", "signer_not_log_owner")
+    assert "csto/m-1" not in reduction.state.meetings
+
+
+def test_entry_that_is_not_an_op_is_refused_with_its_format_code(registry: None) -> None:
+    entry = append_entry(organization="nato", kind="op.meeting.create", subject="x", payload=[1])
+    _, reduction = reduce_node()
+    verdict = reduction.verdict_at("nato", entry.index)
+    assert verdict is not None
+    assert (verdict.status, verdict.code) == ("rejected", "wrong_type")
+
+
+def test_entries_that_are_not_ops_are_left_out(registry: None) -> None:
+    append_entry(organization="nato", kind="meeting.created", subject="meeting/1", payload={})
+    assert read_node_ops().entries == []
+
+
+def test_confidential_op_is_sealed_in_the_log_and_read_by_the_participants_node(
+    registry: None,
+) -> None:
+    _create(public=False)
+    entry = RecordEntry.objects.get(log__organization__slug="nato")
+    assert entry.kind == "op.sealed"
+    assert b"Counter-narcotics" not in bytes(entry.leaf)
+    _, reduction = reduce_node()
+    assert list(reduction.confidential.meetings) == ["nato/m-1"]
+    assert reduction.state.meetings == {}
+
+
+@override_settings(SIDELINE_ORGANIZATIONS=("sco",))
+def test_confidential_op_is_not_read_on_a_non_participants_node(registry: None) -> None:
+    with override_settings(SIDELINE_ORGANIZATIONS=None):
+        for org in ("nato", "csto", "osce"):
+            ensure_log(organization=org)
+        _create(public=False)
+    ensure_log(organization="sco")
+    _, reduction = reduce_node()
+    assert reduction.confidential.meetings == {}
+    assert reduction.verdicts[0].status == "applied"
+
+
+def test_append_op_signs_as_the_actor(registry: None) -> None:
+    op = _answer("osce")
+    entry = append_op(op)
+    assert (entry.log.slug, entry.kind, entry.subject) == (
+        "osce",
+        "op.decision.respond",
+        "nato/d-1",
+    )
