@@ -17,7 +17,7 @@ from sideline.web.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create or upgrade the database, load the bundled dataset and seed a demo year. Safe to run again."
+    help = "Create or upgrade the database, load the bundled dataset and UN votes and seed a demo year. Safe to run again."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
