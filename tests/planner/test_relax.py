@@ -14,7 +14,7 @@ from sideline.planner.schema import Plan, plan_to_json
 from sideline.planner.solver import SolveOptions, solve
 from tests.planner.factory import instance, request, session
 from tests.planner.plan_validator import validate_plan
-from tests.planner.test_properties import _brute_force, tiny_instances
+from tests.planner.strategies import brute_force, tiny_instances
 
 
 def _relax(inst: Instance) -> Relaxation:
@@ -54,7 +54,7 @@ def _json_plan(data: dict[str, Any], inst: Instance, plan: Plan) -> dict[str, An
 def test_bound_is_never_below_the_brute_force_optimum(data: dict[str, Any]) -> None:
     inst = parse_instance(data)
     relaxation = _relax(inst)
-    best = _brute_force(data)
+    best = brute_force(data)
     placeable = sum(r.priority for r in inst.requests if PlacementIndex(inst).placements(r))
     assert best <= relaxation.bound <= placeable
     guided = _guided(inst, relaxation)

@@ -13,6 +13,7 @@ from sideline.accounts.models import Person
 
 __all__ = [
     "acts_for",
+    "belongs_to",
     "can_coordinate",
     "can_curate",
     "can_manage_delegation",

@@ -63,6 +63,7 @@ __all__ = [
     "overlap_report",
     "planner_instance",
     "session_of_year",
+    "states_with_engagements",
     "suggestion_report",
     "vote_dataset",
     "vote_table",

@@ -2,123 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
-from sideline.meetings import services
+from sideline.meetings import schemas, services
 from sideline.meetings.enums import MinutesStatus
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
 from sideline.meetings.permissions import can_view_meeting, participant_ids
-from sideline.meetings.schemas import (
-    AgendaIn,
-    AgendaItemOut,
-    CloseIn,
-    DelegateIn,
-    DelegateOut,
-    DelegationOut,
-    DocumentOut,
-    MinutesIn,
-    MinutesOut,
-    ParticipantIn,
-    SubItemIn,
-    WithdrawIn,
-)
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
-from sideline.openapi import Input
-from sideline.validators import Day, Name, Text, Zone
 
 router = Router(tags=["meetings"])
-
-
-class MeetingIn(Input):
-    title: Name
-    host: Text
-    cohost: Text | None = None
-    participants: list[Text] = []
-    date: Day
-    timezone: Zone | None = None
-    location: Text = ""
-    public: bool = False
-    topic: Text | None = None
-    forum_session: Text | None = None
-    planner_request: Text = ""
-
-
-class MeetingOut(Schema):
-    id: int
-    title: str
-    date: date
-    timezone: str
-    host: str
-    cohost: str | None
-    participants: list[str]
-    public: bool
-
-
-class DecisionIn(Input):
-    title: Text
-    text: Text
-    amends: int | None = None
-
-
-class DecisionOut(Schema):
-    id: int
-    meeting: int
-    number: int
-    title: str
-    text: str
-    status: str
-    adopted_at: datetime | None
-
-
-class ResponseIn(Input):
-    position: Text
-    reason: Text = ""
-
-
-class CommitmentIn(Input):
-    owner: Text
-    description: Text
-    target: Text
-    due_date: Day
-    timezone: Zone | None = None
-    review_date: Day | None = None
-
-
-class ProgressIn(Input):
-    percent: int | None = None
-    milestone: int | None = None
-    note: Text = ""
-    evidence_url: Text = ""
-
-
-class CommitmentOut(Schema):
-    id: int
-    decision: int
-    owner: str
-    description: str
-    target: str
-    due_date: date
-    timezone: str
-    progress: int
-    status: str
-
-
-class DashboardOut(Schema):
-    decisions_adopted: int
-    decisions_proposed: int
-    by_status: dict[str, int]
-    overdue: list[int]
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -171,13 +73,13 @@ def _commitment_out(c: Commitment) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[MeetingOut])
+@router.get("/", response=list[schemas.MeetingOut])
 def list_meetings(request: HttpRequest) -> list[dict[str, Any]]:
     return [_meeting_out(m) for m in visible_meetings(request_user(request))]
 
 
-@router.post("/", response={201: MeetingOut}, auth=API_AUTH)
-def add_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+@router.post("/", response={201: schemas.MeetingOut}, auth=API_AUTH)
+def add_meeting(request: HttpRequest, payload: schemas.MeetingIn) -> Any:
     meeting = services.create_meeting(
         actor=_actor(request),
         title=payload.title,
@@ -195,7 +97,7 @@ def add_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     return Status(201, _meeting_out(meeting))
 
 
-@router.get("/dashboard", response=DashboardOut)
+@router.get("/dashboard", response=schemas.DashboardOut)
 def get_dashboard(
     request: HttpRequest,
     organization: str | None = None,
@@ -213,13 +115,13 @@ def get_dashboard(
     }
 
 
-@router.get("/{meeting_id}", response=MeetingOut)
+@router.get("/{meeting_id}", response=schemas.MeetingOut)
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     return _meeting_out(_meeting(request, meeting_id))
 
 
-@router.post("/{meeting_id}/participants", response={201: MeetingOut}, auth=API_AUTH)
-def add_participant(request: HttpRequest, meeting_id: int, payload: ParticipantIn) -> Any:
+@router.post("/{meeting_id}/participants", response={201: schemas.MeetingOut}, auth=API_AUTH)
+def add_participant(request: HttpRequest, meeting_id: int, payload: schemas.ParticipantIn) -> Any:
     """A host's delegate or signatory adds a participating organization by its slug."""
     meeting = _meeting(request, meeting_id)
     services.add_participant(
@@ -228,13 +130,13 @@ def add_participant(request: HttpRequest, meeting_id: int, payload: ParticipantI
     return Status(201, _meeting_out(meeting))
 
 
-@router.get("/{meeting_id}/decisions", response=list[DecisionOut])
+@router.get("/{meeting_id}/decisions", response=list[schemas.DecisionOut])
 def list_decisions(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     return [_decision_out(d) for d in _meeting(request, meeting_id).decisions.all()]
 
 
-@router.post("/{meeting_id}/decisions", response={201: DecisionOut}, auth=API_AUTH)
-def add_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
+@router.post("/{meeting_id}/decisions", response={201: schemas.DecisionOut}, auth=API_AUTH)
+def add_decision(request: HttpRequest, meeting_id: int, payload: schemas.DecisionIn) -> Any:
     meeting = _meeting(request, meeting_id)
     amends = meeting.decisions.filter(pk=payload.amends).first() if payload.amends else None
     decision = services.propose_decision(
@@ -254,8 +156,10 @@ def _decision(request: HttpRequest, decision_id: int) -> Decision:
     return decision
 
 
-@router.patch("/decisions/{decision_id}", response=DecisionOut, auth=API_AUTH)
-def change_decision(request: HttpRequest, decision_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.patch("/decisions/{decision_id}", response=schemas.DecisionOut, auth=API_AUTH)
+def change_decision(
+    request: HttpRequest, decision_id: int, payload: schemas.DecisionIn
+) -> dict[str, Any]:
     decision = services.edit_decision(
         actor=_actor(request),
         decision=_decision(request, decision_id),
@@ -265,8 +169,8 @@ def change_decision(request: HttpRequest, decision_id: int, payload: DecisionIn)
     return _decision_out(decision)
 
 
-@router.post("/decisions/{decision_id}/responses", response=DecisionOut, auth=API_AUTH)
-def respond(request: HttpRequest, decision_id: int, payload: ResponseIn) -> dict[str, Any]:
+@router.post("/decisions/{decision_id}/responses", response=schemas.DecisionOut, auth=API_AUTH)
+def respond(request: HttpRequest, decision_id: int, payload: schemas.ResponseIn) -> dict[str, Any]:
     decision = services.respond_to_decision(
         actor=_actor(request),
         decision=_decision(request, decision_id),
@@ -276,9 +180,9 @@ def respond(request: HttpRequest, decision_id: int, payload: ResponseIn) -> dict
     return _decision_out(decision)
 
 
-@router.post("/decisions/{decision_id}/withdraw", response=DecisionOut, auth=API_AUTH)
+@router.post("/decisions/{decision_id}/withdraw", response=schemas.DecisionOut, auth=API_AUTH)
 def withdraw_decision(
-    request: HttpRequest, decision_id: int, payload: WithdrawIn
+    request: HttpRequest, decision_id: int, payload: schemas.WithdrawIn
 ) -> dict[str, Any]:
     """The proposing organization withdraws its proposal, with a reason.
 
@@ -293,8 +197,10 @@ def withdraw_decision(
     return _decision_out(decision)
 
 
-@router.post("/decisions/{decision_id}/commitments", response={201: CommitmentOut}, auth=API_AUTH)
-def add_commitment(request: HttpRequest, decision_id: int, payload: CommitmentIn) -> Any:
+@router.post(
+    "/decisions/{decision_id}/commitments", response={201: schemas.CommitmentOut}, auth=API_AUTH
+)
+def add_commitment(request: HttpRequest, decision_id: int, payload: schemas.CommitmentIn) -> Any:
     commitment = services.make_commitment(
         actor=_actor(request),
         decision=_decision(request, decision_id),
@@ -308,7 +214,7 @@ def add_commitment(request: HttpRequest, decision_id: int, payload: CommitmentIn
     return Status(201, _commitment_out(commitment))
 
 
-@router.get("/{meeting_id}/commitments", response=list[CommitmentOut])
+@router.get("/{meeting_id}/commitments", response=list[schemas.CommitmentOut])
 def list_commitments(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     meeting = _meeting(request, meeting_id)
     participant_ids(meeting)
@@ -326,9 +232,9 @@ def _commitment(request: HttpRequest, commitment_id: int) -> Commitment:
     return commitment
 
 
-@router.post("/commitments/{commitment_id}/progress", response=CommitmentOut, auth=API_AUTH)
+@router.post("/commitments/{commitment_id}/progress", response=schemas.CommitmentOut, auth=API_AUTH)
 def report_progress(
-    request: HttpRequest, commitment_id: int, payload: ProgressIn
+    request: HttpRequest, commitment_id: int, payload: schemas.ProgressIn
 ) -> dict[str, Any]:
     commitment = _commitment(request, commitment_id)
     services.update_progress(
@@ -343,8 +249,10 @@ def report_progress(
     return _commitment_out(refreshed)
 
 
-@router.post("/commitments/{commitment_id}/close", response=CommitmentOut, auth=API_AUTH)
-def close_commitment(request: HttpRequest, commitment_id: int, payload: CloseIn) -> dict[str, Any]:
+@router.post("/commitments/{commitment_id}/close", response=schemas.CommitmentOut, auth=API_AUTH)
+def close_commitment(
+    request: HttpRequest, commitment_id: int, payload: schemas.CloseIn
+) -> dict[str, Any]:
     """The owner closes its commitment: ``done``, or ``dropped`` with a reason."""
     commitment = _commitment(request, commitment_id)
     services.close_commitment(
@@ -356,8 +264,10 @@ def close_commitment(request: HttpRequest, commitment_id: int, payload: CloseIn)
     return _commitment_out(commitments_with_children().get(pk=commitment_id))
 
 
-@router.post("/commitments/{commitment_id}/sub-items", response={201: CommitmentOut}, auth=API_AUTH)
-def add_sub_item(request: HttpRequest, commitment_id: int, payload: SubItemIn) -> Any:
+@router.post(
+    "/commitments/{commitment_id}/sub-items", response={201: schemas.CommitmentOut}, auth=API_AUTH
+)
+def add_sub_item(request: HttpRequest, commitment_id: int, payload: schemas.SubItemIn) -> Any:
     """Break a top-level commitment into a sub-item, under the same decision."""
     parent = _commitment(request, commitment_id)
     child = services.make_commitment(
@@ -382,13 +292,13 @@ def _agenda_out(meeting: Meeting) -> list[dict[str, Any]]:
     return [{"position": a.position, "title": a.title} for a in meeting.agenda.order_by("position")]
 
 
-@router.get("/{meeting_id}/agenda", response=list[AgendaItemOut])
+@router.get("/{meeting_id}/agenda", response=list[schemas.AgendaItemOut])
 def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     return _agenda_out(_meeting(request, meeting_id))
 
 
-@router.put("/{meeting_id}/agenda", response=list[AgendaItemOut], auth=API_AUTH)
-def replace_agenda(request: HttpRequest, meeting_id: int, payload: AgendaIn) -> Any:
+@router.put("/{meeting_id}/agenda", response=list[schemas.AgendaItemOut], auth=API_AUTH)
+def replace_agenda(request: HttpRequest, meeting_id: int, payload: schemas.AgendaIn) -> Any:
     """Replace the whole agenda with ``items`` in order; blank items are dropped."""
     meeting = _meeting(request, meeting_id)
     services.set_agenda(actor=_actor(request), meeting=meeting, items=payload.items)
@@ -417,14 +327,16 @@ def _minutes_out(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-@router.get("/{meeting_id}/minutes", response=MinutesOut)
+@router.get("/{meeting_id}/minutes", response=schemas.MinutesOut)
 def get_minutes(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     """The current revision: its Markdown source and the sanitised HTML the page shows."""
     return _minutes_out(_meeting(request, meeting_id))
 
 
-@router.put("/{meeting_id}/minutes", response=MinutesOut, auth=API_AUTH)
-def save_minutes(request: HttpRequest, meeting_id: int, payload: MinutesIn) -> dict[str, Any]:
+@router.put("/{meeting_id}/minutes", response=schemas.MinutesOut, auth=API_AUTH)
+def save_minutes(
+    request: HttpRequest, meeting_id: int, payload: schemas.MinutesIn
+) -> dict[str, Any]:
     """Keep a new draft revision; circulated minutes return to draft."""
     meeting = _meeting(request, meeting_id)
     services.save_minutes(actor=_actor(request), meeting=meeting, text=payload.text)
@@ -438,7 +350,7 @@ _MINUTES_STEPS = {
 }
 
 
-@router.post("/{meeting_id}/minutes/{step}", response=MinutesOut, auth=API_AUTH)
+@router.post("/{meeting_id}/minutes/{step}", response=schemas.MinutesOut, auth=API_AUTH)
 def advance_minutes(request: HttpRequest, meeting_id: int, step: str) -> dict[str, Any]:
     """``circulate`` (hosts), ``agree`` (each participant's signatory), ``lock`` (hosts)."""
     meeting = _meeting(request, meeting_id)
@@ -467,7 +379,7 @@ def _document_out(document: Document) -> dict[str, Any]:
     }
 
 
-@router.get("/{meeting_id}/documents", response=list[DocumentOut])
+@router.get("/{meeting_id}/documents", response=list[schemas.DocumentOut])
 def list_documents(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     meeting = _meeting(request, meeting_id)
     return [
@@ -476,7 +388,7 @@ def list_documents(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]
     ]
 
 
-@router.post("/{meeting_id}/documents", response={201: DocumentOut}, auth=API_AUTH)
+@router.post("/{meeting_id}/documents", response={201: schemas.DocumentOut}, auth=API_AUTH)
 def upload_document(
     request: HttpRequest,
     meeting_id: int,
@@ -533,7 +445,7 @@ def _delegate_out(delegate: Delegate) -> dict[str, Any]:
     }
 
 
-@router.get("/{meeting_id}/delegations", response=DelegationOut)
+@router.get("/{meeting_id}/delegations", response=schemas.DelegationOut)
 def list_delegations(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     """The participating organizations and their delegates (names, not e-mail addresses)."""
     meeting = _meeting(request, meeting_id)
@@ -548,8 +460,8 @@ def list_delegations(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/{meeting_id}/delegates", response={201: DelegateOut}, auth=API_AUTH)
-def name_delegate(request: HttpRequest, meeting_id: int, payload: DelegateIn) -> Any:
+@router.post("/{meeting_id}/delegates", response={201: schemas.DelegateOut}, auth=API_AUTH)
+def name_delegate(request: HttpRequest, meeting_id: int, payload: schemas.DelegateIn) -> Any:
     """The focal point names a delegate of its own organization; the invitation goes by e-mail."""
     meeting = _meeting(request, meeting_id)
 
@@ -566,7 +478,7 @@ def name_delegate(request: HttpRequest, meeting_id: int, payload: DelegateIn) ->
     return Status(201, _delegate_out(delegate))
 
 
-@router.post("/delegates/{delegate_id}/approve", response=DelegateOut, auth=API_AUTH)
+@router.post("/delegates/{delegate_id}/approve", response=schemas.DelegateOut, auth=API_AUTH)
 def approve_delegate(request: HttpRequest, delegate_id: int) -> dict[str, Any]:
     delegate = (
         Delegate.objects.select_related("meeting", "organization").filter(pk=delegate_id).first()

@@ -1,13 +1,14 @@
-"""Bodies of the meetings API's preparation endpoints: agenda, minutes, documents, delegations."""
+"""Bodies of the meetings API: meetings, decisions, commitments, the dashboard, agenda,
+minutes, documents and delegations."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 
 from sideline.openapi import Input
-from sideline.validators import Day, Text, Zone
+from sideline.validators import Day, Name, Text, Zone
 
 
 class AgendaIn(Input):
@@ -81,3 +82,84 @@ class WithdrawIn(Input):
 class CloseIn(Input):
     closed_as: Text
     reason: Text = ""
+
+
+class MeetingIn(Input):
+    title: Name
+    host: Text
+    cohost: Text | None = None
+    participants: list[Text] = []
+    date: Day
+    timezone: Zone | None = None
+    location: Text = ""
+    public: bool = False
+    topic: Text | None = None
+    forum_session: Text | None = None
+    planner_request: Text = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    date: date
+    timezone: str
+    host: str
+    cohost: str | None
+    participants: list[str]
+    public: bool
+
+
+class DecisionIn(Input):
+    title: Text
+    text: Text
+    amends: int | None = None
+
+
+class DecisionOut(Schema):
+    id: int
+    meeting: int
+    number: int
+    title: str
+    text: str
+    status: str
+    adopted_at: datetime | None
+
+
+class ResponseIn(Input):
+    position: Text
+    reason: Text = ""
+
+
+class CommitmentIn(Input):
+    owner: Text
+    description: Text
+    target: Text
+    due_date: Day
+    timezone: Zone | None = None
+    review_date: Day | None = None
+
+
+class ProgressIn(Input):
+    percent: int | None = None
+    milestone: int | None = None
+    note: Text = ""
+    evidence_url: Text = ""
+
+
+class CommitmentOut(Schema):
+    id: int
+    decision: int
+    owner: str
+    description: str
+    target: str
+    due_date: date
+    timezone: str
+    progress: int
+    status: str
+
+
+class DashboardOut(Schema):
+    decisions_adopted: int
+    decisions_proposed: int
+    by_status: dict[str, int]
+    overdue: list[int]

@@ -32,10 +32,10 @@ from sideline.planner.selectors import (
 
 # The request services' limits (_request_errors), declared in the request schemas.
 from sideline.planner.services import (
-    _KEY_LENGTH,
-    _TOPIC_LENGTH,
+    KEY_LENGTH,
     MAX_PRIORITY,
     MAX_SLOTS,
+    TOPIC_LENGTH,
     PlannerError,
     RequestInvalidError,
     RequestStatus,
@@ -283,7 +283,7 @@ class MeetingRequestChangeIn(Input):
     # The request services' limits (_request_errors), declared in the document only: the
     # services refuse with messages that name what to do, which pydantic's would not.
     organizations: Annotated[list[Text], Field(json_schema_extra={"minItems": 2})]
-    topic: Annotated[Text, Field(json_schema_extra={"pattern": _stripped(_TOPIC_LENGTH)})] = ""
+    topic: Annotated[Text, Field(json_schema_extra={"pattern": _stripped(TOPIC_LENGTH)})] = ""
     priority: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_PRIORITY})] = 1
     slots: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_SLOTS})] = 1
     not_before: Day | None = None
@@ -302,7 +302,7 @@ class MeetingRequestIn(MeetingRequestChangeIn):
         str,
         Field(
             json_schema_extra={
-                "pattern": f"^[{BLANK}]*{_KEY_START}{{0,{_KEY_LENGTH - 1}}}[{BLANK}]*$"
+                "pattern": f"^[{BLANK}]*{_KEY_START}{{0,{KEY_LENGTH - 1}}}[{BLANK}]*$"
             }
         ),
     ]

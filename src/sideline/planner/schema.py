@@ -23,6 +23,7 @@ __all__ = [
     "Unplaced",
     "parse_plan",
     "plan_to_json",
+    "schema_path",
 ]
 
 PLAN_SCHEMA = "sideline.plan/1"

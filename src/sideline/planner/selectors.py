@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
@@ -10,22 +12,34 @@ from django.utils import translation
 
 from sideline.planner.ical import CalendarNames, export_ical
 from sideline.planner.instance import Instance, parse_instance
-from sideline.planner.models import FeedItem, PlacedMeeting, Plan, PlanStatus, UnplacedRequest
+from sideline.planner.models import (
+    FeedItem,
+    MeetingRequest,
+    PlacedMeeting,
+    Plan,
+    PlanStatus,
+    RequestOrigin,
+    UnplacedRequest,
+)
 from sideline.planner.schema import Meeting
 from sideline.planner.schema import Plan as CorePlan
 from sideline.registry.models import Forum, Function, Organization, State
 
 __all__ = [
+    "RequestStatus",
     "calendar_ics",
     "calendar_names",
     "core_meeting",
     "core_meetings",
     "feed_of",
     "latest_published",
+    "manual_requests_json",
     "meetings_of",
     "plan_instance",
     "plan_years",
     "plans",
+    "request_statuses",
+    "requested_priorities",
     "unplaced_of",
     "working_draft",
 ]
@@ -208,3 +222,88 @@ def calendar_names() -> CalendarNames:
         topics={f.slug: pick(f.name_en, f.name_ru) for f in Function.objects.order_by()},
         countries={s.code: pick(s.name_en, s.name_ru) for s in State.objects.order_by()},
     )
+
+
+# --- meeting requests -------------------------------------------------------------
+
+
+def _request_json(row: MeetingRequest) -> dict[str, Any]:
+    """Return a stored request in the instance format (organizations in slug order)."""
+    data: dict[str, Any] = {
+        "id": row.key,
+        "organizations": sorted(o.slug for o in row.organizations.all()),
+        "priority": row.priority,
+        "slots": row.slots,
+    }
+    if row.topic:
+        data["topic"] = row.topic
+    if row.not_before is not None:
+        data["not_before"] = row.not_before.isoformat()
+    if row.not_after is not None:
+        data["not_after"] = row.not_after.isoformat()
+    return data
+
+
+def manual_requests_json(*, year: int) -> list[dict[str, Any]]:
+    """Return `year`'s requests entered by hand in the instance format, by identifier."""
+    rows = (
+        MeetingRequest.objects.filter(year=year, origin=RequestOrigin.MANUAL)
+        .prefetch_related("organizations")
+        .order_by("key")
+    )
+    return [_request_json(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestStatus:
+    """A request of the year and what the year's newest version does with it."""
+
+    request: MeetingRequest
+    meeting: PlacedMeeting | None
+    unplaced: UnplacedRequest | None
+    deletable: bool
+
+    @property
+    def state(self) -> str:
+        """Return ``placed``, ``unplaced`` or ``not_planned`` (the version does not list it)."""
+        if self.meeting is not None:
+            return "placed"
+        return "unplaced" if self.unplaced is not None else "not_planned"
+
+
+def request_statuses(*, year: int) -> tuple[Plan | None, list[RequestStatus]]:
+    """Return `year`'s newest version (None without one) and each request's status in it.
+
+    ``deletable`` follows the rule of `services.requests.delete_manual_request`.
+    Its query count does not grow with the number of requests.
+    """
+    plan = Plan.objects.filter(year=year).order_by("-version").first()
+    requests = (
+        MeetingRequest.objects.filter(year=year)
+        .select_related("function")
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("slug")))
+        .order_by("-priority", "key")
+    )
+    placed: dict[int, PlacedMeeting] = {}
+    unplaced: dict[int, UnplacedRequest] = {}
+    if plan is not None:
+        placed = {
+            m.request_id: m for m in plan.meetings.select_related("session", "session__forum")
+        }
+        unplaced = {u.request_id: u for u in plan.unplaced.all()}
+    kept = set(
+        PlacedMeeting.objects.filter(plan__year=year).values_list("request_id", flat=True)
+    ) | set(
+        UnplacedRequest.objects.filter(
+            plan__year=year, plan__status=PlanStatus.PUBLISHED
+        ).values_list("request_id", flat=True)
+    )
+    return plan, [
+        RequestStatus(
+            request=row,
+            meeting=placed.get(row.pk),
+            unplaced=unplaced.get(row.pk),
+            deletable=row.origin == RequestOrigin.MANUAL and row.pk not in kept,
+        )
+        for row in requests
+    ]

@@ -30,7 +30,7 @@ from sideline.planner.instance import parse_instance
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Membership, Organization
 from sideline.registry.services import load_package
-from tests.analysis.test_django_unvotes import VOTES, write_unvotes
+from tests.analysis.unvotes_factory import VOTES, write_unvotes
 from tests.conftest import reference_data
 from tests.registry.package_factory import minimal_tables, write_package
 

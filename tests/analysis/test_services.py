@@ -22,36 +22,8 @@ from sideline.analysis.models import RollCall, VoteDataset
 from sideline.analysis.selectors import vote_dataset, vote_table, voting_report
 from sideline.analysis.services import import_unvotes
 from sideline.analysis.voting import load_unvotes
+from tests.analysis.unvotes_factory import VOTES, write_unvotes
 from tests.conftest import reference_data
-
-ROLL_CALLS = """\
-rcid,session,importantvote,date,unres,amend,para,short,descr
-10,49,0,1994-11-01,R/49/1,0,0,ONE,"First, with a comma"
-11,49,0,1994-12-01,R/49/2,0,0,TWO,Second
-20,50,1,1995-10-01,R/50/1,0,0,THREE,Third
-"""
-
-VOTES = """\
-rcid,country,country_code,vote
-10,United States,US,yes
-10,Russia,RU,yes
-10,Kazakhstan,KZ,yes
-10,China,CN,no
-11,United States,US,no
-11,Russia,RU,yes
-11,Kazakhstan,KZ,abstain
-20,United States,US,no
-20,Russia,RU,yes
-20,Kazakhstan,KZ,yes
-20,China,CN,yes
-"""
-
-
-def write_unvotes(directory: Path, *, votes: str = VOTES) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "roll_calls.csv").write_text(ROLL_CALLS, encoding="utf-8")
-    (directory / "unvotes.csv").write_text(votes, encoding="utf-8")
-    return directory
 
 
 def test_import_unvotes_stores_one_row_per_roll_call(db: None, tmp_path: Path) -> None:

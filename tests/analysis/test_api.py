@@ -11,7 +11,7 @@ from django.test import Client
 
 from sideline.analysis.services import import_unvotes
 from sideline.planner.instance import parse_instance
-from tests.analysis.test_django_unvotes import write_unvotes
+from tests.analysis.unvotes_factory import write_unvotes
 
 TODAY = date.today()
 

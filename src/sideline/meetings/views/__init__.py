@@ -1,0 +1,44 @@
+"""Meeting pages: list, workspace, decision, commitment, documents, dashboard, feeds.
+
+Reading works without JavaScript and, for public meetings, without an account
+(`pages`). Every change is one POST to ``MeetingActionView`` which calls one service; a
+refusal becomes a message on the page, and nothing is changed (`actions`). The
+dashboard and the feeds are in `dashboard`, the audit view of refused ops in `audit`.
+"""
+
+from __future__ import annotations
+
+from sideline.meetings.views.actions import (
+    InvitationAcceptView,
+    MeetingActionView,
+    MeetingCreateView,
+)
+from sideline.meetings.views.audit import OpAuditJsonView, OpAuditView
+from sideline.meetings.views.dashboard import (
+    DashboardView,
+    OrganizationCalendarView,
+    OrganizationFeedView,
+)
+from sideline.meetings.views.pages import (
+    CommitmentDetailView,
+    DecisionDetailView,
+    DocumentDownloadView,
+    MeetingDetailView,
+    MeetingListView,
+)
+
+__all__ = [
+    "CommitmentDetailView",
+    "DashboardView",
+    "DecisionDetailView",
+    "DocumentDownloadView",
+    "InvitationAcceptView",
+    "MeetingActionView",
+    "MeetingCreateView",
+    "MeetingDetailView",
+    "MeetingListView",
+    "OpAuditJsonView",
+    "OpAuditView",
+    "OrganizationCalendarView",
+    "OrganizationFeedView",
+]

@@ -1,0 +1,173 @@
+"""Meeting pages that read: list, workspace, decision, commitment, document download.
+
+Reading works without JavaScript and, for public meetings, without an account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+)
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views import View
+from django.views.generic import TemplateView
+
+from sideline.accounts.permissions import (
+    acts_for,
+    can_manage_delegation,
+    can_sign_for,
+    organization_id_of,
+)
+from sideline.meetings.markdown import render_markdown
+from sideline.meetings.models import Decision, Document, Meeting, Minutes
+from sideline.meetings.permissions import (
+    acting_participant,
+    acts_in,
+    can_prepare_meeting,
+    can_view_meeting,
+)
+from sideline.meetings.selectors import (
+    commitments_with_children,
+    record_entries,
+    visible_meetings,
+)
+from sideline.meetings.services import current_positions
+from sideline.registry.models import Organization
+
+
+def meeting_for(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("host", "cohost", "topic", "forum_session"), pk=pk
+    )
+    # Not 403: a private meeting's existence is itself not for outsiders.
+    if not can_view_meeting(request.user, meeting):
+        raise Http404
+    return meeting
+
+
+class MeetingListView(TemplateView):
+    template_name = "meetings/meeting_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["meetings"] = visible_meetings(self.request.user)
+        own = organization_id_of(self.request.user)
+        context["can_create"] = own is not None and acts_for(self.request.user, own)
+        context["organizations"] = Organization.objects.order_by("slug")
+        return context
+
+
+class MeetingDetailView(TemplateView):
+    template_name = "meetings/meeting_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meeting = meeting_for(self.request, kwargs["pk"])
+        minutes = Minutes.objects.filter(meeting=meeting).first()
+        own = organization_id_of(user)
+        acting = acting_participant(user, meeting)
+        decisions = list(
+            meeting.decisions.select_related("proposed_by").prefetch_related(
+                "responses__organization"
+            )
+        )
+        for decision in decisions:
+            positions = current_positions(decision)
+            decision.positions = [  # type: ignore[attr-defined]  # for the template
+                (p.organization, positions.get(p.organization_id))
+                for p in meeting.participations.all()
+            ]
+        context.update(
+            meeting=meeting,
+            participants=meeting.participations.select_related("organization"),
+            delegates=meeting.delegates.select_related("organization"),
+            agenda=meeting.agenda.all(),
+            documents=meeting.documents.select_related("organization"),
+            minutes=minutes,
+            minutes_html=mark_safe(render_markdown(minutes.text)) if minutes else "",
+            decisions=decisions,
+            commitments=commitments_with_children().filter(
+                decision__meeting=meeting, parent__isnull=True
+            ),
+            now=timezone.now(),
+            entries=record_entries(meeting.subject),
+            can_prepare=can_prepare_meeting(user, meeting),
+            can_act=acting is not None,
+            can_sign=own is not None and can_sign_for(user, own),
+            can_delegate=own is not None and can_manage_delegation(user, own),
+            own_slug=Organization.objects.filter(pk=acting or own or 0)
+            .values_list("slug", flat=True)
+            .first(),
+        )
+        return context
+
+
+class DecisionDetailView(TemplateView):
+    template_name = "meetings/decision_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        decision = get_object_or_404(
+            Decision.objects.select_related("meeting", "proposed_by", "amends"), pk=kwargs["pk"]
+        )
+        meeting_for(self.request, decision.meeting_id)
+        context.update(
+            decision=decision,
+            text_html=mark_safe(render_markdown(decision.text)),
+            responses=decision.responses.select_related("organization"),
+            entries=record_entries(decision.subject),
+        )
+        return context
+
+
+class CommitmentDetailView(TemplateView):
+    template_name = "meetings/commitment_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        commitment = get_object_or_404(commitments_with_children(), pk=kwargs["pk"])
+        meeting = meeting_for(self.request, commitment.decision.meeting_id)
+        # A sub-item hangs under an open top-level commitment; any participant acting for
+        # its organization may add one, as ``make_commitment`` allows.
+        sub_item_owner = (
+            Organization.objects.filter(pk=acting_participant(self.request.user, meeting) or 0)
+            .values_list("slug", flat=True)
+            .first()
+            if commitment.parent_id is None and not commitment.closed_as
+            else None
+        )
+        context.update(
+            commitment=commitment,
+            sub_item_owner=sub_item_owner,
+            status=commitment.status_at(timezone.now()),
+            progress=commitment.rolled_up_progress(),
+            updates=commitment.updates.select_related("milestone"),
+            milestones=commitment.milestones.all(),
+            entries=record_entries(commitment.subject),
+            can_update=acts_in(self.request.user, meeting, commitment.owner_id)
+            and not commitment.closed_as,
+        )
+        return context
+
+
+class DocumentDownloadView(View):
+    """Serve an uploaded file only to those who may see its meeting."""
+
+    def get(self, request: HttpRequest, uid: str) -> FileResponse:
+        document = get_object_or_404(Document, uid=uid)
+        meeting_for(request, document.meeting_id)
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.filename,
+            content_type=document.media_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

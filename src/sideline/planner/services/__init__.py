@@ -1,0 +1,68 @@
+"""Planner writes, one module per use case; callers import them from here.
+
+* `instances` — build a year's ``sideline.plan-instance/1`` from the registry, parse and
+  solve a caller's instance (nothing stored);
+* `requests` — meeting requests entered by hand: add, change, delete;
+* `versions` — solve a year into a new draft, copy a version as a draft, re-plan;
+* `editing` — move, pin or remove a meeting of a draft;
+* `publication` — publish a draft: changelog, feeds, record entry.
+
+Services translate between rows and the cores' dataclasses (`instance`, `solver`,
+`constraints`, `schema`, `changes`); the cores never see a model instance. Every write
+runs in one transaction, so a failed solve or publication leaves nothing half-written.
+Reads are in `planner.selectors`, re-exported here where callers used to find them.
+Errors are `planner.errors` (``PlannerError``, ``RequestInvalidError``).
+"""
+
+from __future__ import annotations
+
+from sideline.planner.errors import PlannerError, RequestInvalidError
+from sideline.planner.permissions import can_coordinate
+from sideline.planner.selectors import RequestStatus, manual_requests_json, request_statuses
+from sideline.planner.services.editing import EditOutcome, move_meeting, remove_meeting, set_pinned
+from sideline.planner.services.instances import (
+    build_instance,
+    parse_instance_data,
+    solve_instance_data,
+    suggested_requests,
+)
+from sideline.planner.services.publication import check_publisher, publish_plan
+from sideline.planner.services.requests import (
+    KEY_LENGTH,
+    MAX_PRIORITY,
+    MAX_SLOTS,
+    TOPIC_LENGTH,
+    add_manual_request,
+    delete_manual_request,
+    update_manual_request,
+)
+from sideline.planner.services.versions import create_plan, replan_plan, start_draft
+
+__all__ = [
+    "KEY_LENGTH",
+    "MAX_PRIORITY",
+    "MAX_SLOTS",
+    "TOPIC_LENGTH",
+    "EditOutcome",
+    "PlannerError",
+    "RequestInvalidError",
+    "RequestStatus",
+    "add_manual_request",
+    "build_instance",
+    "can_coordinate",
+    "check_publisher",
+    "create_plan",
+    "delete_manual_request",
+    "manual_requests_json",
+    "move_meeting",
+    "parse_instance_data",
+    "publish_plan",
+    "remove_meeting",
+    "replan_plan",
+    "request_statuses",
+    "set_pinned",
+    "solve_instance_data",
+    "start_draft",
+    "suggested_requests",
+    "update_manual_request",
+]

@@ -1,0 +1,42 @@
+"""Planner pages: the calendar, a plan's detail, coordinators' edits, requests, exports.
+
+One module per use: `calendar` (read), `editing` (a version's changes), `requests`
+(requests entered by hand), `exports` (CSV and feeds); `access` holds who may see and
+change what.
+"""
+
+from __future__ import annotations
+
+from sideline.planner.views.calendar import CalendarView, PlanDetailView, PlanIndexView
+from sideline.planner.views.editing import (
+    MeetingEditView,
+    MeetingPinView,
+    MeetingRemoveView,
+    PlanDraftView,
+    PlanPublishView,
+    PlanReplanView,
+)
+from sideline.planner.views.exports import CalendarFeedView, OrganizationFeedView, PlanCsvView
+from sideline.planner.views.requests import (
+    MeetingRequestDeleteView,
+    MeetingRequestEditView,
+    MeetingRequestListView,
+)
+
+__all__ = [
+    "CalendarFeedView",
+    "CalendarView",
+    "MeetingEditView",
+    "MeetingPinView",
+    "MeetingRemoveView",
+    "MeetingRequestDeleteView",
+    "MeetingRequestEditView",
+    "MeetingRequestListView",
+    "OrganizationFeedView",
+    "PlanCsvView",
+    "PlanDetailView",
+    "PlanDraftView",
+    "PlanIndexView",
+    "PlanPublishView",
+    "PlanReplanView",
+]

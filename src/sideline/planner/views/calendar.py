@@ -1,0 +1,285 @@
+"""The calendar pages: the years' plans, a plan's calendar by day and venue, a plan's detail."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from sideline.planner.document import DAY_START, SLOT_MINUTES
+from sideline.planner.forms import (
+    PublishForm,
+)
+from sideline.planner.models import PlacedMeeting, Plan
+from sideline.planner.selectors import (
+    latest_published,
+    meetings_of,
+    plan_years,
+    plans,
+    requested_priorities,
+    unplaced_of,
+    working_draft,
+)
+from sideline.planner.services import (
+    can_coordinate,
+)
+from sideline.planner.views.access import visible
+
+
+def clock_time(moment: dt.datetime, zone: str) -> str:
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H:%M")
+
+
+def summits_of(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Return the plan's special summit candidates by id, as its instance gives them."""
+    return {s["id"]: s for s in plan.instance.get("summits", [])}
+
+
+def _summit_name(summit_id: str) -> str:
+    return _("Special summit %(summit)s") % {"summit": summit_id}
+
+
+def venue_label(row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+    """Return where a meeting is held: the forum's name or the summit's, and the city."""
+    if row.session is not None:
+        return row.session.forum.name, row.session.city
+    return _summit_name(row.summit or row.venue), summits.get(row.venue, {}).get("city", "")
+
+
+def _meeting_entry(
+    row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    local = row.start.astimezone(zoneinfo.ZoneInfo(row.timezone))
+    forum, city = venue_label(row, summits or {})
+    return {
+        "row": row,
+        "organizations": [o.abbreviation for o in row.request.organizations.all()],
+        "utc": f"{clock_time(row.start, 'UTC')}–{clock_time(row.end, 'UTC')}",
+        "local": f"{local:%H:%M}–{clock_time(row.end, row.timezone)}",
+        "local_date": local.date(),
+        "forum": forum,
+        "city": city,
+    }
+
+
+def _summit_days(
+    summits: Mapping[str, Mapping[str, Any]], opened: set[str]
+) -> dict[dt.date, list[Any]]:
+    """Return each day of the summits that hold a shown meeting; a summit has no plenary."""
+    days: dict[dt.date, list[Any]] = defaultdict(list)
+    for summit_id in sorted(opened):
+        summit = summits.get(summit_id)
+        if summit is None:
+            continue
+        day = dt.date.fromisoformat(summit["start"])
+        while day <= dt.date.fromisoformat(summit["end"]):
+            days[day].append(
+                {
+                    "id": summit_id,
+                    "forum": _summit_name(summit_id),
+                    "city": summit["city"],
+                    "timezone": summit.get("timezone", "UTC"),
+                    "plenary": False,
+                }
+            )
+            day += dt.timedelta(days=1)
+    return days
+
+
+def _session_days(
+    plan: Plan, *, organization: str, forum: str, forum_names: dict[str, str] | None = None
+) -> dict[dt.date, list[Any]]:
+    """Return each day's sessions with the forum's plenary as a blocked band."""
+    names = forum_names or {}
+    days: dict[dt.date, list[Any]] = defaultdict(list)
+    end_minutes = DAY_START.hour * 60 + DAY_START.minute + plan.plenary_slots * SLOT_MINUTES
+    for session in plan.instance.get("sessions", []):
+        if forum and session.get("forum") != forum:
+            continue
+        if organization and organization not in session.get("attendees", []):
+            continue
+        zone = zoneinfo.ZoneInfo(session.get("timezone", "UTC"))
+        day = dt.date.fromisoformat(session["start"])
+        while day <= dt.date.fromisoformat(session["end"]):
+            start = dt.datetime.combine(day, DAY_START, tzinfo=zone)
+            end = start + dt.timedelta(minutes=end_minutes - DAY_START.hour * 60)
+            days[day].append(
+                {
+                    "id": session["id"],
+                    "forum": names.get(session.get("forum", ""), session.get("forum", "")),
+                    "city": session["city"],
+                    "timezone": session.get("timezone", "UTC"),
+                    "plenary": plan.plenary_slots > 0,
+                    "local": f"{start:%H:%M}–{end:%H:%M}",
+                    "utc": f"{clock_time(start, 'UTC')}–{clock_time(end, 'UTC')}",
+                }
+            )
+            day += dt.timedelta(days=1)
+    return days
+
+
+class PlanIndexView(TemplateView):
+    template_name = "planner/index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        coordinator = can_coordinate(self.request.user)
+        versions = plans() if coordinator else plans().filter(status="published")
+        context.update(
+            years=plan_years(), versions=versions, coordinator=coordinator, title=_("Planner")
+        )
+        return context
+
+
+def _kept(row: PlacedMeeting, *, organization: str, forum: str, topic: str) -> bool:
+    """Return whether `row` passes the calendar's filters (an empty filter keeps all)."""
+    if organization and organization not in {o.slug for o in row.request.organizations.all()}:
+        return False
+    if forum and (row.session is None or row.session.forum.slug != forum):
+        return False
+    return not topic or row.request.topic == topic
+
+
+def _filter_choices(rows: Sequence[PlacedMeeting]) -> dict[str, Any]:
+    """Return the organizations and topics the filters offer, with their display names."""
+    return {
+        "organizations": sorted({o.slug for r in rows for o in r.request.organizations.all()}),
+        "topics": sorted({r.request.topic for r in rows if r.request.topic}),
+        "organization_names": {
+            o.slug: o.abbreviation for r in rows for o in r.request.organizations.all()
+        },
+        "topic_names": {
+            r.request.topic: r.request.function.name if r.request.function else r.request.topic
+            for r in rows
+        },
+    }
+
+
+class CalendarView(TemplateView):
+    """A year's calendar of possible meetings: agenda by date or month grid, filterable."""
+
+    template_name = "planner/calendar.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        year: int = kwargs["year"]
+        params = self.request.GET
+        plan = self._plan(year, params.get("version", ""))
+        organization = params.get("organization", "").strip()
+        forum = params.get("forum", "").strip()
+        topic = params.get("topic", "").strip()
+        mode = "month" if params.get("view") == "month" else "agenda"
+        all_rows = list(meetings_of(plan))
+        rows = [
+            r for r in all_rows if _kept(r, organization=organization, forum=forum, topic=topic)
+        ]
+        # Display names come from rows already loaded, so the page's queries stay constant.
+        forum_names = {r.session.forum.slug: r.session.forum.name for r in all_rows if r.session}
+        sessions = _session_days(
+            plan, organization=organization, forum=forum, forum_names=forum_names
+        )
+        summits = summits_of(plan)
+        # A summit is shown on its days only when it holds a meeting the filters keep.
+        for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
+            sessions.setdefault(day, []).extend(held)
+        by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_day[row.date].append(_meeting_entry(row, summits))
+        dates = sorted(set(by_day) | set(sessions))
+        agenda = [
+            {"date": day, "sessions": sessions.get(day, []), "meetings": by_day.get(day, [])}
+            for day in dates
+        ]
+        context.update(
+            plan=plan,
+            year=year,
+            mode=mode,
+            agenda=agenda,
+            months=self._months(dates, agenda) if mode == "month" else [],
+            organization=organization,
+            forum=forum,
+            topic=topic,
+            forums=sorted({s.get("forum", "") for s in plan.instance.get("sessions", [])}),
+            count=len(rows),
+            forum_names=forum_names,
+            **_filter_choices(all_rows),
+            coordinator=can_coordinate(self.request.user),
+            title=_("Calendar of possible meetings %(year)s") % {"year": year},
+        )
+        return context
+
+    def _plan(self, year: int, version: str) -> Plan:
+        if version.isdigit():
+            plan = plans(year=year).filter(version=int(version)).first()
+            if plan is None:
+                raise Http404(_("No such version."))
+            visible(plan, self.request)
+            return plan
+        plan = latest_published(year=year)
+        if plan is None and can_coordinate(self.request.user):
+            plan = working_draft(year=year)
+        if plan is None:
+            raise Http404(_("No published plan for this year."))
+        return plan
+
+    def _months(self, dates: list[dt.date], agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        entries = {item["date"]: item for item in agenda}
+        months = sorted({(d.year, d.month) for d in dates})
+        grid = calendar.Calendar(firstweekday=0)
+        return [
+            {
+                "first": dt.date(y, m, 1),
+                "weeks": [
+                    [{"date": d, "inside": d.month == m, "entry": entries.get(d)} for d in week]
+                    for week in grid.monthdatescalendar(y, m)
+                ],
+            }
+            for y, m in months
+        ]
+
+
+class PlanDetailView(TemplateView):
+    """One version: how good it is, every request with its status, changelog and moves."""
+
+    template_name = "planner/plan_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        plan = get_object_or_404(
+            Plan.objects.select_related("published_by", "based_on"), pk=kwargs["pk"]
+        )
+        visible(plan, self.request)
+        coordinator = can_coordinate(self.request.user)
+        versions = plans(year=plan.year)
+        if not coordinator:
+            versions = versions.filter(status="published")
+        gap = plan.statistics.get("gap")
+        priorities = requested_priorities(plan)
+        context.update(
+            plan=plan,
+            meetings=[_meeting_entry(r, summits_of(plan)) for r in meetings_of(plan)],
+            unplaced=[
+                {
+                    "request": u.request,
+                    "reasons": u.reasons,
+                    "priority": priorities.get(u.request.key),
+                }
+                for u in unplaced_of(plan)
+            ],
+            versions=versions,
+            moves=plan.plan.get("moves") or [],
+            gap=None if gap is None else f"{gap:.2%}",
+            coordinator=coordinator,
+            publish_form=PublishForm(),
+            title=_("Plan %(year)s, version %(version)s")
+            % {"year": plan.year, "version": plan.version},
+        )
+        return context
