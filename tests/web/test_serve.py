@@ -41,7 +41,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, str]]:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
     assert migrated.returncode == 0, migrated.stderr
@@ -60,7 +60,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, str]]:
     finally:
         if server.poll() is None:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
+            server.wait(timeout=300)
 
 
 def _get(port: int, path: str, *, declared: int | None = None) -> tuple[int, bytes]:
@@ -97,7 +97,7 @@ def test_serve_starts_the_processes_it_names_and_stops_them_all(
     status, _ = _get(port, "/record/logs")
     children = _children(server.pid)
     server.send_signal(signal.SIGTERM)
-    code = server.wait(timeout=60)
+    code = server.wait(timeout=300)
 
     assert announced == (
         f"Sideline is serving at http://127.0.0.1:{port}/ with 2 processes of 8 threads "

@@ -144,11 +144,16 @@ class Command(BaseCommand):
         children: set[int] = set()
         stopping = False
 
+        stopping_signals = {signal.SIGINT, signal.SIGTERM}
+
         def start() -> None:
+            # Held back across the fork: a child must not run the parent's handler.
+            signal.pthread_sigmask(signal.SIG_BLOCK, stopping_signals)
             pid = os.fork()
             if pid == 0:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping_signals)
                 code = 0
                 try:
                     run()
@@ -162,6 +167,7 @@ class Command(BaseCommand):
                 finally:
                     os._exit(code)
             children.add(pid)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping_signals)
 
         def stop(signum: int, frame: Any) -> None:
             nonlocal stopping
