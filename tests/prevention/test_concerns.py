@@ -302,3 +302,24 @@ def test_the_planner_refuses_a_single_organization(people: dict[str, Any]) -> No
 
     assert (caught.value.code, caught.value.field) == ("too_few_organizations", "organizations")
     assert Concern.objects.get().request_key == ""
+
+
+def test_the_longest_concern_fits_the_record_by_hash(people: dict[str, Any]) -> None:
+    text = "Ж" * 20_000  # 40,000 bytes, over a signed entry's room with its sources
+    sources = ["и" * 1000] * 20
+
+    concern = raise_concern(
+        actor=people["osce-delegate"],
+        organization="osce",
+        state="KGZ",
+        title="t",
+        text=text,
+        severity=2,
+        sources=sources,
+        public=True,
+    )
+
+    entry = RecordEntry.objects.get(log__organization__slug="osce", index=concern.record_index)
+    assert b"text_sha256" in bytes(entry.leaf)
+    assert b"sources_sha256" in bytes(entry.leaf)
+    assert Concern.objects.get().text == text

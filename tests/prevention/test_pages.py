@@ -97,3 +97,10 @@ def test_region_page_query_count_is_bounded(
     client.get("/prevention/")  # fill the cache
     with django_assert_max_num_queries(60):  # type: ignore[operator]
         assert client.get("/prevention/").status_code == 200
+
+
+def test_state_page_in_russian(registry: None, imported: None, client: Client) -> None:
+    page = client.get("/prevention/states/KGZ/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Чего эти данные не видят" in page
+    assert "Боевые действия в соседнем государстве" in page

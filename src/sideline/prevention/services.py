@@ -9,6 +9,7 @@ the organizations it hosts, so a person of another organization is refused here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -224,6 +225,18 @@ def _state(code: str, *, field: str) -> State:
     return state
 
 
+# A signed entry holds at most 64 KiB: longer text goes on the record by its hash, as a
+# meeting's long text does; the concern itself keeps it whole.
+_CLEAR_LIMIT = 16 * 1024
+
+
+def _on_record(name: str, text: str) -> dict[str, str]:
+    data = text.encode()
+    if len(data) <= _CLEAR_LIMIT:
+        return {name: text}
+    return {f"{name}_sha256": hashlib.sha256(data).hexdigest()}
+
+
 def _record(
     *, organization: str, kind: str, subject: str, payload: dict[str, Any], confidential: bool
 ) -> int:
@@ -333,8 +346,8 @@ def raise_concern(
                     "state": subject_state.code,
                     "other_state": border.code if border else None,
                     "title": title,
-                    "text": text,
-                    "sources": clean_sources,
+                    **_on_record("text", text),
+                    **_on_record("sources", "\n".join(clean_sources)),
                     "severity": severity,
                     "concerned": slugs,
                     "public": public,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from sideline.accounts.permissions import acts_for, can_coordinate, organization_id_of
@@ -37,6 +38,14 @@ from sideline.prevention.selectors import (
 from sideline.prevention.series import month_label, type_name
 
 _CODE = re.compile(r"[A-Za-z]{3}")
+
+# The rules' names for people; the core's identifiers stay in exports and the API.
+RULE_LABELS = {
+    "above_base_rate": gettext_lazy("Deaths above the state's own base rate"),
+    "new_conflict_year": gettext_lazy("A new conflict-year"),
+    "neighbour_fighting": gettext_lazy("Fighting in a neighbour"),
+    "forecast_above_threshold": gettext_lazy("A published forecast above the threshold"),
+}
 
 
 def _state_or_404(code: str) -> str:
@@ -117,6 +126,7 @@ class MonitorStateView(View):
             "episodes": [(e, type_name(e.conflict_type)) for e in m.episodes],
             "monthly_rows": [(month_label(i), d) for i, d in (m.monthly or [])[-24:]][::-1],
             "skill": skill,
+            "rule_labels": RULE_LABELS,
             "central": state in CENTRAL_ASIA,
         }
         return render(request, "prevention/state.html", context)
