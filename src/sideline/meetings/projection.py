@@ -37,7 +37,7 @@ from sideline.meetings.models import (
 from sideline.oplog import reduce_node
 from sideline.registry.models import ForumSession, Function, Organization
 
-__all__ = ["RebuildReport", "node_projection", "rebuild", "stored_projection"]
+__all__ = ["RebuildReport", "differences", "node_projection", "rebuild", "stored_projection"]
 
 
 def node_projection() -> Projection:

@@ -40,6 +40,9 @@ REFUSALS: Mapping[str, str] = {
     "already_participant": gettext_noop("That organization already takes part."),
     "agenda_item_too_long": gettext_noop("Keep each agenda item under 300 characters."),
     "name_required": gettext_noop("Give the delegate's name."),
+    "not_accepted": gettext_noop(
+        "The delegate has not accepted the invitation yet: approve them after they do."
+    ),
     "already_invited": gettext_noop("That e-mail address is already in a delegation."),
     "already_approved": gettext_noop("This is already approved."),
     "already_objected": gettext_noop(
