@@ -84,4 +84,21 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(f"Sideline is serving at {url} (Ctrl+C to stop)")
         self.stdout.flush()
-        server.run()
+        follower = self._start_follower()
+        try:
+            server.run()
+        finally:
+            if follower is not None:
+                follower.shutdown()
+
+    def _start_follower(self) -> Any:
+        """Run the federation's follower beside the server unless it runs on its own."""
+        from django.conf import settings
+
+        if not settings.FEDERATION.follower:
+            return None
+        from sideline.record.follower import Follower
+
+        follower = Follower()
+        follower.start_in_background()
+        return follower
