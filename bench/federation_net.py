@@ -160,6 +160,10 @@ def main() -> None:
             f"{statistics.quantiles(delays, n=20)[-1]:.3f} / {max(delays):.3f} s",
         ),
     ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}", flush=True)
+    rows = []
     if not args.skip_catch_up:
         elapsed, sample = catch_up(root, args.entries)
         total = (args.entries // len(SOURCES)) * len(SOURCES)
@@ -173,7 +177,6 @@ def main() -> None:
             ("floor: N Ed25519 verify + N SHA-256, 1 process", f"{raw:.1f} s"),
             ("ratio to the floor", f"{elapsed / raw:.1f}x"),
         ]
-    width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
 

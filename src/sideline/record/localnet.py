@@ -372,10 +372,11 @@ class LocalFederation:
             for slug in self.organizations:
                 self._postgres(f'DROP DATABASE IF EXISTS "{self.database_prefix}_{slug}"')
 
-    def published(self) -> dict[str, dict[str, Any]]:
+    def published(self, organizations: list[str] | None = None) -> dict[str, dict[str, Any]]:
         """Return each node's own log as it publishes it at ``/record/logs``."""
         result = {}
-        for slug, node in self.nodes.items():
+        for slug in organizations or self.organizations:
+            node = self.nodes[slug]
             for info in node.logs():
                 if info["organization"] == slug:
                     result[slug] = info
@@ -386,7 +387,7 @@ class LocalFederation:
         them, each the others), writing the federation files as ``join`` would."""
         among = among or self.organizations
         peers = peers or self.organizations
-        published = self.published()
+        published = self.published(peers)
         for slug in among:
             entries = []
             for other in peers:
