@@ -15,10 +15,12 @@ from pathlib import Path
 __all__ = [
     "Config",
     "ConfigurationError",
+    "FederationConfig",
     "Limits",
     "RecordPeerConfig",
     "default_data_dir",
     "load_config",
+    "load_federation_config",
     "load_limits",
     "load_record_peer_config",
 ]
@@ -147,6 +149,45 @@ def load_record_peer_config() -> RecordPeerConfig:
     )
 
 
+@dataclass(frozen=True)
+class FederationConfig:
+    """How this node follows its peers (docs/configuration.md, "The federation")."""
+
+    # None: ``<data dir>/federation.json``.
+    file: Path | None = None
+    pull_interval: float = 30.0
+    tick: float = 0.5
+    stale_after: float = 300.0
+    push_rate: int = 120
+    push_timeout: float = 5.0
+    follower: bool = True
+
+
+def load_federation_config() -> FederationConfig:
+    """Read the variables of the federation (docs/configuration.md).
+
+    Raises:
+        ConfigurationError: a variable is set to something unusable.
+    """
+    default = FederationConfig()
+    raw_file = os.environ.get("SIDELINE_FEDERATION_FILE", "").strip()
+    follower = os.environ.get("SIDELINE_FEDERATION_FOLLOWER", "on").strip().lower()
+    if follower not in {"on", "off", "1", "0", "true", "false", "yes", "no", ""}:
+        raise ConfigurationError(
+            f"SIDELINE_FEDERATION_FOLLOWER: {follower!r} is neither on nor off; "
+            "unset it to run the follower inside `sideline serve`"
+        )
+    return FederationConfig(
+        file=Path(raw_file).expanduser() if raw_file else None,
+        pull_interval=_env_number("SIDELINE_FEDERATION_PULL_INTERVAL", default.pull_interval),
+        tick=_env_number("SIDELINE_FEDERATION_TICK", default.tick),
+        stale_after=_env_number("SIDELINE_FEDERATION_STALE_AFTER", default.stale_after),
+        push_rate=int(_env_number("SIDELINE_FEDERATION_PUSH_RATE", default.push_rate, kind=int)),
+        push_timeout=_env_number("SIDELINE_FEDERATION_PUSH_TIMEOUT", default.push_timeout),
+        follower=follower in {"on", "1", "true", "yes", ""},
+    )
+
+
 def load_config() -> Config:
     """Read and check every SIDELINE_* variable.
 
@@ -172,6 +213,7 @@ def load_config() -> Config:
         )
     debug = os.environ.get("SIDELINE_DEBUG", "").lower() in {"1", "true", "yes", "on"}
     load_record_peer_config()
+    load_federation_config()
     return Config(
         data_dir=data_dir,
         database_url=database_url,

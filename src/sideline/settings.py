@@ -9,7 +9,12 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sideline.config import load_config, load_limits, load_record_peer_config
+from sideline.config import (
+    load_config,
+    load_federation_config,
+    load_limits,
+    load_record_peer_config,
+)
 
 # Lets classes such as ModelAdmin[Organization] be subscripted at run time, as typed.
 django_stubs_ext.monkeypatch()
@@ -179,6 +184,8 @@ RECORD_QUORUM = (
 # How this node treats its peers: whose witness keys count, and the limits of every
 # read from a peer (see docs/configuration.md).
 RECORD_PEERS = load_record_peer_config()
+# How the follower pushes to and pulls from the peers of the federation file.
+FEDERATION = load_federation_config()
 LOGIN_REDIRECT_URL = "/"
 
 # What one request may cost (docs/configuration.md, "Limits"). Django's own limits back up

@@ -11,8 +11,12 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
 from sideline.record.entry import build_entry, sign_entry
+from sideline.record.jwk import encryption_jwk
 from sideline.record.merkle import hash_leaf, root_from_leaf_hashes
 from sideline.record.note import generate_signer_key, parse_signer_key, sign_note
 from sideline.record.tiles import (
@@ -33,6 +37,9 @@ class FakeLog:
         self.log_skey, self.log_vkey = generate_signer_key(origin)
         self.entry_skey, self.entry_vkey = generate_signer_key(f"{origin}/entries")
         self.cosigner, self.witness_vkey = generate_cosigner_key(f"{origin}/witness")
+        self.encryption_jwk = encryption_jwk(
+            X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        )
         self.leaves: list[bytes] = []
         self.append(entries)
 
@@ -59,6 +66,8 @@ class FakeLog:
             "log_keys": [self.log_vkey],
             "organization_keys": [self.entry_vkey],
             "witness_keys": [self.witness_vkey],
+            "encryption_key": self.encryption_jwk,
+            "encryption_keys": [self.encryption_jwk],
         }
 
     def checkpoint(self, size: int) -> bytes:

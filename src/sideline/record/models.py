@@ -263,6 +263,8 @@ class Replica(models.Model):
     log_keys = models.JSONField(default=list)
     entry_keys = models.JSONField(default=list)
     witness_keys = models.JSONField(default=list)
+    # The X25519 encryption keys approved here, each the canonical JSON of its JWK.
+    encryption_keys = models.JSONField(default=list)
     pending_keys = models.JSONField(default=dict, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     root_hash = models.BinaryField(max_length=32)
@@ -321,3 +323,70 @@ class ReplicaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.replica_id}#{self.index}"
+
+
+class PeerState(models.Model):
+    """How the follower fares with one peer: what it last did, and when it last worked.
+
+    Kept apart from :class:`Peer` so that the follower's frequent writes never touch
+    the row others read to learn the peer's URL.
+    """
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, related_name="state")
+    last_attempt = models.DateTimeField(null=True, blank=True)
+    # The last pull that read every log the peer is entitled to without a failure.
+    last_success = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_push_sent = models.DateTimeField(null=True, blank=True)
+    last_push_received = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"state of {self.peer_id}"
+
+
+class PushHint(models.Model):
+    """The newest checkpoint a peer pushed for one of its logs, verified against the
+    pinned log keys: only a reason to pull, never trusted for anything else. The
+    signed note is kept as evidence should the peer then serve less (withholding) or
+    another tree (a split view)."""
+
+    replica = models.OneToOneField(Replica, on_delete=models.CASCADE, related_name="hint")
+    size = models.PositiveBigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    note = models.BinaryField()
+    received = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"hint {self.replica_id}@{self.size}"
+
+
+class PeerIncident(models.Model):
+    """A peer's misbehaviour, with its evidence: kept for the operator and the pages.
+
+    Transient ones (``unanswered``, ``unreadable``, ``withheld_log``) are resolved by
+    the next clean pull of that log; those that signed evidence proves (``fork``,
+    ``split_view``, ``rollback``, ``bad_signature``, ``not_entitled``,
+    ``withheld_entries``) stay until the operator resolves them.
+    """
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="incidents")
+    organization = models.CharField(max_length=64, blank=True)
+    code = models.CharField(max_length=32)
+    message = models.TextField()
+    evidence = models.BinaryField(default=b"")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    count = models.PositiveIntegerField(default=1)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["peer", "organization", "code"], name="record_incident_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.organization} @ {self.peer_id}"

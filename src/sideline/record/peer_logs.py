@@ -54,6 +54,17 @@ def _check_log(position: int, item: Any) -> dict[str, Any]:
         ):
             raise ValueError(f"{where}: {name} is not a list of at most {MAX_KEYS} key strings")
         checked[name] = keys
+    # Optional: nodes older than encryption keys, and plain tlog servers, list none.
+    jwks = item.get("encryption_keys", [])
+    if (
+        not isinstance(jwks, list)
+        or len(jwks) > MAX_KEYS
+        or not all(isinstance(k, dict) and len(k) <= 10 for k in jwks)
+    ):
+        raise ValueError(f"{where}: encryption_keys is not a list of at most {MAX_KEYS} JWKs")
+    if any(len(json.dumps(k)) > 1000 for k in jwks):
+        raise ValueError(f"{where}: an encryption key is longer than 1000 characters")
+    checked["encryption_keys"] = jwks
     return checked
 
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sideline import node
-from sideline.record import keystore
+from sideline.record import keystore, wakeup
 from sideline.record.checkpoint import (
     Checkpoint,
     Cosigner,
@@ -420,7 +420,10 @@ def append_entries(*, organization: str, entries: Sequence[NewEntry]) -> list[Re
         signer = _signer(log, KeyPurpose.ENTRY)
         moment = timezone.now()
         leaves = [_signed_leaf(log, signer, item, moment=moment) for item in entries]
-        return _append_leaves(log, leaves)
+        appended = _append_leaves(log, leaves)
+        # The follower of this process checkpoints and pushes at once, not at its tick.
+        transaction.on_commit(wakeup.wake)
+        return appended
 
 
 def append_entry(

@@ -30,9 +30,10 @@ publishes, and a key the peer adds later waits for the operator's approval
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -48,6 +49,8 @@ from sideline.record.errors import (
     RecordError,
     TileError,
 )
+from sideline.record.incidents import record_incidents
+from sideline.record.jwk import EncryptionKeyError, parse_encryption_jwk
 from sideline.record.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -70,6 +73,7 @@ from sideline.record.mirror import (
 from sideline.record.models import (
     Log,
     Peer,
+    PushHint,
     Replica,
     ReplicaCheckpoint,
     ReplicaEntry,
@@ -85,6 +89,9 @@ from sideline.record.tiles import (
     parse_entry_bundle,
 )
 from sideline.record.transport import PeerClient, PeerError
+
+if TYPE_CHECKING:
+    from sideline.record.federation_file import FederationPeer
 
 __all__ = [
     "HttpLogReader",
@@ -117,6 +124,23 @@ class SyncReport:
     alerts: list[str] = field(default_factory=list)
     cosignatures: int = 0
     cosigned_for_peer: int = 0
+    # What the peer did wrong, with its evidence, kept by record_incidents.
+    incidents: list[Incident] = field(default_factory=list)
+    # The logs read without a failure (resolving the transient incidents).
+    clean: list[str] = field(default_factory=list)
+
+    def incident(self, organization: str, code: str, message: str, evidence: bytes = b"") -> None:
+        self.incidents.append(Incident(organization, code, message, evidence))
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One misbehaviour of a peer seen by a sync (see :class:`PeerIncident`)."""
+
+    organization: str
+    code: str
+    message: str
+    evidence: bytes = b""
 
 
 def _frontier_of(replica: Replica) -> tuple[Frontier, dict[tuple[int, int], bytes]]:
@@ -147,11 +171,18 @@ _KEY_KINDS = (
     ("log_keys", "log_keys", "log key"),
     ("entry_keys", "organization_keys", "entry key"),
     ("witness_keys", "witness_keys", "witness key"),
+    ("encryption_keys", "encryption_keys", "encryption key"),
 )
 
 
 def _well_formed(field_name: str, key: str) -> str | None:
     """Return why ``key`` cannot be a key of that kind, or None when it parses."""
+    if field_name == "encryption_keys":
+        try:
+            parse_encryption_jwk(json.loads(key))
+        except EncryptionKeyError as exc:
+            return exc.message
+        return None
     parse = parse_cosigner_key if field_name == "witness_keys" else parse_verifier_key
     try:
         parse(key)
@@ -161,7 +192,12 @@ def _well_formed(field_name: str, key: str) -> str | None:
 
 
 def _pin_keys(
-    replica: Replica, info: dict[str, Any], *, accept: bool, trust_witnesses: bool = False
+    replica: Replica,
+    info: dict[str, Any],
+    *,
+    accept: bool,
+    trust_witnesses: bool = False,
+    declared: dict[str, list[str]] | None = None,
 ) -> list[str]:
     """Update the approved and the waiting keys of ``replica`` from the peer's ``info``.
 
@@ -181,13 +217,25 @@ def _pin_keys(
     A published key that does not parse is neither approved nor kept waiting (it
     could verify nothing, and would stop every later sync of the log); the returned
     lines name each one.
+
+    ``declared`` holds the keys the operator pinned in the federation file, by the
+    name ``/record/logs`` gives their list: they are approved whatever the peer
+    publishes, and a kind with declared keys is never trusted on first use.
     """
     waiting: dict[str, list[str]] = {}
     malformed: list[str] = []
     for field_name, published_name, label in _KEY_KINDS:
-        approved: list[str] = getattr(replica, field_name)
+        approved: list[str] = list(getattr(replica, field_name))
+        for key in (declared or {}).get(published_name, []):
+            if key not in approved and _well_formed(field_name, key) is None:
+                approved.append(key)
         new = []
-        for key in dict.fromkeys(info[published_name]):
+        published = info.get(published_name, [])
+        if field_name == "encryption_keys":
+            # One string per JWK, as the keys are stored here (services._new_encryption_key),
+            # so that they are compared as verifier keys are.
+            published = [json.dumps(k, sort_keys=True, separators=(",", ":")) for k in published]
+        for key in dict.fromkeys(published):
             if key in approved:
                 continue
             problem = _well_formed(field_name, key)
@@ -235,6 +283,7 @@ def _refuse(replica: Replica, *, code: str, message: str, report: SyncReport) ->
             "record: REFUSED %s served by %s: %s", replica.origin, replica.peer.url, message
         )
     report.alerts.append(f"{replica.organization}: {message}")
+    report.incident(replica.organization, code, message)
 
 
 def _check_claim(replica: Replica, info: dict[str, Any], report: SyncReport) -> bool:
@@ -341,7 +390,14 @@ def _read_new_entries(
 
 
 def _sync_log(
-    client: PeerClient, peer: Peer, info: dict[str, Any], report: SyncReport, *, accept_keys: bool
+    client: PeerClient,
+    peer: Peer,
+    info: dict[str, Any],
+    report: SyncReport,
+    *,
+    accept_keys: bool,
+    declared: dict[str, list[str]] | None = None,
+    trust_witnesses: bool = False,
 ) -> tuple[Replica, bytes] | None:
     """Bring the replica of one peer log up to date.
 
@@ -362,7 +418,8 @@ def _sync_log(
         replica,
         info,
         accept=accept_keys,
-        trust_witnesses=slug in settings.RECORD_PEERS.witnesses,
+        trust_witnesses=trust_witnesses or slug in settings.RECORD_PEERS.witnesses,
+        declared=declared,
     )
     replica.save()
     report.problems.extend(f"{slug}: {base} publishes a {line}" for line in malformed)
@@ -383,6 +440,7 @@ def _sync_log(
         )
     except PeerError as exc:
         report.failures.append(f"{slug}: {exc}")
+        report.incident(slug, "unreadable", str(exc))
         return None
     except (NoteError, CheckpointError) as exc:
         # Not a fork when only a waiting key signed: the history may be sound, it is
@@ -395,6 +453,7 @@ def _sync_log(
             )
         else:
             report.failures.append(f"{slug}: cannot read a valid checkpoint: {exc}")
+            report.incident(slug, "unreadable", f"cannot read a valid checkpoint: {exc}", raw)
         return None
     new = signed.checkpoint
     if new.origin != replica.origin or new.size > MAX_LOG_SIZE:
@@ -418,24 +477,24 @@ def _sync_log(
             root = root_from_leaf_hashes(bytes(h) for h in seen.values_list("leaf_hash", flat=True))
         if root != new.root_hash:
             # Both are signed, and the older tree is known here leaf by leaf: a fork.
-            _mark_fork(
-                replica,
-                raw=raw,
-                size=new.size,
-                root=new.root_hash,
-                message=f"checkpoint {new.size} does not match the tree seen at size {old_size}",
-            )
+            message = f"checkpoint {new.size} does not match the tree seen at size {old_size}"
+            _mark_fork(replica, raw=raw, size=new.size, root=new.root_hash, message=message)
             report.forks.append(slug)
+            report.incident(slug, "fork", message, raw)
             return None
         if new.size < old_size:
             when = f" on {served_before:%Y-%m-%d %H:%M} UTC" if served_before else ""
-            report.alerts.append(
-                f"{slug}: {base} served checkpoint {new.size} of {replica.origin}, older than "
+            message = (
+                f"{base} served checkpoint {new.size} of {replica.origin}, older than "
                 f"checkpoint {old_size} it served before{when}: a rollback; the replica stays "
                 f"at {old_size}"
             )
+            report.alerts.append(f"{slug}: {message}")
+            report.incident(slug, "rollback", message, raw)
             return None
         report.alerts.extend(f"{slug}: {alert}" for alert in replica_alerts(replica, now=now))
+        if _check_hint(replica, raw, new, report):
+            report.clean.append(slug)
         return replica, raw
     tiles = TileHashReader(reader.read_tile, size=new.size)
     try:
@@ -444,15 +503,19 @@ def _sync_log(
             if fork is not None:
                 _mark_fork(replica, raw=raw, size=new.size, root=new.root_hash, message=fork)
                 report.forks.append(slug)
+                report.incident(slug, "fork", fork, raw)
                 return None
         read = _read_new_entries(replica, reader, new, report)
     except EntryError as exc:
         report.failures.append(f"{slug}: {exc.code}: {exc.message}")
         replica.trusted, replica.problem = False, f"{exc.code}: {exc.message}"
         replica.save(update_fields=["trusted", "problem"])
+        report.incident(slug, "bad_signature", f"{exc.code}: {exc.message}", raw)
         return None
     except (PeerError, TileError) as exc:
-        report.failures.append(f"{slug}: cannot read checkpoint {new.size}'s tiles: {exc}; retry")
+        message = f"cannot read checkpoint {new.size}'s tiles: {exc}; retry"
+        report.failures.append(f"{slug}: {message}")
+        report.incident(slug, "unreadable", message, raw)
         return None
     if read is None:
         return None
@@ -460,9 +523,9 @@ def _sync_log(
     if root != new.root_hash:
         # The tree was shown consistent (or there is nothing to be consistent with):
         # the entries served are garbage, not a second history.
-        report.failures.append(
-            f"{slug}: the entries served do not give the root of checkpoint {new.size}; retry"
-        )
+        message = f"the entries served do not give the root of checkpoint {new.size}; retry"
+        report.failures.append(f"{slug}: {message}")
+        report.incident(slug, "unreadable", message, raw)
         return None
     with transaction.atomic():
         ReplicaEntry.objects.bulk_create(rows)
@@ -475,7 +538,52 @@ def _sync_log(
         replica.advanced_at = now
         replica.save(update_fields=["size", "root_hash", "frontier", "advanced_at", "updated"])
     report.new_entries[slug] = new.size - old_size
+    if _check_hint(replica, raw, new, report):
+        report.clean.append(slug)
     return replica, raw
+
+
+def _check_hint(replica: Replica, raw: bytes, new: Any, report: SyncReport) -> bool:
+    """Hold the peer to the checkpoint it pushed (signed with the log key): serving
+    less is withholding, another tree at that size a split view. Return whether the
+    replica now agrees with every push.
+    """
+    hint = PushHint.objects.filter(replica=replica).first()
+    if hint is None:
+        return True
+    slug = replica.organization
+    evidence = bytes(hint.note) + b"\n" + raw
+    if hint.size > new.size:
+        report.alerts.append(
+            f"{slug}: {replica.peer.url} pushed checkpoint {hint.size} of {replica.origin} "
+            f"but serves {new.size}: it withholds entries"
+        )
+        report.incident(
+            slug,
+            "withheld_entries",
+            f"pushed checkpoint {hint.size} of {replica.origin}, then served {new.size}",
+            evidence,
+        )
+        return False
+    if hint.size == replica.size:
+        root = bytes(replica.root_hash)
+    else:
+        seen = replica.entries.filter(index__lt=hint.size).order_by("index")
+        root = root_from_leaf_hashes(bytes(h) for h in seen.values_list("leaf_hash", flat=True))
+    if root != bytes(hint.root_hash):
+        message = f"split view: the checkpoint {hint.size} it pushed is not the tree it serves"
+        _mark_fork(
+            replica,
+            raw=bytes(hint.note),
+            size=hint.size,
+            root=bytes(hint.root_hash),
+            message=message,
+        )
+        report.forks.append(slug)
+        report.incident(slug, "split_view", message, evidence)
+        return False
+    hint.delete()
+    return True
 
 
 def _witness_body(old_size: int, proof: list[bytes], note: bytes) -> bytes:
@@ -590,14 +698,19 @@ def _submit_checkpoints(
                 )
 
 
-def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
+def sync_peer(
+    *, url: str, accept_keys: bool = False, federation: FederationPeer | None = None
+) -> SyncReport:
     """Mirror and check every log of the peer at ``url``; exchange cosignatures.
 
     Both directions of witnessing: this node's witnesses cosign each peer checkpoint
     they verified and push the lines to ``POST /record/<org>/cosignatures``; and
     this node submits its own checkpoints to the peer's ``add-checkpoint``.
     ``accept_keys`` approves the keys waiting for approval that the peer still
-    publishes (see :func:`_pin_keys`). Everything read from the peer is bounded
+    publishes (see :func:`_pin_keys`). With ``federation`` (the peer's entry in the
+    federation file) only the logs of the organizations it lists are read, with the
+    keys pinned there; a log it starts publishing for another organization is refused
+    (``not_entitled``) and one it stops publishing is withheld (``withheld_log``). Everything read from the peer is bounded
     (``SIDELINE_RECORD_PEER_MAX_BYTES``, ``…_PEER_TIMEOUT``, ``…_SYNC_DEADLINE``).
 
     Raises:
@@ -608,10 +721,23 @@ def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
     logs = read_peer_logs(client)
     peer, _ = Peer.objects.get_or_create(url=client.base)
     report = SyncReport()
+    if federation is not None:
+        logs = _entitled_logs(peer, logs, federation, report)
     for info in logs:
         if client.expired:
             break
-        verified = _sync_log(client, peer, info, report, accept_keys=accept_keys)
+        declared = None
+        if federation is not None:
+            declared = federation.organizations.get(info["organization"])
+        verified = _sync_log(
+            client,
+            peer,
+            info,
+            report,
+            accept_keys=accept_keys,
+            declared=declared,
+            trust_witnesses=federation is not None,
+        )
         if verified is not None:
             _cosign_peer_checkpoint(client, *verified, report)
     if not client.expired:
@@ -623,7 +749,34 @@ def sync_peer(*, url: str, accept_keys: bool = False) -> SyncReport:
         )
     peer.last_synced = timezone.now()
     peer.save(update_fields=["last_synced"])
+    record_incidents(peer, report)
     return report
+
+
+def _entitled_logs(
+    peer: Peer, logs: list[dict[str, Any]], federation: FederationPeer, report: SyncReport
+) -> list[dict[str, Any]]:
+    """Keep the logs the federation file entitles the peer to; name the others and the
+    entitled logs it no longer lists."""
+    listed = {info["organization"] for info in logs}
+    for info in logs:
+        slug = info["organization"]
+        if slug not in federation.organizations:
+            message = (
+                f"{peer.url} publishes a log of {slug}, which the federation file does not "
+                f"entitle it to; not read. If it now hosts {slug}, check with its operator "
+                f"and run `sideline federation join {peer.url}` again"
+            )
+            report.alerts.append(f"{slug}: {message}")
+            report.incident(slug, "not_entitled", message, json.dumps(info).encode())
+    for slug in sorted(set(federation.organizations) - listed):
+        message = (
+            f"{peer.url} no longer lists the log of {slug} at /record/logs: "
+            "it withholds that organization's entries"
+        )
+        report.alerts.append(f"{slug}: {message}")
+        report.incident(slug, "withheld_log", message)
+    return [info for info in logs if info["organization"] in federation.organizations]
 
 
 def local_logs() -> list[dict[str, Any]]:

@@ -15,7 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sideline.record.errors import TileError
+from sideline.record.incidents import open_incidents
 from sideline.record.models import Log, Replica
+from sideline.record.push import PUSH_MAX_BYTES, receive_push
 from sideline.record.selectors import (
     checkpoint_bytes,
     get_log,
@@ -101,6 +103,40 @@ def cosignatures_view(request: HttpRequest, org: str) -> HttpResponse:
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
 
 
+@require_GET
+def replicas_json(request: HttpRequest) -> JsonResponse:
+    """``GET /record/replicas``: the peers' logs this node holds, and how far, verified.
+
+    Public as the logs themselves are: it says what this node has checked, so that
+    anyone can compare nodes (and the multi-node tests can wait for propagation).
+    """
+    rows = [
+        {
+            "organization": replica.organization,
+            "origin": replica.origin,
+            "peer": replica.peer.url,
+            "size": replica.size,
+            "trusted": replica.trusted and not replica.refused,
+        }
+        for replica in Replica.objects.select_related("peer").order_by("organization", "id")
+    ]
+    return JsonResponse(rows, safe=False)
+
+
+@csrf_exempt  # a protocol endpoint called by other nodes, not a browser form
+@require_POST
+def push_view(request: HttpRequest) -> HttpResponse:
+    """``POST /record/push``: a peer says it has a new checkpoint (see record/push.py)."""
+    if len(request.body) > PUSH_MAX_BYTES:
+        return HttpResponse(
+            f"too_large: a push is at most {PUSH_MAX_BYTES} bytes\n",
+            status=413,
+            content_type="text/plain",
+        )
+    answer = receive_push(request.body)
+    return HttpResponse(answer.body, status=answer.status, content_type="text/plain")
+
+
 def log_list(request: HttpRequest) -> HttpResponse:
     """The logs hosted here, with their latest checkpoints, and the fork alerts."""
     rows = []
@@ -113,7 +149,12 @@ def log_list(request: HttpRequest) -> HttpResponse:
             }
         )
     forks = Replica.objects.filter(trusted=False).select_related("peer")
-    context = {"rows": rows, "forks": forks, "waiting": _waiting(Replica.objects.all())}
+    context = {
+        "rows": rows,
+        "forks": forks,
+        "waiting": _waiting(Replica.objects.all()),
+        "incidents": open_incidents()[:100],
+    }
     return render(request, "record/log_list.html", context)
 
 
@@ -141,5 +182,6 @@ def log_detail(request: HttpRequest, org: str) -> HttpResponse:
             "peer"
         ),
         "waiting": _waiting(Replica.objects.filter(organization=log.slug)),
+        "incidents": open_incidents().filter(organization=log.slug)[:100],
     }
     return render(request, "record/log_detail.html", context)

@@ -134,7 +134,12 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         if processes == 1:
-            run()
+            follower = self._start_follower()
+            try:
+                run()
+            finally:
+                if follower is not None:
+                    follower.shutdown()
             return
         self._prefork(run, processes)
 
@@ -180,6 +185,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         for _ in range(processes):
             start()
+        # One follower for the node, in the parent, started after the children: a thread
+        # is never carried into a forked child, and the children only serve requests.
+        follower = self._start_follower()
         while children:
             try:
                 pid, status = os.wait()
@@ -191,4 +199,18 @@ class Command(BaseCommand):
             if not stopping:
                 self.stderr.write(f"server process {pid} ended ({status}); starting another")
                 start()
+        if follower is not None:
+            follower.shutdown()
         sys.stdout.flush()
+
+    def _start_follower(self) -> Any:
+        """Run the federation's follower beside the server unless it runs on its own."""
+        from django.conf import settings
+
+        if not settings.FEDERATION.follower:
+            return None
+        from sideline.record.follower import Follower
+
+        follower = Follower()
+        follower.start_in_background()
+        return follower

@@ -1,0 +1,209 @@
+"""The follower: makes this node's entries verifiable and keeps its replicas current.
+
+It runs inside ``sideline serve`` (a daemon thread) or alone (``sideline federation
+follow``, for an operator who runs the web server and the follower apart); both see the
+same database and federation file. Each tick (``SIDELINE_FEDERATION_TICK``) it:
+
+1. signs a checkpoint of every hosted log that grew, has the other organizations hosted
+   here cosign it (:func:`~sideline.record.services.witness_round`), and pushes the
+   checkpoint to every peer of the federation file (:mod:`sideline.record.push`);
+2. re-reads the federation file when it changed, and starts or stops one worker per
+   peer.
+
+A worker pulls its peer when the peer pushed a checkpoint newer than the replica
+(a :class:`PushHint`), and otherwise every ``SIDELINE_FEDERATION_PULL_INTERVAL``
+seconds; a pull that fails backs off, doubling up to the pull interval. The peers'
+witnesses cosign this node's checkpoints when they pull it, and push the lines back
+(see :func:`~sideline.record.sync.sync_peer`): nobody needs to run ``record
+checkpoint`` or ``record witness``. One worker per peer, so that a peer that is slow or
+never answers delays only its own pulls and pushes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import F
+from django.utils import timezone
+
+from sideline import node
+from sideline.record import wakeup
+from sideline.record.federation import federation_path, load, pull_peer
+from sideline.record.federation_file import FederationFileError, FederationPeer
+from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint
+from sideline.record.push import send_push
+from sideline.record.services import witness_round
+from sideline.record.transport import PeerError
+
+__all__ = ["Follower", "publish_local"]
+
+logger = logging.getLogger(__name__)
+
+
+def publish_local() -> list[bytes]:
+    """Checkpoint and witness the hosted logs that grew; return the new checkpoint notes."""
+    hosted = node.hosted_organizations()
+    grown = []
+    for log in Log.objects.select_related("organization"):
+        if log.slug not in hosted:
+            continue
+        latest = LogCheckpoint.objects.filter(log=log).order_by("-size").first()
+        # An empty log is checkpointed too: peers read a log's checkpoint before anything.
+        if latest is None or latest.size < log.size:
+            grown.append(log.slug)
+    if not grown:
+        return []
+    witness_round(organizations=grown)
+    notes = []
+    for slug in grown:
+        newest = LogCheckpoint.objects.filter(log__organization__slug=slug).order_by("-size")
+        checkpoint = newest.first()
+        if checkpoint is not None:
+            notes.append(bytes(checkpoint.note))
+    return notes
+
+
+@dataclass
+class _Worker:
+    """Pushes to and pulls from one peer, in a thread of its own."""
+
+    entry: FederationPeer
+    stop: threading.Event
+    pushes: dict[str, bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    thread: threading.Thread | None = None
+    next_pull: float = 0.0
+    backoff: float = 0.0
+
+    def start(self) -> None:
+        self.thread = threading.Thread(
+            target=self._run, name=f"sideline-follow {self.entry.url}", daemon=True
+        )
+        self.thread.start()
+
+    def push(self, origin: str, note: bytes) -> None:
+        with self.lock:
+            self.pushes[origin] = note
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    self._once()
+                except Exception:  # a worker must outlive any one peer's failure
+                    logger.exception("federation: worker for %s failed", self.entry.url)
+                    self.backoff = settings.FEDERATION.pull_interval
+                    self.next_pull = time.monotonic() + self.backoff
+                finally:
+                    close_old_connections()
+                wakeup.wait(settings.FEDERATION.tick)
+        finally:
+            connection.close()
+
+    def _once(self) -> None:
+        with self.lock:
+            pushes, self.pushes = self.pushes, {}
+        for note in pushes.values():
+            self._send(note)
+        hinted = PushHint.objects.filter(
+            replica__peer__url=self.entry.url, size__gt=F("replica__size")
+        ).exists()
+        now = time.monotonic()
+        if now < self.next_pull and not (hinted and self.backoff == 0):
+            return
+        report = pull_peer(self.entry)
+        interval = settings.FEDERATION.pull_interval
+        if report.failures:
+            self.backoff = min(interval, max(settings.FEDERATION.tick, self.backoff * 2))
+            self.next_pull = time.monotonic() + self.backoff
+        else:
+            self.backoff = 0.0
+            self.next_pull = time.monotonic() + interval
+
+    def _send(self, note: bytes) -> None:
+        try:
+            status, line = send_push(
+                url=self.entry.url, note=note, timeout=settings.FEDERATION.push_timeout
+            )
+        except PeerError as exc:
+            logger.warning("federation: push to %s failed: %s", self.entry.url, exc)
+            return
+        if status not in (200, 202):
+            logger.warning("federation: %s refused a push: %s %s", self.entry.url, status, line)
+            return
+        PeerState.objects.filter(peer__url=self.entry.url).update(last_push_sent=timezone.now())
+
+
+class Follower:
+    """The loop of :mod:`sideline.record.follower`; :meth:`run` until :attr:`stop` is set."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.workers: dict[str, _Worker] = {}
+        self._mtime: float | None = -1.0
+
+    def start_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="sideline-follower", daemon=True)
+        thread.start()
+        return thread
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    self.tick()
+                except Exception:  # logged; the next tick tries again
+                    logger.exception("federation: the follower's tick failed")
+                finally:
+                    close_old_connections()
+                wakeup.wait(settings.FEDERATION.tick)
+        finally:
+            self.stop.set()
+            wakeup.wake()
+            connection.close()
+
+    def tick(self) -> None:
+        self._reload()
+        for note in publish_local():
+            origin = note.split(b"\n", 1)[0].decode()
+            for worker in self.workers.values():
+                worker.push(origin, note)
+            wakeup.wake()
+
+    def _reload(self) -> None:
+        path = federation_path()
+        try:
+            mtime: float | None = path.stat().st_mtime
+        except OSError:
+            mtime = None
+        if mtime == self._mtime:
+            return
+        try:
+            federation = load()
+        except FederationFileError as exc:
+            logger.error("federation: %s; keeping the peers read before", exc)
+            return
+        self._mtime = mtime
+        wanted = {entry.url: entry for entry in federation.peers}
+        for url in list(self.workers):
+            if url not in wanted:
+                self.workers.pop(url).stop.set()
+        for url, entry in wanted.items():
+            worker = self.workers.get(url)
+            if worker is None:
+                worker = _Worker(entry, threading.Event())
+                self.workers[url] = worker
+                worker.start()
+            else:
+                worker.entry = entry
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        for worker in self.workers.values():
+            worker.stop.set()
+        wakeup.wake()
