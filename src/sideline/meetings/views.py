@@ -22,12 +22,13 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -59,8 +60,10 @@ from sideline.meetings.selectors import (
 from sideline.meetings.services import current_positions
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 from sideline.planner.ical import add_timezones
+from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
 from sideline.validators import printable, spreadsheet_row
+from sideline.web.timezones import zone_choices
 
 
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -73,6 +76,16 @@ def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+def _acting_organizations() -> list[Organization]:
+    """Return the organizations that can still act (host, attend): not dissolved by today."""
+    today = timezone.localdate()
+    return [
+        o
+        for o in Organization.objects.order_by("slug")
+        if not o.dissolved or PartialDate.parse(o.dissolved).first_day > today
+    ]
+
+
 class MeetingListView(TemplateView):
     template_name = "meetings/meeting_list.html"
 
@@ -81,7 +94,8 @@ class MeetingListView(TemplateView):
         context["meetings"] = visible_meetings(self.request.user)
         own = organization_id_of(self.request.user)
         context["can_create"] = own is not None and acts_for(self.request.user, own)
-        context["organizations"] = Organization.objects.order_by("slug")
+        context["organizations"] = _acting_organizations()
+        context["zones"] = zone_choices(get_language() or "en")
         return context
 
 
@@ -380,8 +394,22 @@ class MeetingCreateView(LoginRequiredMixin, View):
                 public=bool(data.get("public")),
             )
         except MeetingError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(reverse("meetings:list"))
+            # The form comes back with what was typed, the error beside its field.
+            view = MeetingListView(request=request, kwargs={})
+            context = view.get_context_data()
+            context.update(
+                typed={
+                    "title": data.get("title", ""),
+                    "date": data.get("date", ""),
+                    "host": data.get("host", ""),
+                    "cohost": data.get("cohost", ""),
+                    "participants": data.getlist("participants"),
+                    "timezone": data.get("timezone", ""),
+                    "public": bool(data.get("public")),
+                },
+                create_error=error,
+            )
+            return render(request, MeetingListView.template_name, context, status=error.status)
         return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
 
 

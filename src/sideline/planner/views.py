@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import zoneinfo
@@ -13,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from sideline.planner import calendar_pages as pages
 from sideline.planner.forms import (
     MeetingRequestEditForm,
     MeetingRequestForm,
@@ -32,6 +33,7 @@ from sideline.planner.selectors import (
     calendar_ics,
     feed_of,
     latest_published,
+    meeting_ics,
     meetings_of,
     plan_instance,
     plan_years,
@@ -57,9 +59,10 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions
 from sideline.planner.texts import rule_text
-from sideline.registry.models import Organization
+from sideline.registry.models import Forum, Organization
 from sideline.validators import spreadsheet_row
 
+REQUESTS_PER_PAGE = 50
 # Re-planning from a page must answer within a request's patience.
 PAGE_SOLVE = SolveOptions(time_limit=10.0, num_workers=2, seed=0)
 
@@ -121,6 +124,11 @@ def _meeting_entry(
         "local_date": local.date(),
         "forum": forum,
         "city": city,
+        "topic": (
+            row.request.function.name
+            if row.request.function
+            else row.request.topic or row.request.key
+        ),
     }
 
 
@@ -194,7 +202,8 @@ class PlanIndexView(TemplateView):
 
 
 class CalendarView(TemplateView):
-    """A year's calendar of possible meetings: agenda by date or month grid, filterable."""
+    """A year's calendar of possible meetings: agenda by forum session, month grid or year
+    overview, filterable by organization (the reader's own in one click), forum and topic."""
 
     template_name = "planner/calendar.html"
 
@@ -206,7 +215,7 @@ class CalendarView(TemplateView):
         organization = params.get("organization", "").strip()
         forum = params.get("forum", "").strip()
         topic = params.get("topic", "").strip()
-        mode = "month" if params.get("view") == "month" else "agenda"
+        mode = pages.view_of(params.get("view", ""))
         all_rows = list(meetings_of(plan))
         rows = [
             r
@@ -215,8 +224,9 @@ class CalendarView(TemplateView):
             and (not forum or (r.session is not None and r.session.forum.slug == forum))
             and (not topic or r.request.topic == topic)
         ]
-        # Display names come from rows already loaded, so the page's queries stay constant.
-        forum_names = {r.session.forum.slug: r.session.forum.name for r in all_rows if r.session}
+        session_forums = {s.get("forum", "") for s in plan.instance.get("sessions", [])}
+        # One query for every forum's name: a session without a meeting still shows a name.
+        forum_names = {f.slug: f.name for f in Forum.objects.filter(slug__in=session_forums)}
         sessions = _session_days(
             plan, organization=organization, forum=forum, forum_names=forum_names
         )
@@ -224,30 +234,71 @@ class CalendarView(TemplateView):
         # A summit is shown on its days only when it holds a meeting the filters keep.
         for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
             sessions.setdefault(day, []).extend(held)
-        by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
-            by_day[row.date].append(_meeting_entry(row, summits))
-        dates = sorted(set(by_day) | set(sessions))
-        agenda = [
-            {"date": day, "sessions": sessions.get(day, []), "meetings": by_day.get(day, [])}
-            for day in dates
-        ]
+        entries = [_meeting_entry(row, summits) for row in rows]
+        filters = {
+            "version": str(plan.version) if plan.is_draft else "",
+            "organization": organization,
+            "forum": forum,
+            "topic": topic,
+        }
+        months = pages.months_with_content(sessions, entries, year=year)
+        asked = params.get("month", "")
+        month = int(asked) if asked.isdigit() and 1 <= int(asked) <= 12 else None
+        if month is None:
+            month = months[0] if months else 1
+        person = getattr(self.request.user, "person", None)
+        own = person.organization if person is not None else None
         context.update(
             plan=plan,
             year=year,
             mode=mode,
-            agenda=agenda,
-            months=self._months(dates, agenda) if mode == "month" else [],
+            groups=pages.agenda_by_session(
+                sessions=plan.instance.get("sessions", []),
+                summits={k: v for k, v in summits.items() if any(r.summit == k for r in rows)},
+                days=sessions,
+                entries=entries,
+                forum_names=forum_names,
+                summit_name=_summit_name,
+            )
+            if mode == "agenda"
+            else [],
+            month=pages.month_grid(year, month, days=sessions, entries=entries)
+            if mode == "month"
+            else None,
+            month_links=[
+                {"first": dt.date(year, m, 1), "query": pages.query(filters, view="month", month=m)}
+                for m in months
+            ],
+            current_month=month,
+            overview=pages.year_overview(year, filters=filters, days=sessions, entries=entries)
+            if mode == "year"
+            else [],
+            view_links=[
+                (name, label, pages.query(filters, view=name))
+                for name, label in (
+                    ("agenda", _("Agenda by forum session")),
+                    ("month", _("Month")),
+                    ("year", _("Year")),
+                )
+            ],
+            filters=filters,
+            own_organization=own,
+            own_query=pages.query(filters, organization=own.slug, view=mode) if own else "",
+            all_query=pages.query(filters, organization="", view=mode),
             organization=organization,
             forum=forum,
             topic=topic,
-            organizations=sorted({o.slug for r in all_rows for o in r.request.organizations.all()}),
-            forums=sorted({s.get("forum", "") for s in plan.instance.get("sessions", [])}),
+            organizations=sorted(
+                {o.slug for r in all_rows for o in r.request.organizations.all()}
+                | ({own.slug} if own else set())
+            ),
+            forums=sorted(session_forums),
             topics=sorted({r.request.topic for r in all_rows if r.request.topic}),
             count=len(rows),
             organization_names={
                 o.slug: o.abbreviation for r in all_rows for o in r.request.organizations.all()
-            },
+            }
+            | ({own.slug: own.abbreviation} if own else {}),
             forum_names=forum_names,
             topic_names={
                 r.request.topic: r.request.function.name if r.request.function else r.request.topic
@@ -272,21 +323,6 @@ class CalendarView(TemplateView):
             raise Http404(_("No published plan for this year."))
         return plan
 
-    def _months(self, dates: list[dt.date], agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        entries = {item["date"]: item for item in agenda}
-        months = sorted({(d.year, d.month) for d in dates})
-        grid = calendar.Calendar(firstweekday=0)
-        return [
-            {
-                "first": dt.date(y, m, 1),
-                "weeks": [
-                    [{"date": d, "inside": d.month == m, "entry": entries.get(d)} for d in week]
-                    for week in grid.monthdatescalendar(y, m)
-                ],
-            }
-            for y, m in months
-        ]
-
 
 class PlanDetailView(TemplateView):
     """One version: how good it is, every request with its status, changelog and moves."""
@@ -305,9 +341,12 @@ class PlanDetailView(TemplateView):
             versions = versions.filter(status="published")
         gap = plan.statistics.get("gap")
         priorities = requested_priorities(plan)
+        summits = _summits_of(plan)
+        meetings = [_meeting_entry(r, summits) for r in meetings_of(plan)]
         context.update(
             plan=plan,
-            meetings=[_meeting_entry(r, _summits_of(plan)) for r in meetings_of(plan)],
+            meetings=meetings,
+            meeting_groups=pages.venue_groups(meetings),
             unplaced=[
                 {
                     "request": u.request,
@@ -540,10 +579,13 @@ class MeetingRequestListView(CoordinatorPageMixin, View):
             }
             for item in statuses
         ]
+        # A year may hold hundreds of requests: one page of them at a time.
+        page = Paginator(rows, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
         context = {
             "year": year,
             "plan": plan,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "waiting": sum(1 for item in statuses if item.state == "not_planned"),
             "form": form,
             "title": _("Meeting requests %(year)s") % {"year": year},
@@ -611,7 +653,8 @@ class MeetingRequestDeleteView(CoordinatorPageMixin, View):
 
 
 class PlanCsvView(View):
-    """The plan's meetings as CSV, times in UTC and venue time."""
+    """The plan's meetings as CSV: readable names beside the identifiers, times in UTC and
+    venue time."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=pk)
@@ -625,8 +668,12 @@ class PlanCsvView(View):
             [
                 "request",
                 "organizations",
+                "organization_names",
                 "topic",
+                "topic_name",
                 "session",
+                "venue",
+                "city",
                 "date",
                 "slot",
                 "room",
@@ -639,14 +686,20 @@ class PlanCsvView(View):
                 "summit",
             ]
         )
+        summits = _summits_of(plan)
         for row in meetings_of(plan):
+            entry = _meeting_entry(row, summits)
             writer.writerow(
                 spreadsheet_row(
                     [
                         row.request.key,
                         " ".join(o.slug for o in row.request.organizations.all()),
+                        "; ".join(entry["organizations"]),
                         row.request.topic,
+                        entry["topic"],
                         row.venue,
+                        entry["forum"],
+                        entry["city"],
                         row.date.isoformat(),
                         row.slot + 1,
                         row.room + 1,
@@ -684,6 +737,20 @@ class CalendarFeedView(View):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         name = organization or "all"
         response["Content-Disposition"] = f'inline; filename="sideline-{plan.year}-{name}.ics"'
+        return response
+
+
+class MeetingFeedView(View):
+    """One meeting of a published version as iCalendar: the page's "add to my calendar"."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(PlacedMeeting.objects.select_related("plan", "request"), pk=pk)
+        _visible(row.plan, request)
+        body = meeting_ics(plan=row.plan, request_key=row.request.key)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="sideline-{row.plan.year}-{row.pk}.ics"'
+        )
         return response
 
 
