@@ -12,10 +12,10 @@ from sideline.analysis.svg import bar_ranking_svg, heatmap_svg, network_svg, sta
 NS = {"s": "http://www.w3.org/2000/svg"}
 
 
-def _parse(svg: str) -> ET.Element:
+def _parse(svg: str, role: str = "img") -> ET.Element:
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert root.get("role") == "img"
+    assert root.get("role") == role
     return root
 
 
@@ -31,7 +31,8 @@ def test_heatmap_svg_cells_carry_values() -> None:
             values=[[1.0, 0.5], [0.5, 1.0]],
             title="Jaccard, 2015",
             description="Shared members",
-        )
+        ),
+        role="group",
     )
 
     cells = root.findall("s:rect", NS)
@@ -40,6 +41,53 @@ def test_heatmap_svg_cells_carry_values() -> None:
     assert root.find("s:desc", NS) is not None
     assert "csto × sco: 0.50" in _titles(root)
     assert cells[0].get("fill") == "#08519c"
+
+
+def test_heatmap_svg_names_cells_one_tab_stop_values_and_legend() -> None:
+    root = _parse(
+        heatmap_svg(
+            rows=["csto", "sco"],
+            columns=["csto", "sco"],
+            values=[[1.0, 0.25], [0.25, 1.0]],
+            title="Jaccard",
+            names={"csto": "CSTO", "sco": "Shanghai Cooperation Organisation"},
+            legend="Jaccard index",
+        ),
+        role="group",
+    )
+
+    cells = root.findall("s:rect", NS)
+    values = [t.text for t in root.findall("s:text", NS) if t.get("class") == "value"]
+    legend = root.find("s:g[@class='legend']", NS)
+    assert [c.get("aria-label") for c in cells] == [
+        "CSTO × CSTO: 1.00",
+        "CSTO × Shanghai Cooperation Organisation: 0.25",
+        "Shanghai Cooperation Organisation × CSTO: 0.25",
+        "Shanghai Cooperation Organisation × Shanghai Cooperation Organisation: 1.00",
+    ]
+    assert [c.get("tabindex") for c in cells] == ["0", "-1", "-1", "-1"]
+    assert values == ["1.00", ".25", ".25", "1.00"]
+    assert root.get("data-columns") == "2"
+    assert legend is not None
+    assert [t.text for t in legend.findall("s:text", NS)] == [
+        "0",
+        "0.25",
+        "0.5",
+        "0.75",
+        "1",
+        "Jaccard index",
+    ]
+    # The row labels fit: the matrix starts right of the longest name.
+    assert float(cells[0].get("x") or 0) >= 6.5 * len("Shanghai Cooperation Organisation")
+
+
+def test_bar_ranking_svg_leaves_room_for_long_labels() -> None:
+    label = "NATO–CSTO: Counter-narcotics and border security"
+    root = _parse(bar_ranking_svg(labels=[label], values=[7], title="Suggested"))
+
+    bar = root.find("s:rect", NS)
+    assert bar is not None
+    assert float(bar.get("x") or 0) >= 6.5 * len(label)
 
 
 def test_heatmap_svg_shape_mismatch() -> None:

@@ -27,7 +27,7 @@ def html(client: Client, url: str) -> str:
     ("url", "table_text"),
     [
         ("/analysis/overlap/?as_of=2012-12-18&status=member&status=partner", "KAZ"),
-        ("/analysis/duplication/?as_of=2013-01-01", "counter-narcotics (secondary)"),
+        ("/analysis/duplication/?as_of=2013-01-01", "Counter-narcotics (secondary)"),
         ("/analysis/network/?as_of=2013-01-01", "KAZ RUS"),
         ("/analysis/bridges/?as_of=2013-01-01", "eurasian"),
         ("/analysis/balance/?state=KAZ&from=2002&to=2004", "Balance of"),
@@ -199,6 +199,6 @@ def test_bundled_bridges_page_kazakhstan_top_five_2015(client: Client, registry:
 def test_overlap_page_in_browser(page: Any, live_registry: None) -> None:
     page.goto("/analysis/overlap/?as_of=2015-01-01")
 
-    chart = page.get_by_role("img", name="Membership overlap (Jaccard index) on 2015-01-01")
+    chart = page.get_by_role("group", name="Membership overlap (Jaccard index) on 2015-01-01")
     assert chart.is_visible()
-    assert page.get_by_role("cell", name="csto – sco").count() == 1
+    assert page.get_by_role("cell", name="CSTO – SCO").count() == 1

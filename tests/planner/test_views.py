@@ -57,17 +57,23 @@ def test_calendar_filters(client: Client, plan_2013: Plan, query: str, requests:
     assert shown == requests
 
 
-def test_calendar_month_view_is_a_table_grid(client: Client, plan_2013: Plan) -> None:
+def test_calendar_month_view_is_one_month_grid_with_links_to_the_others(
+    client: Client, plan_2013: Plan
+) -> None:
     publish(plan_2013)
 
     html = client.get("/planner/2013/?view=month").content.decode()
+    september = client.get("/planner/2013/?view=month&month=9").content.decode()
     unga = client.get("/planner/2013/?view=month&forum=unga-high-level-week").content.decode()
 
-    # Every month with a session of 2013: February to June, September to December.
-    assert html.count('data-testid="month"') == 9
-    assert unga.count('data-testid="month"') == 2
-    assert "<caption>September 2013</caption>" in html
-    assert html.count('data-testid="meeting"') == 3
+    # One month at a time; links to every month with a session of 2013: February to June,
+    # September to December. The first of them is shown when none is asked.
+    assert html.count('data-testid="month"') == 1
+    assert "<caption>February 2013</caption>" in html
+    assert html.split('data-testid="month-links"', 1)[1].split("</nav>", 1)[0].count("<a ") == 9
+    assert unga.split('data-testid="month-links"', 1)[1].split("</nav>", 1)[0].count("<a ") == 2
+    assert "<caption>September 2013</caption>" in september
+    assert september.count('data-testid="meeting"') == 3
 
 
 def test_calendar_draft_hidden_from_public(client: Client, plan_2013: Plan) -> None:
@@ -89,7 +95,7 @@ def test_plan_detail_lists_unplaced_with_reasons(client: Client, registry: None)
 
     html = client.get(f"/planner/plans/{plan.pk}/").content.decode()
 
-    assert "<strong>r4</strong> (csto, nato; priority 1)" in html
+    assert "<strong>r4</strong> (CSTO, NATO; priority 1)" in html
     assert (
         "<code>organization_absent</code>: no session in its window is attended by all its organizations"
         in html
@@ -112,7 +118,7 @@ def test_calendar_query_count_does_not_grow_with_meetings(
         response = client.get("/planner/2013/")
 
     assert response.status_code == 200
-    assert len(queries) == 3
+    assert len(queries) == 4
 
 
 @pytest.mark.parametrize(

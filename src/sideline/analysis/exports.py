@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -62,8 +62,9 @@ def _number(value: float | None, digits: int = 6) -> float | None:
     return None if value is None else round(value, digits) + 0.0
 
 
-def overlap_export(report: OverlapReport) -> Export:
-    """Return the pairs sharing member states (highest Jaccard first) and the heatmap."""
+def overlap_export(report: OverlapReport, *, names: Mapping[str, str] | None = None) -> Export:
+    """Return the pairs sharing member states (highest Jaccard first) and the heatmap,
+    its organizations labelled with ``names`` (slug → display name) where given."""
     day = report.day.isoformat()
     return Export(
         records=[row.as_dict() for row in report.pairs],
@@ -98,13 +99,18 @@ def overlap_export(report: OverlapReport) -> Export:
                 "1 on the diagonal."
             ),
             id_prefix="overlap",
+            names=names,
+            legend=_("Jaccard index"),
         ),
     )
 
 
-def duplication_export(ranking: Sequence[Duplication]) -> Export:
+def duplication_export(
+    ranking: Sequence[Duplication], *, names: Mapping[str, str] | None = None
+) -> Export:
     """Return the duplicating pairs (highest score first) and their bar ranking."""
     shown = ranking[:CHART_LIMIT]
+    named = dict(names or {})
     return Export(
         records=[d.as_dict() for d in ranking],
         headers=(
@@ -132,7 +138,7 @@ def duplication_export(ranking: Sequence[Duplication]) -> Export:
             for d in ranking
         ],
         svg=bar_ranking_svg(
-            labels=["–".join(d.organizations) for d in shown],
+            labels=["–".join(named.get(o, o) for o in d.organizations) for d in shown],
             values=[round(d.score, 2) for d in shown],
             title=_("Functional duplication score, highest first"),
             description=_("Score = 0.75 × shared mandates + 0.25 × shared members."),
@@ -192,9 +198,22 @@ def network_export(report: BridgeReport, *, highlight: int = 10) -> Export:
     )
 
 
-def suggestions_export(requests: Sequence[dict[str, object]]) -> Export:
-    """Return the suggested meeting requests (best first) and a priority chart."""
+def suggestions_export(
+    requests: Sequence[dict[str, object]],
+    *,
+    names: Mapping[str, str] | None = None,
+    topics: Mapping[str, str] | None = None,
+) -> Export:
+    """Return the suggested meeting requests (best first) and a priority chart whose
+    bars are labelled with the organizations' and the topic's names where given."""
     shown = requests[:CHART_LIMIT]
+    named, topic_names = dict(names or {}), dict(topics or {})
+
+    def label(request: dict[str, object]) -> str:
+        organizations = "–".join(named.get(str(o), str(o)) for o in request["organizations"])  # type: ignore[attr-defined]  # a list of slugs
+        topic = str(request["topic"])
+        return f"{organizations}: {topic_names.get(topic, topic)}"
+
     return Export(
         records=list(requests),
         headers=("id", "organizations", "topic", "priority", "slots"),
@@ -209,7 +228,7 @@ def suggestions_export(requests: Sequence[dict[str, object]]) -> Export:
             for r in requests
         ],
         svg=bar_ranking_svg(
-            labels=[str(r["id"]).removeprefix("dup-") for r in shown],
+            labels=[label(r) for r in shown],
             values=[int(r["priority"]) for r in shown],  # type: ignore[call-overload]  # an int
             title=_("Suggested meeting requests by priority"),
             id_prefix="suggestions",

@@ -68,6 +68,15 @@ def _blend(value: float) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
+def _label_width(labels: Iterable[str]) -> float:
+    """Return the width that the longest label needs at the charts' 11 px font.
+
+    An estimate (SVG has no text measurement on the server): 6.5 px a character is wider
+    than the average glyph of the common sans-serif fonts, so labels are never cut.
+    """
+    return 6.5 * max((len(label) for label in labels), default=0) + 12
+
+
 def heatmap_svg(
     *,
     rows: Sequence[str],
@@ -77,16 +86,24 @@ def heatmap_svg(
     description: str = "",
     value_format: str = "{:.2f}",
     id_prefix: str = "heatmap",
+    names: Mapping[str, str] | None = None,
+    legend: str = "",
 ) -> str:
     """Draw a matrix (an overlap or duplication matrix) as a heatmap of values in [0, 1].
+
+    Rows and columns are labelled with ``names`` (an identifier → display name mapping)
+    where given. Each cell is a focusable image labelled with its value, which it also
+    shows on hover and focus (``.cell:hover + .value`` in the site's style); a legend of
+    the colour scale, captioned ``legend``, is drawn below the matrix.
 
     Raises:
         InvalidArgumentError: ``values`` does not have ``len(rows)`` rows of
             ``len(columns)`` values.
 
     >>> svg = heatmap_svg(rows=["csto", "sco"], columns=["csto", "sco"],
-    ...                   values=[[1, 0.5], [0.5, 1]], title="Jaccard")
-    >>> "csto × sco: 0.50" in svg
+    ...                   values=[[1, 0.5], [0.5, 1]], title="Jaccard",
+    ...                   names={"csto": "CSTO", "sco": "SCO"})
+    >>> "CSTO × SCO: 0.50" in svg
     True
     """
     if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
@@ -95,21 +112,35 @@ def heatmap_svg(
             argument="values",
             value=len(values),
         )
-    cell, left, top = 28.0, 90.0, 90.0
+    shown = dict(names or {})
+    row_labels = [shown.get(r, r) for r in rows]
+    column_labels = [shown.get(c, c) for c in columns]
+    cell = 28.0
+    left = max(40.0, _label_width(row_labels))
+    # Column labels are turned 60°: their height is sin(60°) of their length.
+    top = max(30.0, _label_width(column_labels) * 0.87)
+    legend_height = 44.0
+    width = max(left + cell * len(columns) + 10, left + 5 * 40 + 18 + _label_width([legend]))
     root = _root(
-        width=left + cell * len(columns) + 10,
-        height=top + cell * len(rows) + 10,
+        width=width,
+        height=top + cell * len(rows) + 10 + legend_height,
         title=title,
         description=description,
         id_prefix=id_prefix,
     )
-    for j, column in enumerate(columns):
+    # The cells are focusable, so the chart is a labelled group of images, not one image.
+    root.set("role", "group")
+    root.set("data-columns", str(len(columns)))
+    root.set("class", "heatmap")
+    for j, label in enumerate(column_labels):
         x = left + cell * j + cell / 2
-        _text(root, x, top - 6, column, transform=f"rotate(-60 {_n(x)} {_n(top - 6)})")
-    for i, row in enumerate(rows):
-        _text(root, left - 6, top + cell * i + cell / 2 + 4, row, **{"text-anchor": "end"})
-        for j, column in enumerate(columns):
+        _text(root, x, top - 6, label, transform=f"rotate(-60 {_n(x)} {_n(top - 6)})")
+    for i, row_label in enumerate(row_labels):
+        _text(root, left - 6, top + cell * i + cell / 2 + 4, row_label, **{"text-anchor": "end"})
+        for j, column_label in enumerate(column_labels):
             value = float(values[i][j])
+            shown_value = value_format.format(value)
+            label = f"{row_label} × {column_label}: {shown_value}"
             _titled(
                 root,
                 "rect",
@@ -119,11 +150,52 @@ def heatmap_svg(
                     "width": _n(cell - 1),
                     "height": _n(cell - 1),
                     "fill": _blend(value),
-                    "data-value": value_format.format(value),
+                    "data-value": shown_value,
+                    "class": "cell",
+                    "role": "img",
+                    "aria-label": label,
+                    # One tab stop for the whole matrix; arrow keys move between cells.
+                    "tabindex": "0" if i == j == 0 else "-1",
                 },
-                f"{row} × {column}: {value_format.format(value)}",
+                label,
             )
+            _text(
+                root,
+                left + cell * j + cell / 2,
+                top + cell * i + cell / 2 + 4,
+                shown_value.removeprefix("0") if value < 1 else shown_value,
+                **{
+                    "text-anchor": "middle",
+                    "class": "value",
+                    "aria-hidden": "true",
+                    "fill": "#ffffff" if value > 0.55 else "#1d2433",
+                    "font-size": "9",
+                },
+            )
+    _heatmap_legend(root, x=left, y=top + cell * len(rows) + 14, caption=legend)
     return _render(root)
+
+
+def _heatmap_legend(root: ET.Element, *, x: float, y: float, caption: str) -> None:
+    """Draw the colour scale from 0 to 1 in five steps, with its caption."""
+    group = ET.SubElement(root, "g", {"class": "legend", "aria-hidden": "true"})
+    for step in range(5):
+        value = step / 4
+        ET.SubElement(
+            group,
+            "rect",
+            {
+                "x": _n(x + 40 * step),
+                "y": _n(y),
+                "width": "39",
+                "height": "12",
+                "fill": _blend(value),
+                "stroke": "#d7dbe3",
+            },
+        )
+        _text(group, x + 40 * step + 20, y + 24, f"{value:g}", **{"text-anchor": "middle"})
+    if caption:
+        _text(group, x + 5 * 40 + 8, y + 10, caption)
 
 
 def bar_ranking_svg(
@@ -146,7 +218,8 @@ def bar_ranking_svg(
             argument="values",
             value=len(values),
         )
-    bar, left, width = 20.0, 110.0, 300.0
+    bar, width = 20.0, 300.0
+    left = max(110.0, _label_width(labels))
     top = 10.0
     root = _root(
         width=left + width + 70,

@@ -48,7 +48,7 @@ from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_sta
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties_report import ties_report
 from sideline.registry.enums import MembershipStatus as StatusChoices
-from sideline.registry.models import State
+from sideline.registry.models import Function, Organization, State
 
 DOWNLOADS = ("csv", "json", "svg")
 
@@ -68,6 +68,15 @@ def _message(error: AnalysisError) -> str:
 
 def _state_names(codes: list[str]) -> dict[str, str]:
     return dict(State.objects.filter(code__in=codes).values_list("code", "name_en"))
+
+
+def _organization_names() -> dict[str, str]:
+    """Return every organization's abbreviation in the active language, by slug."""
+    return {o.slug: o.abbreviation for o in Organization.objects.all()}
+
+
+def _function_names() -> dict[str, str]:
+    return {f.slug: f.name for f in Function.objects.all()}
 
 
 class AnalysisPageView(TemplateView):
@@ -187,7 +196,8 @@ class OverlapView(AnalysisPageView):
         day = self.as_of(context)
         report = overlap_report(day=day, statuses=self.statuses(context))
         context["report"] = report
-        context["export"] = overlap_export(report)
+        context["names"] = _organization_names()
+        context["export"] = overlap_export(report, names=context["names"])
 
 
 class DuplicationView(AnalysisPageView):
@@ -209,7 +219,8 @@ class DuplicationView(AnalysisPageView):
             }
             for d in ranking
         ]
-        context["export"] = duplication_export(ranking)
+        context.update(names=_organization_names(), topics=_function_names())
+        context["export"] = duplication_export(ranking, names=context["names"])
 
 
 class TiesView(AnalysisPageView):
@@ -324,7 +335,10 @@ class SuggestionsView(AnalysisPageView):
             day=day, threshold=chosen, common_forum=common_forum, snapshot=snapshot
         )
         context["requests"] = requests
-        context["export"] = suggestions_export(requests)
+        context.update(names=_organization_names(), topics=_function_names())
+        context["export"] = suggestions_export(
+            requests, names=context["names"], topics=context["topics"]
+        )
         query = self.request.GET.copy()
         query["format"] = "instance"
         context["extra_download"] = ("instance", f"?{query.urlencode()}")

@@ -182,7 +182,20 @@ def calendar_ics(*, plan: Plan, organization: str | None = None) -> bytes:
 
 def _calendar_ics(*, plan: Plan, organization: str | None) -> bytes:
     instance = plan_instance(plan)
-    meetings = core_meetings(plan, instance)
+    return _ics(plan, instance, core_meetings(plan, instance), organization=organization)
+
+
+def meeting_ics(*, plan: Plan, request_key: str) -> bytes:
+    """Return one meeting of the plan as iCalendar, with the same UID and SEQUENCE as in
+    the plan's feeds, so that adding it and later subscribing do not make a duplicate."""
+    instance = plan_instance(plan)
+    rows = plan.meetings.select_related("request").filter(request__key=request_key)
+    return _ics(plan, instance, [core_meeting(row, instance) for row in rows])
+
+
+def _ics(
+    plan: Plan, instance: Instance, meetings: list[Meeting], *, organization: str | None = None
+) -> bytes:
     core = CorePlan(
         meetings=tuple(meetings),
         unplaced=(),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting-edit"),
     path("meetings/<int:pk>/pin/", views.MeetingPinView.as_view(), name="meeting-pin"),
     path("meetings/<int:pk>/remove/", views.MeetingRemoveView.as_view(), name="meeting-remove"),
+    path("meetings/<int:pk>.ics", views.MeetingFeedView.as_view(), name="meeting-ics"),
     path("feeds/all.ics", views.CalendarFeedView.as_view(), name="feed-all"),
     path("feeds/<slug:organization>.ics", views.CalendarFeedView.as_view(), name="feed-org"),
     path("feeds/<slug:organization>/", views.OrganizationFeedView.as_view(), name="feed-changes"),

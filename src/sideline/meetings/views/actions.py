@@ -17,7 +17,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from sideline.meetings import services
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
-from sideline.meetings.views.pages import meeting_for
+from sideline.meetings.views.pages import MeetingListView, meeting_for
 
 
 def _lines(text: str) -> list[str]:
@@ -224,8 +224,23 @@ class MeetingCreateView(LoginRequiredMixin, View):
                 public=bool(data.get("public")),
             )
         except MeetingError as error:
-            messages.error(request, error_text(error))
-            return HttpResponseRedirect(reverse("meetings:list"))
+            # The form comes back with what was typed, the error beside its field.
+            view = MeetingListView(request=request, kwargs={})
+            context = view.get_context_data()
+            context.update(
+                typed={
+                    "title": data.get("title", ""),
+                    "date": data.get("date", ""),
+                    "host": data.get("host", ""),
+                    "cohost": data.get("cohost", ""),
+                    "participants": data.getlist("participants"),
+                    "timezone": data.get("timezone", ""),
+                    "public": bool(data.get("public")),
+                },
+                create_error=error,
+                create_error_text=error_text(error),
+            )
+            return render(request, MeetingListView.template_name, context, status=error.status)
         return HttpResponseRedirect(reverse("meetings:detail", args=[meeting.pk]))
 
 

@@ -15,6 +15,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -38,7 +39,9 @@ from sideline.meetings.selectors import (
     visible_meetings,
 )
 from sideline.meetings.services import current_positions
+from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
+from sideline.web.timezones import zone_choices
 
 
 def meeting_for(request: HttpRequest, pk: int) -> Meeting:
@@ -51,6 +54,16 @@ def meeting_for(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
+def _acting_organizations() -> list[Organization]:
+    """Return the organizations that can still act (host, attend): not dissolved by today."""
+    today = timezone.localdate()
+    return [
+        o
+        for o in Organization.objects.order_by("slug")
+        if not o.dissolved or PartialDate.parse(o.dissolved).first_day > today
+    ]
+
+
 class MeetingListView(TemplateView):
     template_name = "meetings/meeting_list.html"
 
@@ -59,7 +72,8 @@ class MeetingListView(TemplateView):
         context["meetings"] = visible_meetings(self.request.user)
         own = organization_id_of(self.request.user)
         context["can_create"] = own is not None and acts_for(self.request.user, own)
-        context["organizations"] = Organization.objects.order_by("slug")
+        context["organizations"] = _acting_organizations()
+        context["zones"] = zone_choices(get_language() or "en")
         return context
 
 

@@ -16,7 +16,12 @@ from sideline.planner.views.editing import (
     PlanPublishView,
     PlanReplanView,
 )
-from sideline.planner.views.exports import CalendarFeedView, OrganizationFeedView, PlanCsvView
+from sideline.planner.views.exports import (
+    CalendarFeedView,
+    MeetingFeedView,
+    OrganizationFeedView,
+    PlanCsvView,
+)
 from sideline.planner.views.requests import (
     MeetingRequestDeleteView,
     MeetingRequestEditView,
@@ -27,6 +32,7 @@ __all__ = [
     "CalendarFeedView",
     "CalendarView",
     "MeetingEditView",
+    "MeetingFeedView",
     "MeetingPinView",
     "MeetingRemoveView",
     "MeetingRequestDeleteView",

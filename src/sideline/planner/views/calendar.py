@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from sideline.planner import calendar_pages as pages
 from sideline.planner.document import DAY_START, SLOT_MINUTES
 from sideline.planner.forms import (
     PublishForm,
@@ -32,6 +32,7 @@ from sideline.planner.services import (
     can_coordinate,
 )
 from sideline.planner.views.access import visible
+from sideline.registry.models import Forum
 
 
 def clock_time(moment: dt.datetime, zone: str) -> str:
@@ -54,7 +55,7 @@ def venue_label(row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]]) ->
     return _summit_name(row.summit or row.venue), summits.get(row.venue, {}).get("city", "")
 
 
-def _meeting_entry(
+def meeting_entry(
     row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]] | None = None
 ) -> dict[str, Any]:
     local = row.start.astimezone(zoneinfo.ZoneInfo(row.timezone))
@@ -67,6 +68,11 @@ def _meeting_entry(
         "local_date": local.date(),
         "forum": forum,
         "city": city,
+        "topic": (
+            row.request.function.name
+            if row.request.function
+            else row.request.topic or row.request.key
+        ),
     }
 
 
@@ -164,7 +170,8 @@ def _filter_choices(rows: Sequence[PlacedMeeting]) -> dict[str, Any]:
 
 
 class CalendarView(TemplateView):
-    """A year's calendar of possible meetings: agenda by date or month grid, filterable."""
+    """A year's calendar of possible meetings: agenda by forum session, month grid or year
+    overview, filterable by organization (the reader's own in one click), forum and topic."""
 
     template_name = "planner/calendar.html"
 
@@ -176,13 +183,14 @@ class CalendarView(TemplateView):
         organization = params.get("organization", "").strip()
         forum = params.get("forum", "").strip()
         topic = params.get("topic", "").strip()
-        mode = "month" if params.get("view") == "month" else "agenda"
+        mode = pages.view_of(params.get("view", ""))
         all_rows = list(meetings_of(plan))
         rows = [
             r for r in all_rows if _kept(r, organization=organization, forum=forum, topic=topic)
         ]
-        # Display names come from rows already loaded, so the page's queries stay constant.
-        forum_names = {r.session.forum.slug: r.session.forum.name for r in all_rows if r.session}
+        session_forums = {s.get("forum", "") for s in plan.instance.get("sessions", [])}
+        # One query for every forum's name: a session without a meeting still shows a name.
+        forum_names = {f.slug: f.name for f in Forum.objects.filter(slug__in=session_forums)}
         sessions = _session_days(
             plan, organization=organization, forum=forum, forum_names=forum_names
         )
@@ -190,27 +198,71 @@ class CalendarView(TemplateView):
         # A summit is shown on its days only when it holds a meeting the filters keep.
         for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
             sessions.setdefault(day, []).extend(held)
-        by_day: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
-            by_day[row.date].append(_meeting_entry(row, summits))
-        dates = sorted(set(by_day) | set(sessions))
-        agenda = [
-            {"date": day, "sessions": sessions.get(day, []), "meetings": by_day.get(day, [])}
-            for day in dates
-        ]
+        entries = [meeting_entry(row, summits) for row in rows]
+        filters = {
+            "version": str(plan.version) if plan.is_draft else "",
+            "organization": organization,
+            "forum": forum,
+            "topic": topic,
+        }
+        months = pages.months_with_content(sessions, entries, year=year)
+        asked = params.get("month", "")
+        month = int(asked) if asked.isdigit() and 1 <= int(asked) <= 12 else None
+        if month is None:
+            month = months[0] if months else 1
+        person = getattr(self.request.user, "person", None)
+        own = person.organization if person is not None else None
+        choices = _filter_choices(all_rows)
+        if own is not None:
+            choices["organizations"] = sorted({*choices["organizations"], own.slug})
+            choices["organization_names"] = {
+                **choices["organization_names"],
+                own.slug: own.abbreviation,
+            }
         context.update(
             plan=plan,
             year=year,
             mode=mode,
-            agenda=agenda,
-            months=self._months(dates, agenda) if mode == "month" else [],
+            groups=pages.agenda_by_session(
+                sessions=plan.instance.get("sessions", []),
+                summits={k: v for k, v in summits.items() if any(r.summit == k for r in rows)},
+                days=sessions,
+                entries=entries,
+                forum_names=forum_names,
+                summit_name=_summit_name,
+            )
+            if mode == "agenda"
+            else [],
+            month=pages.month_grid(year, month, days=sessions, entries=entries)
+            if mode == "month"
+            else None,
+            month_links=[
+                {"first": dt.date(year, m, 1), "query": pages.query(filters, view="month", month=m)}
+                for m in months
+            ],
+            current_month=month,
+            overview=pages.year_overview(year, filters=filters, days=sessions, entries=entries)
+            if mode == "year"
+            else [],
+            view_links=[
+                (name, label, pages.query(filters, view=name))
+                for name, label in (
+                    ("agenda", _("Agenda by forum session")),
+                    ("month", _("Month")),
+                    ("year", _("Year")),
+                )
+            ],
+            filters=filters,
+            own_organization=own,
+            own_query=pages.query(filters, organization=own.slug, view=mode) if own else "",
+            all_query=pages.query(filters, organization="", view=mode),
             organization=organization,
             forum=forum,
             topic=topic,
-            forums=sorted({s.get("forum", "") for s in plan.instance.get("sessions", [])}),
+            forums=sorted(session_forums),
             count=len(rows),
             forum_names=forum_names,
-            **_filter_choices(all_rows),
+            **choices,
             coordinator=can_coordinate(self.request.user),
             title=_("Calendar of possible meetings %(year)s") % {"year": year},
         )
@@ -230,21 +282,6 @@ class CalendarView(TemplateView):
             raise Http404(_("No published plan for this year."))
         return plan
 
-    def _months(self, dates: list[dt.date], agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        entries = {item["date"]: item for item in agenda}
-        months = sorted({(d.year, d.month) for d in dates})
-        grid = calendar.Calendar(firstweekday=0)
-        return [
-            {
-                "first": dt.date(y, m, 1),
-                "weeks": [
-                    [{"date": d, "inside": d.month == m, "entry": entries.get(d)} for d in week]
-                    for week in grid.monthdatescalendar(y, m)
-                ],
-            }
-            for y, m in months
-        ]
-
 
 class PlanDetailView(TemplateView):
     """One version: how good it is, every request with its status, changelog and moves."""
@@ -263,9 +300,12 @@ class PlanDetailView(TemplateView):
             versions = versions.filter(status="published")
         gap = plan.statistics.get("gap")
         priorities = requested_priorities(plan)
+        summits = summits_of(plan)
+        meetings = [meeting_entry(r, summits) for r in meetings_of(plan)]
         context.update(
             plan=plan,
-            meetings=[_meeting_entry(r, summits_of(plan)) for r in meetings_of(plan)],
+            meetings=meetings,
+            meeting_groups=pages.venue_groups(meetings),
             unplaced=[
                 {
                     "request": u.request,

@@ -13,20 +13,23 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from sideline.planner.models import Plan
+from sideline.planner.models import PlacedMeeting, Plan
 from sideline.planner.selectors import (
     calendar_ics,
     feed_of,
     latest_published,
+    meeting_ics,
     meetings_of,
 )
 from sideline.planner.views.access import visible
+from sideline.planner.views.calendar import meeting_entry, summits_of
 from sideline.registry.models import Organization
 from sideline.validators import spreadsheet_row
 
 
 class PlanCsvView(View):
-    """The plan's meetings as CSV, times in UTC and venue time."""
+    """The plan's meetings as CSV: readable names beside the identifiers, times in UTC and
+    venue time."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=pk)
@@ -40,8 +43,12 @@ class PlanCsvView(View):
             [
                 "request",
                 "organizations",
+                "organization_names",
                 "topic",
+                "topic_name",
                 "session",
+                "venue",
+                "city",
                 "date",
                 "slot",
                 "room",
@@ -54,14 +61,20 @@ class PlanCsvView(View):
                 "summit",
             ]
         )
+        summits = summits_of(plan)
         for row in meetings_of(plan):
+            entry = meeting_entry(row, summits)
             writer.writerow(
                 spreadsheet_row(
                     [
                         row.request.key,
                         " ".join(o.slug for o in row.request.organizations.all()),
+                        "; ".join(entry["organizations"]),
                         row.request.topic,
+                        entry["topic"],
                         row.venue,
+                        entry["forum"],
+                        entry["city"],
                         row.date.isoformat(),
                         row.slot + 1,
                         row.room + 1,
@@ -99,6 +112,20 @@ class CalendarFeedView(View):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         name = organization or "all"
         response["Content-Disposition"] = f'inline; filename="sideline-{plan.year}-{name}.ics"'
+        return response
+
+
+class MeetingFeedView(View):
+    """One meeting of a published version as iCalendar: the page's "add to my calendar"."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        row = get_object_or_404(PlacedMeeting.objects.select_related("plan", "request"), pk=pk)
+        visible(row.plan, request)
+        body = meeting_ics(plan=row.plan, request_key=row.request.key)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="sideline-{row.plan.year}-{row.pk}.ics"'
+        )
         return response
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,6 +29,8 @@ from sideline.planner.services import (
 )
 from sideline.planner.views.access import CoordinatorPageMixin
 from sideline.planner.views.calendar import clock_time, summits_of, venue_label
+
+REQUESTS_PER_PAGE = 50
 
 
 def _year(year: int) -> int:
@@ -95,10 +98,13 @@ class MeetingRequestListView(CoordinatorPageMixin, View):
             }
             for item in statuses
         ]
+        # A year may hold hundreds of requests: one page of them at a time.
+        page = Paginator(rows, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
         context = {
             "year": year,
             "plan": plan,
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "waiting": sum(1 for item in statuses if item.state == "not_planned"),
             "form": form,
             "title": _("Meeting requests %(year)s") % {"year": year},

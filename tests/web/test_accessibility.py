@@ -1,0 +1,47 @@
+"""Every page reachable from the home page passes axe-core and reflows at 375 and 320 px.
+
+Anonymous and as each role, in one test per check so that the seeded site and the live
+server are shared; the crawl is bounded by kinds of page, not by time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import ROLES, NewContext
+from tests.web.site_crawl import axe_source, crawl
+
+pytestmark = pytest.mark.browser
+
+# Anonymous visitors see every public kind of page twice; a role's pages differ from the
+# anonymous ones mostly by their forms, so once each is enough.
+PER_KIND = {None: 2}
+LIMIT = 50
+
+
+@pytest.mark.parametrize("username", [None, *ROLES])
+def test_axe_finds_no_violation_on_any_page_reachable_from_home(
+    contexts: NewContext, demo_site: dict[str, Any], username: str | None
+) -> None:
+    page = contexts(username).new_page()
+
+    result = crawl(page, per_kind=PER_KIND.get(username, 1), limit=LIMIT, axe=axe_source())
+
+    assert len(result.visited) >= 15, result.visited
+    assert not result.violations, "\n".join(result.violations)
+
+
+@pytest.mark.parametrize("username", [None, "coordinator", "nato-signatory"])
+def test_no_page_scrolls_horizontally_at_375_or_320_px(
+    contexts: NewContext, demo_site: dict[str, Any], username: str | None
+) -> None:
+    page = contexts(username, width=375).new_page()
+
+    result = crawl(
+        page, per_kind=PER_KIND.get(username, 1), limit=LIMIT, axe=None, widths=(375, 320)
+    )
+
+    assert len(result.visited) >= 15, result.visited
+    assert not result.overflows, "\n".join(result.overflows)
