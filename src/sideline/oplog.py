@@ -53,10 +53,12 @@ __all__ = [
     "OpRefusedError",
     "Written",
     "append_op",
+    "encryption_directory",
     "entry_kind",
     "node_opener",
     "read_node_ops",
     "reduce_node",
+    "verdicts_of",
     "write_op",
 ]
 

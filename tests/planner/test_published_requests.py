@@ -80,5 +80,5 @@ def test_a_new_priority_is_allowed_and_the_published_version_keeps_its_own(
     api = client.get(f"/api/planner/plans/{published.pk}/unplaced").json()
 
     assert later.version == 2
-    assert "<strong>r4</strong> (csto, nato; priority 1)" in page
+    assert "<strong>r4</strong> (CSTO, NATO; priority 1)" in page
     assert [(u["request"], u["priority"]) for u in api] == [("r4", 1)]

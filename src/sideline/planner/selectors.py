@@ -34,6 +34,7 @@ __all__ = [
     "feed_of",
     "latest_published",
     "manual_requests_json",
+    "meeting_ics",
     "meetings_of",
     "plan_instance",
     "plan_years",

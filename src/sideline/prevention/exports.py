@@ -11,7 +11,13 @@ from sideline.prevention.selectors import Monitor
 from sideline.prevention.series import month_label, type_name
 from sideline.validators import spreadsheet_row
 
-__all__ = ["monitor_csv", "monitor_json"]
+__all__ = [
+    "concern_rows",
+    "concerns_csv",
+    "dumps",
+    "monitor_csv",
+    "monitor_json",
+]
 
 
 def monitor_json(m: Monitor) -> dict[str, Any]:

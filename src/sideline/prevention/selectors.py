@@ -48,11 +48,20 @@ from sideline.registry.models import State
 __all__ = [
     "DatasetInfo",
     "Monitor",
+    "Outcome",
+    "Suggestion",
     "conflict_records",
+    "consultation_outcome",
     "datasets",
+    "forecasts",
+    "known_state",
     "monitor",
     "month_table",
+    "open_concerns",
+    "region_states",
     "signal_skill",
+    "suggest_for_concern",
+    "suggest_for_signals",
     "visible_concerns",
 ]
 

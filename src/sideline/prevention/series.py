@@ -28,6 +28,8 @@ __all__ = [
     "episodes",
     "month_index",
     "month_label",
+    "type_name",
+    "yearly_totals",
 ]
 
 

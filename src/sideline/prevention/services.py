@@ -33,6 +33,7 @@ __all__ = [
     "MAX_FILES",
     "ConcernError",
     "ImportSummary",
+    "acting_organization",
     "close_concern",
     "endorse_concern",
     "import_bundled",

@@ -43,6 +43,7 @@ __all__ = [
     "LocalNode",
     "NodeError",
     "free_port",
+    "http_get",
     "record_scenario",
 ]
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from sideline.registry.models import ForumSession, Membership, Organization, Relation, State
 
 __all__ = [
+    "RelationEvent",
     "TimelineEvent",
     "in_force_on",
     "members_as_of",

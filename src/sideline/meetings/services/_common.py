@@ -37,13 +37,17 @@ from sideline.validators import InvalidValueError, check_date, check_text
 
 __all__ = [
     "Actor",
+    "actor_organization",
     "consent",
     "feed_line",
+    "lock",
+    "new_op_id",
     "organization",
     "record_op",
     "refusals_logged",
     "require_participant",
     "require_prepare",
+    "role_claim",
     "stored_user",
     "zone",
 ]
