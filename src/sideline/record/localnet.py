@@ -110,8 +110,19 @@ class LocalNode:
         Raises:
             NodeError: it exits non-zero (the text holds its stderr's last line).
         """
+        return self._call([*SIDELINE, *args], f"sideline {' '.join(args)}", env)
+
+    def python(self, code: str, *args: str) -> str:
+        """Run ``code`` with ``args`` in this node's Python and settings; return its stdout.
+
+        Raises:
+            NodeError: it exits non-zero (the text holds its stderr's last line).
+        """
+        return self._call([sys.executable, "-c", code, *args], " ".join(args), None)
+
+    def _call(self, command: list[str], label: str, env: dict[str, str] | None) -> str:
         done = subprocess.run(
-            [*SIDELINE, *args],
+            command,
             env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
@@ -120,7 +131,7 @@ class LocalNode:
         )
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-            error = NodeError(f"{self.organization}: sideline {' '.join(args)}: {last}")
+            error = NodeError(f"{self.organization}: {label}: {last}")
             error.stdout = done.stdout
             raise error
         return done.stdout
@@ -470,30 +481,15 @@ else:
 """
 
 
-def _in_node(node: LocalNode, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", _MEETING, *args],
-        env=node.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise NodeError(f"{node.organization}: {' '.join(args)}: {last}")
-    return done.stdout.strip()
-
-
 def meeting_scenario(federation: LocalFederation, say: Callable[[str], None]) -> None:
     """The first node creates a public meeting with the others; wait until it is a row on
     every node (pushed, pulled, and projected by each node's follower)."""
     host, *others = federation.organizations
-    op_id = _in_node(federation.nodes[host], "create", host, ",".join(others))
+    op_id = federation.nodes[host].python(_MEETING, "create", host, ",".join(others)).strip()
     say(f"{host}: created meeting {op_id} with {', '.join(others)}")
 
     def has(slug: str) -> Callable[[], bool]:
-        return lambda: _in_node(federation.nodes[slug], "has", op_id) == "True"
+        return lambda: federation.nodes[slug].python(_MEETING, "has", op_id).strip() == "True"
 
     for slug in others:
         federation.wait_for(has(slug), what=f"meeting {op_id} becoming a row on {slug}'s node")
