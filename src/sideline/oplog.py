@@ -42,7 +42,7 @@ from sideline.federation.rules_sealed import recipients_for
 from sideline.federation.sealing import Opener, seal_op
 from sideline.record.entry import Entry, open_entry, parse_entry_text
 from sideline.record.errors import EntryError
-from sideline.record.jwk import parse_encryption_jwk
+from sideline.record.jwk import EncryptionKeyError, parse_encryption_jwk
 from sideline.record.models import KeyPurpose, Log, LogKey, RecordEntry, Replica, ReplicaEntry
 from sideline.record.note import Ed25519Verifier, parse_verifier_key
 
@@ -232,15 +232,51 @@ def node_opener() -> Opener:
     return opener
 
 
+def _public_key(jwk: str) -> X25519PublicKey | None:
+    try:
+        return X25519PublicKey.from_public_bytes(parse_encryption_jwk(json.loads(jwk)))
+    except (EncryptionKeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
 def encryption_directory() -> dict[str, X25519PublicKey]:
-    """Return the published encryption key of every organization whose log this node keeps."""
+    """Return the encryption key to seal to for every organization this node knows.
+
+    The key of a log this node keeps comes first; otherwise the newest key approved here
+    for a peer's trusted replica of the organization's log (pinned on the first sync or
+    approved by the operator). A key that waits for approval (``pending_keys``) is never
+    used: a hostile peer could publish its own key to read the meeting.
+    """
     directory: dict[str, X25519PublicKey] = {}
     rows = LogKey.objects.filter(purpose=KeyPurpose.ENCRYPTION, active=True).order_by("-id")
     for slug, vkey in rows.values_list("log__organization__slug", "vkey"):
         if slug in directory:
             continue
-        directory[slug] = X25519PublicKey.from_public_bytes(parse_encryption_jwk(json.loads(vkey)))
+        key = _public_key(vkey)
+        if key is not None:
+            directory[slug] = key
+    replicas = Replica.objects.filter(trusted=True, refused="").order_by("-updated", "-id")
+    for slug, approved in replicas.values_list("organization", "encryption_keys"):
+        if slug in directory:
+            continue
+        # Approved keys are never removed (sync._pin_keys): the last one approved is the newest.
+        for jwk in reversed(approved if isinstance(approved, list) else []):
+            key = _public_key(jwk) if isinstance(jwk, str) else None
+            if key is not None:
+                directory[slug] = key
+                break
     return directory
+
+
+def _waiting_encryption_key(organizations: Iterable[str]) -> set[str]:
+    """The organizations among ``organizations`` whose encryption key waits for approval."""
+    waiting = set()
+    for slug, pending in Replica.objects.filter(organization__in=list(organizations)).values_list(
+        "organization", "pending_keys"
+    ):
+        if isinstance(pending, dict) and pending.get("encryption_keys"):
+            waiting.add(slug)
+    return waiting
 
 
 def reduce_node() -> tuple[NodeOps, Reduction]:
@@ -361,10 +397,17 @@ def _seal(reduction: Reduction, inner: Op, meeting: str, opener: Opener) -> Op:
             directory = encryption_directory()
     missing = [org for org in recipients if org not in directory]
     if missing:
+        waiting = sorted(_waiting_encryption_key(missing))
+        hint = (
+            f"; the key of {', '.join(waiting)} waits for approval: check it, then run "
+            "`sideline federation sync --accept-keys`"
+            if waiting
+            else ""
+        )
         raise OpRefusedError(
             "no_encryption_key",
             f"no published encryption key for {', '.join(missing)} on this node: "
-            "sync with its node first",
+            f"sync with its node first{hint}",
         )
     sealed = seal_op(inner, meeting=meeting, recipients={o: directory[o] for o in recipients})
     opener.remember(sealed.envelope.hash, sealed.key)

@@ -6,10 +6,13 @@ import json
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.test import override_settings
 from django.utils import timezone
 
 from sideline.federation.ops import build_op, clear_content_hash, encode_op, parse_op
+from sideline.federation.sealing import Opener
 from sideline.oplog import (
     OpRefusedError,
     append_op,
@@ -18,7 +21,8 @@ from sideline.oplog import (
     write_op,
 )
 from sideline.record.entry import build_entry, sign_entry
-from sideline.record.models import KeyPurpose, Log, RecordEntry
+from sideline.record.jwk import encryption_jwk
+from sideline.record.models import KeyPurpose, Log, Peer, RecordEntry, Replica
 from sideline.record.note import Ed25519Signer
 from sideline.record.services import append_entry, ensure_log
 
@@ -265,3 +269,47 @@ def test_append_op_signs_as_the_actor(registry: None) -> None:
         "op.decision.respond",
         "nato/d-1",
     )
+
+
+def _osce_on_another_node(*, pinned: bool, trusted: bool = True) -> X25519PrivateKey:
+    """The OSCE's log as a replica pulled from its node, its X25519 key pinned or waiting."""
+    private = X25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    jwk = json.dumps(encryption_jwk(raw), sort_keys=True, separators=(",", ":"))
+    Replica.objects.create(
+        peer=Peer.objects.create(url="https://osce.example"),
+        organization="osce",
+        origin="osce.example/record/osce",
+        encryption_keys=[jwk] if pinned else [],
+        pending_keys={} if pinned else {"encryption_keys": [jwk]},
+        root_hash=b"",
+        trusted=trusted,
+    )
+    return private
+
+
+@override_settings(SIDELINE_ORGANIZATIONS=("nato", "csto"))
+def test_confidential_op_is_sealed_to_the_pinned_key_of_an_organization_hosted_elsewhere(
+    registry: None,
+) -> None:
+    osce = _osce_on_another_node(pinned=True)
+    _create(public=False)
+    envelope = parse_op(read_node_ops().entries[0].data)
+    assert envelope.kind == "sealed"
+    # The OSCE's node, holding only its own private key, opens it.
+    assert Opener({"osce": osce}).content_key(envelope) is not None
+    assert Opener({"osce": X25519PrivateKey.generate()}).content_key(envelope) is None
+
+
+@pytest.mark.parametrize(("pinned", "trusted"), [(False, True), (True, False)])
+@override_settings(SIDELINE_ORGANIZATIONS=("nato", "csto"))
+def test_confidential_op_is_never_sealed_to_a_waiting_key_or_a_forked_replicas_key(
+    registry: None, pinned: bool, trusted: bool
+) -> None:
+    _osce_on_another_node(pinned=pinned, trusted=trusted)
+    with pytest.raises(OpRefusedError) as caught:
+        _create(public=False)
+    assert caught.value.code == "no_encryption_key"
+    assert "osce" in caught.value.message
+    assert ("waits for approval" in caught.value.message) is not pinned
+    assert not RecordEntry.objects.filter(kind__startswith="op.").exists()

@@ -10,7 +10,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from sideline.record.localnet import LocalFederation, NodeError
+from sideline.record.localnet import SCENARIOS, LocalFederation, NodeError
 
 pytestmark = pytest.mark.slow
 
@@ -81,6 +81,17 @@ def test_node_down_catches_up_when_it_returns(federation: LocalFederation) -> No
             what=f"{slug}'s entries reaching the OSCE's node after its return",
         )
     assert osce.running
+
+
+def test_meeting_created_on_one_node_becomes_a_row_on_the_others(
+    federation: LocalFederation,
+) -> None:
+    said: list[str] = []
+
+    SCENARIOS["meeting"](federation, said.append)
+
+    assert said[0].startswith("nato: created meeting nato/m-")
+    assert [line.split(":")[0] for line in said[1:]] == ["csto", "osce", "cis"]
 
 
 def test_node_that_forks_its_log_is_detected_by_every_honest_node(

@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from sideline.record import push
+from sideline.federation.ops import build_op, encode_op
+from sideline.meetings import projection
+from sideline.meetings.models import Meeting
+from sideline.record import follower, push
+from sideline.record.entry import build_entry, sign_entry
 from sideline.record.federation import join_peer, load, peer_status, pull_peer
 from sideline.record.federation_file import (
     FederationFileError,
@@ -26,6 +32,7 @@ from sideline.record.federation_file import (
     parse_federation,
 )
 from sideline.record.models import PeerIncident, PushHint, Replica, ReplicaEntry
+from sideline.record.note import parse_signer_key
 from sideline.record.push import PUSH_MAX_BYTES, RateLimiter
 from tests.record.fake_peer import FakeLog, FakePeer, dribble
 
@@ -521,3 +528,123 @@ def test_federation_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path
     config = load_federation_config()
 
     assert (config.file, config.follower, config.tick) == (tmp_path / "f.json", False, 0.25)
+
+
+# -- the meetings' projection after a pull: peers' meetings become rows here ----------
+
+PEER_MEETING = "csto/m-1"
+
+
+@pytest.fixture
+def joined(peer: FakePeer, registry: None, monkeypatch: pytest.MonkeyPatch) -> FakeLog:
+    """The CSTO's log, joined while it is still empty; no projection owed yet."""
+    monkeypatch.setattr(follower, "_projection_owed", False)
+    log = FakeLog("csto", "csto.test/record/csto", entries=0)
+    peer.serve(log)
+    join_peer(url=peer.url)
+    return log
+
+
+def _append_meeting_create(log: FakeLog) -> None:
+    op = build_op(
+        kind="meeting.create",
+        actor="csto",
+        role="delegate",
+        prev=None,
+        after=(),
+        object_id=PEER_MEETING,
+        args={
+            "date": "2013-09-24",
+            "timezone": "Europe/Moscow",
+            "cohost": None,
+            "participants": ["nato"],
+            "public": True,
+        },
+        clear={"title": "Border talks"},
+    )
+    entry = build_entry(
+        kind="op.meeting.create",
+        organization="csto",
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        subject=PEER_MEETING,
+        payload=json.loads(encode_op(op)),
+    )
+    log.leaves.append(sign_entry(entry, signer=parse_signer_key(log.entry_skey)))
+
+
+def _broken_rebuild(**kwargs: Any) -> Any:
+    raise RuntimeError("disk full")
+
+
+def _worker() -> follower._Worker:
+    return follower._Worker(load().peers[0], threading.Event())
+
+
+def test_worker_pull_bringing_a_peers_meeting_create_makes_the_meeting_a_row(
+    peer: FakePeer, joined: FakeLog
+) -> None:
+    assert not Meeting.objects.filter(op_id=PEER_MEETING).exists()
+    _append_meeting_create(joined)
+    peer.serve(joined)
+
+    _worker()._once()
+
+    meeting = Meeting.objects.get(op_id=PEER_MEETING)
+    assert (meeting.title, meeting.host.slug) == ("Border talks", "csto")
+
+
+def test_pull_of_entries_that_are_not_ops_does_not_project(
+    peer: FakePeer, joined: FakeLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    monkeypatch.setattr(projection, "rebuild", lambda **kw: calls.append(True))
+    joined.append(2)  # entries of kind meeting.created, not ops
+    peer.serve(joined)
+
+    _worker()._once()
+
+    assert calls == []
+    assert Meeting.objects.count() == Meeting.objects.filter(op_id=None).count()
+
+
+def test_failed_projection_is_logged_does_not_stop_the_worker_and_is_tried_again(
+    peer: FakePeer, joined: FakeLog, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    real = projection.rebuild
+
+    monkeypatch.setattr(projection, "rebuild", _broken_rebuild)
+    _append_meeting_create(joined)
+    peer.serve(joined)
+    worker = _worker()
+
+    worker._once()  # does not raise
+
+    assert "the meetings' projection failed" in caplog.text
+    assert not Meeting.objects.filter(op_id=PEER_MEETING).exists()
+    monkeypatch.setattr(projection, "rebuild", real)
+    worker.next_pull = 0.0  # the next pull brings nothing new, yet the projection is owed
+    worker._once()
+    assert Meeting.objects.filter(op_id=PEER_MEETING).exists()
+
+
+def test_federation_sync_projects_the_ops_it_pulled(peer: FakePeer, joined: FakeLog) -> None:
+    _append_meeting_create(joined)
+    peer.serve(joined)
+    out, _ = _federation("sync")
+
+    assert "meetings: 1 difference(s) with the ops rebuilt" in out
+    assert Meeting.objects.filter(op_id=PEER_MEETING).exists()
+
+
+def test_federation_sync_names_a_failed_projection(
+    peer: FakePeer, joined: FakeLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(projection, "rebuild", _broken_rebuild)
+    _append_meeting_create(joined)
+    peer.serve(joined)
+
+    with pytest.raises(CommandError) as caught:
+        _federation("sync")
+
+    assert "the projection failed (disk full)" in str(caught.value)
+    assert "sideline federation rebuild" in str(caught.value)

@@ -17,6 +17,10 @@ witnesses cosign this node's checkpoints when they pull it, and push the lines b
 (see :func:`~sideline.record.sync.sync_peer`): nobody needs to run ``record
 checkpoint`` or ``record witness``. One worker per peer, so that a peer that is slow or
 never answers delays only its own pulls and pushes.
+
+A pull that brought ops (entries of kind ``op.…``) is followed by the meetings'
+projection (:func:`project_ops`), so that peers' meetings appear as rows here; a
+projection that fails is logged, owed, and tried again after the next pull.
 """
 
 from __future__ import annotations
@@ -33,14 +37,17 @@ from django.utils import timezone
 
 from sideline import node
 from sideline.record import wakeup
+from sideline.record.entry import parse_entry_text
+from sideline.record.errors import EntryError
 from sideline.record.federation import federation_path, load, pull_peer
 from sideline.record.federation_file import FederationFileError, FederationPeer
-from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint
+from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint, Replica, ReplicaEntry
 from sideline.record.push import send_push
 from sideline.record.services import witness_round
+from sideline.record.sync import SyncReport
 from sideline.record.transport import PeerError
 
-__all__ = ["Follower", "publish_local"]
+__all__ = ["Follower", "project_ops", "publish_local", "pulled_ops"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +73,62 @@ def publish_local() -> list[bytes]:
         if checkpoint is not None:
             notes.append(bytes(checkpoint.note))
     return notes
+
+
+# The kind prefix of ops (sideline.oplog.OP_KIND_PREFIX, not imported: oplog reads the
+# meetings' rules, which the record's follower only needs when a pull brought ops).
+_OP_KIND_PREFIX = "op."
+# One projection at a time: the workers of two peers may both pull ops at once.
+_projection_lock = threading.Lock()
+_projection_owed = False
+
+
+def _leaf_kind(leaf: bytes) -> str:
+    # The sync verified the entry already; only its kind is read here.
+    try:
+        return parse_entry_text(leaf.decode().split("\n\n", 1)[0] + "\n").kind
+    except (UnicodeDecodeError, EntryError, ValueError):
+        return ""
+
+
+def pulled_ops(url: str, report: SyncReport) -> bool:
+    """Return whether the pull of ``url`` that gave ``report`` brought an op."""
+    for organization, count in report.new_entries.items():
+        if count <= 0:
+            continue
+        replica = Replica.objects.filter(peer__url=url, organization=organization).first()
+        if replica is None:
+            continue
+        leaves = ReplicaEntry.objects.filter(
+            replica=replica, index__gte=replica.size - count
+        ).values_list("leaf", flat=True)
+        if any(_leaf_kind(bytes(leaf)).startswith(_OP_KIND_PREFIX) for leaf in leaves):
+            return True
+    return False
+
+
+def project_ops(*, owed_only: bool = False) -> tuple[bool, str] | None:
+    """Rebuild the meetings' rows from every op held here; return whether it worked, and a line.
+
+    With ``owed_only`` it runs only when an earlier projection failed. Never raises: a
+    failure is logged and owed, so that the follower goes on pulling and tries again.
+    """
+    global _projection_owed
+    from sideline.meetings.projection import rebuild
+
+    with _projection_lock:
+        if owed_only and not _projection_owed:
+            return None
+        try:
+            result = rebuild()
+        except Exception as exc:  # the rows stay as they were (one transaction)
+            _projection_owed = True
+            logger.exception("federation: the meetings' projection failed")
+            return False, f"meetings: the projection failed ({exc}); it is tried again after a pull"
+        _projection_owed = False
+    if result.rebuilt:
+        return True, f"meetings: {len(result.differences)} difference(s) with the ops rebuilt"
+    return True, "meetings: the rows match the ops"
 
 
 @dataclass
@@ -117,6 +180,9 @@ class _Worker:
         if now < self.next_pull and not (hinted and self.backoff == 0):
             return
         report = pull_peer(self.entry)
+        projected = project_ops(owed_only=not pulled_ops(self.entry.url, report))
+        if projected is not None and projected[0]:
+            logger.info("federation: after pulling %s, %s", self.entry.url, projected[1])
         interval = settings.FEDERATION.pull_interval
         if report.failures:
             self.backoff = min(interval, max(settings.FEDERATION.tick, self.backoff * 2))

@@ -13,8 +13,8 @@ change at their next tick. ``join_with_cli`` runs the real command instead.
 
 A *scenario* is a callable taking the running :class:`LocalFederation` and a
 ``say`` function; :data:`SCENARIOS` names those ``sideline demo federation
---scenario`` offers (a meeting between three nodes plugs in here once meetings are
-operations).
+--scenario`` offers: ``record`` (entries reach every node) and ``meeting`` (a meeting
+created on one node becomes a row on the others).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ __all__ = [
     "NodeError",
     "free_port",
     "http_get",
+    "meeting_scenario",
     "record_scenario",
 ]
 
@@ -110,8 +111,19 @@ class LocalNode:
         Raises:
             NodeError: it exits non-zero (the text holds its stderr's last line).
         """
+        return self._call([*SIDELINE, *args], f"sideline {' '.join(args)}", env)
+
+    def python(self, code: str, *args: str) -> str:
+        """Run ``code`` with ``args`` in this node's Python and settings; return its stdout.
+
+        Raises:
+            NodeError: it exits non-zero (the text holds its stderr's last line).
+        """
+        return self._call([sys.executable, "-c", code, *args], " ".join(args), None)
+
+    def _call(self, command: list[str], label: str, env: dict[str, str] | None) -> str:
         done = subprocess.run(
-            [*SIDELINE, *args],
+            command,
             env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
@@ -120,7 +132,7 @@ class LocalNode:
         )
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-            error = NodeError(f"{self.organization}: sideline {' '.join(args)}: {last}")
+            error = NodeError(f"{self.organization}: {label}: {last}")
             error.stdout = done.stdout
             raise error
         return done.stdout
@@ -450,7 +462,43 @@ def record_scenario(federation: LocalFederation, say: Callable[[str], None]) -> 
     say("every node holds every other node's entries, verified")
 
 
+# Run in a node: its signatory creates a public meeting with the other organizations
+# (as the meetings page would), or says whether a meeting is a row there.
+_MEETING = """
+import datetime, os, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sideline.settings")
+django.setup()
+from django.contrib.auth import get_user_model
+from sideline.meetings.models import Meeting
+from sideline.meetings.services import create_meeting
+if sys.argv[1] == "create":
+    org, others = sys.argv[2], sys.argv[3].split(",")
+    actor = get_user_model().objects.get(username=f"{org}-signatory")
+    meeting = create_meeting(actor=actor, title="Talks across nodes", host=org,
+                             participants=others, date=datetime.date(2027, 3, 1), public=True)
+    print(meeting.op_id)
+else:
+    print(Meeting.objects.filter(op_id=sys.argv[2]).exists())
+"""
+
+
+def meeting_scenario(federation: LocalFederation, say: Callable[[str], None]) -> None:
+    """The first node creates a public meeting with the others; wait until it is a row on
+    every node (pushed, pulled, and projected by each node's follower)."""
+    host, *others = federation.organizations
+    op_id = federation.nodes[host].python(_MEETING, "create", host, ",".join(others)).strip()
+    say(f"{host}: created meeting {op_id} with {', '.join(others)}")
+
+    def has(slug: str) -> Callable[[], bool]:
+        return lambda: federation.nodes[slug].python(_MEETING, "has", op_id).strip() == "True"
+
+    for slug in others:
+        federation.wait_for(has(slug), what=f"meeting {op_id} becoming a row on {slug}'s node")
+        say(f"{slug}: meeting {op_id} is a row here")
+
+
 # The scenarios `sideline demo federation --scenario` offers.
 SCENARIOS: dict[str, Callable[[LocalFederation, Callable[[str], None]], None]] = {
+    "meeting": meeting_scenario,
     "record": record_scenario,
 }

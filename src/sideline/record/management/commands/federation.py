@@ -181,11 +181,20 @@ class Command(BaseCommand):
                     returncode=2,
                 )
             entries = [entry]
-        failed = [
-            entry.url
-            for entry in entries
-            if not self._report(entry.url, pull_peer(entry, accept_keys=options["accept_keys"]))
-        ]
+        from sideline.record.follower import project_ops, pulled_ops
+
+        failed, ops = [], False
+        for entry in entries:
+            report = pull_peer(entry, accept_keys=options["accept_keys"])
+            ops = pulled_ops(entry.url, report) or ops
+            if not self._report(entry.url, report):
+                failed.append(entry.url)
+        # Peers' meetings become rows here once, after every peer was pulled.
+        projected = project_ops(owed_only=not ops)
+        if projected is not None and projected[0]:
+            self.stdout.write(projected[1])
+        if projected is not None and not projected[0]:
+            raise CommandError(f"{projected[1]}; or run `sideline federation rebuild`")
         if failed:
             raise CommandError(f"{len(failed)} peer(s) failed to sync: {', '.join(failed)}")
 
