@@ -104,3 +104,6 @@ def test_state_page_in_russian(registry: None, imported: None, client: Client) -
 
     assert "Чего эти данные не видят" in page
     assert "Боевые действия в соседнем государстве" in page
+    # the rules' evidence comes from the core as keys, rendered in the reader's language
+    assert "смертей за последние 3 месяца" in page
+    assert "deaths in the last" not in page

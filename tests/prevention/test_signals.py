@@ -58,7 +58,7 @@ def test_new_conflict_year_raises_on_an_onset_in_the_last_complete_year() -> Non
     assert raised.raised is True
     assert raised.evidence[1].value == "13324"
     assert continuing.raised is False
-    assert continuing.evidence[1].value == "none"
+    assert continuing.evidence[1].value is None
 
 
 def test_new_conflict_year_ignores_other_states_and_the_current_year() -> None:
@@ -86,7 +86,10 @@ def test_forecast_above_threshold_both_ways_and_without_forecasts() -> None:
     none = forecast_above_threshold({}, "PAK", at=AT)
 
     assert high.raised is True
-    assert high.evidence[0].value == "30.0 in 2021-09"  # 2023-02 is beyond twelve months
+    assert (high.evidence[0].value, high.evidence[0].label) == (
+        "30.0",
+        "largest forecast (mean deaths in a month), in 2021-09",
+    )  # 2023-02 is beyond twelve months
     assert low.raised is False
     assert none.raised is None
 
@@ -101,3 +104,10 @@ def test_evaluate_runs_every_rule_in_order() -> None:
         "forecast_above_threshold",
     ]
     assert [s.raised for s in signals] == [False, False, False, None]
+
+
+def test_every_evidence_key_has_a_translatable_text() -> None:
+    from sideline.prevention.evidence_text import EVIDENCE_TEXTS
+    from sideline.prevention.signals import EVIDENCE_LABELS
+
+    assert sorted(EVIDENCE_TEXTS) == sorted(EVIDENCE_LABELS)

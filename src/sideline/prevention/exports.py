@@ -64,7 +64,10 @@ def monitor_json(m: Monitor) -> dict[str, Any]:
                 "rule": s.rule,
                 "at": s.at,
                 "raised": s.raised,
-                "evidence": [{"label": e.label, "value": e.value} for e in s.evidence],
+                "evidence": [
+                    {"key": e.key, "label": e.label, "value": e.value, "params": dict(e.params)}
+                    for e in s.evidence
+                ],
             }
             for s in m.signals
         ],

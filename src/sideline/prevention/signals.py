@@ -21,20 +21,25 @@ person can check by hand against the evidence it shows:
 >>> at = month_index(2021, 4)
 >>> table = MonthTable.from_values({"KGZ": {at: 36.0}}, first=at - 130, last=at)
 >>> signal = above_base_rate(table, "KGZ", at=at)
->>> signal.raised, signal.evidence[0]
-(True, Evidence(label='deaths in the last 3 months', value='36'))
+>>> signal.raised, signal.evidence[0].label, signal.evidence[0].value
+(True, 'deaths in the last 3 months', '36')
+
+Evidence carries a key and parameters, not a sentence: the pure core speaks English
+(:data:`EVIDENCE_LABELS`), and the pages translate the same key
+(:mod:`sideline.prevention.evidence_text`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sideline.prevention.codes import neighbours_of
 from sideline.prevention.formats import ConflictRecord
 from sideline.prevention.series import MonthTable, month_label
 
 __all__ = [
+    "EVIDENCE_LABELS",
     "FORECAST_DEATHS",
     "NEIGHBOUR_DEATHS",
     "RULES",
@@ -57,10 +62,36 @@ BASE_MONTHS = 120
 RULES = ("above_base_rate", "new_conflict_year", "neighbour_fighting", "forecast_above_threshold")
 
 
+# One English label per evidence key; each page renders the key in its reader's language.
+EVIDENCE_LABELS: dict[str, str] = {
+    "recent_deaths": "deaths in the last {months} months",
+    "base_rate": "base rate: mean {months}-month deaths over the {before} months before",
+    "conflicts_active": "conflicts active in {year}",
+    "conflicts_new": "of which not active in {previous}",
+    "neighbours_untabled": "neighbours: not in the neighbour table (Central Asia and its neighbours)",
+    "neighbour_deaths": "{state}: deaths in the last {months} months",
+    "forecasts_none": "published forecasts: none for the 12 months after {month}",
+    "forecast_largest": "largest forecast (mean deaths in a month), in {month}",
+    "threshold": "threshold",
+}
+
+
 @dataclass(frozen=True)
 class Evidence:
-    label: str
-    value: str
+    """One fact a rule looked at: ``value`` is a number or list, ``None`` for none, ``""`` for
+    a fact said by its label alone."""
+
+    key: str
+    value: str | None
+    params: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return EVIDENCE_LABELS[self.key].format(**dict(self.params))
+
+
+def _ev(key: str, value: str | None, **params: object) -> Evidence:
+    return Evidence(key, value, tuple((k, str(v)) for k, v in params.items()))
 
 
 @dataclass(frozen=True)
@@ -93,11 +124,8 @@ def above_base_rate(table: MonthTable, state: str, *, at: int) -> Signal:
         month_label(at),
         recent >= 1 and recent > base,
         (
-            Evidence(f"deaths in the last {RECENT_MONTHS} months", _n(recent)),
-            Evidence(
-                f"base rate: mean {RECENT_MONTHS}-month deaths over the {len(before)} months before",
-                f"{base:,.1f}",
-            ),
+            _ev("recent_deaths", _n(recent), months=RECENT_MONTHS),
+            _ev("base_rate", f"{base:,.1f}", months=RECENT_MONTHS, before=len(before)),
         ),
     )
 
@@ -116,11 +144,12 @@ def new_conflict_year(records: Iterable[ConflictRecord], state: str, *, at: int)
         month_label(at),
         bool(new),
         (
-            Evidence(
-                f"conflicts active in {year}",
-                ", ".join(map(str, sorted(active.get(year, set())))) or "none",
+            _ev(
+                "conflicts_active",
+                ", ".join(map(str, sorted(active.get(year, set())))) or None,
+                year=year,
             ),
-            Evidence(f"of which not active in {year - 1}", ", ".join(map(str, new)) or "none"),
+            _ev("conflicts_new", ", ".join(map(str, new)) or None, previous=year - 1),
         ),
     )
 
@@ -134,11 +163,7 @@ def neighbour_fighting(table: MonthTable, state: str, *, at: int) -> Signal:
             state,
             month_label(at),
             None,
-            (
-                Evidence(
-                    "neighbours", "not in the neighbour table (Central Asia and its neighbours)"
-                ),
-            ),
+            (_ev("neighbours_untabled", ""),),
         )
     deaths = {n: sum(table.window(n, at - RECENT_MONTHS + 1, at)) for n in neighbours}
     return Signal(
@@ -147,8 +172,7 @@ def neighbour_fighting(table: MonthTable, state: str, *, at: int) -> Signal:
         month_label(at),
         any(d >= NEIGHBOUR_DEATHS for d in deaths.values()),
         tuple(
-            Evidence(f"{n}: deaths in the last {RECENT_MONTHS} months", _n(d))
-            for n, d in deaths.items()
+            _ev("neighbour_deaths", _n(d), state=n, months=RECENT_MONTHS) for n, d in deaths.items()
         ),
     )
 
@@ -164,7 +188,7 @@ def forecast_above_threshold(
             state,
             month_label(at),
             None,
-            (Evidence("published forecasts", f"none for the 12 months after {month_label(at)}"),),
+            (_ev("forecasts_none", "", month=month_label(at)),),
         )
     month, value = max(ahead.items(), key=lambda item: (item[1], -item[0]))
     return Signal(
@@ -173,10 +197,8 @@ def forecast_above_threshold(
         month_label(at),
         value >= FORECAST_DEATHS,
         (
-            Evidence(
-                "largest forecast (mean deaths in a month)", f"{value:,.1f} in {month_label(month)}"
-            ),
-            Evidence("threshold", _n(FORECAST_DEATHS)),
+            _ev("forecast_largest", f"{value:,.1f}", month=month_label(month)),
+            _ev("threshold", _n(FORECAST_DEATHS)),
         ),
     )
 

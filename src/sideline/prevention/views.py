@@ -17,6 +17,7 @@ from sideline.accounts.permissions import acts_for, can_coordinate, organization
 from sideline.prevention import services
 from sideline.prevention.charts import columns_svg
 from sideline.prevention.codes import CENTRAL_ASIA, REGION
+from sideline.prevention.evidence_text import evidence_line
 from sideline.prevention.exports import (
     concern_rows,
     concerns_csv,
@@ -127,6 +128,7 @@ class MonitorStateView(View):
             "monthly_rows": [(month_label(i), d) for i, d in (m.monthly or [])[-24:]][::-1],
             "skill": skill,
             "rule_labels": RULE_LABELS,
+            "evidence": {s.rule: [evidence_line(e) for e in s.evidence] for s in m.signals},
             "central": state in CENTRAL_ASIA,
         }
         return render(request, "prevention/state.html", context)
