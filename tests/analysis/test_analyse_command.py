@@ -244,7 +244,7 @@ def assert_example_matches(args: str, output: str) -> None:
 def test_guide_examples_match_output(registry: None) -> None:
     examples = guide_examples(voting=False)
 
-    assert len(examples) == 9
+    assert len(examples) == 10
     for args, output in examples:
         assert_example_matches(args, output)
 
@@ -277,3 +277,29 @@ def test_guide_voting_example_matches_output(registry: None, tmp_path: Path) -> 
     [(args, output)] = guide_examples(voting=True)
 
     assert_example_matches(args, output)
+
+
+def test_analyse_ties_bundled_pairs_with_and_without_ties(registry: None) -> None:
+    pairs = analyse_json("ties", "--as-of", "2026-06-01")
+    untied = analyse_json("ties", "--as-of", "2026-06-01", "--untied")
+
+    by_pair = {tuple(p["organizations"]): p for p in pairs}
+    assert [t["kind"] for t in by_pair[("csto", "sco")]["ties"]] == ["memorandum"]
+    assert untied == [p for p in pairs if not p["ties"] and p["score"] > 0]
+    assert ("eu", "osce") in {tuple(p["organizations"]) for p in untied}
+
+
+def test_analyse_ties_table_names_each_tie(registry: None) -> None:
+    out, _ = analyse("ties", "--as-of", "2026-06-01")
+
+    header, *rows = out.splitlines()
+    assert header.split() == [
+        "first",
+        "second",
+        "score",
+        "functional",
+        "membership",
+        "shared_states",
+        "ties",
+    ]
+    assert any(r.split()[:2] == ["csto", "sco"] and "memorandum:" in r for r in rows)

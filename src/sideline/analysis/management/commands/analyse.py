@@ -1,4 +1,5 @@
-"""``sideline analyse …``: overlap, duplication, bridges, network, suggestions, balance, voting.
+"""``sideline analyse …``: overlap, duplication, ties, bridges, network, suggestions, balance,
+voting.
 
 Each sub-command prints a readable table; ``--json`` prints a list of objects instead,
 best first, states by ISO alpha-3 code and organizations by slug; ``--svg FILE`` also
@@ -27,6 +28,7 @@ from sideline.analysis.exports import (
     overlap_export,
     render_text,
     suggestions_export,
+    ties_export,
     voting_export,
 )
 from sideline.analysis.selectors import (
@@ -41,6 +43,7 @@ from sideline.analysis.selectors import (
 )
 from sideline.analysis.snapshot import parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
+from sideline.analysis.ties_report import ties_report
 
 # The core names its arguments as the library does; the CLI's user knows the flags.
 _FLAGS = {
@@ -114,6 +117,14 @@ class Command(BaseCommand):
                 help="statuses that count as belonging, comma-separated (default: member)",
             )
         add("duplication", "pairs of organizations ranked by functional duplication")
+        ties = add(
+            "ties", "formal ties between organizations beside their duplication, highest first"
+        )
+        ties.add_argument(
+            "--untied",
+            action="store_true",
+            help="only the duplicating pairs with no formal tie in force",
+        )
         suggest = add("suggest", "meeting requests for duplicating pairs, best first")
         suggest.add_argument(
             "--threshold",
@@ -191,6 +202,11 @@ class Command(BaseCommand):
         if analysis == "duplication":
             ranking = duplication_report(day=day, snapshot=snapshot)
             return duplication_export(ranking), f"no duplicating pairs on {day.isoformat()}"
+        if analysis == "ties":
+            pairs = ties_report(day=day, snapshot=snapshot)
+            if options["untied"]:
+                pairs = [p for p in pairs if not p.has_tie and p.score > 0]
+            return ties_export(pairs), f"no duplicating or tied pair on {day.isoformat()}"
         if analysis == "suggest":
             threshold = _number(options.get("threshold"), "--threshold")
             requests = suggestion_report(
