@@ -14,6 +14,8 @@ Exception tree::
     ├── meetings.errors.MeetingError
     ├── planner.errors.PlannerError
     │    └── RequestInvalidError
+    ├── prevention.errors.PreventionError (also a ValueError)
+    │    └── services.ConcernError
     ├── record.errors.RecordError
     ├── registry.package.PackageError
     └── node.NodeError

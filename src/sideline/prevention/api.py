@@ -128,14 +128,6 @@ class ConcernOut(Schema):
     outcome: str | None
 
 
-_NOT_FOUND = {"unknown_organization", "unknown_state"}
-
-
-def _fail(error: services.ConcernError) -> ApiError:
-    status = 404 if error.code in _NOT_FOUND else error.status
-    return ApiError(status, error.code, error.message, field=error.field)
-
-
 def concern_out(concern: Concern, *, user: Any) -> dict[str, Any]:
     outcome = (
         consultation_outcome(year=concern.request_year, key=concern.request_key, user=user).state
@@ -183,25 +175,19 @@ def get_concern(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post("/concerns", response={201: ConcernOut}, auth=API_AUTH)
 def add_concern(request: HttpRequest, payload: ConcernIn) -> Any:
     """Raise a concern for the caller's organization; it goes onto that organization's log."""
-    try:
-        concern = services.raise_concern(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]  # set by ninja's auth
-    except services.ConcernError as error:
-        raise _fail(error) from None
+    concern = services.raise_concern(actor=request.auth, **payload.dict())  # type: ignore[attr-defined]  # set by ninja's auth
     return Status(201, concern_out(concern, user=request.auth))  # type: ignore[attr-defined]
 
 
 @router.post("/concerns/{pk}/endorsements", response={201: ConcernOut}, auth=API_AUTH)
 def endorse(request: HttpRequest, pk: int, payload: EndorsementIn) -> Any:
     concern = _concern(request, pk)
-    try:
-        services.endorse_concern(
-            actor=request.auth,  # type: ignore[attr-defined]
-            concern=concern,
-            organization=payload.organization,
-            note=payload.note,
-        )
-    except services.ConcernError as error:
-        raise _fail(error) from None
+    services.endorse_concern(
+        actor=request.auth,  # type: ignore[attr-defined]
+        concern=concern,
+        organization=payload.organization,
+        note=payload.note,
+    )
     return Status(201, concern_out(_concern(request, pk), user=request.auth))  # type: ignore[attr-defined]
 
 
@@ -209,16 +195,13 @@ def endorse(request: HttpRequest, pk: int, payload: EndorsementIn) -> Any:
 def consult(request: HttpRequest, pk: int, payload: ConsultationIn) -> Any:
     """Turn the concern into a planner meeting request (coordinators)."""
     concern = _concern(request, pk)
-    try:
-        services.place_consultation(
-            actor=request.auth,  # type: ignore[attr-defined]
-            concern=concern,
-            organizations=sorted(payload.organizations),
-            priority=payload.priority,
-            year=payload.year,
-        )
-    except services.ConcernError as error:
-        raise _fail(error) from None
+    services.place_consultation(
+        actor=request.auth,  # type: ignore[attr-defined]
+        concern=concern,
+        organizations=sorted(payload.organizations),
+        priority=payload.priority,
+        year=payload.year,
+    )
     return Status(201, concern_out(_concern(request, pk), user=request.auth))  # type: ignore[attr-defined]
 
 

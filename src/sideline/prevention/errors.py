@@ -3,28 +3,34 @@
 Every error has a stable snake_case ``code`` and names the ``file``, ``row`` (the line
 number in the file, header = 1) and ``field`` it is about, where they are known::
 
-    PreventionError (ValueError)
+    PreventionError (ServiceError, ValueError)
     ├── ConflictDataError      code "invalid_conflict_data" (or a narrower code)
-    └── InvalidArgumentError   code "invalid_argument"
+    ├── InvalidArgumentError   code "invalid_argument"
+    └── services.ConcernError  a concern refused, with its own code and HTTP status
+
+``str(error)`` is the located message (for the CLI); ``message`` the bare one, which the
+API's one error handler answers with beside ``field``.
 
 >>> error = ConflictDataError("not a number", file="ged.csv", row=7, field="year")
 >>> str(error)
 'ged.csv, row 7, field year: not a number'
 >>> error.as_dict()["field"]
 'year'
+>>> (error.code, error.status, error.message)
+('invalid_conflict_data', 400, 'not a number')
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from sideline.errors import ServiceError
 
 __all__ = ["ConflictDataError", "InvalidArgumentError", "PreventionError"]
 
 
-class PreventionError(ValueError):
+class PreventionError(ServiceError, ValueError):
     """Base of the errors: a message, a stable code, and where the fault lies."""
 
-    code: ClassVar[str] = "prevention_error"
+    code = "prevention_error"
 
     def __init__(
         self,
@@ -34,14 +40,18 @@ class PreventionError(ValueError):
         row: int | None = None,
         field: str | None = None,
         code: str | None = None,
+        status: int | None = None,
     ) -> None:
-        self.message = message
+        super().__init__(
+            code or type(self).code,
+            message,
+            field=field,
+            status=status,
+            details={"file": file, "row": row},
+        )
         self.file = file
         self.row = row
-        self.field = field
-        if code is not None:
-            self.code = code  # type: ignore[misc]  # a narrower code for one instance
-        super().__init__(self.located())
+        self.args = (self.located(),)
 
     def located(self) -> str:
         """Return the message prefixed by its file, row and field."""

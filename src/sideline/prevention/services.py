@@ -187,10 +187,9 @@ class ConcernError(PreventionError):
     code = "concern_error"
 
     def __init__(
-        self, code: str, message: str, *, field: str | None = None, status: int = 400
+        self, code: str, message: str, *, field: str | None = None, status: int | None = None
     ) -> None:
-        super().__init__(message, field=field, code=code)
-        self.status = status
+        super().__init__(message, field=field, code=code, status=status)
 
 
 MAX_SOURCES = 20
@@ -222,6 +221,7 @@ def _state(code: str, *, field: str) -> State:
             "unknown_state",
             f"{field}: no state {code!r}; give an ISO 3166 alpha-3 code",
             field=field,
+            status=404,
         )
     return state
 
@@ -287,6 +287,7 @@ def raise_concern(
                 "unknown_organization",
                 f"organization: no organization {organization!r}",
                 field="organization",
+                status=404,
             )
         if not acts_for(actor, org.pk):
             raise ConcernError(
@@ -325,6 +326,7 @@ def raise_concern(
                 "unknown_organization",
                 f"concerned: not in the registry: {', '.join(unknown)}",
                 field="concerned",
+                status=404,
             )
         with transaction.atomic():
             concern = Concern.objects.create(

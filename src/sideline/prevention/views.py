@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from sideline.accounts.permissions import acts_for, can_coordinate, organization_id_of
+from sideline.error_text import error_text
 from sideline.prevention import services
 from sideline.prevention.charts import columns_svg
 from sideline.prevention.codes import CENTRAL_ASIA, REGION
@@ -138,7 +139,7 @@ class MonitorStateView(View):
 
 
 def _fail(request: HttpRequest, error: services.ConcernError) -> None:
-    messages.error(request, error.message)
+    messages.error(request, error_text(error))
 
 
 class ConcernListView(View):
