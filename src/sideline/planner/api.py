@@ -36,7 +36,6 @@ from sideline.planner.services import (
     MAX_PRIORITY,
     MAX_SLOTS,
     TOPIC_LENGTH,
-    PlannerError,
     RequestInvalidError,
     RequestStatus,
     add_manual_request,
@@ -274,9 +273,6 @@ def _stripped(most: int) -> str:
 
 
 # An unknown slug is a 404 as everywhere in the API (docs/api.md); a taken key a conflict.
-_REQUEST_STATUS = {"key_taken": 409, "unknown_organization": 404}
-
-
 class MeetingRequestChangeIn(Input):
     """A request entered by hand, as it should now be; its identifier is in the URL."""
 
@@ -405,9 +401,9 @@ def add_request(
         row = add_manual_request(year=_request_year(year), key=payload.id, **payload.fields())
     except RequestInvalidError as error:
         # The body names the field as the request format does: the identifier is "id".
-        field = "id" if error.field == "key" else error.field
-        status = _REQUEST_STATUS.get(error.code, 400)
-        raise ApiError(status, error.code, error.message, field=field) from None
+        if error.field == "key":
+            error.field = "id"
+        raise
     plan, statuses = request_statuses(year=year)
     return Status(
         201, next(_request_out(item, plan) for item in statuses if item.request.pk == row.pk)
@@ -423,13 +419,7 @@ def change_request(
     row = MeetingRequest.objects.filter(year=_request_year(year), key=key).first()
     if row is None:
         raise ApiError(404, "unknown_request", f"no request {key!r} in {year}", field="key")
-    try:
-        update_manual_request(request=row, **payload.fields())
-    except RequestInvalidError as error:
-        status = _REQUEST_STATUS.get(error.code, 400)
-        raise ApiError(status, error.code, error.message, field=error.field) from None
-    except PlannerError as error:
-        raise ApiError(409, error.code, error.message, field=error.field) from None
+    update_manual_request(request=row, **payload.fields())
     plan, statuses = request_statuses(year=year)
     return next(_request_out(item, plan) for item in statuses if item.request.pk == row.pk)
 
@@ -441,10 +431,7 @@ def delete_request(request: HttpRequest, year: int, key: str) -> Status[None]:
     row = MeetingRequest.objects.filter(year=_request_year(year), key=key).first()
     if row is None:
         raise ApiError(404, "unknown_request", f"no request {key!r} in {year}", field="key")
-    try:
-        delete_manual_request(request=row)
-    except PlannerError as error:
-        raise ApiError(409, error.code, error.message, field=error.field) from None
+    delete_manual_request(request=row)
     return Status(204, None)
 
 
@@ -465,10 +452,7 @@ def solve_instance(
             f"time_limit must be above 0 and at most {most:g} seconds",
             field="time_limit",
         )
-    try:
-        parsed = parse_instance_data(instance)
-    except PlannerError as error:
-        raise ApiError(400, error.code, error.message, field=error.field) from None
+    parsed = parse_instance_data(instance)
     _check_instance_size(parsed)
     with SOLVE_SLOTS.take() as free:
         if not free:

@@ -41,5 +41,5 @@ class RequestInvalidError(PlannerError):
 
     def __init__(self, errors: Sequence[PlannerError]) -> None:
         first = errors[0]
-        super().__init__(first.code, first.message, field=first.field)
+        super().__init__(first.code, first.message, field=first.field, status=first.status)
         self.errors: tuple[PlannerError, ...] = tuple(errors)

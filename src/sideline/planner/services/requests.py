@@ -61,6 +61,11 @@ def _key_taken(*, year: int, key: str, current: MeetingRequest | None) -> bool:
     return taken.exists()
 
 
+# A taken identifier is a conflict with another request, an unknown organization a missing
+# resource; every other problem of a request is the caller's input (400).
+_STATUS = {"key_taken": 409, "unknown_organization": 404}
+
+
 def _request_errors(
     *,
     year: int,
@@ -80,7 +85,7 @@ def _request_errors(
     errors: list[PlannerError] = []
 
     def fail(code: str, field: str, message: str) -> None:
-        errors.append(PlannerError(code, message, field=field))
+        errors.append(PlannerError(code, message, field=field, status=_STATUS.get(code)))
 
     for name, text in (
         ("key", key),
@@ -218,6 +223,7 @@ def add_manual_request(
                     _("%(year)s already has a request %(key)s; choose another identifier.")
                     % {"year": year, "key": key},
                     field="key",
+                    status=409,
                 )
             ]
         ) from None
@@ -235,6 +241,7 @@ def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
             "not_manual",
             _("Only a request entered by hand can be changed or deleted; %(key)s is %(origin)s.")
             % {"key": request.key, "origin": request.get_origin_display()},
+            status=409,
         )
     published: list[PlacedMeeting | UnplacedRequest] = [
         *PlacedMeeting.objects.filter(
@@ -250,6 +257,7 @@ def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
             "request_published",
             _("Published version %(version)s lists %(key)s, and published versions never change.")
             % {"version": version, "key": request.key},
+            status=409,
         )
     placed = PlacedMeeting.objects.filter(request=request).select_related("plan").first()
     if placed is not None:
@@ -257,6 +265,7 @@ def _deletion_refusal(request: MeetingRequest) -> PlannerError | None:
             "request_placed",
             _("Version %(version)s places %(key)s: remove that meeting first.")
             % {"version": placed.plan.version, "key": request.key},
+            status=409,
         )
     return None
 
