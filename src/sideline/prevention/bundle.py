@@ -13,14 +13,16 @@ from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
-from sideline.prevention.formats import (
-    StateValue,
-    read_conflict_file,
-    write_conflict_year,
-    write_country_year,
-)
+from sideline.prevention.formats import ConflictRecord, StateValue, read_conflict_file
 
-__all__ = ["BUNDLED_FILES", "LAST_FULL_YEAR", "build_bundle", "bundled_paths"]
+__all__ = [
+    "BUNDLED_FILES",
+    "LAST_FULL_YEAR",
+    "build_bundle",
+    "bundled_paths",
+    "write_conflict_year",
+    "write_country_year",
+]
 
 BUNDLED_FILES = ("ucdp_ged_sb_country_year.csv", "ucdp_prio_conflict_year.csv")
 # The country-month file ends in July 2024: its last whole year is 2023.
@@ -49,3 +51,27 @@ def bundled_paths() -> list[Path]:
     """Return the bundled files' paths (CC BY UCDP data; see ``data/README.md``)."""
     folder = resources.files("sideline.prevention").joinpath("data")
     return [Path(str(folder.joinpath(name))) for name in BUNDLED_FILES]
+
+
+def write_country_year(values: list[StateValue]) -> str:
+    """Return country-year deaths as the bundled CSV (``iso3,year,deaths``), sorted.
+
+    >>> write_country_year([StateValue("TJK", 2022, None, 93.0)])
+    'iso3,year,deaths\\nTJK,2022,93\\n'
+    """
+    lines = ["iso3,year,deaths"]
+    for v in sorted(values, key=lambda v: (v.state, v.year)):
+        lines.append(f"{v.state},{v.year},{v.value:g}")
+    return "\n".join(lines) + "\n"
+
+
+def write_conflict_year(records: list[ConflictRecord]) -> str:
+    """Return conflict-years as the bundled CSV, sorted by conflict and year."""
+    lines = ["conflict_id,year,location_iso3,intensity_level,type_of_conflict,start_date2,ep_end"]
+    for r in sorted(records, key=lambda r: (r.conflict_id, r.year)):
+        start = r.episode_start.isoformat() if r.episode_start else ""
+        lines.append(
+            f"{r.conflict_id},{r.year},{' '.join(r.states)},{r.intensity},"
+            f"{r.conflict_type},{start},{int(r.episode_end)}"
+        )
+    return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -63,8 +63,6 @@ __all__ = [
     "Kind",
     "StateValue",
     "read_conflict_file",
-    "write_conflict_year",
-    "write_country_year",
 ]
 
 Kind = Literal["country_month", "country_year", "conflict_year", "forecast_month", "forecast_year"]
@@ -345,32 +343,8 @@ def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
-def read_conflict_file(
-    path: Path,
-    *,
-    codes: Codes | None = None,
-    progress: ProgressCallback | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_rows: int = MAX_ROWS,
-) -> ConflictFile:
-    """Read one UCDP or ViEWS file, recognised by its header.
-
-    Args:
-        path: the CSV file.
-        codes: the identifier tables (default: the bundled ones).
-        progress: called as ``progress(rows_done, rows_total)`` every 10,000 rows and at
-            the end.
-        max_bytes: refuse a larger file.
-        max_rows: refuse a file with more data rows.
-
-    Returns:
-        The file's rows, of one kind.
-
-    Raises:
-        ConflictDataError: a missing or oversized file, an unknown layout, a bad value
-            (naming the row and field), a repeated state and period.
-    """
-    codes = codes or bundled_codes()
+def _read_text(path: Path, *, max_bytes: int, max_rows: int) -> tuple[bytes, str, int]:
+    """Return the file's bytes, its text and its line count, within the limits."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -398,6 +372,123 @@ def read_conflict_file(
             file=name,
             code="too_many_rows",
         )
+    return data, text, total
+
+
+class _Collected:
+    """The rows of one file as they are read: values or conflicts, with the keys seen."""
+
+    def __init__(self, name: str, kind: Kind, layout: str, header: list[str], codes: Codes):
+        self.name, self.kind, self.layout, self.codes = name, kind, layout, codes
+        self.values: list[StateValue] = []
+        self.conflicts: list[ConflictRecord] = []
+        self.skipped: dict[str, None] = {}
+        self.seen: dict[tuple[object, ...], int] = {}
+        self._value_at: dict[tuple[str, int, int | None], int] = {}
+        self._conflict_at: dict[tuple[object, ...], int] = {}
+        self._names: dict[str, str | None] = {}
+        self._deaths_column = next((c for c in header if _DEATH_COLUMNS.search(c)), "deaths")
+
+    def add(self, row: _Row) -> None:
+        """Take one data row; refuse a repeated key naming both rows."""
+        key = self._conflict(row) if self.kind == "conflict_year" else self._value(row)
+        if key is None:
+            return
+        if key in self.seen:
+            raise ConflictDataError(
+                f"repeats row {self.seen[key]} ({', '.join(str(k) for k in key if k is not None)})",
+                file=self.name,
+                row=row.number,
+            )
+        self.seen[key] = row.number
+
+    def _conflict(self, row: _Row) -> tuple[object, ...] | None:
+        record = _conflict(row, self.codes)
+        key: tuple[object, ...] = (record.conflict_id, record.year)
+        if key not in self.seen:
+            self._conflict_at[key] = len(self.conflicts)
+            self.conflicts.append(record)
+            return key
+        # peacesciencer's copy repeats a conflict-year once per secondary party.
+        first = self.conflicts[self._conflict_at[key]]
+        if (first.intensity, first.conflict_type) != (record.intensity, record.conflict_type):
+            raise row.fail(
+                "intensity_level",
+                f"conflict {record.conflict_id} in {record.year} differs from row {self.seen[key]}",
+            )
+        states = tuple(dict.fromkeys((*first.states, *record.states)))
+        self.conflicts[self._conflict_at[key]] = replace(first, states=states)
+        return None
+
+    def _where(self, row: _Row) -> tuple[str, int, int | None] | None:
+        """Return the row's state, year and month, or None for an aggregate (a region)."""
+        if self.kind in {"country_month", "forecast_month"}:
+            return (_views_state(row, self.codes), *_month(row))
+        if self.kind == "forecast_year":
+            return _views_state(row, self.codes), _year(row), None
+        if self.layout.startswith("Sideline"):
+            state = row.text("iso3")
+            if state not in self.codes.names and not re.fullmatch(r"[A-Z]{3}", state):
+                raise row.fail("iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
+            return state, _year(row), None
+        entity = row.text("Entity")
+        found = _OWID_NAMES.get(entity) or _name_iso3(entity, self._names)
+        if found is None:
+            # Regions and the world are aggregates of the states, not states.
+            self.skipped[entity] = None
+            return None
+        return found, _year(row, "Year"), None
+
+    def _value(self, row: _Row) -> tuple[object, ...] | None:
+        where = self._where(row)
+        if where is None:
+            return None
+        state, year, month = where
+        field = {
+            "country_month": "ucdp_ged_sb_best_sum",
+            "forecast_month": "main_mean",
+            "forecast_year": "main_mean",
+        }.get(self.kind, self._deaths_column)
+        value = row.deaths(field)
+        key = (row.cells.get("country_id") or state, year, month)
+        if where in self._value_at and key not in self.seen:
+            # Two ViEWS ids of one state overlap in a month (South Africa's in 1990): the
+            # state's deaths are their sum.
+            old = self.values[self._value_at[where]]
+            self.values[self._value_at[where]] = replace(old, value=old.value + value)
+        else:
+            self._value_at[where] = len(self.values)
+            self.values.append(StateValue(state, year, month, value))
+        return key
+
+
+def read_conflict_file(
+    path: Path,
+    *,
+    codes: Codes | None = None,
+    progress: ProgressCallback | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> ConflictFile:
+    """Read one UCDP or ViEWS file, recognised by its header.
+
+    Args:
+        path: the CSV file.
+        codes: the identifier tables (default: the bundled ones).
+        progress: called as ``progress(rows_done, rows_total)`` every 10,000 rows and at
+            the end.
+        max_bytes: refuse a larger file.
+        max_rows: refuse a file with more data rows.
+
+    Returns:
+        The file's rows, of one kind.
+
+    Raises:
+        ConflictDataError: a missing or oversized file, an unknown layout, a bad value
+            (naming the row and field), a repeated state and period.
+    """
+    name = path.name
+    data, text, total = _read_text(path, max_bytes=max_bytes, max_rows=max_rows)
     records = _records(path, text.replace("\r\n", "\n"))
     try:
         _, header = next(records)
@@ -408,14 +499,7 @@ def read_conflict_file(
         kind, layout = _layout(header)
     except ConflictDataError as error:
         raise ConflictDataError(error.message, file=name, row=1) from None
-    values: list[StateValue] = []
-    conflicts: list[ConflictRecord] = []
-    skipped: dict[str, None] = {}
-    seen: dict[tuple[object, ...], int] = {}
-    at: dict[tuple[str, int, int | None], int] = {}
-    conflict_at: dict[tuple[object, ...], int] = {}
-    names: dict[str, str | None] = {}
-    deaths_column = next((c for c in header if _DEATH_COLUMNS.search(c)), "deaths")
+    collected = _Collected(name, kind, layout, header, codes or bundled_codes())
     count = 0
     for number, cells in records:
         if not any(cell.strip() for cell in cells):
@@ -427,78 +511,8 @@ def read_conflict_file(
                 file=name,
                 row=number,
             )
-        row = _Row(name, number, dict(zip(header, cells, strict=True)))
         count += 1
-        if kind == "conflict_year":
-            record = _conflict(row, codes)
-            key: tuple[object, ...] = (record.conflict_id, record.year)
-            if key in seen:
-                # peacesciencer's copy repeats a conflict-year once per secondary party.
-                first = conflicts[conflict_at[key]]
-                if (first.intensity, first.conflict_type) != (
-                    record.intensity,
-                    record.conflict_type,
-                ):
-                    raise row.fail(
-                        "intensity_level",
-                        f"conflict {record.conflict_id} in {record.year} differs from row {seen[key]}",
-                    )
-                states = tuple(dict.fromkeys((*first.states, *record.states)))
-                conflicts[conflict_at[key]] = ConflictRecord(
-                    first.conflict_id,
-                    first.year,
-                    states,
-                    first.intensity,
-                    first.conflict_type,
-                    first.episode_start,
-                    first.episode_end,
-                )
-                continue
-            conflict_at[key] = len(conflicts)
-            conflicts.append(record)
-        else:
-            if kind in {"country_month", "forecast_month"}:
-                state = _views_state(row, codes)
-                year, month = _month(row)
-                month_or_none: int | None = month
-            elif kind == "forecast_year":
-                state, year, month_or_none = _views_state(row, codes), _year(row), None
-            elif layout.startswith("Sideline"):
-                state = row.text("iso3")
-                if state not in codes.names and not re.fullmatch(r"[A-Z]{3}", state):
-                    raise row.fail("iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
-                year, month_or_none = _year(row), None
-            else:
-                entity = row.text("Entity")
-                found = _OWID_NAMES.get(entity) or _name_iso3(entity, names)
-                if found is None:
-                    # Regions and the world are aggregates of the states, not states.
-                    skipped[entity] = None
-                    continue
-                state, year, month_or_none = found, _year(row, "Year"), None
-            field = {
-                "country_month": "ucdp_ged_sb_best_sum",
-                "forecast_month": "main_mean",
-                "forecast_year": "main_mean",
-            }.get(kind, deaths_column)
-            value = row.deaths(field)
-            key = (row.cells.get("country_id") or state, year, month_or_none)
-            merged = (state, year, month_or_none)
-            if merged in at and key not in seen:
-                # Two ViEWS ids of one state overlap in a month (South Africa's in
-                # 1990): the state's deaths are their sum.
-                old = values[at[merged]]
-                values[at[merged]] = StateValue(state, year, month_or_none, old.value + value)
-            else:
-                at[merged] = len(values)
-                values.append(StateValue(state, year, month_or_none, value))
-        if key in seen:
-            raise ConflictDataError(
-                f"repeats row {seen[key]} ({', '.join(str(k) for k in key if k is not None)})",
-                file=name,
-                row=number,
-            )
-        seen[key] = number
+        collected.add(_Row(name, number, dict(zip(header, cells, strict=True))))
         if progress is not None and count % 10_000 == 0:
             progress(count, total)
     if progress is not None:
@@ -511,31 +525,7 @@ def read_conflict_file(
         layout=layout,
         sha256=hashlib.sha256(data).hexdigest(),
         rows=count,
-        values=tuple(values),
-        conflicts=tuple(conflicts),
-        skipped=tuple(skipped),
+        values=tuple(collected.values),
+        conflicts=tuple(collected.conflicts),
+        skipped=tuple(collected.skipped),
     )
-
-
-def write_country_year(values: list[StateValue]) -> str:
-    """Return country-year deaths as the bundled CSV (``iso3,year,deaths``), sorted.
-
-    >>> write_country_year([StateValue("TJK", 2022, None, 93.0)])
-    'iso3,year,deaths\\nTJK,2022,93\\n'
-    """
-    lines = ["iso3,year,deaths"]
-    for v in sorted(values, key=lambda v: (v.state, v.year)):
-        lines.append(f"{v.state},{v.year},{v.value:g}")
-    return "\n".join(lines) + "\n"
-
-
-def write_conflict_year(records: list[ConflictRecord]) -> str:
-    """Return conflict-years as the bundled CSV, sorted by conflict and year."""
-    lines = ["conflict_id,year,location_iso3,intensity_level,type_of_conflict,start_date2,ep_end"]
-    for r in sorted(records, key=lambda r: (r.conflict_id, r.year)):
-        start = r.episode_start.isoformat() if r.episode_start else ""
-        lines.append(
-            f"{r.conflict_id},{r.year},{' '.join(r.states)},{r.intensity},"
-            f"{r.conflict_type},{start},{int(r.episode_end)}"
-        )
-    return "\n".join(lines) + "\n"
