@@ -175,7 +175,7 @@ def test_altered_inclusion_proof_refused(bundle: dict[str, Any]) -> None:
 
 def test_altered_checkpoint_refused(bundle: dict[str, Any]) -> None:
     head, _, checkpoint = bundle["proofs"][3].partition("\n\n")
-    origin, size, root, rest = checkpoint.split("\n", 3)
+    origin, size, _root, rest = checkpoint.split("\n", 3)
     bundle["proofs"][3] = (
         f"{head}\n\n{origin}\n{size}\n{base64.b64encode(bytes(32)).decode()}\n{rest}"
     )
@@ -223,7 +223,7 @@ def test_log_missing_from_policy_refused(bundle: dict[str, Any]) -> None:
 
 
 def test_witness_the_policy_does_not_know_does_not_count(bundle: dict[str, Any]) -> None:
-    stranger, vkey = generate_cosigner_key("stranger.example/witness")
+    _stranger, vkey = generate_cosigner_key("stranger.example/witness")
     policy = _policy(f"witness stranger {vkey}\nquorum stranger")
 
     assert _refusal(bundle, policy) == (
