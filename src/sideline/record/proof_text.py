@@ -85,6 +85,7 @@ def check_page_texts() -> dict[str, str]:
             "Proof %(where)s: the entry is not of the organization whose log %(origin)s holds it."
         ),
         "error_wrong_object": gettext("Proof %(where)s is about %(found)s, not %(expected)s."),
+        "error_wrong_decision": gettext("The file proves %(found)s, not %(expected)s as asked."),
         "error_duplicate_proof": gettext("Proof %(where)s repeats an entry."),
         "error_bad_policy": gettext("The policy file, line %(line)s: %(what)s."),
     }

@@ -237,7 +237,7 @@
     if (typeof doc.object !== "string" || !doc.object || !Array.isArray(doc.proofs) || !doc.proofs.length || !doc.proofs.every((p) => typeof p === "string")) {
       throw new ProofError("bad_proof_file", {});
     }
-    if (expect && doc.object !== expect) throw new ProofError("wrong_object", { where: "the file", found: doc.object, expected: expect });
+    if (expect && doc.object !== expect) throw new ProofError("wrong_decision", { found: doc.object.slice(0, 200), expected: expect });
     const ops = [];
     const seen = new Set();
     for (let i = 0; i < doc.proofs.length; i++) {
