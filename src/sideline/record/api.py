@@ -7,6 +7,7 @@ authoritative format; these routes save a client from assembling proofs itself.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -14,6 +15,7 @@ from ninja import Query, Router, Schema
 
 from sideline.errors import ApiError
 from sideline.record.models import Log
+from sideline.record.proving import ProofUnavailableError, prove_object
 from sideline.record.selectors import (
     LogHead,
     consistency_proof_for,
@@ -172,3 +174,27 @@ def consistency(
     return ConsistencyOut(
         organization=log.slug, old_size=old, new_size=new, proof=[_b64(p) for p in proof]
     )
+
+
+class ProofOut(Schema):
+    """A proof file (``sideline.proof/1``, docs/proofs.md): one C2SP tlog-proof per entry."""
+
+    format: str
+    object: str
+    proofs: list[str]
+
+
+@router.get("/proofs/{org}/{name}", response=ProofOut)
+def proof(request: HttpRequest, org: str, name: str) -> dict[str, object]:
+    """Return the proof file of every public operation on ``<org>/<name>`` (a decision's id).
+
+    Anyone may fetch it: it holds only entries already public on the logs (an operation of a
+    confidential meeting is sealed under a random subject and is never found by its object).
+    """
+    try:
+        data = prove_object(f"{org}/{name}")
+    except ProofUnavailableError as error:
+        status = 409 if error.code == "not_checkpointed" else 404
+        raise ApiError(status, error.code, error.message) from None
+    document: dict[str, object] = json.loads(data)
+    return document

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from sideline.record.errors import TileError
 from sideline.record.incidents import open_incidents
 from sideline.record.models import Log, Replica
+from sideline.record.proof import MAX_POLICY_BYTES, MAX_PROOF_BYTES
+from sideline.record.proof_text import check_page_texts, statement_templates
+from sideline.record.proving import ProofUnavailableError, node_policy, prove_object
 from sideline.record.push import PUSH_MAX_BYTES, receive_push
 from sideline.record.selectors import (
     checkpoint_bytes,
@@ -185,3 +190,43 @@ def log_detail(request: HttpRequest, org: str) -> HttpResponse:
         "incidents": open_incidents().filter(organization=log.slug)[:100],
     }
     return render(request, "record/log_detail.html", context)
+
+
+@require_GET
+def proof_view(request: HttpRequest, object_id: str) -> HttpResponse:
+    """``GET /record/proof/<org>/<name>``: the proof file of an object's public operations."""
+    try:
+        data = prove_object(object_id)
+    except ProofUnavailableError as error:
+        status = 409 if error.code == "not_checkpointed" else 404
+        return HttpResponse(f"{error.message}\n", status=status, content_type="text/plain")
+    response = HttpResponse(data, content_type="application/json")
+    filename = object_id.replace("/", "-") + ".sideline-proof.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def policy_view(request: HttpRequest) -> HttpResponse:
+    """``GET /record/policy``: a C2SP tlog-policy of the logs and witnesses this node trusts."""
+    response = HttpResponse(node_policy(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sideline.tlog-policy"'
+    return response
+
+
+@require_GET
+def check_proof_page(request: HttpRequest) -> HttpResponse:
+    """``GET /record/check-proof``: check a proof file in the browser, nothing sent back."""
+    languages = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            languages[code] = statement_templates() | check_page_texts()
+    return render(
+        request,
+        "record/check_proof.html",
+        {
+            "statements": languages,
+            "limits": {"proof": MAX_PROOF_BYTES, "policy": MAX_POLICY_BYTES},
+        },
+    )

@@ -1,4 +1,4 @@
-"""``sideline record logs|checkpoint|witness|status|mirror|verify|sync``."""
+"""``sideline record logs|checkpoint|witness|status|mirror|verify|sync|prove|check-proof|policy``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from argparse import SUPPRESS, ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from sideline.node import hosted_organizations
 from sideline.record.errors import RecordError
 from sideline.record.models import Log, Replica
+from sideline.record.proof import MAX_POLICY_BYTES, MAX_PROOF_BYTES, check_bundle, parse_policy
+from sideline.record.proof_text import proof_sentences
+from sideline.record.proving import node_policy, prove_object
 from sideline.record.selectors import (
     latest_accepted_checkpoint,
     latest_checkpoint,
@@ -80,11 +84,38 @@ class Command(BaseCommand):
         # The old spelling, from when only witness keys were pinned; kept so that
         # scripts keep working, hidden from --help.
         sync.add_argument("--accept-witness-keys", action="store_true", help=SUPPRESS)
+        prove = actions.add_parser(
+            "prove",
+            help="write to stdout the proof file of a decision: its operations, their "
+            "inclusion proofs and the cosigned checkpoints (docs/proofs.md)",
+        )
+        prove.add_argument(
+            "target",
+            metavar="decision/ID",
+            help="decision/<number of its page> or decision/<org>/d-…",
+        )
+        check = actions.add_parser(
+            "check-proof",
+            help="check a proof file offline against a C2SP tlog-policy; say what it proves",
+        )
+        check.add_argument("file", type=Path, metavar="FILE", help="the proof file")
+        check.add_argument(
+            "--policy", type=Path, required=True, metavar="POLICY", help="a C2SP tlog-policy file"
+        )
+        check.add_argument(
+            "--decision",
+            default=None,
+            metavar="ID",
+            help="refuse a proof of any other decision (<org>/d-…)",
+        )
+        actions.add_parser(
+            "policy", help="print a C2SP tlog-policy of the logs and witnesses this node trusts"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
-            getattr(self, f"_{action}")(options)
+            getattr(self, "_" + action.replace("-", "_"))(options)
         except RecordError as error:
             raise CommandError(f"{error.code}: {error.message}") from None
         except (OSError, LookupError, ValueError) as error:
@@ -241,3 +272,62 @@ class Command(BaseCommand):
         ]
         if failed:
             raise CommandError("; ".join(failed))
+
+    def _prove(self, options: dict[str, Any]) -> None:
+        target: str = options["target"]
+        kind, _, ident = target.partition("/")
+        if kind != "decision" or not ident:
+            raise CommandError(
+                f"{target!r}: name a decision as decision/<number> or decision/<org>/d-…",
+                returncode=2,
+            )
+        decisions = apps.get_model("meetings", "Decision").objects.select_related("meeting")
+        decision = (
+            decisions.filter(pk=int(ident)).first()
+            if ident.isdecimal()
+            else decisions.filter(op_id=ident).first()
+        )
+        if decision is None:
+            raise CommandError(f"{target}: no such decision on this node", returncode=2)
+        if not decision.op_id:
+            raise CommandError(
+                f"{target}: it was made before operations; there is nothing to prove"
+            )
+        if not decision.meeting.public:
+            raise CommandError(
+                f"{target}: its meeting is confidential; its operations are sealed on the logs "
+                "and no proof file is made for them (docs/proofs.md)"
+            )
+        self.stdout.write(prove_object(decision.op_id).decode(), ending="")
+
+    @staticmethod
+    def _read_limited(path: Path, limit: int, what: str) -> bytes:
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as error:
+            raise CommandError(f"{path}: cannot read the {what}: {error.strerror}") from None
+        if len(data) > limit:
+            raise CommandError(f"{path}: the {what} is larger than {limit} bytes, the limit")
+        return data
+
+    def _check_proof(self, options: dict[str, Any]) -> None:
+        policy_path, file_path = options["policy"], options["file"]
+        policy_data = self._read_limited(policy_path, MAX_POLICY_BYTES, "policy")
+        data = self._read_limited(file_path, MAX_PROOF_BYTES, "proof file")
+        expect = options["decision"]
+        if expect is not None and expect.startswith("decision/"):
+            expect = expect[len("decision/") :]
+        try:
+            policy = parse_policy(policy_data)
+        except RecordError as error:
+            raise CommandError(f"{policy_path}: {error.message}") from None
+        try:
+            facts = check_bundle(data, policy, expect=expect)
+        except RecordError as error:
+            raise CommandError(f"{file_path}: {error.message}") from None
+        for code, sentence in proof_sentences(facts).items():
+            self.stdout.write(f"[{code}] {sentence}")
+
+    def _policy(self, options: dict[str, Any]) -> None:
+        self.stdout.write(node_policy(), ending="")

@@ -1,0 +1,419 @@
+"""Proof files of a decision (issue 16, item 6): made from the logs, checked offline.
+
+The files are made by the real services from real logs (SQLite or PostgreSQL), checked by
+the pure checker and the command line; every tampering is refused with its own message.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from sideline.meetings.models import Decision, Meeting
+from sideline.meetings.services import create_meeting, propose_decision, respond_to_decision
+from sideline.record.checkpoint import generate_cosigner_key
+from sideline.record.note import generate_signer_key
+from sideline.record.proof import MAX_PROOF_BYTES, ProofError, check_bundle, parse_policy
+from sideline.record.proof_text import proof_sentences
+from sideline.record.proving import ProofUnavailableError, node_policy, prove_object
+from sideline.record.services import witness_round
+from tests.meetings.conftest import ORGS, Cast
+
+TEXT = "The organizations set up a **joint working group** on counter-narcotics."
+
+
+def _public_meeting(cast: Cast) -> Meeting:
+    return create_meeting(
+        actor=cast.of("nato", "delegate"),
+        title="Counter-narcotics on the sidelines",
+        host="nato",
+        cohost="csto",
+        participants=["osce"],
+        date=date(2013, 9, 25),
+        timezone_name="America/New_York",
+        topic="counter-narcotics",
+        public=True,
+    )
+
+
+@pytest.fixture
+def public_adopted(cast: Cast) -> Decision:
+    decision = propose_decision(
+        actor=cast.of("nato", "delegate"),
+        meeting=_public_meeting(cast),
+        title="Joint working group",
+        text=TEXT,
+    )
+    for org in ORGS:
+        respond_to_decision(actor=cast.of(org, "signatory"), decision=decision, position="approve")
+    witness_round()
+    decision.refresh_from_db()
+    return decision
+
+
+@pytest.fixture
+def bundle(public_adopted: Decision) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(prove_object(public_adopted.op_id))
+    return document
+
+
+def _policy(quorum: str = "group enough 2 csto nato osce\nquorum enough") -> bytes:
+    lines = [
+        line for line in node_policy().splitlines() if not line.startswith(("group", "quorum"))
+    ]
+    return ("\n".join(lines) + "\n" + quorum + "\n").encode()
+
+
+def _check(document: dict[str, Any], policy: bytes | None = None, expect: str | None = None) -> Any:
+    data = json.dumps(document).encode()
+    return check_bundle(data, parse_policy(policy or _policy()), expect=expect)
+
+
+def _refusal(
+    document: dict[str, Any], policy: bytes | None = None, expect: str | None = None
+) -> str:
+    with pytest.raises(ProofError) as caught:
+        _check(document, policy, expect)
+    return f"{caught.value.code}: {caught.value.message}"
+
+
+def _edit_leaf(document: dict[str, Any], number: int, edit: Callable[[bytes], bytes]) -> None:
+    head, _, rest = document["proofs"][number].partition("\nindex ")
+    prefix, extra = head.split("\nextra ")
+    leaf = edit(base64.b64decode(extra))
+    document["proofs"][number] = f"{prefix}\nextra {base64.b64encode(leaf).decode()}\nindex {rest}"
+
+
+def test_proof_round_trip_lists_every_op_in_order(public_adopted: Decision) -> None:
+    facts = check_bundle(
+        prove_object(public_adopted.op_id), parse_policy(_policy()), expect=public_adopted.op_id
+    )
+
+    assert [(op.organization, op.kind, op.args.get("position")) for op in facts.ops] == [
+        ("nato", "decision.propose", None),
+        ("nato", "decision.respond", "approve"),
+        ("csto", "decision.respond", "approve"),
+        ("osce", "decision.respond", "approve"),
+    ]
+    assert facts.title == "Joint working group"
+    assert facts.witnesses == {
+        "sideline.example/record/nato": ("csto", "osce"),
+        "sideline.example/record/csto": ("nato", "osce"),
+        "sideline.example/record/osce": ("csto", "nato"),
+    }
+
+
+def test_proof_sentences_in_english_and_russian(public_adopted: Decision) -> None:
+    facts = check_bundle(prove_object(public_adopted.op_id), parse_policy(_policy()))
+    op_id = public_adopted.op_id
+
+    assert proof_sentences(facts) == {
+        "en": "The logs of NATO, CSTO and OSCE, each checkpoint signed by its log's key in the "
+        "policy and cosigned to the policy's quorum, hold these operations on "
+        f"{op_id} “Joint working group”: NATO proposed it; NATO approved; CSTO approved; "
+        "OSCE approved.",
+        "ru": "Журналы NATO, CSTO и OSCE, где каждая контрольная точка подписана ключом своего "
+        "журнала из политики и заверена кворумом свидетелей политики, содержат следующие "
+        f"операции по {op_id} «Joint working group»: NATO предложила его; NATO одобрила; "
+        "CSTO одобрила; OSCE одобрила.",
+    }
+
+
+def test_proof_quorum_both_ways(bundle: dict[str, Any]) -> None:
+    # Each log is cosigned by the two other organizations: two of three holds, all fails.
+    assert len(_check(bundle, _policy("group enough 2 csto nato osce\nquorum enough")).ops) == 4
+    assert len(_check(bundle, _policy("quorum none")).ops) == 4
+    assert _refusal(bundle, _policy("group all3 all csto nato osce\nquorum all3")) == (
+        "quorum_not_met: the checkpoint of proof 1 is cosigned by csto, osce of the policy, "
+        "below its quorum (group all3: 3 of csto, nato, osce)"
+    )
+    assert _refusal(bundle, _policy("quorum nato")).startswith(
+        "quorum_not_met: the checkpoint of proof 1 is cosigned by csto, osce of the policy"
+    )
+
+
+def test_truncated_file_refused(public_adopted: Decision) -> None:
+    data = prove_object(public_adopted.op_id)
+
+    with pytest.raises(ProofError) as caught:
+        check_bundle(data[: len(data) // 2], parse_policy(_policy()))
+
+    assert caught.value.code == "bad_proof_file"
+    assert caught.value.message.startswith("the file is not complete JSON (truncated or altered?)")
+
+
+def test_altered_op_refused(bundle: dict[str, Any]) -> None:
+    _edit_leaf(
+        bundle, 2, lambda leaf: leaf.replace(b'"position":"approve"', b'"position":"object"')
+    )
+
+    assert _refusal(bundle).startswith(
+        "not_included: the entry of proof 3 is not included at index 0 of "
+        "sideline.example/record/csto (size 1): "
+    )
+
+
+def test_altered_inclusion_proof_refused(bundle: dict[str, Any]) -> None:
+    lines = bundle["proofs"][0].split("\n")
+    hash_line = next(i for i, line in enumerate(lines) if line.startswith("index ")) + 1
+    lines[hash_line] = base64.b64encode(bytes(32)).decode()
+    bundle["proofs"][0] = "\n".join(lines)
+
+    assert _refusal(bundle).startswith(
+        "not_included: the entry of proof 1 is not included at index 1 of "
+        "sideline.example/record/nato (size 3)"
+    )
+
+
+def test_altered_checkpoint_refused(bundle: dict[str, Any]) -> None:
+    head, _, checkpoint = bundle["proofs"][3].partition("\n\n")
+    origin, size, _root, rest = checkpoint.split("\n", 3)
+    bundle["proofs"][3] = (
+        f"{head}\n\n{origin}\n{size}\n{base64.b64encode(bytes(32)).decode()}\n{rest}"
+    )
+
+    assert _refusal(bundle).startswith(
+        "bad_checkpoint: the checkpoint of proof 4 does not verify ("
+    )
+
+
+def test_altered_cosignature_refused(bundle: dict[str, Any]) -> None:
+    proof = bundle["proofs"][2]
+    line = next(
+        x for x in proof.split("\n") if x.startswith("— sideline.example/record/nato/witness")
+    )
+    name, signature = line.rsplit(" ", 1)
+    raw = bytearray(base64.b64decode(signature))
+    raw[-1] ^= 1
+    bundle["proofs"][2] = proof.replace(line, f"{name} {base64.b64encode(bytes(raw)).decode()}")
+
+    assert _refusal(bundle).startswith(
+        "bad_cosignature: the checkpoint of proof 3 has a cosignature by "
+        "sideline.example/record/nato/witness+"
+    )
+
+
+def test_checkpoint_signed_by_unknown_key_refused(bundle: dict[str, Any]) -> None:
+    # The policy lists another key under NATO's log's name: NATO's real signature is unknown.
+    _, other = generate_signer_key("sideline.example/record/nato")
+    lines = [x for x in _policy().decode().splitlines() if "record/nato+" not in x]
+    policy = "\n".join([f"log {other}", *lines]) + "\n"
+
+    assert _refusal(bundle, policy.encode()) == (
+        "unknown_key: the checkpoint of proof 1 is not signed by a key the policy lists for "
+        "'sideline.example/record/nato'"
+    )
+
+
+def test_log_missing_from_policy_refused(bundle: dict[str, Any]) -> None:
+    policy = "\n".join(x for x in _policy().decode().splitlines() if "record/osce+" not in x)
+
+    assert _refusal(bundle, policy.encode() + b"\n") == (
+        "unknown_log: the checkpoint of proof 4 is from the log "
+        "'sideline.example/record/osce', which the policy does not list"
+    )
+
+
+def test_witness_the_policy_does_not_know_does_not_count(bundle: dict[str, Any]) -> None:
+    _stranger, vkey = generate_cosigner_key("stranger.example/witness")
+    policy = _policy(f"witness stranger {vkey}\nquorum stranger")
+
+    assert _refusal(bundle, policy) == (
+        "quorum_not_met: the checkpoint of proof 1 is cosigned by csto, osce of the policy, "
+        "below its quorum (witness stranger)"
+    )
+
+
+def test_proof_of_another_decision_refused(bundle: dict[str, Any]) -> None:
+    assert _refusal(bundle, expect="nato/d-0000000000000000") == (
+        f"wrong_object: the file proves {bundle['object']!r}, not 'nato/d-0000000000000000' "
+        "as asked"
+    )
+
+
+def test_entry_about_another_object_refused(cast: Cast, bundle: dict[str, Any]) -> None:
+    other = propose_decision(
+        actor=cast.of("nato", "delegate"),
+        meeting=Meeting.objects.get(public=True),
+        title="Another",
+        text="Another text.",
+    )
+    witness_round()
+    bundle["proofs"].append(json.loads(prove_object(other.op_id))["proofs"][0])
+
+    assert _refusal(bundle) == (
+        f"wrong_object: the operation of proof 5 is about {other.op_id!r}, not {bundle['object']!r}"
+    )
+
+
+def test_repeated_entry_refused(bundle: dict[str, Any]) -> None:
+    bundle["proofs"].append(bundle["proofs"][0])
+
+    assert _refusal(bundle) == (
+        "duplicate_proof: proof 5 repeats entry 1 of sideline.example/record/nato"
+    )
+
+
+def test_unsupported_versions_refused(bundle: dict[str, Any]) -> None:
+    assert _refusal({**bundle, "format": "sideline.proof/2"}) == (
+        "unsupported_version: the format is 'sideline.proof/2'; this checker reads "
+        "'sideline.proof/1'"
+    )
+    bundle["proofs"][1] = bundle["proofs"][1].replace("tlog-proof@v1", "tlog-proof@v2", 1)
+    assert _refusal(bundle) == (
+        "unsupported_version: proof 2 starts with 'c2sp.org/tlog-proof@v2', not "
+        "'c2sp.org/tlog-proof@v1'"
+    )
+
+
+def test_file_over_the_limit_refused(public_adopted: Decision) -> None:
+    data = prove_object(public_adopted.op_id)
+    padded = data[:-2] + b" " * (MAX_PROOF_BYTES - len(data) + 1) + data[-2:]
+
+    with pytest.raises(ProofError) as caught:
+        check_bundle(padded, parse_policy(_policy()))
+
+    assert (caught.value.code, len(padded)) == ("proof_too_large", MAX_PROOF_BYTES + 1)
+    assert check_bundle(data, parse_policy(_policy())).object == public_adopted.op_id
+
+
+def test_not_yet_checkpointed_decision_has_no_proof(cast: Cast) -> None:
+    decision = propose_decision(
+        actor=cast.of("nato", "delegate"), meeting=_public_meeting(cast), title="T", text="Text."
+    )
+
+    with pytest.raises(ProofUnavailableError) as caught:
+        prove_object(decision.op_id)
+
+    assert caught.value.code == "not_checkpointed"
+    assert "is in no checkpoint yet" in caught.value.message
+
+
+# -- the command line ---------------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_cli_prove_then_check_proof(
+    public_adopted: Decision, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("record", "prove", f"decision/{public_adopted.pk}")
+    proof = _write(tmp_path, "d.json", capsys.readouterr().out.encode())
+    call_command("record", "policy")
+    policy = _write(tmp_path, "policy", capsys.readouterr().out.encode())
+
+    call_command(
+        "record",
+        "check-proof",
+        proof,
+        "--policy",
+        policy,
+        "--decision",
+        f"decision/{public_adopted.op_id}",
+    )
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[:5] for line in lines] == ["[en] ", "[ru] "]
+    assert lines[0].endswith("NATO proposed it; NATO approved; CSTO approved; OSCE approved.")
+
+
+def test_cli_messages_name_the_file_and_the_fault(bundle: dict[str, Any], tmp_path: Path) -> None:
+    policy = _write(tmp_path, "policy", _policy())
+    good = json.dumps(bundle).encode()
+    cases = {
+        "cut.json": (good[:300], "the file is not complete JSON"),
+        "other.json": (good, "not 'nato/d-0' as asked"),
+    }
+    for name, (data, expected) in cases.items():
+        path = _write(tmp_path, name, data)
+        with pytest.raises(CommandError) as caught:
+            call_command(
+                "record", "check-proof", path, "--policy", policy, "--decision", "nato/d-0"
+            )
+        assert str(caught.value).startswith(f"{path}: ")
+        assert expected in str(caught.value)
+
+    bad_policy = _write(tmp_path, "bad-policy", b"log nonsense\nquorum none\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("record", "check-proof", path, "--policy", bad_policy)
+    assert str(caught.value).startswith(f"{bad_policy}: policy line 1: the log key is not a vkey (")
+    with pytest.raises(CommandError) as caught:
+        call_command("record", "check-proof", str(tmp_path / "missing"), "--policy", policy)
+    assert str(caught.value) == (
+        f"{tmp_path / 'missing'}: cannot read the proof file: No such file or directory"
+    )
+
+
+def test_cli_refuses_file_over_the_limit(tmp_path: Path, db: None) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_PROOF_BYTES + 1)
+    policy = _write(tmp_path, "policy", b"quorum none\n")
+
+    with pytest.raises(CommandError) as caught:
+        call_command("record", "check-proof", str(path), "--policy", policy)
+
+    assert str(caught.value) == (
+        f"{path}: the proof file is larger than {MAX_PROOF_BYTES} bytes, the limit"
+    )
+
+
+# -- confidential decisions, the page, the endpoints ---------------------------------
+
+
+def test_confidential_decision_has_no_proof(cast: Cast, adopted: Decision) -> None:
+    witness_round()
+
+    with pytest.raises(ProofUnavailableError) as caught:
+        prove_object(adopted.op_id)
+    assert caught.value.code == "nothing_to_prove"
+    with pytest.raises(CommandError) as refused:
+        call_command("record", "prove", f"decision/{adopted.pk}")
+    assert str(refused.value) == (
+        f"decision/{adopted.pk}: its meeting is confidential; its operations are sealed on the "
+        "logs and no proof file is made for them (docs/proofs.md)"
+    )
+    participant = Client()
+    participant.force_login(cast.of("csto", "signatory"))
+    assert participant.get(f"/record/proof/{adopted.op_id}").status_code == 404
+    page = participant.get(f"/meetings/decisions/{adopted.pk}/")
+    assert page.status_code == 200
+    assert b"/record/proof/" not in page.content
+
+
+def test_public_decision_page_links_its_proof_for_anyone(public_adopted: Decision) -> None:
+    anonymous = Client()
+
+    page = anonymous.get(f"/meetings/decisions/{public_adopted.pk}/")
+    download = anonymous.get(f"/record/proof/{public_adopted.op_id}")
+    api = anonymous.get(f"/api/record/proofs/{public_adopted.op_id}")
+
+    assert f'href="/record/proof/{public_adopted.op_id}" download'.encode() in page.content
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="{public_adopted.op_id.replace("/", "-")}.sideline-proof.json"'
+    )
+    assert download.content == prove_object(public_adopted.op_id)
+    assert api.status_code == 200
+    assert api.json() == json.loads(download.content)
+
+
+def test_proof_endpoints_of_unknown_object(db: None) -> None:
+    client = Client()
+
+    assert client.get("/record/proof/nato/d-0000").status_code == 404
+    response = client.get("/api/record/proofs/nato/d-0000")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "nothing_to_prove"
