@@ -92,8 +92,10 @@ def test_compiled_catalogue_is_current(path: Path) -> None:
             if e.msgid and not e.obsolete
         }
 
+    binary = path.with_suffix(".mo")
+    assert binary.is_file(), f"{binary} is missing: compile the catalogue"
     source = texts(polib.pofile(str(path)))
-    compiled = texts(polib.mofile(str(path.with_suffix(".mo"))))
+    compiled = texts(polib.mofile(str(binary)))
 
     assert [k for k in source if compiled.get(k) != source[k]] == [], "recompile the .mo file"
 
