@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sideline.accounts",
     "sideline.meetings",
     "sideline.prevention",
+    "sideline.curation",
     "sideline.web",
 ]
 
@@ -201,6 +202,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(LIMITS.max_upload_bytes, 2_621_440)
 # people of); None: those recorded by `sideline init --organization`, else every
 # organization of the registry (see sideline/node.py and docs/configuration.md).
 SIDELINE_ORGANIZATIONS = CONFIG.organizations
+# Registry corrections (docs/curation.md): whose log records an approval when the curator
+# has no organization, and whether a curator may approve their own proposal.
+SIDELINE_CURATOR_ORGANIZATION = os.environ.get("SIDELINE_CURATOR_ORGANIZATION", "un")
+SIDELINE_CURATION_SELF_APPROVAL = os.environ.get("SIDELINE_CURATION_SELF_APPROVAL", "").lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("sideline.accounts.urls")),
     path("record/", include("sideline.record.urls")),
     path("prevention/", include("sideline.prevention.urls")),
+    path("corrections/", include("sideline.curation.urls")),
     path("", include("sideline.web.urls")),
 ]
 

@@ -31,7 +31,9 @@ def add_package_parsers(subparsers: Any) -> None:
         help="package folder (default: the bundled dataset)",
     )
     load = subparsers.add_parser(
-        "load", help="check a data package and load it into the registry, in one transaction"
+        "load",
+        help="check a data package and load it into the registry, in one transaction, "
+        "keeping curated corrections; print what changed per table",
     )
     load.add_argument(
         "directory",
@@ -39,6 +41,11 @@ def add_package_parsers(subparsers: Any) -> None:
         type=Path,
         default=None,
         help="package folder (default: the bundled dataset)",
+    )
+    load.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what the load would change and write nothing",
     )
     export = subparsers.add_parser("export", help="write the registry as a data package")
     export.add_argument("--format", choices=["csv", "json"], default="csv", dest="fmt")
@@ -99,8 +106,14 @@ def handle_package(
             def progress(step: str) -> None:
                 stderr.write(f"loading {step}…\n")
 
-            summary = load_package(directory, progress=progress)
-            stdout.write(f"loaded {summary}\n")
+            dry_run = bool(options.get("dry_run"))
+            summary = load_package(directory, progress=progress, dry_run=dry_run)
+            for line in summary.report():
+                stdout.write(f"{line}\n")
+            if dry_run:
+                stdout.write(f"dry run: nothing was written; a load would leave {summary}\n")
+            else:
+                stdout.write(f"loaded {summary}\n")
     except PackageError as error:
         # One defect is one line; several are listed one a line, then counted.
         suffix = "; nothing was loaded" if action == "load" else ""

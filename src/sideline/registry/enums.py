@@ -74,3 +74,26 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("held")
     ANNOUNCED = "announced", _("announced")
     PROJECTED = "projected", _("projected")
+
+
+class CuratedTable(models.TextChoices):
+    """The registry tables a curator corrects (``registry/curation_rows.py: TABLES``)."""
+
+    MEMBERSHIPS = "memberships", _("membership or status")
+    MANDATES = "mandates", _("mandate")
+    ORGANIZATIONS = "organizations", _("organization")
+    FORUMS = "forums", _("forum")
+    SESSIONS = "sessions", _("forum session")
+    SOURCES = "sources", _("source")
+
+
+class CorrectionAction(models.TextChoices):
+    CHANGE = "change", _("change")
+    ADD = "add", _("addition")
+    REMOVE = "remove", _("removal")
+
+
+class CorrectionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")

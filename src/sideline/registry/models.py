@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from sideline.registry.dates import Interval, PartialDate
 from sideline.registry.enums import (
     Bloc,
+    CorrectionAction,
+    CorrectionStatus,
+    CuratedTable,
     EngagementCategory,
     EngagementKind,
     ForumLevel,
@@ -352,3 +356,51 @@ class Relation(models.Model):
     def other(self, organization: Organization) -> Organization:
         """Return the party that is not ``organization``."""
         return self.counterpart if self.organization_id == organization.pk else self.organization
+
+
+class Correction(models.Model):
+    """A curator's correction of one registry fact, proposed then reviewed.
+
+    ``before`` and ``after`` are the whole row as the data package writes it (see
+    ``sideline.registry.curation_rows``); once approved, the correction is a version of
+    the fact: the loader lays it over the bundled data on every load.
+    """
+
+    table = models.CharField(_("table"), max_length=20, choices=CuratedTable.choices)
+    action = models.CharField(_("action"), max_length=10, choices=CorrectionAction.choices)
+    subject = models.CharField(_("fact"), max_length=300)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    citation = models.CharField(_("source"), max_length=500)
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.PROPOSED,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+    record_organization = models.CharField(max_length=40, blank=True)
+    record_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["status", "reviewed_at"])]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.subject} ({self.status})"
+
+    @property
+    def source_key(self) -> str:
+        """Return the key of the source row an approved correction adds."""
+        return f"curation-{self.pk}"

@@ -41,8 +41,10 @@ __all__ = [
     "DataIssue",
     "Package",
     "PackageError",
+    "bundled_created",
     "read_package",
     "referenced_states",
+    "registry_schemas",
     "state_names",
 ]
 
@@ -90,7 +92,7 @@ class Package:
 
 
 @functools.cache
-def _registry_schemas() -> dict[str, dict[str, Any]]:
+def registry_schemas() -> dict[str, dict[str, Any]]:
     """Return the registry's Table Schema of each resource, from the bundled descriptor."""
     descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
     return {resource["name"]: resource["schema"] for resource in descriptor["resources"]}
@@ -151,7 +153,7 @@ def _resource_files(
     descriptor: dict[str, Any],
 ) -> tuple[dict[str, tuple[str, str]], list[DataIssue]]:
     """Return each resource's path and format by name, and the descriptor's defects."""
-    schemas = _registry_schemas()
+    schemas = registry_schemas()
     files: dict[str, tuple[str, str]] = {}
     mentioned: set[str] = set()
     issues: list[DataIssue] = []
@@ -236,7 +238,7 @@ def read_package(directory: Path | None = None, *, today: date | None = None) ->
     if issues:
         raise PackageError(issues)
     package = Package(directory=directory, descriptor=descriptor)
-    schemas = _registry_schemas()
+    schemas = registry_schemas()
     cell_issues: list[DataIssue] = []
     for name, (path, fmt) in files.items():
         rows, found = read_table(
@@ -284,6 +286,13 @@ def _created(descriptor: dict[str, Any]) -> date | None:
                 )
             ]
         ) from None
+
+
+@functools.cache
+def bundled_created() -> date | None:
+    """Return the day the bundled package was written: the rules' "today" for its rows."""
+    descriptor = json.loads((BUNDLED_PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    return _created(descriptor)
 
 
 def referenced_states(package: Package) -> Iterable[str]:

@@ -10,11 +10,21 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from sideline.registry.models import ForumSession, Membership, Organization, Relation, State
+from sideline.registry.enums import CorrectionStatus
+from sideline.registry.models import (
+    Correction,
+    ForumSession,
+    Membership,
+    Organization,
+    Relation,
+    State,
+)
 
 __all__ = [
     "RelationEvent",
     "TimelineEvent",
+    "history_of_organization",
+    "history_of_state",
     "in_force_on",
     "members_as_of",
     "memberships_of_state",
@@ -184,3 +194,34 @@ def session_facts(year: int) -> list[dict[str, Any]]:
         }
         for s in sessions_in_year(year)
     ]
+
+
+def history_of_organization(organization: Organization) -> QuerySet[Correction]:
+    """Return the approved corrections of the organization's facts, newest first."""
+    slug = organization.slug
+    forums = list(organization.forums.values_list("slug", flat=True))
+    about = (
+        Q(table="organizations", subject=slug)
+        | (
+            Q(table__in=["memberships", "mandates", "forums"])
+            & (Q(before__organization=slug) | Q(after__organization=slug))
+        )
+        | Q(table="sessions", before__forum__in=forums)
+        | Q(table="sessions", after__forum__in=forums)
+    )
+    return _history(about)
+
+
+def history_of_state(state: State) -> QuerySet[Correction]:
+    """Return the approved corrections of the state's memberships, newest first."""
+    return _history(
+        Q(table="memberships") & (Q(before__state=state.code) | Q(after__state=state.code))
+    )
+
+
+def _history(about: Q) -> QuerySet[Correction]:
+    return (
+        Correction.objects.filter(about, status=CorrectionStatus.APPROVED)
+        .select_related("proposed_by", "reviewed_by")
+        .order_by("-reviewed_at", "-pk")
+    )

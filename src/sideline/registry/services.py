@@ -1,4 +1,5 @@
-"""Writes to the registry: loading a data package and exporting one."""
+"""Writes to the registry: loading a data package (with the curated corrections laid over
+it), applying corrections, and exporting the registry as a package."""
 
 from __future__ import annotations
 
@@ -6,15 +7,24 @@ import csv
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
+from sideline.registry.curation_rows import (
+    Conflict,
+    CorrectionRows,
+    TableChanges,
+    diff_tables,
+    overlay,
+)
 from sideline.registry.dates import PartialDate
+from sideline.registry.enums import CorrectionStatus
 from sideline.registry.models import (
+    Correction,
     Engagement,
     Forum,
     ForumSession,
@@ -27,9 +37,28 @@ from sideline.registry.models import (
     Source,
     State,
 )
-from sideline.registry.package import Package, read_package, referenced_states, state_names
+from sideline.registry.package import (
+    DataIssue,
+    PackageError,
+    bundled_created,
+    read_package,
+    registry_schemas,
+    state_names,
+)
+from sideline.registry.package_rules import check_consistency, referenced_states
+from sideline.registry.package_tables import Row, check_cell
 
-__all__ = ["LoadSummary", "export_package", "load_package"]
+__all__ = [
+    "LoadSummary",
+    "apply_corrections",
+    "approved_corrections",
+    "check_tables",
+    "correction_rows",
+    "curated_source_row",
+    "export_package",
+    "load_package",
+    "registry_tables",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -38,29 +67,203 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class LoadSummary:
+    """What a load left in the registry, what it changed, and what it kept curated."""
+
     counts: dict[str, int]
+    changes: dict[str, TableChanges] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    dry_run: bool = False
 
     def __str__(self) -> str:
         return ", ".join(f"{count} {name}" for name, count in self.counts.items())
+
+    def report(self) -> list[str]:
+        """Return one line per table that changed, then one per conflict, for the CLI."""
+        lines = [
+            f"{table}: {len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed"
+            for table, c in self.changes.items()
+            if c
+        ] or ["no change"]
+        lines += [f"kept curated: {conflict}" for conflict in self.conflicts]
+        return lines
 
 
 def _first_day(text: str) -> date | None:
     return PartialDate.parse(text).first_day if text else None
 
 
+def approved_corrections() -> list[CorrectionRows]:
+    """Return the approved corrections as rows, in the order they were approved."""
+    return [
+        correction_rows(c)
+        for c in Correction.objects.filter(status=CorrectionStatus.APPROVED).order_by(
+            "reviewed_at", "pk"
+        )
+    ]
+
+
+def correction_rows(correction: Correction) -> CorrectionRows:
+    """Return a correction as the rows the overlay lays down, with its source row."""
+    return CorrectionRows(
+        number=correction.pk,
+        table=correction.table,
+        action=correction.action,
+        before=correction.before,
+        after=correction.after,
+        source_row=curated_source_row(correction),
+    )
+
+
+def curated_source_row(correction: Correction) -> dict[str, str]:
+    """Return the ``sources`` row that the correction's citation becomes."""
+    citation = correction.citation
+    is_url = citation.startswith(("http://", "https://"))
+    return {
+        "id": correction.source_key,
+        "title": citation,
+        "publisher": "Sideline curation",
+        # A citation without an address points at the correction's own page.
+        "url": citation if is_url else f"/corrections/{correction.pk}/",
+        "accessed": correction.proposed_at.date().isoformat(),
+        "note": correction.reason,
+    }
+
+
+def registry_tables() -> dict[str, list[Row]]:
+    """Return the registry's rows as the data package writes them, states included."""
+    tables = _export_rows()
+    tables["states"] = [
+        {
+            "code": s.code,
+            "name_en": s.name_en,
+            "name_ru": s.name_ru,
+            "historical": str(s.historical),
+        }
+        for s in State.objects.order_by("code")
+    ]
+    return tables
+
+
+def check_tables(tables: dict[str, list[Row]]) -> list[DataIssue]:
+    """Return every defect of ``tables``: their cells and the rules across rows.
+
+    Each defect names the table as its file and the row's position (from 2, under the
+    header) as its line.
+    """
+    schemas = registry_schemas()
+    issues: list[DataIssue] = []
+    for name, rows in tables.items():
+        fields = {spec["name"]: spec for spec in schemas.get(name, {}).get("fields", [])}
+        for line, row in enumerate(rows, start=2):
+            row["_line"] = str(line)
+            for column, spec in fields.items():
+                problem = check_cell(row.get(column, ""), spec)
+                if problem:
+                    issues.append(DataIssue(name, line, column, "invalid_cell", problem))
+    issues += check_consistency(
+        {n: rows for n, rows in tables.items() if n != "states"},
+        {n: n for n in tables},
+        today=bundled_created(),
+    )
+    for rows in tables.values():
+        for row in rows:
+            row.pop("_line", None)
+    return sorted(issues)
+
+
 @transaction.atomic
-def load_package(directory: Path | None = None, *, progress: Progress | None = None) -> LoadSummary:
+def load_package(
+    directory: Path | None = None, *, progress: Progress | None = None, dry_run: bool = False
+) -> LoadSummary:
     """Check a data package and make the registry equal to it, in one transaction.
 
     Rows are matched on their keys (slugs, codes, ids) so that records elsewhere that
     point at an organization or a session keep pointing at it; rows absent from the
-    package are removed.
+    package are removed. Approved corrections are laid over the package's rows first
+    (``registry/curation_rows.py``): a load never undoes a curator's correction, and
+    a bundled row that contradicts one is reported as a conflict.
+
+    Args:
+        dry_run: compute the same summary and write nothing (the transaction is rolled
+            back).
 
     Raises:
-        PackageError: the package has defects; nothing is written.
+        PackageError: the package has defects, or the corrections laid over it make
+            one; nothing is written.
     """
     package = read_package(directory)
-    say = progress or (lambda _message: None)
+    tables = {name: [dict(row) for row in rows] for name, rows in package.tables.items()}
+    tables["sources"] = tables.get("sources", []) + tables.pop("sources_activity", [])
+    corrections = approved_corrections()
+    conflicts = overlay(tables, corrections)
+    if corrections:
+        issues = check_tables(tables)
+        if issues:
+            raise PackageError(
+                [
+                    DataIssue(
+                        i.file,
+                        i.line,
+                        i.field,
+                        i.code,
+                        f"with the curated corrections: {i.message}",
+                    )
+                    for i in issues
+                ]
+            )
+    before = registry_tables()
+    _write_tables(tables, progress or (lambda _message: None))
+    changes = diff_tables(before, registry_tables())
+    summary = LoadSummary(
+        counts={
+            "organizations": Organization.objects.count(),
+            "states": State.objects.count(),
+            "memberships": Membership.objects.count(),
+            "relations": Relation.objects.count(),
+            "functions": Function.objects.count(),
+            "mandates": Mandate.objects.count(),
+            "forums": Forum.objects.count(),
+            "sessions": ForumSession.objects.count(),
+            "engagements": Engagement.objects.count(),
+            "sources": Source.objects.count(),
+        },
+        changes=changes,
+        conflicts=conflicts,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    else:
+        logger.info("registry loaded: %s", summary)
+    return summary
+
+
+def apply_corrections(corrections: list[CorrectionRows]) -> list[Conflict]:
+    """Lay ``corrections`` over the registry as it is and write the result.
+
+    Runs in the caller's transaction. Returns the conflicts: rows that are no longer
+    what a correction found when it was proposed.
+
+    Raises:
+        PackageError: the corrected registry would break a rule; nothing is written.
+    """
+    tables = registry_tables()
+    tables.pop("states")
+    conflicts = overlay(tables, corrections)
+    if conflicts:
+        return conflicts
+    issues = check_tables(tables)
+    if issues:
+        raise PackageError(issues)
+    _write_tables(tables, lambda _message: None)
+    return []
+
+
+def _write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
+    """Make the registry's tables equal to ``tables`` (package rows, checked)."""
+
+    def rows(name: str) -> list[Row]:
+        return tables.get(name, [])
 
     say("sources")
     sources = _upsert(
@@ -75,19 +278,19 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "note": row["note"],
             }
             for name in ("sources", "sources_activity")
-            for row in package.rows(name)
+            for row in rows(name)
         },
         prune=False,
     )
     say("states")
-    states = _upsert(State, "code", _state_rows(package), prune=False)
+    states = _upsert(State, "code", _state_rows(tables), prune=False)
     say("organizations")
     _upsert(
         Pillar,
         "slug",
         {
             row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]}
-            for row in package.rows("pillars")
+            for row in rows("pillars")
         },
     )
     organizations = _upsert(
@@ -107,10 +310,10 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "url": row["url"],
                 "source": sources[row["source"]],
             }
-            for row in package.rows("organizations")
+            for row in rows("organizations")
         },
     )
-    for row in package.rows("organizations"):
+    for row in rows("organizations"):
         successor = organizations.get(row["successor"]) if row["successor"] else None
         Organization.objects.filter(pk=organizations[row["slug"]].pk).update(successor=successor)
 
@@ -133,7 +336,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             source=sources[row["source"]],
             note=row["note"],
         )
-        for row in package.rows("memberships")
+        for row in rows("memberships")
     )
     say("relations")
     Relation.objects.all().delete()
@@ -153,7 +356,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             source=sources[row["source"]],
             note=row["note"],
         )
-        for row in package.rows("relations")
+        for row in rows("relations")
     )
     say("mandates")
     functions = _upsert(
@@ -163,7 +366,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             row["slug"]: {
                 key: row[key] for key in ("name_en", "name_ru", "description_en", "description_ru")
             }
-            for row in package.rows("functions")
+            for row in rows("functions")
         },
     )
     Mandate.objects.all().delete()
@@ -175,7 +378,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
             basis=row["basis"],
             source=sources[row["source"]],
         )
-        for row in package.rows("mandates")
+        for row in rows("mandates")
     )
     say("forums")
     forums = _upsert(
@@ -193,7 +396,7 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "timezone": row["timezone"],
                 "source": sources[row["source"]],
             }
-            for row in package.rows("forums")
+            for row in rows("forums")
         },
     )
     sessions = _upsert(
@@ -210,10 +413,10 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "status": row["status"],
                 "source": sources[row["source"]],
             }
-            for row in package.rows("sessions")
+            for row in rows("sessions")
         },
     )
-    for row in package.rows("sessions"):
+    for row in rows("sessions"):
         sessions[row["id"]].attendees.set(
             [organizations[slug] for slug in row["attendees"].split()]
         )
@@ -234,30 +437,14 @@ def load_package(directory: Path | None = None, *, progress: Progress | None = N
                 "weight": float(row["weight"]) if row["weight"] else 1.0,
                 "source": sources[row["source"]],
             }
-            for row in package.rows("engagements")
+            for row in rows("engagements")
         },
     )
-    summary = LoadSummary(
-        counts={
-            "organizations": Organization.objects.count(),
-            "states": State.objects.count(),
-            "memberships": Membership.objects.count(),
-            "relations": Relation.objects.count(),
-            "functions": Function.objects.count(),
-            "mandates": Mandate.objects.count(),
-            "forums": Forum.objects.count(),
-            "sessions": ForumSession.objects.count(),
-            "engagements": Engagement.objects.count(),
-            "sources": Source.objects.count(),
-        }
-    )
-    logger.info("registry loaded: %s", summary)
-    return summary
 
 
-def _state_rows(package: Package) -> dict[str, dict[str, Any]]:
+def _state_rows(tables: dict[str, list[Row]]) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
-    for code in referenced_states(package):
+    for code in referenced_states(tables):
         names = state_names(code)
         assert names is not None  # read_package refused unknown codes.
         rows[code] = {"name_en": names[0], "name_ru": names[1], "historical": names[2]}

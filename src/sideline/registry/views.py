@@ -16,6 +16,8 @@ from sideline.errors import ApiError, parse_date_argument
 from sideline.registry.enums import MembershipStatus
 from sideline.registry.models import Forum, Organization, State
 from sideline.registry.selectors import (
+    history_of_organization,
+    history_of_state,
     in_force_on,
     members_as_of,
     memberships_of_state,
@@ -88,6 +90,7 @@ class OrganizationDetailView(TemplateView):
             "-weight", "function__slug"
         )
         context["forums"] = organization.forums.all()
+        context["history"] = history_of_organization(organization)
         return context
 
 
@@ -114,6 +117,7 @@ class StateDetailView(TemplateView):
         context["state"] = state
         context["memberships"] = memberships_of_state(state)
         context["engagements"] = state.engagements.select_related("source").order_by("date")
+        context["history"] = history_of_state(state)
         return context
 
 

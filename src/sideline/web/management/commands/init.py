@@ -49,6 +49,8 @@ class Command(BaseCommand):
         say("loading the bundled dataset…")
         summary = load_package(progress=lambda step: say(f"  {step}"))
         self.stdout.write(f"registry: {summary}")
+        for conflict in summary.conflicts:
+            self.stdout.write(f"registry: kept curated: {conflict}")
         # The voting analysis needs roll calls; a fuller import made by hand is kept.
         votes = import_bundled_unvotes()
         self.stdout.write(
