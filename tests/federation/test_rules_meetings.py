@@ -440,3 +440,145 @@ def test_agreed_minutes_are_final(logs: LocalLogs, meeting: str, judge: Judge) -
     )
 
     assert judge(redraft) == ("rejected", "minutes_final")
+
+
+# Agenda items proposed by participants, accepted or declined by hosts
+
+
+def propose(logs: LocalLogs, org: str, meeting: str, name: str = "p1") -> LoggedOp:
+    return logs.act(
+        org,
+        "agenda.propose",
+        meeting,
+        role="delegate",
+        args={"proposal": name},
+        clear={"title": "Border liaison"},
+    )
+
+
+def test_participant_proposes_host_accepts(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    proposed = propose(logs, "csto", meeting)
+    accepted = logs.act(
+        "nato", "agenda.accept", meeting, role="delegate", args={"proposal": "csto/p1"}
+    )
+
+    proposal = logs.reduce().state.meetings[meeting].proposals["csto/p1"]
+
+    assert [judge(proposed), judge(accepted)] == [("applied", "")] * 2
+    assert (proposal.by, proposal.status, proposal.decided_op) == (
+        "csto",
+        "accepted",
+        logs.logs["nato"].head,
+    )
+    assert proposal.content_sha256 == clear_content_hash({"title": "Border liaison"})
+
+
+def test_host_declines_with_reason(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    propose(logs, "osce", meeting)
+    declined = logs.act(
+        "nato",
+        "agenda.decline",
+        meeting,
+        role="delegate",
+        args={"proposal": "osce/p1"},
+        clear={"reason": "Covered under item 2"},
+    )
+
+    state = logs.reduce().state
+
+    assert judge(declined) == ("applied", "")
+    assert state.meetings[meeting].proposals["osce/p1"].status == "declined"
+    assert state.meetings[meeting].to_json()["proposals"]["osce/p1"]["status"] == "declined"
+
+
+def test_agenda_proposal_refusals(logs: LocalLogs, meeting: str, judge: Judge) -> None:
+    by_outsider = propose(logs, "sco", meeting)
+    blank_title = logs.act(
+        "csto",
+        "agenda.propose",
+        meeting,
+        role="delegate",
+        args={"proposal": "p2"},
+        clear={"title": "  "},
+    )
+    first = propose(logs, "csto", meeting)
+    again = propose(logs, "csto", meeting)
+    by_participant = logs.act(
+        "osce", "agenda.accept", meeting, role="delegate", args={"proposal": "csto/p1"}
+    )
+    unknown = logs.act(
+        "nato", "agenda.accept", meeting, role="delegate", args={"proposal": "csto/p9"}
+    )
+    no_reason = logs.act(
+        "nato",
+        "agenda.decline",
+        meeting,
+        role="delegate",
+        args={"proposal": "csto/p1"},
+        clear={"reason": ""},
+    )
+    accepted = logs.act(
+        "nato", "agenda.accept", meeting, role="delegate", args={"proposal": "csto/p1"}
+    )
+    twice = logs.act(
+        "nato",
+        "agenda.decline",
+        meeting,
+        role="delegate",
+        args={"proposal": "csto/p1"},
+        clear={"reason": "Changed our mind"},
+    )
+
+    assert [judge(e) for e in (by_outsider, blank_title, first, again)] == [
+        ("rejected", "not_participant"),
+        ("rejected", "agenda_item_required"),
+        ("applied", ""),
+        ("rejected", "proposal_exists"),
+    ]
+    assert [judge(e) for e in (by_participant, unknown, no_reason, accepted, twice)] == [
+        ("rejected", "not_host"),
+        ("rejected", "unknown_proposal"),
+        ("rejected", "reason_required"),
+        ("applied", ""),
+        ("rejected", "proposal_decided"),
+    ]
+
+
+def test_meeting_without_proposals_keeps_its_json(logs: LocalLogs, meeting: str) -> None:
+    assert "proposals" not in logs.reduce().state.meetings[meeting].to_json()
+
+
+def test_agenda_names_minutes_of_an_earlier_meeting(
+    logs: LocalLogs, meeting: str, judge: Judge
+) -> None:
+    items = {"items": ["Minutes of the last meeting", "Routes"]}
+    linked = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={**items, "minutes_of": {"position": 1, "meeting": "nato/m-0"}},
+    )
+    itself = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={**items, "minutes_of": {"position": 1, "meeting": meeting}},
+    )
+    beyond = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={**items, "minutes_of": {"position": 3, "meeting": "nato/m-0"}},
+    )
+
+    assert [judge(e) for e in (linked, itself, beyond)] == [
+        ("applied", ""),
+        ("rejected", "minutes_of_itself"),
+        ("rejected", "minutes_item_missing"),
+    ]

@@ -40,6 +40,10 @@ def test_ops_of_every_kind_validate_against_schema(logs: LocalLogs, commitment: 
     acts: list[tuple[str, str, str, dict[str, Any], dict[str, Any] | None]] = [
         ("nato", "meeting.add_participant", m, {"organization": "sco"}, None),
         ("nato", "agenda.set", m, {}, {"items": ["Opening"]}),
+        ("csto", "agenda.propose", m, {"proposal": "p1"}, {"title": "Routes"}),
+        ("csto", "agenda.propose", m, {"proposal": "p2"}, {"title": "Liaison"}),
+        ("nato", "agenda.accept", m, {"proposal": "csto/p1"}, None),
+        ("nato", "agenda.decline", m, {"proposal": "csto/p2"}, {"reason": "Later"}),
         ("csto", "delegation.accept", m, {"delegate": "d1"}, None),
         ("csto", "delegation.approve", m, {"delegate": "d1"}, None),
         (

@@ -135,7 +135,24 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
         "meeting.add_participant": KindSpec(args=_obj({"organization": SLUG})),
         "agenda.set": KindSpec(
             args=_NO_ARGS,
-            content=_obj({"items": List(LINE, 100)}, {"salt": HASH}),
+            content=_obj(
+                {"items": List(LINE, 100)},
+                # The item (1-based) that approves the minutes of an earlier meeting.
+                {"salt": HASH, "minutes_of": _obj({"position": Int(1, 100), "meeting": OBJECT_ID})},
+            ),
+            content_required=True,
+        ),
+        # A participant proposes an item; a host accepts it (then sets the agenda with
+        # it) or declines it with a reason. The proposal is named "<proposer>/<id>".
+        "agenda.propose": KindSpec(
+            args=_obj({"proposal": LOCAL_ID}),
+            content=_obj({"title": LINE}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "agenda.accept": KindSpec(args=_obj({"proposal": OBJECT_ID})),
+        "agenda.decline": KindSpec(
+            args=_obj({"proposal": OBJECT_ID}),
+            content=_obj({"reason": REASON}, {"salt": HASH}),
             content_required=True,
         ),
         "delegation.name": KindSpec(

@@ -104,6 +104,18 @@ def project(state: SharedState, ops: Mapping[str, Op]) -> Projection:
             },
             "delegates": {k: sorted(v) for k, v in meeting.delegates.items()},
             "documents": {k: sha for k, (sha, _by) in meeting.documents.items()},
+            "agenda_minutes_of": None
+            if meeting.agenda is None
+            else _text(_clear(ops, meeting.agenda[1]), "minutes_of"),
+            "agenda_proposals": {
+                key: {
+                    "by": p.by,
+                    "title": _text(_clear(ops, p.op), "title"),
+                    "status": p.status,
+                    "reason": _text(_clear(ops, p.decided_op), "reason", ""),
+                }
+                for key, p in meeting.proposals.items()
+            },
         }
     for decision_id, decision in state.decisions.items():
         clear = _clear(ops, decision.op)

@@ -20,7 +20,7 @@ from sideline.federation.rules import (
     require_room,
 )
 from sideline.federation.schema import decode_base64
-from sideline.federation.state import Meeting, MinutesRevision, SharedState
+from sideline.federation.state import AgendaProposal, Meeting, MinutesRevision, SharedState
 
 __all__ = ["MEETING_RULES"]
 
@@ -77,7 +77,59 @@ def set_agenda(state: SharedState, placed: Placed) -> None:
     meeting = get_meeting(state, op.object_id)
     require_host(meeting, op)
     check_visibility(op, public=meeting.public)
+    clear = op.clear if not op.sealed else None
+    minutes_of = clear.get("minutes_of") if clear is not None else None
+    if clear is not None and minutes_of is not None:
+        if minutes_of["meeting"] == meeting.id:
+            raise Rejected("minutes_of_itself", "an agenda approves the minutes of another meeting")
+        count = len(clear["items"])
+        if minutes_of["position"] > count:
+            raise Rejected(
+                "minutes_item_missing",
+                f"minutes_of.position {minutes_of['position']}: the agenda has {count} items",
+            )
     meeting.agenda = (op.content_sha256 or "", op.hash)
+
+
+def propose_agenda_item(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_participant(meeting, op)
+    check_visibility(op, public=meeting.public)
+    if blank(op, "title"):
+        raise Rejected("agenda_item_required", "give the proposed item a title")
+    key = f"{op.actor}/{op.args['proposal']}"
+    if key in meeting.proposals:
+        raise Rejected("proposal_exists", f"proposal {key} is already made")
+    meeting.proposals[key] = AgendaProposal(op.actor, op.content_sha256 or "", op.hash)
+
+
+def _pending_proposal(meeting: Meeting, placed: Placed) -> AgendaProposal:
+    require_host(meeting, placed.op)
+    key = placed.op.args["proposal"]
+    proposal = meeting.proposals.get(key)
+    if proposal is None:
+        raise Rejected("unknown_proposal", f"no proposed agenda item {key} in meeting {meeting.id}")
+    if proposal.status != "proposed":
+        raise Rejected("proposal_decided", f"the proposed item {key} is already {proposal.status}")
+    return proposal
+
+
+def accept_agenda_item(state: SharedState, placed: Placed) -> None:
+    proposal = _pending_proposal(get_meeting(state, placed.op.object_id), placed)
+    proposal.status = "accepted"
+    proposal.decided_op = placed.op.hash
+
+
+def decline_agenda_item(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    check_visibility(op, public=meeting.public)
+    proposal = _pending_proposal(meeting, placed)
+    if blank(op, "reason"):
+        raise Rejected("reason_required", "say why the proposed item is declined")
+    proposal.status = "declined"
+    proposal.decided_op = op.hash
 
 
 def name_delegate(state: SharedState, placed: Placed) -> None:
@@ -222,6 +274,9 @@ MEETING_RULES = {
     "meeting.create": create_meeting,
     "meeting.add_participant": add_participant,
     "agenda.set": set_agenda,
+    "agenda.propose": propose_agenda_item,
+    "agenda.accept": accept_agenda_item,
+    "agenda.decline": decline_agenda_item,
     "delegation.name": name_delegate,
     "delegation.accept": accept_delegation,
     "delegation.approve": approve_delegate,

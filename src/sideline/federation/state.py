@@ -13,6 +13,7 @@ from typing import Any
 from sideline.federation.canonical import canonical_bytes, sha256_hex
 
 __all__ = [
+    "AgendaProposal",
     "Calendar",
     "Commitment",
     "Decision",
@@ -29,6 +30,26 @@ class MinutesRevision:
     by: str
     op: str
     agreed_by: set[str] = field(default_factory=set)
+
+
+@dataclass
+class AgendaProposal:
+    """An item a participant proposed for the agenda: proposed, accepted or declined."""
+
+    by: str
+    content_sha256: str
+    op: str
+    status: str = "proposed"
+    decided_op: str | None = None  # the host's accept or decline
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "content_sha256": self.content_sha256,
+            "op": self.op,
+            "status": self.status,
+            "decided_op": self.decided_op,
+        }
 
 
 @dataclass
@@ -51,6 +72,8 @@ class Meeting:
     # "<organization>/<delegate>" -> state: named, accepted, approved (a set of steps)
     delegates: dict[str, set[str]] = field(default_factory=dict)
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (sha256, by)
+    # "<organization>/<proposal>" -> the proposed agenda item
+    proposals: dict[str, AgendaProposal] = field(default_factory=dict)
     # A confidential meeting's applied envelopes and their content keys, for reshares;
     # not in the JSON: the ops they carried are, through the state they made.
     envelopes: dict[str, bytes] = field(default_factory=dict)
@@ -60,7 +83,7 @@ class Meeting:
         return {self.host} | ({self.cohost} if self.cohost else set())
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "host": self.host,
             "cohost": self.cohost,
             "participants": sorted(self.participants),
@@ -91,6 +114,10 @@ class Meeting:
             "delegates": {k: sorted(v) for k, v in self.delegates.items()},
             "documents": {k: {"sha256": sha, "by": by} for k, (sha, by) in self.documents.items()},
         }
+        # Only when there are any: meetings without proposals keep their digests.
+        if self.proposals:
+            obj["proposals"] = {k: p.to_json() for k, p in self.proposals.items()}
+        return obj
 
 
 @dataclass

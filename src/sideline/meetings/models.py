@@ -137,12 +137,41 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("title"), max_length=300)
+    # The item approves the minutes of this earlier meeting (its global identifier, as the
+    # op names it: the earlier meeting may be one this node does not hold).
+    minutes_of = models.CharField(max_length=130, blank=True)
 
     class Meta:
         ordering = ["position"]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+class AgendaProposal(models.Model):
+    """An agenda item a participant proposed; a host accepts it or declines it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_proposals")
+    # "<organization>/<name>" as the ops name it (``agenda.propose``).
+    op_id = models.CharField(max_length=130, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(max_length=10, default="proposed")
+    reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "op_id"], name="one_agenda_proposal_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
 
 
 def _document_path(instance: Document, filename: str) -> str:

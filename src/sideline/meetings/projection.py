@@ -23,6 +23,7 @@ from django.db import transaction
 from sideline.federation.projection import Projection, project, public_ops
 from sideline.meetings.models import (
     AgendaItem,
+    AgendaProposal,
     Commitment,
     Decision,
     DecisionResponse,
@@ -82,8 +83,24 @@ def _delegates(meeting: Meeting) -> dict[str, list[str]]:
     return found
 
 
+def _agenda_proposals(meeting: Meeting) -> dict[str, dict[str, Any]]:
+    return {
+        p.op_id: {
+            "by": p.organization.slug,
+            "title": p.title,
+            "status": p.status,
+            "reason": p.reason,
+        }
+        for p in meeting.agenda_proposals.select_related("organization")
+    }
+
+
 def _meeting_json(meeting: Meeting) -> dict[str, Any]:
-    agenda = [item.title for item in meeting.agenda.order_by("position")]
+    items = list(meeting.agenda.order_by("position"))
+    agenda = [item.title for item in items]
+    minutes_of = [
+        {"position": item.position, "meeting": item.minutes_of} for item in items if item.minutes_of
+    ]
     return {
         "host": meeting.host.slug,
         "cohost": meeting.cohost.slug if meeting.cohost else None,
@@ -104,6 +121,8 @@ def _meeting_json(meeting: Meeting) -> dict[str, Any]:
             f"{d.organization.slug}/{d.uid}": d.sha256
             for d in meeting.documents.select_related("organization")
         },
+        "agenda_minutes_of": minutes_of[0] if minutes_of else None,
+        "agenda_proposals": _agenda_proposals(meeting),
     }
 
 
@@ -268,12 +287,36 @@ def _write_meeting(op_id: str, value: dict[str, Any], orgs: _Orgs) -> Meeting:
     for slug in value["participants"]:
         Participant.objects.get_or_create(meeting=meeting, organization=orgs[slug])
     AgendaItem.objects.filter(meeting=meeting).delete()
+    minutes_of = value.get("agenda_minutes_of") or {}
     AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, position=n, title=title)
+        AgendaItem(
+            meeting=meeting,
+            position=n,
+            title=title,
+            minutes_of=minutes_of.get("meeting", "") if minutes_of.get("position") == n else "",
+        )
         for n, title in enumerate(value["agenda"] or [], 1)
     )
+    _write_agenda_proposals(meeting, value.get("agenda_proposals") or {}, orgs)
     _write_minutes(meeting, value["minutes"], orgs)
     return meeting
+
+
+def _write_agenda_proposals(
+    meeting: Meeting, proposals: dict[str, dict[str, Any]], orgs: _Orgs
+) -> None:
+    AgendaProposal.objects.filter(meeting=meeting).exclude(op_id__in=list(proposals)).delete()
+    for op_id, value in proposals.items():
+        AgendaProposal.objects.update_or_create(
+            meeting=meeting,
+            op_id=op_id,
+            defaults={
+                "organization": orgs[value["by"]],
+                "title": value["title"] or "",
+                "status": value["status"],
+                "reason": value["reason"] or "",
+            },
+        )
 
 
 def _write_minutes(meeting: Meeting, value: dict[str, Any], orgs: _Orgs) -> None:

@@ -39,6 +39,17 @@ REFUSALS: Mapping[str, str] = {
     "cohost_is_host": gettext_noop("The co-host must differ from the host."),
     "already_participant": gettext_noop("That organization already takes part."),
     "agenda_item_too_long": gettext_noop("Keep each agenda item under 300 characters."),
+    "agenda_item_required": gettext_noop("Give the proposed agenda item a title."),
+    "agenda_full": gettext_noop("An agenda has at most 100 items."),
+    "too_many_proposals": gettext_noop(
+        "Your organization already has %(limit)s proposed items awaiting the hosts' answer."
+    ),
+    "unknown_proposal": gettext_noop("There is no such proposed agenda item in this meeting."),
+    "proposal_decided": gettext_noop("The hosts have already answered this proposed item."),
+    "no_previous_meeting": gettext_noop(
+        "This meeting has no earlier meeting in its series whose minutes it could approve."
+    ),
+    "reason_too_long": gettext_noop("Keep the reason under %(limit)s characters."),
     "name_required": gettext_noop("Give the delegate's name."),
     "not_accepted": gettext_noop(
         "The delegate has not accepted the invitation yet: approve them after they do."

@@ -6,6 +6,7 @@ organization's own log (judged by the federation's reducer before it is signed: 
 refusal is the service's error) and the rows of this node's projection.
 
 * :mod:`.meetings` — create a meeting, add a participant, set the agenda;
+* :mod:`.agenda` — propose an agenda item, accept or decline it;
 * :mod:`.delegation` — name a delegate, accept the invitation, approve the delegate;
 * :mod:`.documents` — add a document;
 * :mod:`.minutes` — draft, circulate, agree to and lock the minutes;
@@ -17,6 +18,11 @@ What they share (the actor's type, the one participant/signatory check, the one
 """
 
 from sideline.meetings.services._common import Actor, consent
+from sideline.meetings.services.agenda import (
+    accept_agenda_item,
+    decline_agenda_item,
+    propose_agenda_item,
+)
 from sideline.meetings.services.commitments import (
     close_commitment,
     make_commitment,
@@ -47,6 +53,7 @@ from sideline.meetings.services.minutes import (
 
 __all__ = [
     "Actor",
+    "accept_agenda_item",
     "accept_invitation",
     "add_participant",
     "agree_minutes",
@@ -56,11 +63,13 @@ __all__ = [
     "consent",
     "create_meeting",
     "current_positions",
+    "decline_agenda_item",
     "edit_decision",
     "invite_delegate",
     "lock_minutes",
     "make_commitment",
     "minutes_sha256",
+    "propose_agenda_item",
     "propose_decision",
     "respond_to_decision",
     "save_minutes",

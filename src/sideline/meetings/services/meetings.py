@@ -20,6 +20,7 @@ from sideline.meetings.services._common import (
     role_claim,
     zone,
 )
+from sideline.meetings.services.agenda import previous_minutes_item, write_agenda
 from sideline.oplog import reduce_node
 from sideline.registry.models import ForumSession, Function, Organization
 
@@ -176,28 +177,27 @@ def _reshare(actor: Actor, meeting: Meeting, acting: Organization) -> None:
 
 
 @refusals_logged("meeting.agenda")
-def set_agenda(*, actor: Actor, meeting: Meeting, items: list[str]) -> list[AgendaItem]:
-    """Replace the agenda with ``items`` in order."""
+def set_agenda(
+    *, actor: Actor, meeting: Meeting, items: list[str], previous_minutes: bool = False
+) -> list[AgendaItem]:
+    """Replace the agenda with ``items`` in order.
+
+    With ``previous_minutes``, the first item approves the minutes of the previous meeting
+    of the series, linked to them (an equal item among ``items`` is not repeated).
+    """
     meeting = lock(meeting.pk)
     acting = require_prepare(actor, meeting)
     titles = [item.strip() for item in items if item.strip()]
-    if any(len(title) > 300 for title in titles):
-        raise MeetingError(
-            "agenda_item_too_long", "items: keep each item under 300 characters", field="items"
-        )
-    meeting.agenda.all().delete()
-    created = AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, position=n, title=title) for n, title in enumerate(titles, 1)
-    )
-    assert meeting.op_id is not None
-    record_op(
+    minutes_of = None
+    if previous_minutes:
+        title, previous_id = previous_minutes_item(meeting)
+        titles = [title, *(t for t in titles if t != title)]
+        minutes_of = (1, previous_id)
+    return write_agenda(
+        actor=actor,
         meeting=meeting,
-        organization=acting,
-        kind="agenda.set",
-        object_id=meeting.op_id,
-        role=role_claim(actor),
-        args={},
-        clear={"items": titles},
+        acting=acting,
+        titles=titles,
+        minutes_of=minutes_of,
         summary=f"agenda set: {len(titles)} items",
     )
-    return created
