@@ -228,6 +228,17 @@ def test_check_op_judges_a_candidate_as_peers_will(logs: LocalLogs, meeting: str
 # Convergence and forgery, under random histories
 
 
+# Signed times around the silence procedures' deadlines, some equal to them.
+INSTANTS = [
+    "2013-10-01T15:00:00Z",
+    "2013-10-01T16:00:00Z",
+    "2013-10-01T17:00:00Z",
+    "2013-10-02T16:00:00Z",
+    "2013-10-03T16:00:00Z",
+]
+SILENCE_KINDS = {"decision.break_silence", "decision.observe"}
+
+
 def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs:
     """Ops of ``orgs``, mostly valid, some not, each seeing a random part of the others' ops.
 
@@ -245,6 +256,7 @@ def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs
             ["meeting.create", "meeting.add_participant", "agenda.set", "decision.propose"]
             + ["decision.respond"] * 5
             + ["decision.edit", "decision.withdraw", "commitment.make", "commitment.report"]
+            + ["decision.break_silence", "decision.observe", "decision.observe", "decision.extend"]
         )
         if not meetings:
             kind = "meeting.create"
@@ -258,24 +270,29 @@ def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs
         did = rng.choice(sorted(decisions)) if decisions else ""
         cid = rng.choice(sorted(commitments)) if commitments else ""
         target = {"meeting": mid, "decision": did, "commitment": cid}.get(kind.split(".")[0], mid)
-        if kind in {"decision.propose", "decision.respond", "commitment.make"}:
+        if kind in {"decision.propose", "decision.respond", "commitment.make"} | SILENCE_KINDS:
             pool = meetings[decisions[did][0] if kind != "decision.propose" else mid]
         elif kind in {"meeting.add_participant", "agenda.set"}:
             pool = meetings[mid][:1]
-        elif kind in {"decision.edit", "decision.withdraw"}:
+        elif kind in {"decision.edit", "decision.withdraw", "decision.extend"}:
             pool = [did.split("/")[0]]
         elif kind == "commitment.report":
             pool = [commitments[cid]]
         else:
             pool = orgs
         actor = rng.choice(pool) if rng.random() < 0.85 else rng.choice(orgs)
-        role: str | None = "signatory" if kind == "decision.respond" else "delegate"
+        role: str | None = (
+            "signatory" if kind in {"decision.respond", "decision.break_silence"} else "delegate"
+        )
+        if kind == "decision.observe":
+            role = None
         if rng.random() < 0.1:
             role = rng.choice([None, "coordinator", "delegate"])
         after = rng.sample(seen, min(len(seen), rng.randint(0, 2)))
         if target in created and rng.random() < 0.85:
             after.append(created[target])
         act: dict[str, Any] = {"role": role, "after": after}
+        args: dict[str, Any]
         if kind == "meeting.create":
             others = sorted(
                 rng.sample([o for o in orgs if o != actor], rng.randint(1, min(3, len(orgs) - 1)))
@@ -297,22 +314,39 @@ def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs
         elif kind == "agenda.set":
             entry = logs.act(actor, kind, mid, args={}, clear={"items": [f"item {step}"]}, **act)
         elif kind == "decision.propose":
-            text = {"title": f"D{step}", "text": f"text {step}"}
+            text = {"title": f"D{step}", "text": f"text {step}\n\nsecond {step}"}
             target = f"{actor}/d-{step}"
             decisions[target] = (mid, text)
-            entry = logs.act(
-                actor, kind, target, args={"meeting": mid, "amends": None}, clear=text, **act
-            )
+            args = {"meeting": mid, "amends": None}
+            if rng.random() < 0.5:  # by silence procedure, some deadlines later than others
+                args |= {"procedure": "silence", "deadline": rng.choice(INSTANTS[1:3])}
+                args |= {"timezone": "Europe/Vienna"}
+            entry = logs.act(actor, kind, target, args=args, clear=text, **act)
         elif kind == "decision.edit":
             text = {"title": "E", "text": f"edited {step}"}
             decisions[did] = (decisions[did][0], text)
             entry = logs.act(actor, kind, did, args={}, clear=text, **act)
         elif kind == "decision.respond":
-            position = rng.choice(["approve"] * 6 + ["object", "withdraw"])
+            position = rng.choice(
+                ["approve"] * 6 + ["object", "withdraw", "statement", "reservation"]
+            )
             digest = clear_content_hash(decisions[did][1]) if rng.random() < 0.9 else "00" * 32
-            clear = {"reason": "no"} if position == "object" else None
+            clear = {"reason": "no"} if position in {"object", "statement", "reservation"} else None
             args = {"position": position, "text_sha256": digest}
+            if position == "reservation":
+                args["paragraph"] = rng.randint(1, 3)
+            if rng.random() < 0.6:
+                args["at"] = rng.choice(INSTANTS)
             entry = logs.act(actor, kind, did, args=args, clear=clear, **act)
+        elif kind == "decision.break_silence":
+            digest = clear_content_hash(decisions[did][1])
+            args = {"text_sha256": digest, "at": rng.choice(INSTANTS)}
+            entry = logs.act(actor, kind, did, args=args, clear={"reason": "no"}, **act)
+        elif kind == "decision.observe":
+            entry = logs.act(actor, kind, did, args={"at": rng.choice(INSTANTS)}, **act)
+        elif kind == "decision.extend":
+            args = {"deadline": rng.choice(INSTANTS[2:]), "at": rng.choice(INSTANTS)}
+            entry = logs.act(actor, kind, did, args=args, **act)
         elif kind == "decision.withdraw":
             entry = logs.act(actor, kind, did, args={}, clear={"reason": "moot"}, **act)
         elif kind == "commitment.make":

@@ -58,6 +58,21 @@ def test_ops_of_every_kind_validate_against_schema(logs: LocalLogs, commitment: 
         ("csto", "minutes.agree", m, {"minutes_sha256": h}, None),
         ("nato", "minutes.lock", m, {"minutes_sha256": h}, None),
         ("csto", "decision.edit", "csto/d-1", {}, {"title": "T", "text": "X"}),
+        (
+            "osce",
+            "decision.break_silence",
+            "csto/d-1",
+            {"text_sha256": h, "at": "2013-10-01T15:00:00Z"},
+            {"reason": "Not yet"},
+        ),
+        (
+            "csto",
+            "decision.extend",
+            "csto/d-1",
+            {"deadline": "2013-10-08T16:00:00Z", "at": "2013-10-01T15:00:00Z"},
+            None,
+        ),
+        ("nato", "decision.observe", "csto/d-1", {"at": "2013-10-01T17:00:00Z"}, None),
         ("csto", "decision.withdraw", "csto/d-1", {}, {"reason": "Moot"}),
         (
             "osce",

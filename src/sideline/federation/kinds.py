@@ -25,13 +25,17 @@ from sideline.federation.schema import (
 
 __all__ = [
     "HASH",
+    "INSTANT",
     "KINDS",
+    "MAX_PARAGRAPHS",
     "MAX_PARTICIPANTS",
     "MAX_RESHARED",
     "MAX_SEALED_PLAINTEXT",
     "MAX_TEXT",
+    "MAX_VERSIONS",
     "MEDIA_TYPES",
     "OBJECT_ID",
+    "POSITIONS",
     "ROLES",
     "SLOT_BYTES",
     "SLUG",
@@ -76,6 +80,19 @@ ZONE = Str(
     description="an IANA time zone name such as Europe/Vienna",
 )
 LINE = Str(300, min_length=1)
+# An instant in UTC to the second, in one fixed form, so that the reducer compares
+# instants as strings and never needs a node's tz database: the zone a person chose
+# travels beside it, for display only.
+INSTANT = Str(
+    20,
+    min_length=20,
+    pattern=r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z",
+    description="a UTC instant such as 2013-10-01T16:00:00Z",
+)
+LANGUAGE = Str(8, min_length=2, pattern=r"[a-z]{2,3}", description="a language code such as ru")
+MAX_VERSIONS = 6
+MAX_PARAGRAPHS = 1_000
+PARAGRAPH = Int(1, MAX_PARAGRAPHS)
 TEXT = Str(MAX_TEXT, multiline=True)
 REASON = Str(5_000, multiline=True)
 MEDIA_TYPES = (
@@ -109,6 +126,29 @@ def _obj(required: Mapping[str, Validator], optional: Mapping[str, Validator] | 
 
 _NO_ARGS = _obj({})
 _MINUTES_ARGS = _obj({"minutes_sha256": HASH})
+# approve; approve with an interpretative statement; approve with a reservation on a
+# paragraph; object; withdraw one's position.
+POSITIONS = ("approve", "statement", "reservation", "object", "withdraw")
+# How a decision is taken: by consensus at a meeting (every participant approves), or
+# by silence procedure (adopted at the deadline unless someone breaks silence).
+_PROCEDURE = {
+    "procedure": Enum(("meeting", "silence")),
+    "deadline": INSTANT,
+    "timezone": ZONE,
+    "paragraphs": PARAGRAPH,
+}
+# The text in its first language and its other equally authentic versions; the
+# content's hash covers them all, so an answer names the set.
+_DECISION_TEXT = _obj(
+    {"title": LINE, "text": TEXT},
+    {
+        "salt": HASH,
+        "language": LANGUAGE,
+        "versions": List(
+            _obj({"language": LANGUAGE, "title": LINE, "text": TEXT}), MAX_VERSIONS - 1
+        ),
+    },
+)
 
 KINDS: Mapping[str, KindSpec] = MappingProxyType(
     {
@@ -185,20 +225,32 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
         "minutes.agree": KindSpec(args=_MINUTES_ARGS),
         "minutes.lock": KindSpec(args=_MINUTES_ARGS),
         "decision.propose": KindSpec(
-            args=_obj({"meeting": OBJECT_ID, "amends": Nullable(OBJECT_ID)}),
-            content=_obj({"title": LINE, "text": TEXT}, {"salt": HASH}),
+            args=_obj({"meeting": OBJECT_ID, "amends": Nullable(OBJECT_ID)}, _PROCEDURE),
+            content=_DECISION_TEXT,
             content_required=True,
             creates=True,
         ),
         "decision.edit": KindSpec(
-            args=_NO_ARGS,
-            content=_obj({"title": LINE, "text": TEXT}, {"salt": HASH}),
+            args=_obj({}, {"paragraphs": PARAGRAPH}),
+            content=_DECISION_TEXT,
             content_required=True,
         ),
         "decision.respond": KindSpec(
-            args=_obj({"position": Enum(("approve", "object", "withdraw")), "text_sha256": HASH}),
+            args=_obj(
+                {"position": Enum(POSITIONS), "text_sha256": HASH},
+                # paragraph: what a reservation is about; at: the signed time of an
+                # answer under a silence procedure (see rules_decisions.py).
+                {"paragraph": PARAGRAPH, "at": INSTANT},
+            ),
             content=_obj({"reason": REASON}, {"salt": HASH}),
         ),
+        "decision.break_silence": KindSpec(
+            args=_obj({"text_sha256": HASH, "at": INSTANT}),
+            content=_obj({"reason": REASON}, {"salt": HASH}),
+            content_required=True,
+        ),
+        "decision.extend": KindSpec(args=_obj({"deadline": INSTANT, "at": INSTANT})),
+        "decision.observe": KindSpec(args=_obj({"at": INSTANT})),
         "decision.withdraw": KindSpec(
             args=_NO_ARGS,
             content=_obj({"reason": REASON}, {"salt": HASH}),

@@ -28,7 +28,7 @@ from typing import Any
 
 from sideline.federation.errors import OpError
 from sideline.federation.ops import Op, parse_op
-from sideline.federation.state import SharedState
+from sideline.federation.state import Decision, SharedState
 
 __all__ = ["Projection", "project", "public_ops"]
 
@@ -67,6 +67,17 @@ def _clear(ops: Mapping[str, Op], op_hash: str | None) -> Mapping[str, Any] | No
 
 def _text(clear: Mapping[str, Any] | None, name: str, default: Any = None) -> Any:
     return default if clear is None else clear.get(name, default)
+
+
+def _procedure(decision: Decision, clear: Mapping[str, Any] | None) -> dict[str, Any]:
+    """How the decision is taken and its other language versions (issue 16)."""
+    return {
+        "procedure": decision.procedure,
+        "deadline": decision.deadline,
+        "deadline_timezone": decision.timezone or "",
+        "language": _text(clear, "language", "en"),
+        "versions": [dict(v) for v in _text(clear, "versions", []) or []],
+    }
 
 
 def project(state: SharedState, ops: Mapping[str, Op]) -> Projection:
@@ -129,11 +140,13 @@ def project(state: SharedState, ops: Mapping[str, Op]) -> Projection:
             "text": _text(clear, "text"),
             "answers": [
                 [a.organization, a.position, _text(_clear(ops, a.op), "reason", "")]
+                + ([a.paragraph, a.at] if a.paragraph is not None or a.at is not None else [])
                 for a in decision.answers
             ],
             "withdrawn_reason": _text(_clear(ops, decision.closed_by), "reason", "")
             if decision.status == "withdrawn"
             else "",
+            **_procedure(decision, clear),
         }
     for commitment_id, commitment in state.commitments.items():
         made = ops.get(commitment.op)

@@ -76,6 +76,10 @@ ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
     "decision.edit": ACT,
     "decision.respond": SIGN,
     "decision.withdraw": ACT,
+    "decision.break_silence": SIGN,
+    "decision.extend": ACT,
+    # The node records, for its organization, that a deadline passed: no person acts.
+    "decision.observe": frozenset(),
     "commitment.make": ACT,
     "commitment.report": ACT,
     "commitment.close": ACT,

@@ -126,6 +126,15 @@ class Answer:
     position: str
     text_sha256: str
     op: str
+    paragraph: int | None = None  # a reservation's paragraph
+    at: str | None = None  # the signed time, under a silence procedure
+
+    def to_json(self) -> list[Any]:
+        row: list[Any] = [self.organization, self.position, self.text_sha256, self.op]
+        # Only when set: states of decisions taken at a meeting keep their digests.
+        if self.paragraph is not None or self.at is not None:
+            row += [self.paragraph, self.at]
+        return row
 
 
 @dataclass
@@ -141,9 +150,18 @@ class Decision:
     answers: list[Answer] = field(default_factory=list)
     standing: dict[str, Answer] = field(default_factory=dict)
     closed_by: str | None = None  # the op that adopted or withdrew it
+    paragraphs: int = 1  # of each language version, for reservations
+    procedure: str = "meeting"  # or "silence"
+    deadline: str | None = None  # a UTC instant (kinds.INSTANT), under silence
+    timezone: str | None = None  # the zone the deadline was set in, for display
+    silence_broken_by: str | None = None  # the op that broke silence
+    # Under silence: each participant that recorded the deadline as passed, and when.
+    observed: dict[str, str] = field(default_factory=dict)
+    # Each organization's latest signed time on this decision: its times never go back.
+    clock: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "meeting": self.meeting,
             "number": self.number,
             "proposed_by": self.proposed_by,
@@ -151,13 +169,26 @@ class Decision:
             "op": self.op,
             "amends": self.amends,
             "status": self.status,
-            "answers": [[a.organization, a.position, a.text_sha256, a.op] for a in self.answers],
+            "answers": [a.to_json() for a in self.answers],
             "positions": {
                 org: {"position": a.position, "text_sha256": a.text_sha256}
                 for org, a in self.standing.items()
             },
             "closed_by": self.closed_by,
         }
+        # Only when they say something: decisions taken at a meeting keep their digests.
+        if self.paragraphs != 1:
+            obj["paragraphs"] = self.paragraphs
+        if self.procedure != "meeting":
+            obj["procedure"] = {
+                "kind": self.procedure,
+                "deadline": self.deadline,
+                "timezone": self.timezone,
+                "silence_broken_by": self.silence_broken_by,
+                "observed": dict(self.observed),
+                "clock": dict(self.clock),
+            }
+        return obj
 
 
 @dataclass
