@@ -193,6 +193,94 @@ def _read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
+def _read_roll_calls(folder: Path) -> list[tuple[int, int, date]]:
+    """Return the roll calls (rcid, session, date) in session, date and rcid order."""
+    try:
+        calls = [
+            (int(row["rcid"]), int(row["session"]), date.fromisoformat(row["date"]))
+            for row in csv.DictReader(_read_lines(folder / "roll_calls.csv"))
+        ]
+    except (KeyError, ValueError) as error:
+        raise VoteDataError(
+            f"roll_calls.csv is not in the unvotes layout: {error}",
+            argument="directory",
+            value=str(folder),
+        ) from None
+    return sorted(calls, key=lambda call: (call[1], call[2], call[0]))
+
+
+class _VoteColumns:
+    """The vote rows read a chunk at a time into row, state and vote-code arrays."""
+
+    def __init__(self, folder: Path, header: list[str], row_of: Mapping[int, int]) -> None:
+        self.folder, self.row_of = folder, row_of
+        try:
+            self.rcid_at, self.name_at, self.code_at, self.vote_at = (
+                header.index(n) for n in ("rcid", "country", "country_code", "vote")
+            )
+        except ValueError:
+            raise VoteDataError(
+                f"unvotes.csv header {header} lacks rcid, country, country_code or vote",
+                argument="directory",
+                value=str(folder),
+            ) from None
+        self.rows: list[npt.NDArray[np.int64]] = []
+        self.columns: list[npt.NDArray[np.int64]] = []
+        self.codes: list[npt.NDArray[np.int8]] = []
+        self.column_of: dict[str, int] = {}  # alpha-3 code -> column, in order of appearance
+        self._iso3_of: dict[tuple[str, str], str] = {}  # (code, name) -> alpha-3, read once
+
+    def add(self, chunk: list[list[str]], *, first: int, lines: list[str]) -> None:
+        """Take the rows of ``chunk``, whose first is data row ``first`` (0-based)."""
+        rcid_at, vote_at = self.rcid_at, self.vote_at
+        try:
+            self.rows.append(np.array([self.row_of[int(r[rcid_at])] for r in chunk], np.int64))
+            self.codes.append(np.array([VOTE_CODES[r[vote_at]] for r in chunk], np.int8))
+        except (KeyError, ValueError, IndexError):
+            bad = next(
+                number
+                for number, r in enumerate(chunk, first + 2)
+                if len(r) <= max(rcid_at, vote_at)
+                or not r[rcid_at].isdigit()
+                or int(r[rcid_at]) not in self.row_of
+                or r[vote_at] not in VOTE_CODES
+            )
+            raise VoteDataError(
+                f"unvotes.csv line {bad}: unknown roll call or vote in {lines[bad - 1]!r}",
+                argument="directory",
+                value=str(self.folder),
+            ) from None
+        states = [self._iso3(r[self.code_at], r[self.name_at]) for r in chunk]
+        for state in set(states) - self.column_of.keys():
+            self.column_of[state] = len(self.column_of)
+        self.columns.append(np.array([self.column_of[state] for state in states], np.int64))
+
+    def _iso3(self, code: str, name: str) -> str:
+        state = self._iso3_of.get((code, name))
+        if state is None:
+            state = self._iso3_of[code, name] = iso3_from_unvotes_code(code, country=name)
+        return state
+
+    def table(self, calls: list[tuple[int, int, date]]) -> VoteTable:
+        """Return the votes as a table whose states are in alphabetical order."""
+        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
+        columns = np.concatenate(self.columns) if self.columns else np.zeros(0, np.int64)
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, np.int8)
+        iso3 = list(self.column_of)
+        order = sorted(range(len(iso3)), key=iso3.__getitem__)
+        position = np.empty(len(iso3), dtype=np.int64)
+        position[order] = np.arange(len(iso3))
+        matrix = np.zeros((len(calls), len(iso3)), dtype=np.int8)
+        matrix[rows, position[columns]] = codes
+        return VoteTable(
+            rcids=np.array([call[0] for call in calls], dtype=np.int64),
+            sessions=np.array([call[1] for call in calls], dtype=np.int64),
+            dates=np.array([call[2].isoformat() for call in calls], dtype="datetime64[D]"),
+            states=tuple(iso3[index] for index in order),
+            votes=matrix,
+        )
+
+
 def load_unvotes(directory: Path, *, progress: ProgressCallback | None = None) -> VoteTable:
     """Read ``roll_calls.csv`` and ``unvotes.csv`` from ``directory`` into a :class:`VoteTable`.
 
@@ -206,90 +294,24 @@ def load_unvotes(directory: Path, *, progress: ProgressCallback | None = None) -
             country code or vote.
     """
     folder = Path(directory)
-    calls_reader = csv.DictReader(_read_lines(folder / "roll_calls.csv"))
-    try:
-        calls = [
-            (int(row["rcid"]), int(row["session"]), date.fromisoformat(row["date"]))
-            for row in calls_reader
-        ]
-    except (KeyError, ValueError) as error:
-        raise VoteDataError(
-            f"roll_calls.csv is not in the unvotes layout: {error}",
-            argument="directory",
-            value=str(folder),
-        ) from None
-    calls.sort(key=lambda call: (call[1], call[2], call[0]))
-    row_of = {rcid: index for index, (rcid, _, _) in enumerate(calls)}
+    calls = _read_roll_calls(folder)
     lines = _read_lines(folder / "unvotes.csv")
     total = max(len(lines) - 1, 0)
     reader = csv.reader(lines)
-    header = next(reader, [])
-    try:
-        rcid_at, name_at, code_at, vote_at = (
-            header.index(n) for n in ("rcid", "country", "country_code", "vote")
-        )
-    except ValueError:
-        raise VoteDataError(
-            f"unvotes.csv header {header} lacks rcid, country, country_code or vote",
-            argument="directory",
-            value=str(folder),
-        ) from None
+    votes = _VoteColumns(
+        folder,
+        next(reader, []),
+        {rcid: index for index, (rcid, _, _) in enumerate(calls)},
+    )
     # Whole columns at a time: per-row Python work is what makes 870,000 rows slow.
     records = list(reader)
-    rows_parts: list[npt.NDArray[np.int64]] = []
-    columns_parts: list[npt.NDArray[np.int64]] = []
-    codes_parts: list[npt.NDArray[np.int8]] = []
-    column_of: dict[str, int] = {}  # alpha-3 code -> column
-    iso3_of: dict[tuple[str, str], str] = {}  # (code, name) -> alpha-3, read once
     for first in range(0, len(records), _CHUNK):
-        chunk = records[first : first + _CHUNK]
-        try:
-            rows_parts.append(np.array([row_of[int(r[rcid_at])] for r in chunk], np.int64))
-            codes_parts.append(np.array([VOTE_CODES[r[vote_at]] for r in chunk], np.int8))
-        except (KeyError, ValueError, IndexError):
-            bad = next(
-                number
-                for number, r in enumerate(chunk, first + 2)
-                if len(r) <= max(rcid_at, vote_at)
-                or not r[rcid_at].isdigit()
-                or int(r[rcid_at]) not in row_of
-                or r[vote_at] not in VOTE_CODES
-            )
-            raise VoteDataError(
-                f"unvotes.csv line {bad}: unknown roll call or vote in {lines[bad - 1]!r}",
-                argument="directory",
-                value=str(folder),
-            ) from None
-        states = []
-        for r in chunk:
-            key = (r[code_at], r[name_at])
-            state = iso3_of.get(key)
-            if state is None:
-                state = iso3_of[key] = iso3_from_unvotes_code(key[0], country=key[1])
-            states.append(state)
-        for state in set(states) - column_of.keys():
-            column_of[state] = len(column_of)
-        columns_parts.append(np.array([column_of[state] for state in states], np.int64))
+        votes.add(records[first : first + _CHUNK], first=first, lines=lines)
         if progress is not None:
             progress(min(first + _CHUNK, total), total)
     if progress is not None and not records:
         progress(0, 0)
-    rows = np.concatenate(rows_parts) if rows_parts else np.zeros(0, np.int64)
-    columns = np.concatenate(columns_parts) if columns_parts else np.zeros(0, np.int64)
-    codes = np.concatenate(codes_parts) if codes_parts else np.zeros(0, np.int8)
-    iso3 = list(column_of)
-    order = sorted(range(len(iso3)), key=iso3.__getitem__)
-    position = np.empty(len(iso3), dtype=np.int64)
-    position[order] = np.arange(len(iso3))
-    matrix = np.zeros((len(calls), len(iso3)), dtype=np.int8)
-    matrix[rows, position[columns]] = codes
-    return VoteTable(
-        rcids=np.array([call[0] for call in calls], dtype=np.int64),
-        sessions=np.array([call[1] for call in calls], dtype=np.int64),
-        dates=np.array([call[2].isoformat() for call in calls], dtype="datetime64[D]"),
-        states=tuple(iso3[index] for index in order),
-        votes=matrix,
-    )
+    return votes.table(calls)
 
 
 def _plurality(votes: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
