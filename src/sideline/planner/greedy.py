@@ -235,15 +235,8 @@ def plan_guided(
     index = index if index is not None and index.instance is instance else PlacementIndex(instance)
     occupancy, meetings = _pinned(instance)
     pinned = {pin.request for pin in instance.pinned}
-    best: dict[str, float] = defaultdict(float)
-    for (request_id, _venue, _day), value in values.items():
-        best[request_id] = max(best[request_id], value)
     summits = {s.id: s for s in instance.summits if opened.get(s.id, 0.0) >= 0.5}
-    order = sorted(
-        (r for r in instance.requests if r.id not in pinned),
-        key=lambda r: (-best.get(r.id, 0.0), -r.priority, r.id),
-    )
-    for request in order:
+    for request in _by_best_value(instance, values, pinned):
         summit_ok = bool(summits) and index.needs_summit(request)
         walk = [
             (venue, day, slot)
@@ -255,6 +248,27 @@ def plan_guided(
         for venue, day, slot in walk:
             if _place(occupancy, meetings, request, venue, day, slot):
                 break
+    unworthy = _unworthy_summits(instance, meetings, summits, pinned)
+    return [x for x in meetings if x.session not in unworthy]
+
+
+def _by_best_value(
+    instance: Instance, values: Mapping[tuple[str, str, dt.date], float], pinned: set[str]
+) -> list[Request]:
+    """The requests not pinned, by decreasing best value in the relaxation, then priority."""
+    best: dict[str, float] = defaultdict(float)
+    for (request_id, _venue, _day), value in values.items():
+        best[request_id] = max(best[request_id], value)
+    return sorted(
+        (r for r in instance.requests if r.id not in pinned),
+        key=lambda r: (-best.get(r.id, 0.0), -r.priority, r.id),
+    )
+
+
+def _unworthy_summits(
+    instance: Instance, meetings: list[Meeting], summits: Mapping[str, Session], pinned: set[str]
+) -> set[str]:
+    """The summits whose hosted priority does not exceed their cost."""
     # A summit holding a pinned meeting is paid for anyway; the others must earn their cost.
     priority = {r.id: r.priority for r in instance.requests}
     paid = {x.session for x in meetings if x.request in pinned}
@@ -262,5 +276,4 @@ def plan_guided(
     for meeting in meetings:
         if meeting.session in summits and meeting.session not in paid:
             hosted[meeting.session] += priority[meeting.request]
-    unworthy = {s for s, total in hosted.items() if total <= summits[s].cost}
-    return [x for x in meetings if x.session not in unworthy]
+    return {s for s, total in hosted.items() if total <= summits[s].cost}
