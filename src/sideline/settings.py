@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: ?lang= and a person's saved language override the cookie.
+    "sideline.web.language.LanguageMiddleware",
     # After the user and language are known (its 400 page is translated and has the menu),
     # before any view reads a value that a database cannot store.
     "sideline.web.guards.ControlCharacterMiddleware",
@@ -142,6 +144,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a choice made once is kept for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_TZ = True
 
