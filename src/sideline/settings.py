@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: ?lang= and a person's saved language override the cookie.
+    "sideline.web.language.LanguageMiddleware",
     # After the user and language are known (its 400 page is translated and has the menu),
     # before any view reads a value that a database cannot store.
     "sideline.web.guards.ControlCharacterMiddleware",
@@ -129,9 +131,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+# Each language but English has a catalogue in locale/<dir>/ (dir: Django's to_locale of the
+# code, "zh-hans" -> zh_Hans); tests/test_i18n.py requires it complete. A new language is
+# one line here and one catalogue (CONTRIBUTING.md, "Adding a language").
+LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("kk", _("Kazakh")),
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese (Simplified)")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a choice made once is kept for a year
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sideline.accounts.views import language_view
 from sideline.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a logged-in person's choice.
+    path("i18n/setlang/", language_view, name="set_language"),
     path("", include("sideline.registry.urls")),
     path("analysis/", include("sideline.analysis.urls")),
     path("planner/", include("sideline.planner.urls")),

@@ -32,6 +32,9 @@ class Person(models.Model):
         default=False,
         help_text=_("Names and approves the organization's delegation to meetings."),
     )
+    # A code of settings.LANGUAGES, checked where it is set (sideline.accounts.services):
+    # no choices here, so that adding a language needs no migration.
+    language = models.CharField(_("Language"), max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["user__username"]

@@ -7,6 +7,7 @@ import logging
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -217,3 +218,27 @@ def log_refusal(
         message=message,
         ip=ip,
     )
+
+
+LANGUAGE_SESSION_KEY = "sideline_language"
+
+
+def remember_language(*, user: Any, session: Any, language: str) -> bool:
+    """Keep a person's language choice: in their session, and on their ``Person`` row.
+
+    Returns False (and keeps nothing) for a code that is not in ``settings.LANGUAGES``.
+    Anonymous visitors keep the choice in Django's language cookie only.
+    """
+    if language not in dict(settings.LANGUAGES):
+        return False
+    if user is not None and user.is_authenticated:
+        session[LANGUAGE_SESSION_KEY] = language
+        Person.objects.filter(user=user).update(language=language)
+    return True
+
+
+def restore_language(*, user: Any, session: Any) -> None:
+    """Put a person's saved language in the session they have just logged in with."""
+    saved = Person.objects.filter(user=user).values_list("language", flat=True).first()
+    if saved and saved in dict(settings.LANGUAGES):
+        session[LANGUAGE_SESSION_KEY] = saved

@@ -10,13 +10,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from sideline.accounts.errors import AccountError
 from sideline.accounts.forms import ThrottledAuthenticationForm, TokenCreateForm
 from sideline.accounts.models import ApiToken
 from sideline.accounts.permissions import person_of
-from sideline.accounts.services import create_token, revoke_token
+from sideline.accounts.services import create_token, remember_language, revoke_token
 
 
 class LoginView(auth_views.LoginView):
@@ -55,3 +57,18 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         context = self.get_context_data()
         context["new_token"] = plain
         return self.render_to_response(context)
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language (the header's menu) and remember it for the person.
+
+    Django's ``set_language`` checks the code, sets the language cookie and redirects to a
+    safe ``next``; a logged-in person's choice is also kept on their ``Person`` row and
+    comes back at their next login, on any browser.
+    """
+    response = set_language(request)
+    remember_language(
+        user=request.user, session=request.session, language=request.POST.get("language", "")
+    )
+    return response

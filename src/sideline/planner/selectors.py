@@ -220,21 +220,14 @@ def calendar_names() -> CalendarNames:
     """Return the registry's names for calendars, in the active language (English default).
 
     Calendar clients fetch feeds without a language, so English is what they get; a feed
-    rendered under an active Russian translation gets Russian names.
+    rendered under another active language gets that language's names (English where
+    one is missing).
     """
-    russian = (translation.get_language() or "en").startswith("ru")
-
-    def pick(en: str, ru: str) -> str:
-        return (ru if russian else en) or en
-
     return CalendarNames(
-        organizations={
-            o.slug: pick(o.abbreviation_en, o.abbreviation_ru)
-            for o in Organization.objects.only("slug", "abbreviation_en", "abbreviation_ru")
-        },
-        forums={f.slug: pick(f.name_en, f.name_ru) for f in Forum.objects.order_by()},
-        topics={f.slug: pick(f.name_en, f.name_ru) for f in Function.objects.order_by()},
-        countries={s.code: pick(s.name_en, s.name_ru) for s in State.objects.order_by()},
+        organizations={o.slug: o.abbreviation for o in Organization.objects.order_by()},
+        forums={f.slug: f.name for f in Forum.objects.order_by()},
+        topics={f.slug: f.name for f in Function.objects.order_by()},
+        countries={s.code: s.name for s in State.objects.order_by()},
     )
 
 

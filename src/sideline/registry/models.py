@@ -28,11 +28,22 @@ from sideline.registry.enums import (
     RelationKind,
     SessionStatus,
 )
+from sideline.registry.names import city_name, local_name, state_name
 from sideline.validators import date_in_range, date_validators
 
 
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
 class Bilingual(models.Model):
-    """A row named in English and Russian; ``name`` follows the active language."""
+    """A row named in English and Russian; ``name`` follows the active language.
+
+    Other languages come from ``sideline.registry.names`` (CLDR for states, the names
+    file for the rest), and fall back to the English name.
+    """
+
+    names_kind = ""
 
     name_en = models.CharField(_("name (English)"), max_length=300)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
@@ -44,8 +55,21 @@ class Bilingual(models.Model):
         return self.name
 
     @property
+    def names_key(self) -> str:
+        return str(getattr(self, "slug", ""))
+
+    def name_in(self, language: str) -> str:
+        """Return the row's name in a language (a Django code), English when it has none."""
+        if language == "ru":
+            return self.name_ru or self.name_en
+        if language == "en":
+            return self.name_en
+        listed = local_name(self.names_kind, self.names_key, language)
+        return listed.name if listed is not None else self.name_en
+
+    @property
     def name(self) -> str:
-        return self.name_ru if translation.get_language() == "ru" else self.name_en
+        return self.name_in(_language())
 
 
 class Source(models.Model):
@@ -66,6 +90,8 @@ class Source(models.Model):
 
 
 class State(Bilingual):
+    names_kind = "state"
+
     code = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
     historical = models.BooleanField(_("former state"), default=False)
 
@@ -74,8 +100,15 @@ class State(Bilingual):
         verbose_name = _("state")
         verbose_name_plural = _("states")
 
+    def name_in(self, language: str) -> str:
+        if language in ("en", "ru"):
+            return super().name_in(language)
+        return state_name(self.code, language) or self.name_en
+
 
 class Organization(Bilingual):
+    names_kind = "organization"
+
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     abbreviation_en = models.CharField(_("abbreviation (English)"), max_length=40)
     abbreviation_ru = models.CharField(_("abbreviation (Russian)"), max_length=40)
@@ -97,7 +130,17 @@ class Organization(Bilingual):
 
     @property
     def abbreviation(self) -> str:
-        return self.abbreviation_ru if translation.get_language() == "ru" else self.abbreviation_en
+        """Return the abbreviation in the active language: the official one where it exists,
+        else the English (Latin) one that the organization's own texts in that language use."""
+        language = _language()
+        if language == "ru":
+            return self.abbreviation_ru or self.abbreviation_en
+        listed = local_name("organization", self.slug, language)
+        return (listed.abbreviation if listed is not None else "") or self.abbreviation_en
+
+    @property
+    def headquarters_name(self) -> str:
+        return city_name(self.headquarters, _language()) if self.headquarters else ""
 
     @property
     def pillar_list(self) -> list[str]:
@@ -186,6 +229,8 @@ class Membership(models.Model):
 
 
 class Pillar(Bilingual):
+    names_kind = "pillar"
+
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
 
     class Meta:
@@ -195,6 +240,8 @@ class Pillar(Bilingual):
 
 
 class Function(Bilingual):
+    names_kind = "function"
+
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
@@ -206,7 +253,8 @@ class Function(Bilingual):
 
     @property
     def description(self) -> str:
-        return self.description_ru if translation.get_language() == "ru" else self.description_en
+        # Descriptions exist in English and Russian only; other languages read the English.
+        return self.description_ru if _language() == "ru" else self.description_en
 
 
 class Mandate(models.Model):
@@ -233,6 +281,8 @@ class Mandate(models.Model):
 
 
 class Forum(Bilingual):
+    names_kind = "forum"
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="forums")
     level = models.CharField(_("level"), max_length=30, choices=ForumLevel.choices)
@@ -274,6 +324,11 @@ class ForumSession(models.Model):
     def __str__(self) -> str:
         return f"{self.forum.name} {self.start:%Y-%m-%d}, {self.city}"
 
+    @property
+    def city_name(self) -> str:
+        """Return the city in the active language (``city`` is its English name)."""
+        return city_name(self.city, _language())
+
 
 class Engagement(models.Model):
     key = models.SlugField(_("identifier"), max_length=120, unique=True)
@@ -298,7 +353,7 @@ class Engagement(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_ru if translation.get_language() == "ru" else self.title_en
+        return self.title_ru if _language() == "ru" else self.title_en
 
 
 class Relation(models.Model):

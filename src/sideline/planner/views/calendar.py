@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -33,6 +34,7 @@ from sideline.planner.services import (
 )
 from sideline.planner.views.access import visible
 from sideline.registry.models import Forum
+from sideline.registry.names import city_name
 
 
 def clock_time(moment: dt.datetime, zone: str) -> str:
@@ -51,8 +53,9 @@ def _summit_name(summit_id: str) -> str:
 def venue_label(row: PlacedMeeting, summits: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
     """Return where a meeting is held: the forum's name or the summit's, and the city."""
     if row.session is not None:
-        return row.session.forum.name, row.session.city
-    return _summit_name(row.summit or row.venue), summits.get(row.venue, {}).get("city", "")
+        return row.session.forum.name, row.session.city_name
+    city = summits.get(row.venue, {}).get("city", "")
+    return _summit_name(row.summit or row.venue), city_name(city, get_language() or "en")
 
 
 def meeting_entry(
@@ -91,7 +94,7 @@ def _summit_days(
                 {
                     "id": summit_id,
                     "forum": _summit_name(summit_id),
-                    "city": summit["city"],
+                    "city": city_name(summit["city"], get_language() or "en"),
                     "timezone": summit.get("timezone", "UTC"),
                     "plenary": False,
                 }
@@ -121,7 +124,7 @@ def _session_days(
                 {
                     "id": session["id"],
                     "forum": names.get(session.get("forum", ""), session.get("forum", "")),
-                    "city": session["city"],
+                    "city": city_name(session["city"], get_language() or "en"),
                     "timezone": session.get("timezone", "UTC"),
                     "plenary": plan.plenary_slots > 0,
                     "local": f"{start:%H:%M}–{end:%H:%M}",

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from django import template
+from django.http import HttpRequest
 from django.utils import translation
 
 register = template.Library()
+
+
+@register.filter
+def path_without_language(request: HttpRequest) -> str:
+    """Return the request's path and query without ``lang=``: the header's language menu
+    sends the reader back there, and a ``lang`` left in it would undo the switch."""
+    kept = request.GET.copy()
+    kept.pop("lang", None)
+    query = kept.urlencode()
+    return f"{request.path}?{query}" if query else request.path
 
 
 @register.filter
