@@ -441,3 +441,15 @@ def test_proof_download_answers_from_a_cache_for_a_minute(cast: Cast) -> None:
     assert (before.status_code, cached.status_code, after.status_code) == (409, 409, 200)
     assert before.content.startswith(b"entry 1 of sideline.example/record/nato is in no checkpoint")
     assert PROOF_CACHE_SECONDS == 60
+
+
+def test_node_policy_page_is_a_valid_tlog_policy(public_adopted: Decision) -> None:
+    response = Client().get("/record/policy")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == node_policy()
+    policy = parse_policy(response.content)
+    assert sorted(policy.logs) == [f"sideline.example/record/{org}" for org in sorted(ORGS)]
+    assert sorted(policy.witnesses) == sorted(ORGS)
+    assert policy.describe_quorum() == "group enough: 2 of csto, nato, osce"
