@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -23,7 +24,12 @@ from sideline.record.checkpoint import generate_cosigner_key
 from sideline.record.note import generate_signer_key
 from sideline.record.proof import MAX_PROOF_BYTES, ProofError, check_bundle, parse_policy
 from sideline.record.proof_text import proof_sentences
-from sideline.record.proving import ProofUnavailableError, node_policy, prove_object
+from sideline.record.proving import (
+    PROOF_CACHE_SECONDS,
+    ProofUnavailableError,
+    node_policy,
+    prove_object,
+)
 from sideline.record.services import witness_round
 from tests.meetings.conftest import ORGS, Cast
 
@@ -417,3 +423,33 @@ def test_proof_endpoints_of_unknown_object(db: None) -> None:
     response = client.get("/api/record/proofs/nato/d-0000")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "nothing_to_prove"
+
+
+def test_proof_download_answers_from_a_cache_for_a_minute(cast: Cast) -> None:
+    decision = propose_decision(
+        actor=cast.of("nato", "delegate"), meeting=_public_meeting(cast), title="T", text="Text."
+    )
+    client = Client()
+    url = f"/record/proof/{decision.op_id}"
+
+    before = client.get(url)
+    witness_round()
+    cached = client.get(url)
+    cache.clear()
+    after = client.get(url)
+
+    assert (before.status_code, cached.status_code, after.status_code) == (409, 409, 200)
+    assert before.content.startswith(b"entry 1 of sideline.example/record/nato is in no checkpoint")
+    assert PROOF_CACHE_SECONDS == 60
+
+
+def test_node_policy_page_is_a_valid_tlog_policy(public_adopted: Decision) -> None:
+    response = Client().get("/record/policy")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == node_policy()
+    policy = parse_policy(response.content)
+    assert sorted(policy.logs) == [f"sideline.example/record/{org}" for org in sorted(ORGS)]
+    assert sorted(policy.witnesses) == sorted(ORGS)
+    assert policy.describe_quorum() == "group enough: 2 of csto, nato, osce"

@@ -19,6 +19,7 @@ from sideline.meetings.services import create_meeting, propose_decision, respond
 from sideline.record.proving import node_policy, prove_object
 from sideline.record.services import witness_round
 from tests.accounts.factories import person
+from tests.web.site_crawl import axe_source, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +85,7 @@ def test_browser_checks_a_proof_and_refuses_tampering(
     page = browser.new_page()
 
     outcome, text = _check(page, live_server.url, good, policy)
+    violations = run_axe(page, axe_source())
     # Chromium has had Ed25519 in WebCrypto since version 137; the page needs nothing else.
     supported = page.evaluate(
         """() => crypto.subtle.generateKey({name: "Ed25519"}, false, ["sign", "verify"])
@@ -93,6 +95,7 @@ def test_browser_checks_a_proof_and_refuses_tampering(
     other_outcome, other_text = _check(page, live_server.url, good, policy, "nato/d-0")
 
     assert supported is True
+    assert violations == []
     assert outcome == "valid", text
     assert text.splitlines() == [
         "The proof holds.",

@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema
 
 from sideline.errors import ApiError
 from sideline.record.models import Log
-from sideline.record.proving import ProofUnavailableError, prove_object
+from sideline.record.proving import ProofUnavailableError, cached_proof
 from sideline.record.selectors import (
     LogHead,
     consistency_proof_for,
@@ -192,7 +192,7 @@ def proof(request: HttpRequest, org: str, name: str) -> dict[str, object]:
     confidential meeting is sealed under a random subject and is never found by its object).
     """
     try:
-        data = prove_object(f"{org}/{name}")
+        data = cached_proof(f"{org}/{name}")
     except ProofUnavailableError as error:
         status = 409 if error.code == "not_checkpointed" else 404
         raise ApiError(status, error.code, error.message) from None

@@ -7,6 +7,10 @@ and their inclusion proofs.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
+
 from sideline.record.errors import RecordError
 from sideline.record.merkle import Frontier, StoredNodes, inclusion_proof
 from sideline.record.models import Log, RecordEntry, Replica, ReplicaCheckpoint, ReplicaEntry
@@ -18,9 +22,18 @@ from sideline.record.selectors import (
     witness_keys_by_owner,
 )
 
-__all__ = ["ProofUnavailableError", "node_policy", "prove_object"]
+__all__ = [
+    "PROOF_CACHE_SECONDS",
+    "ProofUnavailableError",
+    "cached_proof",
+    "node_policy",
+    "prove_object",
+]
 
 _OP_KIND_PREFIX = "op."
+# Anyone may ask for a proof, and making one reads every leaf of the peers' replicas: the
+# pages answer from a cache for this long, refusals included.
+PROOF_CACHE_SECONDS = 60
 
 
 class ProofUnavailableError(RecordError):
@@ -114,6 +127,26 @@ def prove_object(object_id: str) -> bytes:
             "proof_too_large", f"{object_id!r} has more than {MAX_PROOFS} operations"
         )
     return build_bundle(object_id, proofs)
+
+
+def cached_proof(object_id: str) -> bytes:
+    """Return :func:`prove_object`'s file (or raise its refusal), made at most once a minute.
+
+    Raises:
+        ProofUnavailableError: as :func:`prove_object`.
+    """
+    key = "record-proof:" + hashlib.sha256(object_id.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        try:
+            cached = ("ok", prove_object(object_id))
+        except ProofUnavailableError as error:
+            cached = ("refused", error.code, error.message)
+        cache.set(key, cached, PROOF_CACHE_SECONDS)
+    if cached[0] != "ok":
+        raise ProofUnavailableError(cached[1], cached[2])
+    data: bytes = cached[1]
+    return data
 
 
 def node_policy() -> str:

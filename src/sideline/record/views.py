@@ -21,7 +21,7 @@ from sideline.record.incidents import open_incidents
 from sideline.record.models import Log, Replica
 from sideline.record.proof import MAX_POLICY_BYTES, MAX_PROOF_BYTES
 from sideline.record.proof_text import check_page_texts, statement_templates
-from sideline.record.proving import ProofUnavailableError, node_policy, prove_object
+from sideline.record.proving import ProofUnavailableError, cached_proof, node_policy
 from sideline.record.push import PUSH_MAX_BYTES, receive_push
 from sideline.record.selectors import (
     checkpoint_bytes,
@@ -196,7 +196,7 @@ def log_detail(request: HttpRequest, org: str) -> HttpResponse:
 def proof_view(request: HttpRequest, object_id: str) -> HttpResponse:
     """``GET /record/proof/<org>/<name>``: the proof file of an object's public operations."""
     try:
-        data = prove_object(object_id)
+        data = cached_proof(object_id)
     except ProofUnavailableError as error:
         status = 409 if error.code == "not_checkpointed" else 404
         return HttpResponse(f"{error.message}\n", status=status, content_type="text/plain")
