@@ -45,6 +45,7 @@ __all__ = [
     "neighbours_in_series",
     "parse_group_key",
     "previous_meeting_in_series",
+    "series_navigation",
     "series_of",
 ]
 
@@ -159,6 +160,13 @@ def previous_meeting_in_series(meeting: Meeting, *, user: Any = None) -> Meeting
     """
     series = Series("organizations", group_key(_participant_slugs(meeting)))
     return neighbours_in_series(meeting, series, user=user)[0]
+
+
+def series_navigation(
+    meeting: Meeting, *, user: Any
+) -> list[tuple[Series, Meeting | None, Meeting | None]]:
+    """Return each series of the meeting with the previous and next meeting ``user`` sees."""
+    return [(s, *neighbours_in_series(meeting, s, user=user)) for s in series_of(meeting)]
 
 
 @dataclass

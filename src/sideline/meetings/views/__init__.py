@@ -3,7 +3,8 @@
 Reading works without JavaScript and, for public meetings, without an account
 (`pages`). Every change is one POST to ``MeetingActionView`` which calls one service; a
 refusal becomes a message on the page, and nothing is changed (`actions`). The
-dashboard and the feeds are in `dashboard`, the audit view of refused ops in `audit`.
+dashboard and the feeds are in `dashboard`, the audit view of refused ops in `audit`, the
+series and story pages (reads across meetings) in `series`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sideline.meetings.views.pages import (
     MeetingDetailView,
     MeetingListView,
 )
+from sideline.meetings.views.series import SeriesJsonView, SeriesView, StoryJsonView, StoryView
 
 __all__ = [
     "CommitmentDetailView",
@@ -41,4 +43,8 @@ __all__ = [
     "OpAuditView",
     "OrganizationCalendarView",
     "OrganizationFeedView",
+    "SeriesJsonView",
+    "SeriesView",
+    "StoryJsonView",
+    "StoryView",
 ]

@@ -38,6 +38,7 @@ from sideline.meetings.selectors import (
     record_entries,
     visible_meetings,
 )
+from sideline.meetings.series import series_navigation
 from sideline.meetings.services import current_positions
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
@@ -112,6 +113,7 @@ class MeetingDetailView(TemplateView):
             ),
             now=timezone.now(),
             entries=record_entries(meeting.subject),
+            series=series_navigation(meeting, user=user),
             can_prepare=can_prepare_meeting(user, meeting),
             can_act=acting is not None,
             can_sign=own is not None and can_sign_for(user, own),
