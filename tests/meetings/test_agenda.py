@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from sideline.accounts.models import SecurityEvent
 from sideline.meetings.errors import MeetingError
@@ -259,3 +260,60 @@ def test_first_meeting_of_a_series_has_no_previous_minutes(cast: Cast, meeting: 
         409,
     )
     assert titles(meeting) == []
+
+
+# On the meeting page
+
+
+def test_page_proposes_accepts_and_declines(client: Client, cast: Cast, meeting: Meeting) -> None:
+    page = f"/meetings/{meeting.pk}/"
+    client.force_login(cast.of("osce", "delegate"))
+    client.post(f"{page}do/propose-item/", {"title": "Border liaison"})
+    client.post(f"{page}do/propose-item/", {"title": "Sanctions"})
+    first, second = AgendaProposal.objects.order_by("pk")
+    as_participant = client.get(page).content.decode()
+    client.force_login(cast.of("nato", "delegate"))
+    as_host = client.get(page).content.decode()
+
+    client.post(f"{page}do/accept-item/", {"proposal": first.pk})
+    declined = client.post(
+        f"{page}do/decline-item/",
+        {"proposal": second.pk, "reason": "Outside our mandate"},
+        follow=True,
+    ).content.decode()
+
+    assert f'action="/meetings/{meeting.pk}/do/propose-item/"' in as_participant
+    assert "do/accept-item/" not in as_participant
+    assert as_host.count("do/accept-item/") == 2
+    assert titles(meeting) == ["Border liaison"]
+    assert "declined: Outside our mandate" in declined
+
+
+def test_page_refuses_outsider_proposal_with_a_message(
+    client: Client, cast: Cast, meeting: Meeting
+) -> None:
+    client.force_login(cast.of("osce", "viewer"))
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/do/propose-item/", {"title": "Item"}, follow=True
+    )
+
+    assert "only participating organizations&#x27; delegates propose agenda items" in (
+        response.content.decode()
+    )
+    assert AgendaProposal.objects.count() == 0
+
+
+def test_page_links_the_previous_minutes(client: Client, cast: Cast, meeting: Meeting) -> None:
+    later = later_meeting(cast)
+    client.force_login(cast.of("nato", "delegate"))
+
+    client.post(f"/meetings/{later.pk}/do/agenda/", {"items": "Routes", "previous_minutes": "1"})
+    html = client.get(f"/meetings/{later.pk}/").content.decode()
+
+    assert (
+        "Approval of the minutes of the previous meeting: "
+        f'<a href="/meetings/{meeting.pk}/#minutes">Counter-narcotics on the sidelines (2013-09-25)</a>'
+    ) in html
+    assert 'name="previous_minutes" value="1" checked' in html
+    assert titles(later)[1:] == ["Routes"]

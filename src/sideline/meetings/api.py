@@ -16,9 +16,14 @@ from sideline.meetings import schemas, services
 from sideline.meetings.enums import MinutesStatus
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
-from sideline.meetings.permissions import can_view_meeting, participant_ids
+from sideline.meetings.permissions import (
+    can_view_meeting,
+    is_participant_member,
+    participant_ids,
+)
 from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
+from sideline.meetings.workspace import agenda_view, minutes_agreements
 
 router = Router(tags=["meetings"])
 
@@ -288,24 +293,43 @@ def add_sub_item(request: HttpRequest, commitment_id: int, payload: schemas.SubI
 # Agenda, minutes, documents and delegations: the meeting page's preparation, as JSON.
 
 
-def _agenda_out(meeting: Meeting) -> list[dict[str, Any]]:
-    return [{"position": a.position, "title": a.title} for a in meeting.agenda.order_by("position")]
+def _agenda_out(request: HttpRequest, meeting: Meeting) -> list[dict[str, Any]]:
+    view = agenda_view(request_user(request), meeting, for_hosts=False)
+    return [
+        {
+            "position": item.position,
+            "title": item.title,
+            "minutes_of": {"meeting": item.minutes_of, "id": earlier.pk if earlier else None}
+            if item.minutes_of
+            else None,
+        }
+        for item, earlier in view.rows
+    ]
 
 
 @router.get("/{meeting_id}/agenda", response=list[schemas.AgendaItemOut])
 def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
-    return _agenda_out(_meeting(request, meeting_id))
+    return _agenda_out(request, _meeting(request, meeting_id))
 
 
 @router.put("/{meeting_id}/agenda", response=list[schemas.AgendaItemOut], auth=API_AUTH)
 def replace_agenda(request: HttpRequest, meeting_id: int, payload: schemas.AgendaIn) -> Any:
-    """Replace the whole agenda with ``items`` in order; blank items are dropped."""
+    """Replace the whole agenda with ``items`` in order; blank items are dropped.
+
+    With ``previous_minutes``, the first item approves the previous meeting's minutes.
+    """
     meeting = _meeting(request, meeting_id)
-    services.set_agenda(actor=_actor(request), meeting=meeting, items=payload.items)
-    return _agenda_out(meeting)
+    services.set_agenda(
+        actor=_actor(request),
+        meeting=meeting,
+        items=payload.items,
+        previous_minutes=payload.previous_minutes,
+    )
+    return _agenda_out(request, meeting)
 
 
-def _minutes_out(meeting: Meeting) -> dict[str, Any]:
+def _minutes_out(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    show_people = is_participant_member(request_user(request), meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is None:
         return {
@@ -324,13 +348,17 @@ def _minutes_out(meeting: Meeting) -> dict[str, Any]:
         "text": minutes.text,
         "html": render_markdown(minutes.text),
         "agreed_by": sorted(agreed),
+        "agreements": [
+            {**vars(a), "organization": a.organization.slug}
+            for a in minutes_agreements(minutes, show_people=show_people)
+        ],
     }
 
 
 @router.get("/{meeting_id}/minutes", response=schemas.MinutesOut)
 def get_minutes(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     """The current revision: its Markdown source and the sanitised HTML the page shows."""
-    return _minutes_out(_meeting(request, meeting_id))
+    return _minutes_out(request, _meeting(request, meeting_id))
 
 
 @router.put("/{meeting_id}/minutes", response=schemas.MinutesOut, auth=API_AUTH)
@@ -340,7 +368,7 @@ def save_minutes(
     """Keep a new draft revision; circulated minutes return to draft."""
     meeting = _meeting(request, meeting_id)
     services.save_minutes(actor=_actor(request), meeting=meeting, text=payload.text)
-    return _minutes_out(meeting)
+    return _minutes_out(request, meeting)
 
 
 _MINUTES_STEPS = {
@@ -362,7 +390,7 @@ def advance_minutes(request: HttpRequest, meeting_id: int, step: str) -> dict[st
             field="step",
         )
     _MINUTES_STEPS[step](actor=_actor(request), meeting=meeting)
-    return _minutes_out(meeting)
+    return _minutes_out(request, meeting)
 
 
 def _document_out(document: Document) -> dict[str, Any]:

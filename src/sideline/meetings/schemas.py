@@ -13,11 +13,45 @@ from sideline.validators import Day, Name, Text, Zone
 
 class AgendaIn(Input):
     items: list[Text]
+    # First item: approval of the minutes of the previous meeting of the series.
+    previous_minutes: bool = False
+
+
+class MinutesOfOut(Schema):
+    meeting: str  # the earlier meeting's global identifier
+    id: int | None  # its id on this node, when the caller may see it
 
 
 class AgendaItemOut(Schema):
     position: int
     title: str
+    minutes_of: MinutesOfOut | None = None
+
+
+class ProposalIn(Input):
+    title: Text
+
+
+class DeclineIn(Input):
+    reason: Text = ""
+
+
+class ProposalOut(Schema):
+    id: int
+    title: str
+    organization: str
+    status: str
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class AgreementOut(Schema):
+    organization: str
+    person: str | None
+    at: datetime
+    revision: int
+    revision_sha256: str
 
 
 class MinutesIn(Input):
@@ -30,6 +64,7 @@ class MinutesOut(Schema):
     text: str
     html: str
     agreed_by: list[str]
+    agreements: list[AgreementOut] = []
 
 
 class DocumentOut(Schema):

@@ -93,7 +93,24 @@ class MeetingActionView(LoginRequiredMixin, View):
 
         actions: dict[str, Callable[[], object]] = {
             "agenda": lambda: services.set_agenda(
-                actor=actor, meeting=meeting, items=_lines(data.get("items", ""))
+                actor=actor,
+                meeting=meeting,
+                items=_lines(data.get("items", "")),
+                previous_minutes=bool(data.get("previous_minutes")),
+            ),
+            "propose-item": lambda: services.propose_agenda_item(
+                actor=actor, meeting=meeting, title=data.get("title", "")
+            ),
+            "accept-item": lambda: services.accept_agenda_item(
+                actor=actor,
+                meeting=meeting,
+                proposal_id=_int(data.get("proposal"), "proposal") or 0,
+            ),
+            "decline-item": lambda: services.decline_agenda_item(
+                actor=actor,
+                meeting=meeting,
+                proposal_id=_int(data.get("proposal"), "proposal") or 0,
+                reason=data.get("reason", ""),
             ),
             "participant": lambda: services.add_participant(
                 actor=actor, meeting=meeting, organization=data.get("organization", "")

@@ -32,6 +32,7 @@ from sideline.meetings.permissions import (
     acts_in,
     can_prepare_meeting,
     can_view_meeting,
+    is_participant_member,
 )
 from sideline.meetings.selectors import (
     commitments_with_children,
@@ -40,6 +41,7 @@ from sideline.meetings.selectors import (
 )
 from sideline.meetings.series import series_navigation
 from sideline.meetings.services import current_positions
+from sideline.meetings.workspace import agenda_view, minutes_agreements
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
 from sideline.web.timezones import zone_choices
@@ -99,11 +101,15 @@ class MeetingDetailView(TemplateView):
                 (p.organization, positions.get(p.organization_id))
                 for p in meeting.participations.all()
             ]
+        can_prepare = can_prepare_meeting(user, meeting)
         context.update(
             meeting=meeting,
+            agenda_view=agenda_view(user, meeting, for_hosts=can_prepare),
+            agreements=minutes_agreements(
+                minutes, show_people=is_participant_member(user, meeting)
+            ),
             participants=meeting.participations.select_related("organization"),
             delegates=meeting.delegates.select_related("organization"),
-            agenda=meeting.agenda.all(),
             documents=meeting.documents.select_related("organization"),
             minutes=minutes,
             minutes_html=mark_safe(render_markdown(minutes.text)) if minutes else "",
@@ -114,7 +120,7 @@ class MeetingDetailView(TemplateView):
             now=timezone.now(),
             entries=record_entries(meeting.subject),
             series=series_navigation(meeting, user=user),
-            can_prepare=can_prepare_meeting(user, meeting),
+            can_prepare=can_prepare,
             can_act=acting is not None,
             can_sign=own is not None and can_sign_for(user, own),
             can_delegate=own is not None and can_manage_delegation(user, own),
