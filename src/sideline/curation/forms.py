@@ -51,6 +51,7 @@ COLUMN_LABELS: dict[str, Any] = {
     "title": _("Title"),
     "publisher": _("Publisher"),
     "accessed": _("Date accessed (YYYY-MM-DD)"),
+    "source": _("Source"),
 }
 
 
@@ -90,12 +91,14 @@ class ProposalForm(forms.Form):
         self.fields["citation"] = forms.CharField(
             label=_("Source (URL or citation)"),
             max_length=MAX_CITATION,
+            error_messages={"required": _("Give the source: an address (URL) or a citation.")},
             help_text=_("An address (https://…) or a citation naming the document and its date."),
         )
         self.fields["reason"] = forms.CharField(
             label=_("Reason"),
             max_length=MAX_REASON,
             widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": _("Say why the fact is wrong and what the source shows.")},
             help_text=_("What is wrong, and what the source shows."),
         )
 
