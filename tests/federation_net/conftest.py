@@ -1,7 +1,10 @@
 """Real nodes, one `sideline serve` process per organization, on loopback.
 
-One federation per test process (pytest-xdist gives each worker its own): four nodes,
-NATO, CSTO and the OSCE honest, and the CIS's node, which one test turns hostile. Each
+One federation per test process (pytest-xdist gives each worker its own): five nodes,
+NATO, CSTO and the OSCE honest, the CIS's node, which test_nodes.py turns hostile (a
+fork), and the SCO's, which test_sovereign_meeting.py turns hostile last (forged
+approvals); files run in that order, so each hostile act comes after the tests that need
+that node honest. Each
 has its own data directory, keys, `SIDELINE_ORGANIZATIONS` and database: a SQLite file,
 or, when the suite runs on PostgreSQL (`SIDELINE_DATABASE_URL`), a database of its own
 on that server. Pulls are scheduled an hour apart, so that what arrives within a test
@@ -18,7 +21,7 @@ import pytest
 
 from sideline.record.localnet import LocalFederation
 
-ORGANIZATIONS = ["nato", "csto", "osce", "cis"]
+ORGANIZATIONS = ["nato", "csto", "osce", "cis", "sco"]
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,11 @@ change at their next tick. ``join_with_cli`` runs the real command instead.
 
 A *scenario* is a callable taking the running :class:`LocalFederation` and a
 ``say`` function; :data:`SCENARIOS` names those ``sideline demo federation
---scenario`` offers: ``record`` (entries reach every node) and ``meeting`` (a meeting
-created on one node becomes a row on the others).
+--scenario`` offers: ``record`` (entries reach every node), ``meeting`` (a meeting
+created on one node becomes a row on the others) and ``decision`` (a meeting of three
+organizations, each acting on its own node, to agreed minutes, an adopted decision and a
+commitment with progress; then a confidential meeting the third organization's node
+holds nothing of).
 """
 
 from __future__ import annotations
@@ -38,11 +41,16 @@ from typing import Any
 
 __all__ = [
     "SCENARIOS",
+    "Agent",
     "Appender",
     "LocalFederation",
     "LocalNode",
+    "MeetingOutcome",
     "NodeError",
+    "agents",
+    "decision_scenario",
     "free_port",
+    "hold_meeting",
     "http_get",
     "meeting_scenario",
     "record_scenario",
@@ -65,9 +73,10 @@ call_command("users", "add", {username!r}, "--role", "signatory",
 
 class NodeError(RuntimeError):
     """A node could not be set up or started, or a command failed; the text names the
-    node (and its log); ``stdout`` is what the failed command printed."""
+    node (and its log); ``stdout`` and ``stderr`` are what the failed command printed."""
 
     stdout: str = ""
+    stderr: str = ""
 
 
 def free_port() -> int:
@@ -133,7 +142,7 @@ class LocalNode:
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
             error = NodeError(f"{self.organization}: {label}: {last}")
-            error.stdout = done.stdout
+            error.stdout, error.stderr = done.stdout, done.stderr
             raise error
         return done.stdout
 
@@ -205,6 +214,15 @@ class LocalNode:
         return int(note.split(b"\n")[1])
 
     @contextmanager
+    def agent(self) -> Iterator[Agent]:
+        """Yield an :class:`Agent`: one long-lived process acting as this node's signatory."""
+        agent = Agent(self)
+        try:
+            yield agent
+        finally:
+            agent.close()
+
+    @contextmanager
     def appender(self) -> Iterator[Appender]:
         """Yield an :class:`Appender`: one long-lived process appending to this node's log."""
         appender = Appender(self)
@@ -256,6 +274,155 @@ class Appender:
         if self.process.stdin is not None:
             self.process.stdin.close()
         self.process.wait(timeout=60)
+
+
+# Run in a node: its signatory acts through the meetings services, as the pages would,
+# one JSON request a line; or it reads the node's rows and reduced state. An action the
+# services refuse is answered {"error": "<code>: <message>"}.
+_AGENT = """
+import datetime, json, os, secrets, sys, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sideline.settings")
+django.setup()
+from django.contrib.auth import get_user_model
+from sideline.meetings import services
+from sideline.meetings.errors import MeetingError
+from sideline.meetings.models import Commitment, Decision, Meeting
+from sideline.oplog import reduce_node
+from sideline.record.models import Log
+org = sys.argv[1]
+
+def actor():
+    return get_user_model().objects.get(username=f"{org}-signatory")
+
+def meeting(op_id):
+    return Meeting.objects.get(op_id=op_id)
+
+def show(op_id):
+    found = Meeting.objects.filter(op_id=op_id).first()
+    if found is None:
+        return {"meeting": None}
+    minutes = getattr(found, "minutes", None)
+    return {
+        "meeting": found.op_id,
+        "participants": sorted(found.participations.values_list("organization__slug", flat=True)),
+        "agenda": list(found.agenda.order_by("position").values_list("title", flat=True)),
+        "minutes": minutes.status if minutes else None,
+        "decisions": dict(Decision.objects.filter(meeting=found).values_list("op_id", "status")),
+        "commitments": dict(
+            Commitment.objects.filter(decision__meeting=found).values_list("op_id", "progress")
+        ),
+    }
+
+def act(request):
+    what = request["action"]
+    if what == "create":
+        made = services.create_meeting(
+            actor=actor(), title=request["title"], host=org, participants=request["participants"],
+            date=datetime.date.fromisoformat(request["date"]), public=request["public"])
+        return {"meeting": made.op_id}
+    if what == "agenda":
+        services.set_agenda(actor=actor(), meeting=meeting(request["meeting"]), items=request["items"])
+    elif what == "delegate":
+        links = []
+        named = services.invite_delegate(
+            actor=actor(), meeting=meeting(request["meeting"]), name=request["name"],
+            email=request["email"], accept_url=lambda secret: links.append(secret) or secret)
+        services.accept_invitation(
+            secret=links[0], username=request["username"], password=secrets.token_urlsafe(18))
+        named.refresh_from_db()
+        services.approve_delegate(actor=actor(), delegate=named)
+        return {"delegate": named.op_id}
+    elif what == "minutes":
+        services.save_minutes(actor=actor(), meeting=meeting(request["meeting"]), text=request["text"])
+        services.circulate_minutes(actor=actor(), meeting=meeting(request["meeting"]))
+    elif what == "agree":
+        services.agree_minutes(actor=actor(), meeting=meeting(request["meeting"]))
+    elif what == "propose":
+        made = services.propose_decision(
+            actor=actor(), meeting=meeting(request["meeting"]), title=request["title"],
+            text=request["text"])
+        return {"decision": made.op_id}
+    elif what == "respond":
+        services.respond_to_decision(
+            actor=actor(), decision=Decision.objects.get(op_id=request["decision"]),
+            position=request["position"], reason=request.get("reason", ""))
+    elif what == "commit":
+        made = services.make_commitment(
+            actor=actor(), decision=Decision.objects.get(op_id=request["decision"]), owner=org,
+            description=request["description"], target=request["target"],
+            due_date=datetime.date.fromisoformat(request["due"]))
+        return {"commitment": made.op_id}
+    elif what == "progress":
+        services.update_progress(
+            actor=actor(), commitment=Commitment.objects.get(op_id=request["commitment"]),
+            percent=request["percent"], note=request.get("note", ""))
+    elif what == "show":
+        return show(request["meeting"])
+    elif what == "state":
+        _, reduction = reduce_node()
+        wanted = request.get("meeting")
+        return {
+            "digest": reduction.digest(),
+            "meeting_digest": reduction.meeting_digest(wanted) if wanted else None,
+            "confidential": sorted(reduction.confidential.meetings),
+            "size": Log.objects.get(organization__slug=org).size,
+            "rejected": [[v.origin, v.index, v.code] for v in reduction.verdicts
+                         if v.status == "rejected"],
+        }
+    else:
+        return {"error": f"unknown action {what!r}"}
+    return {}
+
+for line in sys.stdin:
+    try:
+        answer = act(json.loads(line))
+    except MeetingError as error:
+        answer = {"error": f"{error.code}: {error}"}
+    print(json.dumps(answer), flush=True)
+"""
+
+
+class Agent:
+    """A node's signatory acting through the meetings services from a process kept open
+    (one Django start-up for a whole meeting); see ``_AGENT`` for the actions."""
+
+    def __init__(self, node: LocalNode) -> None:
+        self.node = node
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _AGENT, node.organization],
+            env=node.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, action: str, **request: Any) -> dict[str, Any]:
+        """Run ``action`` on the node; return its answer.
+
+        Raises:
+            NodeError: the services refused it (the text names the node and the code), or
+                the agent stopped (its traceback is in the test's stderr).
+        """
+        if self.process.stdin is None or self.process.stdout is None:
+            raise NodeError("the agent has no pipes")
+        self.process.stdin.write(json.dumps({"action": action, **request}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise NodeError(f"{self.node.organization}: the agent stopped during {action}")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise NodeError(f"{self.node.organization}: {action}: {answer['error']}")
+        return answer
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
 
 
 @dataclass
@@ -497,8 +664,177 @@ def meeting_scenario(federation: LocalFederation, say: Callable[[str], None]) ->
         say(f"{slug}: meeting {op_id} is a row here")
 
 
+@contextmanager
+def agents(federation: LocalFederation) -> Iterator[dict[str, Agent]]:
+    """Yield an :class:`Agent` for every node of ``federation``, closed on exit."""
+    opened: dict[str, Agent] = {}
+    try:
+        for slug, node in federation.nodes.items():
+            opened[slug] = Agent(node)
+        yield opened
+    finally:
+        for agent in opened.values():
+            agent.close()
+
+
+@dataclass
+class MeetingOutcome:
+    """What :func:`hold_meeting` did: the objects' global identifiers and each node's
+    state digest at the end (the public one; a confidential meeting's digest for one)."""
+
+    meeting: str
+    decision: str
+    commitment: str | None
+    digests: dict[str, str]
+
+
+def hold_meeting(
+    federation: LocalFederation,
+    say: Callable[[str], None],
+    crew: dict[str, Agent],
+    *,
+    host: str,
+    guests: list[str],
+    public: bool = True,
+    down: str | None = None,
+    secret: str = "",
+    commitment: bool = True,
+) -> MeetingOutcome:
+    """Hold a meeting, each organization acting only on its own node.
+
+    ``host`` creates it with ``guests``, sets the agenda, names a delegate (invited,
+    accepting and approved on each organization's node), drafts and circulates minutes
+    and proposes a decision; each participant agrees to the minutes and approves the
+    decision on its own node, after waiting until that node shows them (pushed, pulled,
+    projected). ``down``, a guest, is stopped once the agenda is set and started again
+    after the others answered: it must catch up before it can answer. The first guest
+    then makes a commitment and reports progress on its node. ``secret`` goes into the
+    agenda and the decision's text (a confidential meeting's canary). Returns once the
+    decision is adopted, the commitment's progress shown on every participant's node and
+    their digests equal.
+
+    Raises:
+        NodeError: a node refused an act (its code); TimeoutError: a wait ran out.
+    """
+    participants = [host, *guests]
+
+    def shows(slug: str, check: Callable[[dict[str, Any]], bool], what: str) -> None:
+        federation.wait_for(
+            lambda: check(crew[slug]("show", meeting=meeting)), what=f"{what} on {slug}'s node"
+        )
+
+    title = "Liaison on drug routes" if public else "Quiet talks"
+    meeting = crew[host](
+        "create", title=title, participants=guests, date="2027-03-01", public=public
+    )["meeting"]
+    say(
+        f"{host}: created {'public' if public else 'confidential'} meeting {meeting} with "
+        f"{', '.join(guests)}"
+    )
+    agenda = ["Opening", f"Liaison officers {secret}".strip(), "Next steps"]
+    crew[host]("agenda", meeting=meeting, items=agenda)
+    for slug in guests:
+        shows(slug, lambda rows: rows["agenda"] == agenda, f"meeting {meeting} and its agenda")
+    say(f"{', '.join(guests)}: the meeting and its agenda are rows on their nodes")
+    for slug in participants:
+        crew[slug](
+            "delegate",
+            meeting=meeting,
+            name=f"Delegate of {slug.upper()}",
+            email=f"delegate-{secrets.token_hex(4)}@{slug}.localnet",
+            username=f"{slug}-delegate-{secrets.token_hex(4)}",
+        )
+    say(f"{', '.join(participants)}: each named, and approved, its delegate on its own node")
+    if down is not None:
+        federation.nodes[down].stop()
+        say(f"{down}: node stopped")
+    crew[host]("minutes", meeting=meeting, text=f"The participants met. {secret}".strip())
+    decision = crew[host](
+        "propose",
+        meeting=meeting,
+        title="Exchange liaison officers",
+        text=f"{', '.join(p.upper() for p in participants)} exchange liaison officers on drug "
+        f"routes from Afghanistan. {secret}".strip(),
+    )["decision"]
+    say(f"{host}: circulated the minutes and proposed decision {decision}")
+    crew[host]("agree", meeting=meeting)
+    crew[host]("respond", decision=decision, position="approve")
+    up = [slug for slug in guests if slug != down]
+    for slug in up:
+        shows(slug, lambda rows: rows["decisions"].get(decision) == "proposed", "the decision")
+        crew[slug]("agree", meeting=meeting)
+        crew[slug]("respond", decision=decision, position="approve")
+        say(f"{slug}: agreed to the minutes and approved {decision} on its own node")
+    if down is not None:
+        federation.nodes[down].start()
+        say(f"{down}: node started again")
+        shows(down, lambda rows: rows["decisions"].get(decision) == "proposed", "the decision")
+        say(f"{down}: caught up (the decision proposed while it was down is a row there)")
+        crew[down]("agree", meeting=meeting)
+        crew[down]("respond", decision=decision, position="approve")
+        say(f"{down}: agreed to the minutes and approved {decision} on its own node")
+    for slug in participants:
+        shows(
+            slug,
+            lambda rows: (
+                rows["decisions"].get(decision) == "adopted" and rows["minutes"] == "agreed"
+            ),
+            "the decision adopted and the minutes agreed",
+        )
+    say(f"{decision} adopted and the minutes agreed on every participant's node")
+    made = None
+    if commitment:
+        owner = guests[0]
+        made = crew[owner](
+            "commit",
+            decision=decision,
+            description="Second two liaison officers",
+            target="Two officers in post",
+            due="2027-12-31",
+        )["commitment"]
+        crew[owner]("progress", commitment=made, percent=40, note="One officer in post")
+        for slug in participants:
+            shows(
+                slug,
+                lambda rows: rows["commitments"].get(made) == 40,
+                "the commitment's progress",
+            )
+        say(f"{owner}: made commitment {made} and reported 40 %, shown on every participant's node")
+    key = "digest" if public else "meeting_digest"
+    digests: dict[str, str] = {}
+
+    def agree() -> bool:
+        digests.clear()
+        for slug in participants:
+            digests[slug] = crew[slug]("state", meeting=meeting)[key]
+        return len(set(digests.values())) == 1
+
+    federation.wait_for(agree, what=f"the participants' {key}s of {meeting} agreeing")
+    say(f"every participant's node: {key} {next(iter(digests.values()))[:16]}…")
+    return MeetingOutcome(meeting, decision, made, dict(digests))
+
+
+def decision_scenario(federation: LocalFederation, say: Callable[[str], None]) -> None:
+    """A public meeting of the first three organizations to an adopted decision, agreed
+    minutes and a commitment with progress; then a confidential one of the first two,
+    which the third's node holds no row of."""
+    if len(federation.organizations) < 3:
+        raise NodeError("the decision scenario needs three organizations or more")
+    host, first, second = federation.organizations[:3]
+    with agents(federation) as crew:
+        public = hold_meeting(federation, say, crew, host=host, guests=[first, second])
+        say(f"{public.decision}: adopted; commitment {public.commitment} on track")
+        quiet = hold_meeting(
+            federation, say, crew, host=host, guests=[first], public=False, commitment=False
+        )
+        if crew[second]("show", meeting=quiet.meeting)["meeting"] is not None:
+            raise NodeError(f"{second}: holds a row of confidential meeting {quiet.meeting}")
+        say(f"{second}: holds no row of confidential meeting {quiet.meeting}")
+
+
 # The scenarios `sideline demo federation --scenario` offers.
 SCENARIOS: dict[str, Callable[[LocalFederation, Callable[[str], None]], None]] = {
+    "decision": decision_scenario,
     "meeting": meeting_scenario,
     "record": record_scenario,
 }

@@ -50,8 +50,10 @@ class Command(BaseCommand):
         federation.add_argument(
             "--scenario",
             choices=sorted(SCENARIOS),
-            default="record",
-            help="what the nodes do once joined (default: record)",
+            default="decision",
+            help="what the nodes do once joined (default: decision, which needs three "
+            "organizations: a meeting to an adopted decision, agreed minutes and a commitment, "
+            "then a confidential meeting)",
         )
         federation.add_argument(
             "--exit",
