@@ -453,12 +453,16 @@ def check_bundle(data: bytes, policy: Policy, *, expect: str | None = None) -> P
     ops: list[ProvedOp] = []
     witnesses: dict[str, tuple[str, ...]] = {}
     seen: set[tuple[str, int]] = set()
+    checked: dict[bytes, tuple[str, int, bytes, tuple[str, ...]]] = {}
     for number, text in enumerate(texts, start=1):
         where = f"proof {number}"
         proof = parse_tlog_proof(text, where=where)
         if not proof.extra:
             raise ProofError("bad_tlog_proof", f"{where} carries no entry in its extra line")
-        origin, size, root, cosigned = _check_checkpoint(proof.checkpoint, policy, where=where)
+        # The proofs of one log usually share a checkpoint: its signatures are checked once.
+        if proof.checkpoint not in checked:
+            checked[proof.checkpoint] = _check_checkpoint(proof.checkpoint, policy, where=where)
+        origin, size, root, cosigned = checked[proof.checkpoint]
         result = verify_inclusion(
             proof.index, size=size, leaf_hash=hash_leaf(proof.extra), proof=proof.hashes, root=root
         )
