@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from sideline.cli import main
 from sideline.meetings.models import Decision, Meeting
 from sideline.meetings.services import create_meeting, propose_decision, respond_to_decision
 from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
@@ -522,3 +523,27 @@ def test_proof_takes_ops_from_a_peers_replica(public_adopted: Decision) -> None:
         "quorum_not_met: the checkpoint of proof 5 is cosigned by cis of the policy, below its "
         "quorum (group two: 2 of cis, csto, nato, osce)"
     )
+
+
+def test_cli_exit_codes_and_one_line_on_stderr(
+    bundle: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = _write(tmp_path, "policy", _policy())
+    good = _write(tmp_path, "good.json", json.dumps(bundle).encode())
+    bundle["proofs"][0] = bundle["proofs"][0].replace("index 1\n", "index 2\n", 1)
+    bad = _write(tmp_path, "bad.json", json.dumps(bundle).encode())
+
+    good_code = main(["record", "check-proof", good, "--policy", policy])
+    good_out = capsys.readouterr()
+    with pytest.raises(SystemExit) as bad_exit:
+        main(["record", "check-proof", bad, "--policy", policy])
+    bad_out = capsys.readouterr()
+
+    assert (good_code, len(good_out.out.splitlines()), good_out.err) == (0, 2, "")
+    assert bad_exit.value.code == 1
+    assert bad_out.out == ""
+    assert bad_out.err.startswith(
+        f"CommandError: {bad}: the entry of proof 1 is not included at index 2 of "
+        "sideline.example/record/nato (size 3): "
+    )
+    assert len(bad_out.err.splitlines()) == 1
