@@ -10,6 +10,7 @@ from sideline.record.proof import (
     MAX_POLICY_BYTES,
     ProofError,
     TlogProof,
+    check_bundle,
     format_tlog_proof,
     parse_policy,
     parse_tlog_proof,
@@ -130,3 +131,15 @@ def test_policy_over_the_limit_refused() -> None:
         parse_policy(b"#" * (MAX_POLICY_BYTES + 1))
 
     assert caught.value.message == f"the policy is larger than {MAX_POLICY_BYTES} bytes"
+
+
+def test_deeply_nested_file_refused_without_a_traceback() -> None:
+    policy = parse_policy(f"log {_log_vkey()}\nquorum none\n".encode())
+
+    with pytest.raises(ProofError) as caught:
+        check_bundle(b"[" * 200_000 + b"]" * 200_000, policy)
+
+    assert (caught.value.code, caught.value.message) == (
+        "bad_proof_file",
+        "the file's JSON is nested too deeply",
+    )

@@ -337,6 +337,8 @@ def _load(data: bytes) -> tuple[str, list[str]]:
             f"the file is not complete JSON (truncated or altered?): {error.msg} at "
             f"line {error.lineno} column {error.colno}",
         ) from None
+    except RecursionError:
+        raise ProofError("bad_proof_file", "the file's JSON is nested too deeply") from None
     if not isinstance(document, dict):
         raise ProofError("bad_proof_file", "the file is not a JSON object")
     if document.get("format") != FORMAT:
@@ -410,7 +412,7 @@ def _entry_op(leaf: bytes, *, origin: str, where: str) -> tuple[str, str, dict[s
     header, _, line = body.partition("\n")
     try:
         entry = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         entry = None
     if header != "sideline.entry/1" or not isinstance(entry, dict):
         raise ProofError("bad_entry", f"the entry of {where} is not a sideline.entry/1 entry")
