@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,14 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from sideline.cli import main
 from sideline.meetings.models import Decision, Meeting
 from sideline.meetings.services import create_meeting, propose_decision, respond_to_decision
-from sideline.record.checkpoint import generate_cosigner_key
-from sideline.record.note import generate_signer_key
+from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
+from sideline.record.entry import build_entry, sign_entry
+from sideline.record.merkle import Frontier, hash_leaf
+from sideline.record.models import Peer, Replica, ReplicaCheckpoint, ReplicaEntry
+from sideline.record.note import generate_signer_key, parse_signer_key, sign_note
 from sideline.record.proof import MAX_PROOF_BYTES, ProofError, check_bundle, parse_policy
 from sideline.record.proof_text import proof_sentences
 from sideline.record.proving import (
@@ -453,3 +457,93 @@ def test_node_policy_page_is_a_valid_tlog_policy(public_adopted: Decision) -> No
     assert sorted(policy.logs) == [f"sideline.example/record/{org}" for org in sorted(ORGS)]
     assert sorted(policy.witnesses) == sorted(ORGS)
     assert policy.describe_quorum() == "group enough: 2 of csto, nato, osce"
+
+
+def test_proof_takes_ops_from_a_peers_replica(public_adopted: Decision) -> None:
+    # The SCO answers from its own node: its log reaches this node as a trusted replica.
+    origin = "sco.example/record/sco"
+    log_skey, log_vkey = generate_signer_key(origin)
+    entry_signer = parse_signer_key(generate_signer_key(origin + "/entries")[0])
+    witness, witness_vkey = generate_cosigner_key("sco.example/record/cis/witness")
+    when = datetime(2013, 9, 25, 14, 0, tzinfo=UTC)
+    subjects = ["sco/m-1", public_adopted.op_id, "sco/d-2"]
+    leaves = []
+    for subject in subjects:
+        op = {
+            "schema": "sideline.op/1",
+            "kind": "decision.respond",
+            "actor": "sco",
+            "prev": None,
+            "after": [],
+            "object": subject,
+            "role": "signatory",
+            "args": {"position": "approve", "text_sha256": "ab" * 32},
+        }
+        entry = build_entry(
+            kind="op.decision.respond", organization="sco", time=when, subject=subject, payload=op
+        )
+        leaves.append(sign_entry(entry, signer=entry_signer))
+    tree = Frontier()
+    tree.extend(hash_leaf(leaf) for leaf in leaves)
+    head = Checkpoint(origin, len(leaves), tree.root())
+    note = sign_note(head.text(), signers=[parse_signer_key(log_skey)])
+    note += witness.cosign(head, timestamp=1380117600).line().encode()
+    replica = Replica.objects.create(
+        peer=Peer.objects.create(url="https://sco.example/"),
+        organization="sco",
+        origin=origin,
+        log_keys=[log_vkey],
+        size=len(leaves),
+        root_hash=tree.root(),
+    )
+    for index, leaf in enumerate(leaves):
+        ReplicaEntry.objects.create(
+            replica=replica, index=index, leaf=leaf, leaf_hash=hash_leaf(leaf)
+        )
+    ReplicaCheckpoint.objects.create(
+        replica=replica, size=len(leaves), root_hash=tree.root(), note=note
+    )
+    # The node's policy lists the replica's log key (pinned here); these add its witness.
+    strict = _policy(f"witness cis {witness_vkey}\ngroup two 2 cis csto nato osce\nquorum two")
+    lenient = _policy(f"witness cis {witness_vkey}\ngroup one any cis csto nato osce\nquorum one")
+    document = json.loads(prove_object(public_adopted.op_id))
+
+    facts = _check(document, lenient)
+
+    # Ops are in the order of their entries' times: the SCO's entry is dated 2013.
+    assert [(op.organization, op.index) for op in facts.ops] == [
+        ("sco", 1),
+        ("nato", 1),
+        ("nato", 2),
+        ("csto", 0),
+        ("osce", 0),
+    ]
+    assert facts.witnesses[origin] == ("cis",)
+    assert _refusal(document, strict) == (
+        "quorum_not_met: the checkpoint of proof 5 is cosigned by cis of the policy, below its "
+        "quorum (group two: 2 of cis, csto, nato, osce)"
+    )
+
+
+def test_cli_exit_codes_and_one_line_on_stderr(
+    bundle: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = _write(tmp_path, "policy", _policy())
+    good = _write(tmp_path, "good.json", json.dumps(bundle).encode())
+    bundle["proofs"][0] = bundle["proofs"][0].replace("index 1\n", "index 2\n", 1)
+    bad = _write(tmp_path, "bad.json", json.dumps(bundle).encode())
+
+    good_code = main(["record", "check-proof", good, "--policy", policy])
+    good_out = capsys.readouterr()
+    with pytest.raises(SystemExit) as bad_exit:
+        main(["record", "check-proof", bad, "--policy", policy])
+    bad_out = capsys.readouterr()
+
+    assert (good_code, len(good_out.out.splitlines()), good_out.err) == (0, 2, "")
+    assert bad_exit.value.code == 1
+    assert bad_out.out == ""
+    assert bad_out.err.startswith(
+        f"CommandError: {bad}: the entry of proof 1 is not included at index 2 of "
+        "sideline.example/record/nato (size 3): "
+    )
+    assert len(bad_out.err.splitlines()) == 1

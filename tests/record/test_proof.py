@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sideline.record.checkpoint import generate_cosigner_key
 from sideline.record.note import generate_signer_key
 from sideline.record.proof import (
+    FORMAT,
     MAX_POLICY_BYTES,
+    MAX_PROOFS,
     ProofError,
     TlogProof,
+    check_bundle,
     format_tlog_proof,
     parse_policy,
     parse_tlog_proof,
@@ -130,3 +135,28 @@ def test_policy_over_the_limit_refused() -> None:
         parse_policy(b"#" * (MAX_POLICY_BYTES + 1))
 
     assert caught.value.message == f"the policy is larger than {MAX_POLICY_BYTES} bytes"
+
+
+def test_deeply_nested_file_refused_without_a_traceback() -> None:
+    policy = parse_policy(f"log {_log_vkey()}\nquorum none\n".encode())
+
+    with pytest.raises(ProofError) as caught:
+        check_bundle(b"[" * 200_000 + b"]" * 200_000, policy)
+
+    assert (caught.value.code, caught.value.message) == (
+        "bad_proof_file",
+        "the file's JSON is nested too deeply",
+    )
+
+
+def test_file_with_too_many_proofs_refused() -> None:
+    policy = parse_policy(f"log {_log_vkey()}\nquorum none\n".encode())
+    data = json.dumps({"format": FORMAT, "object": "nato/d-1", "proofs": ["x"] * (MAX_PROOFS + 1)})
+
+    with pytest.raises(ProofError) as caught:
+        check_bundle(data.encode(), policy)
+
+    assert (caught.value.code, caught.value.message) == (
+        "proof_too_large",
+        f"the file holds more than {MAX_PROOFS} proofs",
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,9 +67,30 @@ def _check(page: Page, url: str, proof: Path, policy: Path, expect: str = "") ->
     return str(result.get_attribute("data-outcome")), "\n".join(lines)
 
 
+# The script's RFC 9162 inclusion check against transparency-dev/merkle's 98 probes.
+VECTORS_JS = """async (cases) => {
+  const b64 = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+  const out = [];
+  for (const c of cases) {
+    out.push(await window.sidelineProofCheck.verifyInclusion(
+      c.leafIdx, c.treeSize, b64(c.leafHash), (c.proof || []).map(b64), b64(c.root)));
+  }
+  return out;
+}"""
+
+
+def _inclusion_vectors() -> list[dict[str, Any]]:
+    root = os.environ.get("SIDELINE_REFERENCE_DATA")
+    if not root:
+        pytest.skip("SIDELINE_REFERENCE_DATA is not set; the tlog-vectors are needed")
+    folder = Path(root) / "tlog-vectors/transparency-dev-merkle/testdata/inclusion"
+    return [json.loads(p.read_text()) for p in sorted(folder.rglob("*.json"))]
+
+
 def test_browser_checks_a_proof_and_refuses_tampering(
     browser: Browser, live_server: Any, live_registry: None, tmp_path: Path
 ) -> None:
+    vectors = _inclusion_vectors()
     op_id = _adopted_decision()
     document = json.loads(prove_object(op_id))
     good = tmp_path / "good.json"
@@ -86,6 +108,7 @@ def test_browser_checks_a_proof_and_refuses_tampering(
 
     outcome, text = _check(page, live_server.url, good, policy)
     violations = run_axe(page, axe_source())
+    verdicts = page.evaluate(VECTORS_JS, vectors)
     # Chromium has had Ed25519 in WebCrypto since version 137; the page needs nothing else.
     supported = page.evaluate(
         """() => crypto.subtle.generateKey({name: "Ed25519"}, false, ["sign", "verify"])
@@ -96,6 +119,8 @@ def test_browser_checks_a_proof_and_refuses_tampering(
 
     assert supported is True
     assert violations == []
+    assert len(vectors) == 98
+    assert verdicts == [not case["wantErr"] for case in vectors]
     assert outcome == "valid", text
     assert text.splitlines() == [
         "The proof holds.",

@@ -337,6 +337,8 @@ def _load(data: bytes) -> tuple[str, list[str]]:
             f"the file is not complete JSON (truncated or altered?): {error.msg} at "
             f"line {error.lineno} column {error.colno}",
         ) from None
+    except RecursionError:
+        raise ProofError("bad_proof_file", "the file's JSON is nested too deeply") from None
     if not isinstance(document, dict):
         raise ProofError("bad_proof_file", "the file is not a JSON object")
     if document.get("format") != FORMAT:
@@ -410,7 +412,7 @@ def _entry_op(leaf: bytes, *, origin: str, where: str) -> tuple[str, str, dict[s
     header, _, line = body.partition("\n")
     try:
         entry = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         entry = None
     if header != "sideline.entry/1" or not isinstance(entry, dict):
         raise ProofError("bad_entry", f"the entry of {where} is not a sideline.entry/1 entry")
@@ -453,12 +455,16 @@ def check_bundle(data: bytes, policy: Policy, *, expect: str | None = None) -> P
     ops: list[ProvedOp] = []
     witnesses: dict[str, tuple[str, ...]] = {}
     seen: set[tuple[str, int]] = set()
+    checked: dict[bytes, tuple[str, int, bytes, tuple[str, ...]]] = {}
     for number, text in enumerate(texts, start=1):
         where = f"proof {number}"
         proof = parse_tlog_proof(text, where=where)
         if not proof.extra:
             raise ProofError("bad_tlog_proof", f"{where} carries no entry in its extra line")
-        origin, size, root, cosigned = _check_checkpoint(proof.checkpoint, policy, where=where)
+        # The proofs of one log usually share a checkpoint: its signatures are checked once.
+        if proof.checkpoint not in checked:
+            checked[proof.checkpoint] = _check_checkpoint(proof.checkpoint, policy, where=where)
+        origin, size, root, cosigned = checked[proof.checkpoint]
         result = verify_inclusion(
             proof.index, size=size, leaf_hash=hash_leaf(proof.extra), proof=proof.hashes, root=root
         )
