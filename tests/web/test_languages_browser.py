@@ -76,3 +76,36 @@ def test_each_language_on_the_main_pages_with_arabic_right_to_left(
             page.context.close()
 
     assert problems == []
+
+
+# Where the heat map's row labels sit against its cells: left of them, or right.
+LABELS_SIDE = """() => {
+  const chart = document.querySelector('main figure svg');
+  const cells = [...chart.querySelectorAll('rect.cell')].map(c => c.getBoundingClientRect());
+  const rows = [...chart.querySelectorAll('text')]
+    .filter(t => !t.closest('.legend'))
+    .filter(t => !(t.getAttribute('transform') || '').includes('rotate'))
+    .filter(t => (t.getAttribute('text-anchor') || 'start') !== 'middle')
+    .map(t => t.getBoundingClientRect());
+  const cellsLeft = Math.min(...cells.map(r => r.left));
+  const cellsRight = Math.max(...cells.map(r => r.right));
+  return {
+    rows: rows.length,
+    left: rows.every(r => r.right <= cellsLeft + 1),
+    right: rows.every(r => r.left >= cellsRight - 1),
+  };
+}"""
+
+
+@pytest.mark.parametrize(("code", "side"), [("en", "left"), ("ar", "right")])
+def test_a_charts_labels_sit_on_the_reading_side(
+    live_registry: None, contexts: NewContext, code: str, side: str
+) -> None:
+    page = contexts().new_page()
+    # The first analysis page builds the registry's snapshot: slow on two loaded cores.
+    page.goto(f"/analysis/overlap/?lang={code}", timeout=90_000)
+
+    seen = page.evaluate(LABELS_SIDE)
+
+    assert seen["rows"] > 5
+    assert (seen["left"], seen["right"]) == (side == "left", side == "right")
