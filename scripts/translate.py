@@ -7,8 +7,8 @@ CODE is a language of ``settings.LANGUAGES`` (``ru``, ``kk``, ``ar``, ``zh-hans`
 ``es``; default ``ru``); its catalogue is ``src/sideline/locale/<dir>/LC_MESSAGES/django.po``
 with ``<dir>`` Django's locale name of the code (``zh-hans`` -> ``zh_Hans``).
 The dictionary maps an English msgid to its msgstr, or to a list of forms for a plural
-entry (as many as the catalogue's ``Plural-Forms`` header says: Russian 3, Kazakh 2,
-Arabic 6, Chinese 1, French 3, Spanish 3); one string for a plural entry fills every form.
+entry (as many as the catalogue's ``Plural-Forms`` header says: Russian 4, Kazakh 2,
+Arabic 6, Chinese 1, French 2, Spanish 3, as in Django's own catalogues); one string for a plural entry fills every form.
 Entries already translated are left alone unless the dictionary gives them again.
 GNU gettext's msgfmt is not needed: polib writes the .mo file. Exit status 1 lists the
 entries still untranslated; 2 is a usage error. ``--missing`` prints the untranslated and
