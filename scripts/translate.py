@@ -1,16 +1,18 @@
 """Fill one language's catalogue from a JSON dictionary of translations, then compile it.
 
 Usage: python scripts/translate.py [--lang CODE] TRANSLATIONS.json
+       python scripts/translate.py [--lang CODE] --missing > TODO.json
 
 CODE is a language of ``settings.LANGUAGES`` (``ru``, ``kk``, ``ar``, ``zh-hans``, ``fr``,
 ``es``; default ``ru``); its catalogue is ``src/sideline/locale/<dir>/LC_MESSAGES/django.po``
 with ``<dir>`` Django's locale name of the code (``zh-hans`` -> ``zh_Hans``).
 The dictionary maps an English msgid to its msgstr, or to a list of forms for a plural
-entry (as many as the catalogue's ``Plural-Forms`` header says: Russian 3, Kazakh 2,
-Arabic 6, Chinese 1, French 3, Spanish 3); one string for a plural entry fills every form.
+entry (as many as the catalogue's ``Plural-Forms`` header says: Russian 4, Kazakh 2,
+Arabic 6, Chinese 1, French 2, Spanish 3, as in Django's own catalogues); one string for a plural entry fills every form.
 Entries already translated are left alone unless the dictionary gives them again.
 GNU gettext's msgfmt is not needed: polib writes the .mo file. Exit status 1 lists the
-entries still untranslated; 2 is a usage error.
+entries still untranslated; 2 is a usage error. ``--missing`` prints the untranslated and
+fuzzy entries as such a JSON object (empty strings, or lists for plurals) to fill in.
 """
 
 from __future__ import annotations
@@ -63,11 +65,25 @@ def fill(catalogue: polib.POFile, translations: dict[str, str | list[str]]) -> l
     return problems
 
 
+def missing_entries(catalogue: polib.POFile) -> dict[str, str | list[str]]:
+    """Return the untranslated and fuzzy entries as a skeleton of the JSON to fill."""
+    forms = plural_count(catalogue)
+    left = catalogue.untranslated_entries() + catalogue.fuzzy_entries()
+    return {
+        entry.msgid: ([""] * forms if entry.msgid_plural else "")
+        for entry in left
+        if not entry.obsolete
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lang", default="ru", help="language code (default: ru)")
-    parser.add_argument("translations", help="JSON object: English msgid -> translation")
+    parser.add_argument("--missing", action="store_true", help="print what is left to translate")
+    parser.add_argument("translations", nargs="?", help="JSON object: English msgid -> translation")
     args = parser.parse_args(argv)
+    if not args.missing and args.translations is None:
+        parser.error("give TRANSLATIONS.json, or --missing")
     po = LOCALE / locale_dir(args.lang) / "LC_MESSAGES" / "django.po"
     if not po.exists():
         print(
@@ -75,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.missing:
+        print(json.dumps(missing_entries(polib.pofile(str(po))), ensure_ascii=False, indent=1))
+        return 0
     try:
         translations = json.loads(Path(args.translations).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:

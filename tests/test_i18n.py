@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import polib
 import pytest
 from django.conf import settings
@@ -81,6 +82,15 @@ def test_catalogue_keeps_every_placeholder(code: str) -> None:
             broken.append(entry.msgid)
 
     assert broken == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_catalogue_has_the_languages_plural_rule(code: str) -> None:
+    """Django's own catalogue of the language is the reference for its gettext plural rule."""
+    reference = Path(django.__file__).parent / "conf" / "locale" / to_locale(code)
+    expected = polib.pofile(str(reference / "LC_MESSAGES" / "django.po")).metadata
+
+    assert catalogue(code).metadata["Plural-Forms"] == expected["Plural-Forms"]
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

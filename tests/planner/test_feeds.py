@@ -103,3 +103,15 @@ def test_draft_calendar_is_never_cached(plan_2013: Plan) -> None:
     move_meeting(meeting=r1, venue="unga-68", date=dt.date(2013, 10, 1), slot=3, room=1)
 
     assert calendar_ics(plan=plan_2013) != before
+
+
+def test_feed_in_kazakh_names_the_organizations_city_and_country_in_kazakh(
+    client: Client, plan_2013: Plan
+) -> None:
+    publish_plan(plan=plan_2013, publisher=Organization.objects.get(slug="osce"))
+
+    body = client.get("/planner/feeds/csto.ics", {"lang": "kk"}).content
+
+    (event,) = events(body).values()
+    assert str(event["SUMMARY"]).startswith("ҰҚШҰ – ")
+    assert str(event["LOCATION"]).startswith("Нью-Йорк, Америка Құрама Штаттары — ")

@@ -52,12 +52,14 @@ class CalendarNames:
         forums: forum slug → name.
         topics: topic (a function slug, or free text) → name.
         countries: country code → name.
+        cities: a venue's city (its English name) → its name in the feed's language.
     """
 
     organizations: Mapping[str, str] = field(default_factory=dict)
     forums: Mapping[str, str] = field(default_factory=dict)
     topics: Mapping[str, str] = field(default_factory=dict)
     countries: Mapping[str, str] = field(default_factory=dict)
+    cities: Mapping[str, str] = field(default_factory=dict)
 
     def organization(self, slug: str) -> str:
         return self.organizations.get(slug, slug)
@@ -70,6 +72,9 @@ class CalendarNames:
 
     def country(self, code: str) -> str:
         return self.countries.get(code, code)
+
+    def city(self, name: str) -> str:
+        return self.cities.get(name, name)
 
 
 def meeting_uid(instance: Instance, meeting: Meeting) -> str:
@@ -212,7 +217,7 @@ def _event(
     # Names and topics are stored text: printable() keeps a stray control character from
     # making the file unreadable to calendar programs.
     event.add("summary", printable(f"{' – '.join(organizations)}: {topic}"))
-    city = ", ".join(p for p in (venue.city, names.country(venue.country)) if p)
+    city = ", ".join(p for p in (names.city(venue.city), names.country(venue.country)) if p)
     where = (
         f"Special summit {venue.id}" if venue.is_summit else names.forum(venue.forum or venue.id)
     )

@@ -23,7 +23,8 @@ from sideline.planner.models import (
 )
 from sideline.planner.schema import Meeting
 from sideline.planner.schema import Plan as CorePlan
-from sideline.registry.models import Forum, Function, Organization, State
+from sideline.registry.models import Forum, ForumSession, Function, Organization, State
+from sideline.registry.names import city_name
 
 __all__ = [
     "RequestStatus",
@@ -228,6 +229,10 @@ def calendar_names() -> CalendarNames:
         forums={f.slug: f.name for f in Forum.objects.order_by()},
         topics={f.slug: f.name for f in Function.objects.order_by()},
         countries={s.code: s.name for s in State.objects.order_by()},
+        cities={
+            city: city_name(city, translation.get_language() or "en")
+            for city in ForumSession.objects.order_by().values_list("city", flat=True).distinct()
+        },
     )
 
 

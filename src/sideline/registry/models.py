@@ -355,6 +355,12 @@ class Engagement(models.Model):
     def title(self) -> str:
         return self.title_ru if _language() == "ru" else self.title_en
 
+    @property
+    def title_language(self) -> str:
+        """Return the language ``title`` is in: titles exist in English and Russian only,
+        so other pages mark the English one (``lang="en"``) as a visible fallback."""
+        return "ru" if _language() == "ru" else "en"
+
 
 class Relation(models.Model):
     """A formal tie between two organizations: a declaration, a memorandum, GA observer status.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 __all__ = ["NAMES_FILE", "LocalName", "city_name", "local_name", "state_name"]
 
@@ -69,7 +69,7 @@ def local_name(kind: str, key: str, language: str) -> LocalName | None:
 def _locale(language: str) -> Locale | None:
     try:
         return Locale.parse(language.replace("-", "_"))
-    except (ValueError, LookupError):
+    except (ValueError, UnknownLocaleError):
         return None
 
 

@@ -9,10 +9,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from sideline.errors import ApiError, parse_date_argument
+from sideline.localization import sorted_by_name
 from sideline.registry.enums import MembershipStatus
 from sideline.registry.models import Forum, Organization, State
 from sideline.registry.selectors import (
@@ -57,6 +59,9 @@ class OrganizationListView(TemplateView):
                 filter=in_force_on(day, prefix="memberships__") & Q(memberships__status="member"),
             )
         ).order_by("slug")
+        context["organizations"] = sorted_by_name(
+            context["organizations"], name=lambda o: o.name, language=get_language() or "en"
+        )
         return context
 
 
@@ -73,7 +78,11 @@ class OrganizationDetailView(TemplateView):
             raise Http404 from None
         day = _as_of(self, context)
         groups: dict[str, list[Any]] = defaultdict(list)
-        for membership in members_as_of(organization, as_of=day):
+        for membership in sorted_by_name(
+            members_as_of(organization, as_of=day),
+            name=lambda m: m.participant.name,
+            language=get_language() or "en",
+        ):
             groups[membership.status].append(membership)
         context["organization"] = organization
         context["groups"] = [
@@ -99,8 +108,10 @@ class StateListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["states"] = State.objects.annotate(
-            organizations=Count("memberships__organization", distinct=True)
+        context["states"] = sorted_by_name(
+            State.objects.annotate(organizations=Count("memberships__organization", distinct=True)),
+            name=lambda s: s.name,
+            language=get_language() or "en",
         )
         return context
 

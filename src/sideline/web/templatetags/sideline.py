@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django import template
 from django.http import HttpRequest
 from django.utils import translation
+
+from sideline.localization import format_date, format_list, format_number
 
 register = template.Library()
 
@@ -30,3 +35,27 @@ def localized(obj: object, field: str) -> str:
 def label(value: object, labels: dict[str, str]) -> str:
     """Return the display label of a stored choice value, or the value itself."""
     return str(labels.get(str(value), value))
+
+
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
+@register.filter
+def ldate(value: dt.date | None, style: str = "long") -> str:
+    """Return a date as the active language writes it (``{{ day|ldate }}``)."""
+    return "" if value is None else format_date(value, language=_language(), style=style)
+
+
+@register.filter
+def lnumber(value: float | None) -> str:
+    """Return a number with the active language's digits and separators."""
+    return "" if value is None else format_number(value, language=_language())
+
+
+@register.filter
+def llist(values: Iterable[object], attribute: str = "") -> str:
+    """Join names (or each value's ``attribute``) as the active language joins a list:
+    "A, B and C", "A、B和C" (``{{ session.attendees.all|llist:"abbreviation" }}``)."""
+    texts = [str(getattr(v, attribute) if attribute else v) for v in values]
+    return format_list(texts, language=_language()) if texts else ""

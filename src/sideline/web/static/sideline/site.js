@@ -54,12 +54,42 @@
     });
   }
 
+  // Right to left (Arabic): charts drawn on the server read from the right like the page.
+  // The drawing is mirrored as a whole; each label is mirrored back about its own anchor
+  // so that it stays readable, with its alignment (and a rotation) turned the other way.
+  var SVG = "http://www.w3.org/2000/svg";
+  function mirrorCharts() {
+    if (document.documentElement.dir !== "rtl") return;
+    document.querySelectorAll("main figure svg").forEach(function (chart) {
+      var box = chart.viewBox && chart.viewBox.baseVal;
+      if (!box || !box.width || chart.hasAttribute("data-mirrored")) return;
+      var group = document.createElementNS(SVG, "g");
+      group.setAttribute("transform", "translate(" + (2 * box.x + box.width) + " 0) scale(-1 1)");
+      Array.prototype.slice.call(chart.childNodes).forEach(function (node) {
+        if (node.nodeName !== "title" && node.nodeName !== "desc") group.appendChild(node);
+      });
+      chart.appendChild(group);
+      group.querySelectorAll("text").forEach(function (text) {
+        var x = parseFloat(text.getAttribute("x") || "0");
+        var y = text.getAttribute("y") || "0";
+        var anchor = text.getAttribute("text-anchor") || "start";
+        var turn = /rotate\(\s*(-?[\d.]+)/.exec(text.getAttribute("transform") || "");
+        text.setAttribute("x", String(-x));
+        text.setAttribute("text-anchor", { start: "end", end: "start" }[anchor] || anchor);
+        text.setAttribute("transform", "scale(-1 1)" +
+          (turn ? " rotate(" + (-parseFloat(turn[1])) + " " + (-x) + " " + y + ")" : ""));
+      });
+      chart.setAttribute("data-mirrored", "");
+    });
+  }
+
   // A heat map is one tab stop; the arrow keys move between its cells (roving tabindex).
   function heatmapKeys() {
     document.querySelectorAll("svg.heatmap").forEach(function (chart) {
       var cells = Array.prototype.slice.call(chart.querySelectorAll("rect.cell"));
       var columns = parseInt(chart.getAttribute("data-columns"), 10) || 1;
-      var moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns };
+      var ahead = chart.hasAttribute("data-mirrored") ? -1 : 1;  // mirrored: right is back
+      var moves = { ArrowRight: ahead, ArrowLeft: -ahead, ArrowDown: columns, ArrowUp: -columns };
       chart.addEventListener("keydown", function (event) {
         var index = cells.indexOf(event.target);
         if (index < 0 || !(event.key in moves)) return;
@@ -73,7 +103,9 @@
     });
   }
 
-  function ready() { collapsibleMenu(); focusFirstError(); viewerTimes(); heatmapKeys(); }
+  function ready() {
+    collapsibleMenu(); focusFirstError(); viewerTimes(); mirrorCharts(); heatmapKeys();
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
