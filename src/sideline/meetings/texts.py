@@ -148,6 +148,9 @@ REFUSALS: Mapping[str, str] = {
         "The %(language)s version has %(found)s paragraph(s), the text %(expected)s: "
         "equally authentic versions align paragraph by paragraph."
     ),
+    "confirmation_required": gettext_noop(
+        "Tick the box that names the organization you answer for, then sign again."
+    ),
     # Two people at once.
     "conflict": gettext_noop("Someone else changed this at the same moment; reload and try again."),
 }
