@@ -260,3 +260,18 @@ def test_answer_after_the_deadline_refused(cast: Cast, silent: Decision) -> None
         )
 
     assert caught.value.code == "deadline_passed"
+
+
+def test_command_observes_passed_deadlines_for_hosted_organizations(silent: Decision) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("decisions", "observe", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"adopted by silence procedure: {silent.op_id} Liaison on drug routes",
+        "1 decision(s) adopted by silence procedure",
+    ]
+    assert _status(silent) == "adopted"

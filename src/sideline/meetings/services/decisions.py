@@ -88,7 +88,7 @@ def _clean_versions(
         {
             "language": str(v.get("language", "")).strip(),
             "title": str(v.get("title", "")).strip()[:300],
-            "text": str(v.get("text", "")),
+            "text": _newlines(str(v.get("text", ""))),
         }
         for v in versions
     ]
@@ -123,6 +123,11 @@ def _clean_versions(
                 details={"language": version["language"], "found": found, "expected": expected},
             )
     return cleaned
+
+
+def _newlines(text: str) -> str:
+    """A browser's textarea sends CRLF; ops carry no carriage return (a control character)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -178,6 +183,7 @@ def propose_decision(
 ) -> Decision:
     """Propose a text, taken at a meeting or by silence procedure until ``deadline``
     (a wall-clock time in ``deadline_timezone``), with other authentic ``versions``."""
+    text = _newlines(text)
     meeting = lock(meeting.pk)
     org = require_participant(
         actor,
@@ -259,6 +265,7 @@ def edit_decision(
     versions: Iterable[Mapping[str, str]] | None = None,
 ) -> Decision:
     """Correct a proposal nobody has answered yet; later changes need a new decision."""
+    text = _newlines(text)
     meeting = lock(decision.meeting_id)
     if not acts_in(actor, meeting, decision.proposed_by_id):
         raise forbidden(
