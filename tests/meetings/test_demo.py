@@ -11,11 +11,13 @@ def test_demo_seed_twice_same_rows(registry: None) -> None:
     seed(say=said.append)
     seed(say=said.append)
 
-    assert (Meeting.objects.count(), Decision.objects.get().status, Commitment.objects.count()) == (
-        2,
-        "adopted",
-        2,
-    )
+    decisions = Decision.objects.order_by("number")
+    assert (Meeting.objects.count(), Commitment.objects.count()) == (2, 2)
+    assert list(decisions.values_list("status", "procedure", "language")) == [
+        ("adopted", "meeting", "en"),
+        ("adopted", "silence", "en"),
+    ]
+    assert [[v["language"] for v in d.versions] for d in decisions] == [["ru"], ["ru"]]
     assert list(Meeting.objects.order_by("pk").values_list("public", flat=True)) == [True, False]
     assert said[-1] == "demo meeting already present"
 

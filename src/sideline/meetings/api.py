@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
 from sideline.meetings import schemas, services
-from sideline.meetings.enums import MinutesStatus
+from sideline.meetings.enums import ANSWERS, MinutesStatus
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Commitment, Decision, Delegate, Document, Meeting, Minutes
 from sideline.meetings.permissions import (
@@ -21,7 +21,13 @@ from sideline.meetings.permissions import (
     is_participant_member,
     participant_ids,
 )
-from sideline.meetings.selectors import commitments_with_children, dashboard, visible_meetings
+from sideline.meetings.selectors import (
+    authentic_versions,
+    commitments_with_children,
+    dashboard,
+    visible_meetings,
+)
+from sideline.meetings.services import text_sha256
 from sideline.meetings.uploads import MAX_UPLOAD_BYTES
 from sideline.meetings.workspace import agenda_view, minutes_agreements
 
@@ -53,6 +59,24 @@ def _meeting_out(meeting: Meeting) -> dict[str, Any]:
 
 
 def _decision_out(d: Decision) -> dict[str, Any]:
+    answers: list[dict[str, Any]] = [
+        {
+            "organization": r.organization.slug,
+            "position": r.position,
+            "reason": r.reason,
+            "paragraph": r.paragraph,
+            "signed_at": r.signed_at,
+            "answered_at": r.created_at,
+            "by": r.user.get_full_name() or r.user.username if r.user else "",
+        }
+        for r in d.responses.all()
+    ]
+    standing: dict[str, dict[str, Any]] = {}
+    for answer in answers:
+        if answer["position"] == "withdraw":
+            standing.pop(answer["organization"], None)
+        elif answer["position"] in ANSWERS:
+            standing[answer["organization"]] = answer
     return {
         "id": d.pk,
         "meeting": d.meeting_id,
@@ -61,6 +85,14 @@ def _decision_out(d: Decision) -> dict[str, Any]:
         "text": d.text,
         "status": d.status,
         "adopted_at": d.adopted_at,
+        "procedure": d.procedure,
+        "deadline": d.deadline,
+        "deadline_timezone": d.deadline_timezone,
+        "text_sha256": text_sha256(d),
+        "versions": authentic_versions(d),
+        "answers": answers,
+        "statements": [a for a in standing.values() if a["position"] == "statement"],
+        "reservations": [a for a in standing.values() if a["position"] == "reservation"],
     }
 
 
@@ -137,7 +169,10 @@ def add_participant(request: HttpRequest, meeting_id: int, payload: schemas.Part
 
 @router.get("/{meeting_id}/decisions", response=list[schemas.DecisionOut])
 def list_decisions(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
-    return [_decision_out(d) for d in _meeting(request, meeting_id).decisions.all()]
+    decisions = _meeting(request, meeting_id).decisions.prefetch_related(
+        "responses__organization", "responses__user"
+    )
+    return [_decision_out(d) for d in decisions]
 
 
 @router.post("/{meeting_id}/decisions", response={201: schemas.DecisionOut}, auth=API_AUTH)
@@ -150,6 +185,11 @@ def add_decision(request: HttpRequest, meeting_id: int, payload: schemas.Decisio
         title=payload.title,
         text=payload.text,
         amends=amends,
+        procedure=payload.procedure,
+        deadline=payload.deadline,
+        deadline_timezone=payload.deadline_timezone,
+        language=payload.language,
+        versions=[v.dict() for v in payload.versions or []],
     )
     return Status(201, _decision_out(decision))
 
@@ -170,17 +210,47 @@ def change_decision(
         decision=_decision(request, decision_id),
         title=payload.title,
         text=payload.text,
+        versions=None if payload.versions is None else [v.dict() for v in payload.versions],
     )
     return _decision_out(decision)
 
 
 @router.post("/decisions/{decision_id}/responses", response=schemas.DecisionOut, auth=API_AUTH)
 def respond(request: HttpRequest, decision_id: int, payload: schemas.ResponseIn) -> dict[str, Any]:
+    """Answer for one's organization: approve, statement, reservation (with ``paragraph``),
+    object, withdraw; ``text_sha256`` names the texts read (``stale_text`` if changed)."""
     decision = services.respond_to_decision(
         actor=_actor(request),
         decision=_decision(request, decision_id),
         position=payload.position,
         reason=payload.reason,
+        paragraph=payload.paragraph,
+        text_sha256=payload.text_sha256,
+    )
+    return _decision_out(decision)
+
+
+@router.post("/decisions/{decision_id}/break-silence", response=schemas.DecisionOut, auth=API_AUTH)
+def break_silence(
+    request: HttpRequest, decision_id: int, payload: schemas.BreakSilenceIn
+) -> dict[str, Any]:
+    """A participant's signatory breaks silence, with a reason, before the deadline."""
+    decision = services.break_silence(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        reason=payload.reason,
+        text_sha256=payload.text_sha256,
+    )
+    return _decision_out(decision)
+
+
+@router.post("/decisions/{decision_id}/extend", response=schemas.DecisionOut, auth=API_AUTH)
+def extend(request: HttpRequest, decision_id: int, payload: schemas.ExtendIn) -> dict[str, Any]:
+    """The proposer moves the deadline later (a wall-clock time in the deadline's zone)."""
+    decision = services.extend_deadline(
+        actor=_actor(request),
+        decision=_decision(request, decision_id),
+        deadline=payload.deadline,
     )
     return _decision_out(decision)
 

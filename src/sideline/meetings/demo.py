@@ -7,8 +7,9 @@ printed; it is for a closed demo machine only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -17,6 +18,7 @@ from sideline.meetings.models import Meeting
 from sideline.meetings.services import (
     create_meeting,
     make_commitment,
+    observe_deadlines,
     propose_decision,
     respond_to_decision,
     set_agenda,
@@ -83,11 +85,27 @@ def seed(*, say: Callable[[str], None]) -> None:
         actor=users[("csto", "delegate")],
         meeting=meeting,
         title="Joint border-guard training",
-        text="The organizations train border guards of Central Asia **together**, from 2014.",
+        text="The organizations train border guards of Central Asia **together**, from 2014.\n\n"
+        "Each organization reports on its courses once a year.",
+        versions=[
+            {
+                "language": "ru",
+                "title": "Совместная подготовка пограничников",
+                "text": "Организации **совместно** готовят пограничников Центральной Азии "
+                "с 2014 года.\n\nКаждая организация раз в год отчитывается о своих курсах.",
+            }
+        ],
     )
-    for org in DEMO_ORGANIZATIONS:
+    respond_to_decision(
+        actor=users[("osce", "signatory")],
+        decision=decision,
+        position="statement",
+        reason="The OSCE reads 'border guards' as including customs officers.",
+    )
+    for org in ("nato", "csto"):
         respond_to_decision(actor=users[(org, "signatory")], decision=decision, position="approve")
     decision.refresh_from_db()
+    _silence_demo(users, meeting)
     for org, due, percent in (("csto", date(2014, 6, 30), 40), ("osce", date(2013, 12, 31), 80)):
         commitment = make_commitment(
             actor=users[(org, "delegate")],
@@ -105,7 +123,10 @@ def seed(*, say: Callable[[str], None]) -> None:
             percent=percent,
             note="courses under way",
         )
-    say(f"demo meeting {meeting.pk}: decision adopted, 2 commitments with progress")
+    say(
+        f"demo meeting {meeting.pk}: decision adopted (English and Russian), a decision "
+        "adopted by silence procedure, 2 commitments with progress"
+    )
     # Not public: on the logs it shows only as "a confidential change" by NATO and CSTO.
     private = create_meeting(
         actor=users[("nato", "delegate")],
@@ -123,3 +144,37 @@ def seed(*, say: Callable[[str], None]) -> None:
         items=["What happened", "Who informs whom"],
     )
     say(f"demo meeting {private.pk}: confidential, sealed on the record")
+
+
+def _silence_demo(users: Mapping[tuple[str, str], Any], meeting: Meeting) -> None:
+    """A decision taken by silence procedure in 2013: NATO joins with a reservation,
+    nobody breaks silence, and every node records the deadline passing."""
+    proposed = datetime(2013, 9, 25, 16, 0, tzinfo=UTC)
+    silent = propose_decision(
+        actor=users[("nato", "delegate")],
+        meeting=meeting,
+        title="Liaison officers on drug routes",
+        text="The organizations exchange liaison officers on drug routes from Afghanistan."
+        "\n\nThe liaison officers report to the next meeting.",
+        procedure="silence",
+        deadline="2013-10-01T18:00",
+        deadline_timezone="Europe/Vienna",
+        versions=[
+            {
+                "language": "ru",
+                "title": "Офицеры связи по наркотрафику",
+                "text": "Организации обмениваются офицерами связи по маршрутам наркотрафика "
+                "из Афганистана.\n\nОфицеры связи докладывают следующей встрече.",
+            }
+        ],
+        now=proposed,
+    )
+    respond_to_decision(
+        actor=users[("csto", "signatory")],
+        decision=silent,
+        position="reservation",
+        paragraph=2,
+        reason="Subject to the CSTO Collective Security Council's approval.",
+        now=proposed,
+    )
+    observe_deadlines(now=datetime(2013, 10, 1, 16, 0, tzinfo=UTC))

@@ -19,8 +19,30 @@ class DecisionStatus(models.TextChoices):
 
 class Position(models.TextChoices):
     APPROVE = "approve", _("approves")
+    STATEMENT = "statement", _("approves with an interpretative statement")
+    RESERVATION = "reservation", _("approves with a reservation")
     OBJECT = "object", _("objects")
     WITHDRAW = "withdraw", _("withdraws its position")
+    # Acts of a silence procedure, kept with the answers: they are not positions.
+    BREAK_SILENCE = "break_silence", _("breaks silence")
+    OBSERVE = "observe", _("records that the deadline passed")
+
+
+# Positions that join consensus, with words or without.
+APPROVALS = frozenset({Position.APPROVE, Position.STATEMENT, Position.RESERVATION})
+# What a signatory chooses on the page and in the API.
+ANSWERS = (
+    Position.APPROVE,
+    Position.STATEMENT,
+    Position.RESERVATION,
+    Position.OBJECT,
+    Position.WITHDRAW,
+)
+
+
+class Procedure(models.TextChoices):
+    MEETING = "meeting", _("consensus at a meeting")
+    SILENCE = "silence", _("silence procedure")
 
 
 class CommitmentStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sideline.meetings.enums import Closure, DecisionStatus, MinutesStatus, Position
+from sideline.meetings.enums import Closure, DecisionStatus, MinutesStatus, Position, Procedure
 from sideline.meetings.status import commitment_status
 from sideline.registry.models import ForumSession, Function, Organization
 from sideline.validators import date_in_range, date_validators
@@ -273,6 +273,16 @@ class Decision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     adopted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    procedure = models.CharField(
+        _("procedure"), max_length=10, choices=Procedure.choices, default=Procedure.MEETING
+    )
+    # Under silence: the instant (UTC) and the zone it was set in, for display.
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline_timezone = models.CharField(max_length=64, blank=True)
+    # The language of title and text, and the other equally authentic versions:
+    # [{"language", "title", "text"}], as the ops carry them.
+    language = models.CharField(max_length=8, default="en")
+    versions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -286,11 +296,16 @@ class Decision(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The last guard of "an adopted text never changes", below every service.
         if self.pk is not None:
-            stored = Decision.objects.filter(pk=self.pk).values("status", "title", "text").first()
+            stored = (
+                Decision.objects.filter(pk=self.pk)
+                .values("status", "title", "text", "versions")
+                .first()
+            )
             if (
                 stored
                 and stored["status"] == DecisionStatus.ADOPTED
-                and (stored["title"], stored["text"]) != (self.title, self.text)
+                and (stored["title"], stored["text"], stored["versions"])
+                != (self.title, self.text, self.versions)
             ):
                 raise AdoptedTextError(f"decision {self.pk} is adopted; its text cannot change")
         super().save(*args, **kwargs)
@@ -307,6 +322,8 @@ class DecisionResponse(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     position = models.CharField(max_length=20, choices=Position.choices)
     reason = models.TextField(blank=True)
+    paragraph = models.PositiveSmallIntegerField(null=True, blank=True)  # of a reservation
+    signed_at = models.DateTimeField(null=True, blank=True)  # the op's time, under silence
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

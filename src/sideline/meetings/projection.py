@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from sideline.federation.projection import Projection, project, public_ops
+from sideline.meetings.instants import instant, parse_instant
 from sideline.meetings.models import (
     AgendaItem,
     AgendaProposal,
@@ -152,11 +153,13 @@ def stored_projection() -> Projection:
             "status": decision.status,
             "title": decision.title,
             "text": decision.text,
-            "answers": [
-                [r.organization.slug, r.position, r.reason]
-                for r in decision.responses.select_related("organization").order_by("pk")
-            ],
+            "answers": _answer_rows(decision),
             "withdrawn_reason": decision.withdrawn_reason,
+            "procedure": decision.procedure,
+            "deadline": instant(decision.deadline) if decision.deadline else None,
+            "deadline_timezone": decision.deadline_timezone,
+            "language": decision.language,
+            "versions": decision.versions,
         }
     commitments = Commitment.objects.exclude(op_id=None).select_related(
         "decision", "parent", "owner"
@@ -364,6 +367,11 @@ def _write_decision(
         "proposed_by": orgs[value["proposed_by"]],
         "amends": decisions.get(value["amends"] or ""),
         "withdrawn_reason": value["withdrawn_reason"],
+        "procedure": value["procedure"],
+        "deadline": parse_instant(value["deadline"]) if value["deadline"] else None,
+        "deadline_timezone": value["deadline_timezone"],
+        "language": value["language"],
+        "versions": value["versions"],
     }
     found = Decision.objects.filter(op_id=op_id)
     if found.exists():
@@ -372,17 +380,31 @@ def _write_decision(
         decision = found.get()
     else:
         decision = Decision.objects.create(op_id=op_id, **fields)
-    stored = [
-        [r.organization.slug, r.position, r.reason]
-        for r in decision.responses.select_related("organization").order_by("pk")
-    ]
-    if stored != value["answers"]:
+    if _answer_rows(decision) != value["answers"]:
         decision.responses.all().delete()
-        for slug, position, reason in value["answers"]:
+        for slug, position, reason, *timed in value["answers"]:
+            paragraph, at = timed if timed else (None, None)
             DecisionResponse.objects.create(
-                decision=decision, organization=orgs[slug], position=position, reason=reason
+                decision=decision,
+                organization=orgs[slug],
+                position=position,
+                reason=reason,
+                paragraph=paragraph,
+                signed_at=parse_instant(at) if at else None,
             )
     return decision
+
+
+def _answer_rows(decision: Decision) -> list[list[Any]]:
+    """The answers as the projection has them: a reservation's paragraph and a signed
+    time only where there is one."""
+    rows: list[list[Any]] = []
+    for r in decision.responses.select_related("organization").order_by("pk"):
+        row: list[Any] = [r.organization.slug, r.position, r.reason]
+        if r.paragraph is not None or r.signed_at is not None:
+            row += [r.paragraph, instant(r.signed_at) if r.signed_at else None]
+        rows.append(row)
+    return rows
 
 
 def _write_commitment(

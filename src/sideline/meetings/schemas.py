@@ -144,10 +144,42 @@ class MeetingOut(Schema):
     public: bool
 
 
+class VersionIn(Input):
+    """Another equally authentic language version of a decision."""
+
+    language: Text
+    title: Text
+    text: Text
+
+
 class DecisionIn(Input):
     title: Text
     text: Text
     amends: int | None = None
+    # "meeting" (consensus at a meeting) or "silence" (adopted at the deadline unless
+    # someone breaks silence); the deadline is a wall-clock time in deadline_timezone.
+    procedure: Text = "meeting"
+    deadline: Text = ""
+    deadline_timezone: Text = ""
+    language: Text = "en"
+    versions: list[VersionIn] | None = None
+
+
+class VersionOut(Schema):
+    language: str
+    title: str
+    text: str
+    sha256: str
+
+
+class AnswerOut(Schema):
+    organization: str
+    position: str
+    reason: str
+    paragraph: int | None
+    signed_at: datetime | None
+    answered_at: datetime
+    by: str
 
 
 class DecisionOut(Schema):
@@ -158,11 +190,32 @@ class DecisionOut(Schema):
     text: str
     status: str
     adopted_at: datetime | None
+    procedure: str
+    deadline: datetime | None
+    deadline_timezone: str
+    text_sha256: str
+    versions: list[VersionOut]
+    answers: list[AnswerOut]
+    statements: list[AnswerOut]
+    reservations: list[AnswerOut]
 
 
 class ResponseIn(Input):
     position: Text
     reason: Text = ""
+    paragraph: int | None = None
+    # The hash of the texts the signatory read (DecisionOut.text_sha256): refused with
+    # stale_text when a version changed since.
+    text_sha256: Text | None = None
+
+
+class BreakSilenceIn(Input):
+    reason: Text = ""
+    text_sha256: Text | None = None
+
+
+class ExtendIn(Input):
+    deadline: Text
 
 
 class CommitmentIn(Input):

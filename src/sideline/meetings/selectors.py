@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,9 +12,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from sideline.accounts.permissions import organization_id_of
+from sideline.federation.ops import clear_content_hash
 from sideline.meetings.enums import CommitmentStatus, DecisionStatus
 from sideline.meetings.models import Change, Commitment, Decision, Meeting, ProgressUpdate
 from sideline.registry.models import Organization
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -175,3 +179,19 @@ def audit_verdicts(user: Any) -> dict[str, list[dict[str, Any]]]:
                 verdict.to_json() | {"message": verdict.message, "meeting": meeting.id}
             )
     return {"public": public, "confidential": confidential}
+
+
+def authentic_versions(decision: Decision) -> list[dict[str, str]]:
+    """Every equally authentic version, the decision's own language first, each with the
+    SHA-256 of its canonical JSON (``{"language", "title", "text"}``); answers name the
+    hash of them all together (``services.text_sha256``)."""
+    versions = [
+        {"language": decision.language, "title": decision.title, "text": decision.text},
+        *({k: v[k] for k in ("language", "title", "text")} for v in decision.versions),
+    ]
+    return [{**v, "sha256": clear_content_hash(v)} for v in versions]
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's paragraphs as reservations number them (blocks between blank lines)."""
+    return [block for block in _BLANK_LINE.split(text.strip()) if block.strip()]

@@ -114,6 +114,54 @@ REFUSALS: Mapping[str, str] = {
     # Form values read by the pages.
     "invalid_date": gettext_noop("%(field)s: %(value)s is not a date; use YYYY-MM-DD."),
     "invalid_number": gettext_noop("%(field)s: %(value)s is not a number."),
+    # Decision procedures, positions with words, authentic texts (issue 16).
+    "unknown_procedure": gettext_noop("Choose consensus at a meeting or a silence procedure."),
+    "deadline_required": gettext_noop("A silence procedure needs a deadline."),
+    "timezone_required": gettext_noop(
+        "Name the deadline's time zone, such as Europe/Vienna; an offset is not enough."
+    ),
+    "bad_deadline": gettext_noop(
+        "The deadline is not a date and time that occurs once in its time zone; "
+        "use YYYY-MM-DDTHH:MM."
+    ),
+    "deadline_past": gettext_noop("The deadline has already passed; choose a later time."),
+    "deadline_passed": gettext_noop(
+        "The silence procedure's deadline has passed; silence can no longer be broken "
+        "nor answers given under it."
+    ),
+    "deadline_not_later": gettext_noop("A new deadline comes after the current one."),
+    "deadline_not_allowed": gettext_noop("A decision taken at a meeting has no deadline."),
+    "deadline_not_passed": gettext_noop("The deadline has not passed yet."),
+    "not_silence_procedure": gettext_noop(
+        "This decision is taken at a meeting, not by silence procedure."
+    ),
+    "silence_broken": gettext_noop(
+        "Silence was broken: the decision now needs every participant's approval."
+    ),
+    "already_observed": gettext_noop("The organization already recorded the deadline as passed."),
+    "time_required": gettext_noop("An act under a silence procedure carries its signed time."),
+    "time_goes_back": gettext_noop(
+        "The organization already acted on this decision at a later time."
+    ),
+    "paragraph_required": gettext_noop("A reservation names the paragraph it is about."),
+    "paragraph_not_allowed": gettext_noop("Only a reservation names a paragraph."),
+    "unknown_paragraph": gettext_noop(
+        "There is no paragraph %(paragraph)s: the text has %(paragraphs)s."
+    ),
+    "stale_text": gettext_noop(
+        "The texts changed since you read them (a language version was edited); "
+        "read them again before answering."
+    ),
+    "text_mismatch": gettext_noop("The answer names texts other than the decision's."),
+    "bad_language": gettext_noop("Give a language code such as en or ru."),
+    "duplicate_language": gettext_noop("Give each language version once."),
+    "paragraphs_mismatch": gettext_noop(
+        "The %(language)s version has %(found)s paragraph(s), the text %(expected)s: "
+        "equally authentic versions align paragraph by paragraph."
+    ),
+    "confirmation_required": gettext_noop(
+        "Tick the box that names the organization you answer for, then sign again."
+    ),
     # Two people at once.
     "conflict": gettext_noop("Someone else changed this at the same moment; reload and try again."),
 }

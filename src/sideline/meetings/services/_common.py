@@ -242,7 +242,7 @@ def record_op(
     organization: Organization,
     kind: str,
     object_id: str,
-    role: str,
+    role: str | None,
     args: Mapping[str, Any],
     summary: str,
     clear: Mapping[str, Any] | None = None,

@@ -16,6 +16,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -70,6 +71,25 @@ def _safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
+
+
+def _confirmed(data: QueryDict) -> bool:
+    """A signatory's answer from a page is sent only once they confirmed for whom."""
+    if data.get("confirm") != "yes":
+        raise MeetingError(
+            "confirmation_required",
+            "confirm: tick the box that names the organization you answer for",
+            field="confirm",
+        )
+    return True
+
+
+def _versions(data: QueryDict) -> list[dict[str, str]]:
+    """The other authentic version a proposal form carries, if any was written."""
+    title, text = data.get("version_title", "").strip(), data.get("version_text", "")
+    if not title and not text.strip():
+        return []
+    return [{"language": data.get("version_language", "ru"), "title": title, "text": text}]
 
 
 def _decision(meeting: Meeting, pk: str) -> Decision:
@@ -134,13 +154,39 @@ class MeetingActionView(LoginRequiredMixin, View):
             "agree": lambda: services.agree_minutes(actor=actor, meeting=meeting),
             "lock": lambda: services.lock_minutes(actor=actor, meeting=meeting),
             "propose": lambda: services.propose_decision(
-                actor=actor, meeting=meeting, title=data.get("title", ""), text=data.get("text", "")
+                actor=actor,
+                meeting=meeting,
+                title=data.get("title", ""),
+                text=data.get("text", ""),
+                procedure=data.get("procedure", "meeting"),
+                deadline=data.get("deadline", ""),
+                deadline_timezone=data.get("deadline_timezone", ""),
+                versions=_versions(data),
             ),
-            "respond": lambda: services.respond_to_decision(
+            "respond": lambda: (
+                _confirmed(data)
+                and services.respond_to_decision(
+                    actor=actor,
+                    decision=_decision(meeting, data.get("decision", "")),
+                    position=data.get("position", ""),
+                    reason=data.get("reason", ""),
+                    paragraph=_int(data.get("paragraph"), "paragraph"),
+                    text_sha256=data.get("text_sha256") or None,
+                )
+            ),
+            "break-silence": lambda: (
+                _confirmed(data)
+                and services.break_silence(
+                    actor=actor,
+                    decision=_decision(meeting, data.get("decision", "")),
+                    reason=data.get("reason", ""),
+                    text_sha256=data.get("text_sha256") or None,
+                )
+            ),
+            "extend": lambda: services.extend_deadline(
                 actor=actor,
                 decision=_decision(meeting, data.get("decision", "")),
-                position=data.get("position", ""),
-                reason=data.get("reason", ""),
+                deadline=data.get("deadline", ""),
             ),
             "withdraw": lambda: services.withdraw_decision(
                 actor=actor,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from django.http import (
     FileResponse,
     Http404,
@@ -15,7 +16,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,6 +26,7 @@ from sideline.accounts.permissions import (
     can_sign_for,
     organization_id_of,
 )
+from sideline.meetings.enums import ANSWERS, DecisionStatus, Position, Procedure
 from sideline.meetings.markdown import render_markdown
 from sideline.meetings.models import Decision, Document, Meeting, Minutes
 from sideline.meetings.permissions import (
@@ -33,14 +35,17 @@ from sideline.meetings.permissions import (
     can_prepare_meeting,
     can_view_meeting,
     is_participant_member,
+    participant_ids,
 )
 from sideline.meetings.selectors import (
+    authentic_versions,
     commitments_with_children,
+    paragraphs,
     record_entries,
     visible_meetings,
 )
 from sideline.meetings.series import series_navigation
-from sideline.meetings.services import current_positions
+from sideline.meetings.services import current_positions, silence_broken, text_sha256
 from sideline.meetings.workspace import agenda_view, minutes_agreements
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
@@ -121,6 +126,7 @@ class MeetingDetailView(TemplateView):
             entries=record_entries(meeting.subject),
             series=series_navigation(meeting, user=user),
             can_prepare=can_prepare,
+            zones=zone_choices(get_language() or "en") if acting is not None else (),
             can_act=acting is not None,
             can_sign=own is not None and can_sign_for(user, own),
             can_delegate=own is not None and can_manage_delegation(user, own),
@@ -131,6 +137,15 @@ class MeetingDetailView(TemplateView):
         return context
 
 
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language (``ru`` is "Russian", "русский")."""
+    try:
+        name = Locale.parse(code).get_display_name(Locale.parse(to_locale(get_language() or "en")))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name or code
+
+
 class DecisionDetailView(TemplateView):
     template_name = "meetings/decision_detail.html"
 
@@ -139,11 +154,50 @@ class DecisionDetailView(TemplateView):
         decision = get_object_or_404(
             Decision.objects.select_related("meeting", "proposed_by", "amends"), pk=kwargs["pk"]
         )
-        meeting_for(self.request, decision.meeting_id)
+        meeting = meeting_for(self.request, decision.meeting_id)
+        user = self.request.user
+        own = organization_id_of(user)
+        signs_for = (
+            Organization.objects.filter(pk=own).first()
+            if own is not None and own in participant_ids(meeting) and can_sign_for(user, own)
+            else None
+        )
+        now = timezone.now()
+        silent = decision.procedure == Procedure.SILENCE and not silence_broken(decision)
+        open_ = decision.status == DecisionStatus.PROPOSED
+        before_deadline = decision.deadline is None or now < decision.deadline
+        versions = [
+            {
+                **version,
+                "name": _language_name(version["language"]),
+                "paragraphs": [
+                    mark_safe(render_markdown(block)) for block in paragraphs(version["text"])
+                ],
+            }
+            for version in authentic_versions(decision)
+        ]
+        responses = list(decision.responses.select_related("organization", "user"))
+        standing: dict[int, Any] = {}
+        for response in responses:
+            if response.position == Position.WITHDRAW:
+                standing.pop(response.organization_id, None)
+            elif response.position in ANSWERS:
+                standing[response.organization_id] = response
         context.update(
             decision=decision,
-            text_html=mark_safe(render_markdown(decision.text)),
-            responses=decision.responses.select_related("organization"),
+            versions=versions,
+            paragraph_numbers=range(1, len(versions[0]["paragraphs"]) + 1),
+            texts_sha256=text_sha256(decision),
+            responses=responses,
+            words=[r for r in standing.values() if r.position in ("statement", "reservation")],
+            silent=silent,
+            signs_for=signs_for,
+            can_answer=signs_for is not None and open_ and (not silent or before_deadline),
+            can_break=signs_for is not None and open_ and silent and before_deadline,
+            can_extend=open_
+            and silent
+            and before_deadline
+            and acts_in(user, meeting, decision.proposed_by_id),
             entries=record_entries(decision.subject),
         )
         return context
