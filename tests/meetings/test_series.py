@@ -28,6 +28,7 @@ from sideline.meetings.services import (
     respond_to_decision,
     save_minutes,
 )
+from sideline.registry.models import ForumSession
 from tests.meetings.conftest import Cast
 
 
@@ -269,3 +270,33 @@ def test_series_page_queries_do_not_grow(
         html = client.get("/meetings/series/organizations/csto+nato/").content.decode()
 
     assert html.count('data-testid="series-commitment"') == count
+
+
+def test_forum_series_holds_the_meetings_at_its_sessions(cast: Cast) -> None:
+    sessions = ForumSession.objects.filter(forum__slug="unga-high-level-week").order_by("start")
+    later, earlier = (
+        create_meeting(
+            actor=cast.of("nato", "delegate"),
+            title=title,
+            host="nato",
+            participants=[other],
+            date=session.start,
+            forum_session=session.key,
+            public=True,
+        )
+        for title, other, session in (
+            ("Later", "osce", sessions[1]),
+            ("Earlier", "csto", sessions[0]),
+        )
+    )
+    _meet(cast, date(2013, 3, 1), title="Elsewhere", public=True)
+
+    found = meetings_in_series(Series("forum", "unga-high-level-week"), user=AnonymousUser())
+
+    assert [m.title for m in found] == ["Earlier", "Later"]
+    assert series_of(later) == [
+        Series("organizations", "nato+osce"),
+        Series("forum", "unga-high-level-week"),
+    ]
+    assert previous_meeting_in_series(later) is None
+    assert neighbours_in_series(later, Series("forum", "unga-high-level-week")) == (earlier, None)
