@@ -17,6 +17,7 @@ from sideline.analysis.api import router as analysis_router
 from sideline.analysis.selectors import current_snapshot
 from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
+from sideline.meetings.api_series import router as meetings_series_router
 from sideline.openapi import (
     bound_parameter,
     document_bodies,
@@ -88,6 +89,7 @@ api.add_router("/", registry_router)
 api.add_router("/analysis", analysis_router)
 api.add_router("/planner", planner_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/meetings", meetings_series_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
 api.add_router("/prevention", prevention_router)

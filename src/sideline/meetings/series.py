@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from sideline.meetings.enums import MinutesStatus
 from sideline.meetings.models import Commitment, Decision, Meeting, Minutes
@@ -176,6 +177,49 @@ class SeriesPage:
     series: Series
     name: str
     meetings: list[Meeting]
+
+    def to_json(self) -> dict[str, Any]:
+        """The series as ``sideline.series/1``: meetings in order, each linked."""
+        return {
+            "schema": "sideline.series/1",
+            "kind": self.series.kind,
+            "key": self.series.key,
+            "name": self.name,
+            "meetings": [self._meeting_json(m) for m in self.meetings],
+        }
+
+    def _meeting_json(self, meeting: Meeting) -> dict[str, Any]:
+        minutes = self.agreed_minutes(meeting)
+        return {
+            "id": meeting.op_id,
+            "url": reverse("meetings:detail", args=[meeting.pk]),
+            "title": meeting.title,
+            "date": meeting.date.isoformat(),
+            "minutes": None
+            if minutes is None
+            else {"revision": minutes.revision, "status": minutes.status, "text": minutes.text},
+            "decisions": [
+                {
+                    "id": d.op_id,
+                    "url": reverse("meetings:decision", args=[d.pk]),
+                    "number": d.number,
+                    "title": d.title,
+                    "status": d.status,
+                    "commitments": [
+                        {
+                            "id": c.op_id,
+                            "url": reverse("meetings:commitment", args=[c.pk]),
+                            "description": c.description,
+                            "owner": c.owner.slug,
+                            "due_date": c.due_date.isoformat(),
+                            "closed_as": c.closed_as or None,
+                        }
+                        for c in d.commitments.all()
+                    ],
+                }
+                for d in meeting.decisions.all()
+            ],
+        }
 
     def agreed_minutes(self, meeting: Meeting) -> Minutes | None:
         minutes: Minutes | None = getattr(meeting, "minutes", None)
