@@ -125,6 +125,8 @@ def test_adding_a_participant_moves_the_meeting_to_the_new_group(
         ("csto+csto", None),
         ("csto++nato", None),
         ("", None),
+        ("csto+na\x00to", None),
+        ("csto+na to", None),
         ("+".join(f"o{i:02}" for i in range(17)), None),
     ],
 )
@@ -219,6 +221,8 @@ def test_series_page_of_only_confidential_meetings_answers_404_to_outsiders(
         "/meetings/series/organizations/csto+nato+sco/",
         "/meetings/series/planets/csto+nato/",
         "/meetings/series/forum/no-such-forum.json",
+        "/meetings/series/forum/unga%20week/",
+        "/meetings/series/organizations/csto+na%20to/",
     ],
 )
 def test_series_page_unknown_or_non_canonical_answers_404(

@@ -24,6 +24,7 @@ user sees nothing does not exist for them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -55,6 +56,9 @@ SeriesKind = Literal["organizations", "forum"]
 # A group key names at most this many organizations: the registry has eight, and an URL
 # with a longer list is refused before any query.
 MAX_GROUP = 16
+# What a registry slug may hold; anything else (a NUL byte that PostgreSQL refuses, a
+# space) names no series and is answered before any query.
+_SLUG = re.compile(r"[-\w]{1,80}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,9 @@ def parse_group_key(key: str) -> tuple[str, ...] | None:
     True
     """
     slugs = tuple(key.split("+"))
-    if not key or len(slugs) > MAX_GROUP or any(not s for s in slugs) or group_key(slugs) != key:
+    if len(slugs) > MAX_GROUP or not all(_SLUG.fullmatch(s) for s in slugs):
         return None
-    return slugs
+    return slugs if group_key(slugs) == key else None
 
 
 def _ordered(meetings: Iterable[Meeting]) -> list[Meeting]:
@@ -237,6 +241,8 @@ def compile_series(series: Series, *, user: Any) -> SeriesPage | None:
     (with owners) prefetched: a fixed number of queries whatever the series' length.
     """
     if series.kind == "organizations" and parse_group_key(series.key) is None:
+        return None
+    if series.kind == "forum" and not _SLUG.fullmatch(series.key):
         return None
     candidates = (
         _candidates(series, user)
