@@ -18,6 +18,7 @@ from sideline.analysis.selectors import current_snapshot
 from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
 from sideline.meetings.api_agenda import router as agenda_router
+from sideline.meetings.api_series import router as meetings_series_router
 from sideline.openapi import (
     bound_parameter,
     document_bodies,
@@ -90,6 +91,7 @@ api.add_router("/analysis", analysis_router)
 api.add_router("/planner", planner_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/meetings", agenda_router)
+api.add_router("/meetings", meetings_series_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
 api.add_router("/prevention", prevention_router)

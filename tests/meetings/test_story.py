@@ -34,6 +34,10 @@ from sideline.registry.models import Organization
 from tests.meetings.conftest import Cast
 
 NOW = datetime(2013, 11, 1, 12, tzinfo=UTC)
+# Queries of a story page as a signed-in participant and as an anonymous reader: the same
+# with one meeting (or commitment) as with three.
+QUERIES_REQUEST_STORY = 19
+QUERIES_DECISION_STORY = 16
 FAST = SolveOptions(deterministic_time=5.0, num_workers=1, seed=0)
 WEEK = {"not_before": "2013-09-24", "not_after": "2013-10-01"}
 # CSTO and SCO meet at the UN General Assembly's high-level week 2013; NATO and CSTO
@@ -273,4 +277,36 @@ def test_story_of_request_page_queries_do_not_grow(
     assert answer.content.decode().count('data-kind="meeting"') == count
 
 
-QUERIES_REQUEST_STORY = 19
+@pytest.mark.parametrize("count", [1, 3])
+def test_story_of_decision_page_queries_do_not_grow(
+    cast: Cast, plan: Plan, count: int, django_assert_num_queries: Any
+) -> None:
+    commitment = _results(cast, _held(cast, plan, public=True))
+    for number in range(1, count):
+        made = make_commitment(
+            actor=cast.of("sco", "delegate"),
+            decision=commitment.decision,
+            owner="sco",
+            description=f"Answer {number}",
+            target="an answer",
+            due_date=date(2013, 12, 1),
+        )
+        update_progress(actor=cast.of("sco", "delegate"), commitment=made, percent=10)
+    client = Client()
+    url = f"/meetings/story/decision/{commitment.decision_id}/"
+    client.get(url)
+
+    with django_assert_num_queries(QUERIES_DECISION_STORY):
+        answer = client.get(url)
+
+    assert answer.content.decode().count('data-kind="commitment"') == count
+
+
+def test_story_page_in_russian_says_what_is_missing(cast: Cast, plan: Plan) -> None:
+    client = Client(headers={"accept-language": "ru"})
+
+    html = client.get(f"/meetings/story/request/{meeting_request('r2')}/").content.decode()
+
+    assert "История: counter-narcotics" in html
+    assert "Ещё не размещена." in html
+    assert "Встреча ещё не проводилась." in html

@@ -45,3 +45,36 @@ def test_no_page_scrolls_horizontally_at_375_or_320_px(
 
     assert len(result.visited) >= 15, result.visited
     assert not result.overflows, "\n".join(result.overflows)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_series_and_story_pages_pass_axe_and_reflow(
+    contexts: NewContext, demo_site: dict[str, Any], width: int
+) -> None:
+    from sideline.meetings.models import Commitment
+    from sideline.planner.models import MeetingRequest
+
+    commitment = Commitment.objects.filter(decision__meeting__public=True).first()
+    assert commitment is not None
+    request = MeetingRequest.objects.get(year=2013, key="r1")
+    urls = [
+        "/meetings/series/organizations/csto+nato+osce/",
+        f"/meetings/story/decision/{commitment.decision_id}/",
+        f"/meetings/story/commitment/{commitment.pk}/",
+        f"/meetings/story/request/{request.pk}/",
+    ]
+    page = contexts(None, width=width).new_page()
+
+    for url in urls:
+        result = crawl(
+            page,
+            per_kind=1,
+            limit=1,
+            axe=axe_source() if width > 320 else None,
+            widths=(width,) if width <= 320 else (),
+            start=url,
+        )
+
+        assert result.visited == [url]
+        assert not result.violations, "\n".join(result.violations)
+        assert not result.overflows, "\n".join(result.overflows)

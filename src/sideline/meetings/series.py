@@ -24,11 +24,13 @@ user sees nothing does not exist for them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from sideline.meetings.enums import MinutesStatus
 from sideline.meetings.models import Commitment, Decision, Meeting, Minutes
@@ -54,6 +56,9 @@ SeriesKind = Literal["organizations", "forum"]
 # A group key names at most this many organizations: the registry has eight, and an URL
 # with a longer list is refused before any query.
 MAX_GROUP = 16
+# What a registry slug may hold; anything else (a NUL byte that PostgreSQL refuses, a
+# space) names no series and is answered before any query.
+_SLUG = re.compile(r"[-\w]{1,80}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,9 @@ def parse_group_key(key: str) -> tuple[str, ...] | None:
     True
     """
     slugs = tuple(key.split("+"))
-    if not key or len(slugs) > MAX_GROUP or any(not s for s in slugs) or group_key(slugs) != key:
+    if len(slugs) > MAX_GROUP or not all(_SLUG.fullmatch(s) for s in slugs):
         return None
-    return slugs
+    return slugs if group_key(slugs) == key else None
 
 
 def _ordered(meetings: Iterable[Meeting]) -> list[Meeting]:
@@ -177,6 +182,49 @@ class SeriesPage:
     name: str
     meetings: list[Meeting]
 
+    def to_json(self) -> dict[str, Any]:
+        """The series as ``sideline.series/1``: meetings in order, each linked."""
+        return {
+            "schema": "sideline.series/1",
+            "kind": self.series.kind,
+            "key": self.series.key,
+            "name": self.name,
+            "meetings": [self._meeting_json(m) for m in self.meetings],
+        }
+
+    def _meeting_json(self, meeting: Meeting) -> dict[str, Any]:
+        minutes = self.agreed_minutes(meeting)
+        return {
+            "id": meeting.op_id,
+            "url": reverse("meetings:detail", args=[meeting.pk]),
+            "title": meeting.title,
+            "date": meeting.date.isoformat(),
+            "minutes": None
+            if minutes is None
+            else {"revision": minutes.revision, "status": minutes.status, "text": minutes.text},
+            "decisions": [
+                {
+                    "id": d.op_id,
+                    "url": reverse("meetings:decision", args=[d.pk]),
+                    "number": d.number,
+                    "title": d.title,
+                    "status": d.status,
+                    "commitments": [
+                        {
+                            "id": c.op_id,
+                            "url": reverse("meetings:commitment", args=[c.pk]),
+                            "description": c.description,
+                            "owner": c.owner.slug,
+                            "due_date": c.due_date.isoformat(),
+                            "closed_as": c.closed_as or None,
+                        }
+                        for c in d.commitments.all()
+                    ],
+                }
+                for d in meeting.decisions.all()
+            ],
+        }
+
     def agreed_minutes(self, meeting: Meeting) -> Minutes | None:
         minutes: Minutes | None = getattr(meeting, "minutes", None)
         agreed = minutes is not None and minutes.status in {
@@ -193,6 +241,8 @@ def compile_series(series: Series, *, user: Any) -> SeriesPage | None:
     (with owners) prefetched: a fixed number of queries whatever the series' length.
     """
     if series.kind == "organizations" and parse_group_key(series.key) is None:
+        return None
+    if series.kind == "forum" and not _SLUG.fullmatch(series.key):
         return None
     candidates = (
         _candidates(series, user)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
@@ -85,55 +84,7 @@ class SeriesJsonView(View):
 
     def get(self, request: HttpRequest, kind: str, key: str) -> JsonResponse:
         page = _series_or_404(request, kind, key)
-        meetings = []
-        for meeting in page.meetings:
-            minutes = page.agreed_minutes(meeting)
-            meetings.append(
-                {
-                    "id": meeting.op_id,
-                    "url": reverse("meetings:detail", args=[meeting.pk]),
-                    "title": meeting.title,
-                    "date": meeting.date.isoformat(),
-                    "minutes": None
-                    if minutes is None
-                    else {
-                        "revision": minutes.revision,
-                        "status": minutes.status,
-                        "text": minutes.text,
-                    },
-                    "decisions": [
-                        {
-                            "id": d.op_id,
-                            "url": reverse("meetings:decision", args=[d.pk]),
-                            "number": d.number,
-                            "title": d.title,
-                            "status": d.status,
-                            "commitments": [
-                                {
-                                    "id": c.op_id,
-                                    "url": reverse("meetings:commitment", args=[c.pk]),
-                                    "description": c.description,
-                                    "owner": c.owner.slug,
-                                    "due_date": c.due_date.isoformat(),
-                                    "closed_as": c.closed_as or None,
-                                }
-                                for c in d.commitments.all()
-                            ],
-                        }
-                        for d in meeting.decisions.all()
-                    ],
-                }
-            )
-        return JsonResponse(
-            {
-                "schema": "sideline.series/1",
-                "kind": page.series.kind,
-                "key": page.series.key,
-                "name": page.name,
-                "meetings": meetings,
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return JsonResponse(page.to_json(), json_dumps_params={"ensure_ascii": False})
 
 
 class StoryView(TemplateView):
