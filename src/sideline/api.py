@@ -18,6 +18,7 @@ from sideline.analysis.selectors import current_snapshot
 from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
 from sideline.meetings.api_agenda import router as agenda_router
+from sideline.meetings.api_todo import router as todo_router
 from sideline.openapi import (
     bound_parameter,
     document_bodies,
@@ -88,6 +89,8 @@ api = SidelineAPI(
 api.add_router("/", registry_router)
 api.add_router("/analysis", analysis_router)
 api.add_router("/planner", planner_router)
+# Before the meetings' router: its /{meeting_id} would take "todo" for an id.
+api.add_router("/meetings", todo_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/meetings", agenda_router)
 api.add_router("/accounts", accounts_router)

@@ -26,6 +26,7 @@ from sideline.meetings.views.pages import (
     MeetingDetailView,
     MeetingListView,
 )
+from sideline.meetings.views.todo import ToDoView
 
 __all__ = [
     "CommitmentDetailView",
@@ -41,4 +42,5 @@ __all__ = [
     "OpAuditView",
     "OrganizationCalendarView",
     "OrganizationFeedView",
+    "ToDoView",
 ]
