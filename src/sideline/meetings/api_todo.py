@@ -11,7 +11,6 @@ from ninja import Router, Schema
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.meetings.todo import todo_for
 
-__all__ = ["ToDoItemOut", "ToDoOut", "router"]
 
 router = Router(tags=["meetings"])
 
