@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from sideline.meetings.todo import todo_count
 
@@ -16,4 +16,6 @@ def todo(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"todo_count": SimpleLazyObject(lambda: todo_count(user))}
+    # A callable: templates call it when they read it (pages without the menu never do),
+    # and get a plain int, which the plural forms of a translation need.
+    return {"todo_count": functools.cache(lambda: todo_count(user))}
