@@ -11,7 +11,6 @@ from ninja import Router, Schema
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.meetings.todo import todo_for
 
-
 router = Router(tags=["meetings"])
 
 
