@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from sideline.meetings.models import Decision, Meeting
 from sideline.meetings.services import (
+    accept_invitation,
     circulate_minutes,
     create_meeting,
+    invite_delegate,
     make_commitment,
     propose_agenda_item,
     propose_decision,
@@ -164,3 +166,28 @@ def test_todo_needs_a_login(client: Client) -> None:
 
     assert (page.status_code, page["Location"]) == (302, "/accounts/login/?next=/meetings/todo/")
     assert api.status_code == 401
+
+
+def test_delegate_who_accepted_awaits_the_focal_points_approval(
+    cast: Cast, meeting: Meeting
+) -> None:
+    secrets: list[str] = []
+
+    def link(secret: str) -> str:
+        secrets.append(secret)
+        return f"https://sideline.example/meetings/invitations/{secret}/"
+
+    invite_delegate(
+        actor=cast.of("osce", "signatory"),
+        meeting=meeting,
+        name="Ana Petrova",
+        email="ana@example.org",
+        accept_url=link,
+    )
+    before = todo_for(cast.of("osce", "signatory")).delegations
+    accept_invitation(secret=secrets[0], username="ana", password="a-long-enough-passphrase")
+
+    after = todo_for(cast.of("osce", "signatory")).delegations
+
+    assert (before, [d.name for d in after]) == ([], ["Ana Petrova"])
+    assert todo_for(cast.of("osce", "delegate")).delegations == []
