@@ -19,6 +19,7 @@ from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
 from sideline.meetings.api_agenda import router as agenda_router
 from sideline.meetings.api_series import router as meetings_series_router
+from sideline.meetings.api_todo import router as todo_router
 from sideline.openapi import (
     bound_parameter,
     document_bodies,
@@ -89,6 +90,8 @@ api = SidelineAPI(
 api.add_router("/", registry_router)
 api.add_router("/analysis", analysis_router)
 api.add_router("/planner", planner_router)
+# Before the meetings' router: its /{meeting_id} would take "todo" for an id.
+api.add_router("/meetings", todo_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/meetings", agenda_router)
 api.add_router("/meetings", meetings_series_router)

@@ -16,8 +16,6 @@ from sideline.meetings import schemas, services
 from sideline.meetings.api import _actor, _meeting
 from sideline.meetings.models import AgendaProposal
 
-__all__ = ["router"]
-
 router = Router(tags=["meetings"])
 
 

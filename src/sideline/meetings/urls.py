@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("todo/", views.ToDoView.as_view(), name="todo"),
     path("audit/", views.OpAuditView.as_view(), name="audit"),
     path("audit.json", views.OpAuditJsonView.as_view(), name="audit-json"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),

@@ -28,6 +28,7 @@ from sideline.meetings.views.pages import (
     MeetingListView,
 )
 from sideline.meetings.views.series import SeriesJsonView, SeriesView, StoryJsonView, StoryView
+from sideline.meetings.views.todo import ToDoView
 
 __all__ = [
     "CommitmentDetailView",
@@ -47,4 +48,5 @@ __all__ = [
     "SeriesView",
     "StoryJsonView",
     "StoryView",
+    "ToDoView",
 ]
