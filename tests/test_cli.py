@@ -132,6 +132,29 @@ def test_data_load_then_export_round_trip(tmp_path: Path, data_dir: dict[str, st
     validated = run("data", "validate", str(tmp_path / "out"), env=data_dir)
 
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.startswith("loaded 2 organizations, 4 states, 5 memberships")
+    assert loaded.stdout.splitlines()[-1].startswith(
+        "loaded 2 organizations, 4 states, 5 memberships"
+    )
     assert exported.stdout.strip() == f"exported 16 rows in 11 resources to {tmp_path / 'out'}"
     assert validated.returncode == 0, validated.stderr
+
+
+def test_data_load_prints_changes_per_table_and_dry_run_writes_nothing(
+    tmp_path: Path, data_dir: dict[str, str]
+) -> None:
+    assert run("migrate", "-v0", env=data_dir).returncode == 0
+    first = run("data", "load", str(write_package(tmp_path / "first")), env=data_dir)
+    tables = minimal_tables()
+    tables["memberships"][0]["note"] = "a newer note"
+    del tables["memberships"][1]
+    newer = write_package(tmp_path / "newer", tables)
+
+    dry = run("data", "load", "--dry-run", str(newer), env=data_dir)
+    again = run("data", "load", "--dry-run", str(newer), env=data_dir)
+
+    assert "memberships: 5 added, 0 changed, 0 removed" in first.stdout.splitlines()
+    assert "states: 4 added, 0 changed, 0 removed" in first.stdout.splitlines()
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[0] == "memberships: 0 added, 1 changed, 1 removed"
+    assert dry.stdout.splitlines()[1].startswith("dry run: nothing was written; a load would")
+    assert again.stdout == dry.stdout

@@ -269,3 +269,22 @@ def test_load_package_dry_run_reports_changes_and_writes_nothing(
 
     assert summary.report() == ["memberships: 0 added, 1 changed, 0 removed"]
     assert _uzbekistan().end == "2012-12-19"
+
+
+def test_two_curators_approving_at_once_apply_it_once(
+    concurrently: Any, live_registry: None
+) -> None:
+    alice = person("alice", organization=None, role="curator")
+    bob = person("bob", organization=None, role="curator")
+    carol = person("carol", organization=None, role="curator")
+    correction = _propose_end(alice)
+
+    results = concurrently(
+        lambda: approve_correction(bob, correction_id=correction.pk),
+        lambda: approve_correction(carol, correction_id=correction.pk),
+    )
+
+    refused = [r for r in results if isinstance(r, CurationError)]
+    assert [r.code for r in refused] == ["already_reviewed"]
+    assert RecordEntry.objects.filter(kind=RECORD_KIND).count() == 1
+    assert _uzbekistan().end == "2012-12-20"

@@ -133,3 +133,37 @@ def test_pending_correction_is_shown_to_curators_only(alice: Any, bob: Any) -> N
     assert 'data-testid="review"' not in _client(alice).get(url).content.decode()
     approve_correction(bob, correction_id=correction.pk)
     assert Client().get(url).status_code == 200
+
+
+def _approved_mandate_corrections(curator: Any, reviewer: Any, count: int) -> None:
+    functions = ["counter-narcotics", "counter-terrorism", "collective-defence"][:count]
+    for function in functions:
+        correction = propose_correction(
+            curator,
+            table="mandates",
+            action="change",
+            key={"organization": "csto", "function": function},
+            values={"basis": f"CSTO Charter, as read for {function}"},
+            citation=CITATION,
+            reason="The basis cites the Charter's article.",
+        )
+        approve_correction(reviewer, correction_id=correction.pk)
+
+
+# The organization page's queries, whatever the number of corrections in its history.
+QUERIES_OF_THE_ORGANIZATION_PAGE = 10
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_organization_history_queries_do_not_grow_with_corrections(
+    alice: Any, bob: Any, count: int, django_assert_num_queries: Any
+) -> None:
+    _approved_mandate_corrections(alice, bob, count)
+    client = Client()
+    client.get("/organizations/csto/")  # warm the per-process caches
+
+    with django_assert_num_queries(QUERIES_OF_THE_ORGANIZATION_PAGE):
+        page = client.get("/organizations/csto/").content.decode()
+
+    history = page[page.index('data-testid="history"') :]
+    assert history.count('<tr><td><a href="/corrections/') == count
