@@ -24,6 +24,7 @@ with its format code, so that a bad entry is named, never silently skipped.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,13 @@ from sideline.federation.canonical import canonical_bytes
 from sideline.federation.errors import OpError
 from sideline.federation.ops import Op, build_op, encode_op
 from sideline.federation.ordering import LoggedOp
-from sideline.federation.reducer import Reduction, Verdict, check_op, reduce_ops
+from sideline.federation.reducer import (
+    Reduction,
+    Verdict,
+    check_op,
+    extend_reduction,
+    reduce_ops,
+)
 from sideline.federation.rules import Rejected
 from sideline.federation.rules_sealed import recipients_for
 from sideline.federation.sealing import Opener, seal_op
@@ -285,6 +292,37 @@ def reduce_node() -> tuple[NodeOps, Reduction]:
     return ops, reduce_ops(ops.entries, node_opener())
 
 
+# The last reduction this process made in write_op, with the fingerprint of what it was
+# made from: the next write folds its op into it (extend_reduction) instead of reading
+# and reducing every op again, as long as nothing else changed the logs.
+_LAST_WRITE: tuple[tuple[Any, ...], NodeOps, Reduction] | None = None
+_LAST_WRITE_LOCK = threading.Lock()
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    """What the node's ops and their verification depend on: every log's and replica's
+    size and root (a change of content, or a rolled-back append, changes a root), the
+    replicas' trust and keys, the entry keys and the encryption keys of hosted
+    organizations. Some rows per log: constant in the number of ops."""
+    logs = [
+        (pk, size, bytes(root))
+        for pk, size, root in Log.objects.values_list("id", "size", "root_hash")
+    ]
+    replicas = [
+        (pk, size, bytes(root), trusted, refused, json.dumps(keys))
+        for pk, size, root, trusted, refused, keys in Replica.objects.values_list(
+            "id", "size", "root_hash", "trusted", "refused", "entry_keys"
+        )
+    ]
+    keys = list(LogKey.objects.values_list("id", "active"))
+    return (
+        tuple(sorted(logs)),
+        tuple(sorted(replicas)),
+        tuple(sorted(keys)),
+        node.hosted_organizations(),
+    )
+
+
 class OpRefusedError(Exception):
     """The reducer refuses the op its actor was about to sign; nothing was appended."""
 
@@ -354,32 +392,75 @@ def write_op(
         except RecordServiceError as error:
             raise OpRefusedError(error.code, error.message) from None
         list(Log.objects.select_for_update().filter(organization__slug=actor))
-        ops, reduction = reduce_node()
-        prev, after = _positions(reduction, actor, participants)
+        # Never wait for the cache while holding the database: another thread may hold
+        # the cache and wait for the database (SQLite locks it whole). Without it, reduce.
+        cached = _LAST_WRITE_LOCK.acquire(blocking=False)
         try:
-            inner = build_op(
-                kind=kind,
-                actor=actor,
-                role=role,
-                prev=prev,
-                after=after,
-                object_id=object_id,
-                args=args,
-                clear=clear,
-                sealed=sealed,
-                content_sha256=content_sha256,
+            return _write(
+                actor,
+                cached,
+                build={
+                    "kind": kind,
+                    "actor": actor,
+                    "role": role,
+                    "object_id": object_id,
+                    "args": args,
+                    "clear": clear,
+                    "sealed": sealed,
+                    "content_sha256": content_sha256,
+                },
+                confidential_meeting=confidential_meeting,
+                participants=participants,
             )
-            logged = inner
-            opener = node_opener()
-            if confidential_meeting is not None:
-                logged = _seal(reduction, inner, confidential_meeting, opener)
-        except OpError as error:
-            raise OpRefusedError(error.code, error.message, field=error.field) from None
+        finally:
+            if cached:
+                _LAST_WRITE_LOCK.release()
+
+
+def _write(
+    actor: str,
+    cached: bool,
+    *,
+    build: Mapping[str, Any],
+    confidential_meeting: str | None,
+    participants: Iterable[str],
+) -> Written:
+    """write_op's body, inside its transaction; ``cached``: this thread holds the cache."""
+    global _LAST_WRITE
+    fingerprint = _fingerprint() if cached else ()
+    last = _LAST_WRITE if cached else None
+    if last is not None and last[0] == fingerprint:
+        ops, reduction = last[1], last[2]
+    else:
+        ops, reduction = reduce_node()
+    if cached:
+        _LAST_WRITE = None  # until this write ends well: the reduction may change below
+    prev, after = _positions(reduction, actor, participants)
+    try:
+        inner = build_op(prev=prev, after=after, **build)
+        logged = inner
+        opener = node_opener()
+        if confidential_meeting is not None:
+            logged = _seal(reduction, inner, confidential_meeting, opener)
+    except OpError as error:
+        raise OpRefusedError(error.code, error.message, field=error.field) from None
+    # The entry's index: the actor's log is locked, so its size is the next one.
+    index = Log.objects.get(organization__slug=actor).size
+    candidate = LoggedOp(actor, index, actor, encode_op(logged))
+    # The same rules either way: folded into the reduction when it sorts last (the
+    # usual case, since it names every head), else judged from scratch.
+    verdict = extend_reduction(reduction, candidate) if cached else None
+    extended = verdict is not None
+    if verdict is None:
         verdict = check_op(ops.entries, logged, opener)
-        if verdict.status != "applied":
-            raise OpRefusedError(verdict.code or verdict.status, verdict.message)
-        entry = append_op(logged)
-        return Written(inner, logged, entry)
+    if verdict.status != "applied":
+        raise OpRefusedError(verdict.code or verdict.status, verdict.message)
+    entry = append_op(logged)
+    if extended and entry.index == index:
+        ops.entries.append(candidate)
+        ops.own[(actor, index)] = entry.pk
+        _LAST_WRITE = (_fingerprint(), ops, reduction)
+    return Written(inner, logged, entry)
 
 
 def _seal(reduction: Reduction, inner: Op, meeting: str, opener: Opener) -> Op:

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.test import override_settings
 from django.utils import timezone
 
+from sideline import oplog
 from sideline.federation.ops import build_op, clear_content_hash, encode_op, parse_op
 from sideline.federation.sealing import Opener
 from sideline.oplog import (
@@ -313,3 +314,65 @@ def test_confidential_op_is_never_sealed_to_a_waiting_key_or_a_forked_replicas_k
     assert "osce" in caught.value.message
     assert ("waits for approval" in caught.value.message) is not pinned
     assert not RecordEntry.objects.filter(kind__startswith="op.").exists()
+
+
+def _agenda(items: list[str]) -> None:
+    write_op(
+        actor="nato",
+        kind="agenda.set",
+        object_id="nato/m-1",
+        role="delegate",
+        args={},
+        clear={"items": items},
+        participants=["csto", "nato", "osce"],
+    )
+
+
+def test_writes_fold_their_op_into_the_last_reduction_as_reducing_from_scratch_would(
+    registry: None,
+) -> None:
+    _create()
+    for n in range(3):
+        _agenda([f"item {n}"])
+        assert oplog._LAST_WRITE is not None  # the op was folded in, not reduced again
+        _, kept, folded = oplog._LAST_WRITE
+        _, scratch = reduce_node()
+        assert (folded.digest(), folded.verdicts) == (scratch.digest(), scratch.verdicts)
+        assert kept.entries == read_node_ops().entries
+    with pytest.raises(OpRefusedError):
+        write_op(
+            actor="csto",
+            kind="agenda.set",
+            object_id="nato/m-1",
+            role="delegate",
+            args={},
+            clear={"items": ["not the host's"]},
+        )
+    assert oplog._LAST_WRITE is None  # a refused op was folded: start again next time
+
+
+def test_a_change_of_the_logs_between_writes_is_seen(registry: None) -> None:
+    _create()
+    _agenda(["one"])
+    # Another process appends (here: straight through the record), then this one writes:
+    # from a stale reduction it would take the same prev, a fork.
+    _, before = reduce_node()
+    append_op(
+        build_op(
+            kind="agenda.set",
+            actor="nato",
+            role="delegate",
+            prev=before.verdicts[-1].hash,
+            after=(),
+            object_id="nato/m-1",
+            args={},
+            clear={"items": ["two"]},
+        )
+    )
+    _agenda(["three"])
+
+    _, reduction = reduce_node()
+    assert [v.status for v in reduction.verdicts] == ["applied"] * 4
+    agenda = reduction.state.meetings["nato/m-1"].agenda
+    assert agenda is not None
+    assert agenda[0] == clear_content_hash({"items": ["three"]})

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sideline.federation.ops import build_op, clear_content_hash, encode_op
-from sideline.federation.ordering import LoggedOp
-from sideline.federation.reducer import Reduction, check_op, reduce_ops
+from sideline.federation.ordering import LoggedOp, order_ops
+from sideline.federation.reducer import Reduction, check_op, extend_reduction, reduce_ops
 from sideline.federation.writer import LocalLogs
 
 Judge = Callable[[LoggedOp], tuple[str, str]]
@@ -239,11 +239,14 @@ INSTANTS = [
 SILENCE_KINDS = {"decision.break_silence", "decision.observe"}
 
 
-def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs:
+def random_history(
+    rng: random.Random, orgs: list[str], steps: int, *, name_heads: bool = False
+) -> LocalLogs:
     """Ops of ``orgs``, mostly valid, some not, each seeing a random part of the others' ops.
 
     An act usually names the op that created its object (as a real node does) and a few
-    random others; roles and actors are usually the right ones.
+    random others; roles and actors are usually the right ones. With ``name_heads`` every
+    act names every log's head instead, as a node writing its own ops does.
     """
     logs = LocalLogs(orgs)
     seen: list[str] = []
@@ -291,7 +294,7 @@ def random_history(rng: random.Random, orgs: list[str], steps: int) -> LocalLogs
         after = rng.sample(seen, min(len(seen), rng.randint(0, 2)))
         if target in created and rng.random() < 0.85:
             after.append(created[target])
-        act: dict[str, Any] = {"role": role, "after": after}
+        act: dict[str, Any] = {"role": role, "after": None if name_heads else after}
         args: dict[str, Any]
         if kind == "meeting.create":
             others = sorted(
@@ -462,3 +465,73 @@ def test_forged_ops_never_change_the_state(seed: int, size: int) -> None:
     assert result.digest() == honest.digest()
     assert [v for v in result.verdicts if v.index < 10_000] == honest.verdicts
     assert {v.status for v in result.verdicts if v.index >= 10_000} <= {"rejected", "duplicate"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(3, 8))
+def test_reduction_extended_op_by_op_is_the_reduction_from_scratch(seed: int, size: int) -> None:
+    rng = random.Random(seed)
+    logs = random_history(rng, SLUGS[:size], steps=rng.randint(20, 60), name_heads=True)
+    entries = logs.entries()
+    # Each op names every head, so its height is above all before it: written order.
+    written = [
+        next(e for e in entries if (e.origin, e.index) == (p.origin, p.index))
+        for p in order_ops(entries).ordered
+    ]
+    start = rng.randint(0, len(written) // 2)
+    running = reduce_ops(written[:start])
+
+    verdicts = [extend_reduction(running, entry) for entry in written[start:]]
+    reference = reduce_ops(entries)
+
+    assert None not in verdicts
+    assert verdicts == [reference.verdict_at(e.origin, e.index) for e in written[start:]]
+    assert running.digest() == reference.digest()
+    assert running.verdicts == reference.verdicts
+    assert running.applied == reference.applied
+    assert {v.status for v in running.verdicts} == {"applied", "rejected"}
+
+
+def test_extension_refuses_what_would_move_other_ops(logs: LocalLogs, meeting: str) -> None:
+    running = logs.reduce()
+    head = logs.logs["nato"].head
+    op = build_op(
+        kind="agenda.set",
+        actor="nato",
+        role="delegate",
+        prev=head,
+        after=logs.heads(),
+        object_id=meeting,
+        args={},
+        clear={"items": ["one"]},
+    )
+    size = len(logs.logs["nato"].entries)
+    before = (running.digest(), running.verdicts_digest())
+    refused = [
+        LoggedOp("nato", size, "csto", encode_op(op)),  # signed by another organization
+        LoggedOp("csto", 50, "csto", encode_op(op)),  # another's op in one's own log
+        LoggedOp("nato", 0, "nato", encode_op(op)),  # a position already held
+        LoggedOp("nato", size, "nato", b"{}"),  # malformed
+        LoggedOp("nato", size, "nato", logs.entries()[0].data),  # an op already held
+    ]
+    unknown = build_op(
+        kind="agenda.set",
+        actor="nato",
+        role="delegate",
+        prev=head,
+        after=["ab" * 32],
+        object_id=meeting,
+        args={},
+        clear={"items": ["two"]},
+    )
+    refused.append(LoggedOp("nato", size, "nato", encode_op(unknown)))  # names a missing op
+
+    assert [extend_reduction(running, entry) for entry in refused] == [None] * len(refused)
+    assert (running.digest(), running.verdicts_digest()) == before
+    verdict = extend_reduction(running, LoggedOp("nato", size, "nato", encode_op(op)))
+    assert verdict is not None
+    assert verdict.status == "applied"
+    assert (
+        running.verdicts
+        == reduce_ops([*logs.entries(), LoggedOp("nato", size, "nato", encode_op(op))]).verdicts
+    )

@@ -91,7 +91,7 @@ def test_meeting_created_on_one_node_becomes_a_row_on_the_others(
     SCENARIOS["meeting"](federation, said.append)
 
     assert said[0].startswith("nato: created meeting nato/m-")
-    assert [line.split(":")[0] for line in said[1:]] == ["csto", "osce", "cis"]
+    assert [line.split(":")[0] for line in said[1:]] == ["csto", "osce", "cis", "sco"]
 
 
 def test_node_that_forks_its_log_is_detected_by_every_honest_node(

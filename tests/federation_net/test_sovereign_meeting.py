@@ -61,6 +61,8 @@ def test_meeting_held_across_three_nodes_adopts_one_decision_everywhere_with_one
     # A non-participant holding the same logs computes the same public state.
     federation.wait_for(
         lambda: crew["cis"]("state")["digest"] == outcome.digests["nato"],
+        poll=0.5,
+        timeout=300,
         what="the CIS's node reaching the participants' state digest",
     )
     # The reducer judges on the acting node before it signs: an answer to an adopted
@@ -116,6 +118,8 @@ def test_confidential_meeting_leaves_no_plaintext_on_a_non_participants_node(
         # It holds every envelope of the meeting, and reads none.
         federation.wait_for(
             lambda outsider=outsider: federation.replica_size(outsider, "nato") >= nato_size,
+            poll=0.5,
+            timeout=300,
             what=f"NATO's envelopes reaching {outsider}",
         )
         state = crew[outsider]("state", meeting=outcome.meeting)
@@ -176,6 +180,8 @@ def test_forged_approvals_of_a_hostile_node_are_rejected_by_every_other_and_flag
     crew["nato"]("respond", decision=decision, position="approve")
     federation.wait_for(
         lambda: crew["csto"]("show", meeting=meeting)["decisions"].get(decision) == "proposed",
+        poll=0.5,
+        timeout=300,
         what="the decision reaching the CSTO's node",
     )
     crew["csto"]("respond", decision=decision, position="approve")
@@ -185,6 +191,8 @@ def test_forged_approvals_of_a_hostile_node_are_rejected_by_every_other_and_flag
                 crew[slug]("show", meeting=meeting)["decisions"].get(decision) == "proposed"
                 and federation.replica_size(slug, "csto") >= crew["csto"]("state")["size"]
             ),
+            poll=0.5,
+            timeout=300,
             what=f"both approvals reaching {slug}",
         )
 
@@ -195,6 +203,8 @@ def test_forged_approvals_of_a_hostile_node_are_rejected_by_every_other_and_flag
             lambda slug=slug: (
                 ["sco", signed, "actor_not_log_owner"] in crew[slug]("state")["rejected"]
             ),
+            poll=0.5,
+            timeout=300,
             what=f"{slug} rejecting the SCO's approval in the OSCE's name",
         )
     for slug in ["nato", "csto", "osce"]:
@@ -207,6 +217,8 @@ def test_forged_approvals_of_a_hostile_node_are_rejected_by_every_other_and_flag
     for slug in HONEST:
         federation.wait_for(
             lambda slug=slug: not federation.nodes[slug].replicas()["sco"]["trusted"],
+            poll=0.5,
+            timeout=300,
             what=f"{slug} refusing the SCO's log for an entry no SCO key signed",
         )
     with pytest.raises(NodeError) as status:
@@ -226,5 +238,7 @@ def test_forged_approvals_of_a_hostile_node_are_rejected_by_every_other_and_flag
             lambda slug=slug: (
                 crew[slug]("show", meeting=meeting)["decisions"][decision] == "adopted"
             ),
+            poll=0.5,
+            timeout=300,
             what=f"the decision adopted on {slug}'s node",
         )

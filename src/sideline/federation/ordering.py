@@ -93,6 +93,8 @@ class Ordering:
     ordered: list[Placed] = field(default_factory=list)
     pending: list[tuple[Placed, tuple[str, ...]]] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    # The hashes a reference may name: ops in their actor's own log, refused bytes.
+    known: set[str] = field(default_factory=set)
 
 
 def _home_key(entry: LoggedOp, op: Op) -> tuple[bool, str, int]:
@@ -169,6 +171,7 @@ def order_ops(entries: Iterable[LoggedOp]) -> Ordering:
         else:
             result.ordered.append(placed)
     result.ordered.sort(key=lambda p: p.key)
+    result.known = known
     result.refused.sort(key=lambda r: (r.origin, r.index, r.hash))
     result.pending.sort(key=lambda pair: (pair[0].origin, pair[0].index))
     return result

@@ -30,12 +30,14 @@ namespace (``object_not_yours``) and is new (``object_exists``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sideline.federation.canonical import canonical_bytes, sha256_hex
-from sideline.federation.ops import KINDS, Op, encode_op
+from sideline.federation.errors import OpError
+from sideline.federation.ops import KINDS, Op, encode_op, parse_op
 from sideline.federation.ordering import LoggedOp, Placed, order_ops
 from sideline.federation.rules import ACT, COORDINATE, DELEGATION, SIGN, Rejected
 from sideline.federation.rules_decisions import DECISION_RULES
@@ -49,7 +51,15 @@ from sideline.federation.rules_sealed import (
 from sideline.federation.sealing import Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
 
-__all__ = ["ROLES_BY_KIND", "LoggedOp", "Reduction", "Verdict", "check_op", "reduce_ops"]
+__all__ = [
+    "ROLES_BY_KIND",
+    "LoggedOp",
+    "Reduction",
+    "Verdict",
+    "check_op",
+    "extend_reduction",
+    "reduce_ops",
+]
 
 RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
     **MEETING_RULES,
@@ -131,6 +141,7 @@ class Reduction:
     confidential: SharedState = field(default_factory=lambda: SharedState(confidential=True))
     inner: list[Verdict] = field(default_factory=list)  # by origin, then index
     sealed_ops: dict[str, Op] = field(default_factory=dict)
+    _fold: _Fold | None = field(default=None, repr=False, compare=False)
 
     def digest(self) -> str:
         """The public state digest: equal on nodes that hold the same ops, keys or not."""
@@ -187,6 +198,20 @@ class _Chains:
     def add(self, placed: Placed) -> None:
         self.members[placed.op.hash] = (placed.op.actor, placed.index)
         self.used.add((placed.op.actor, placed.op.prev))
+
+
+@dataclass
+class _Fold:
+    """What :func:`reduce_ops` keeps so that one more op, sorting after all it holds,
+    can be folded in without starting again (:func:`extend_reduction`)."""
+
+    chains: _Chains
+    heights: dict[str, int]  # ordered op hash -> height
+    known: set[str]  # the hashes a reference may name (ordering.Ordering.known)
+    seen: set[str]  # every hash held: ordered, pending or refused
+    last: dict[str, int]  # the highest index held of each log
+    top: tuple[int, str, int]  # the last ordered op's key
+    settled: bool  # no op pending: a new op cannot release one
 
 
 def _check_log(placed: Placed, chains: _Chains) -> None:
@@ -351,7 +376,73 @@ def reduce_ops(entries: Iterable[LoggedOp], opener: Opener | None = None) -> Red
         )
     verdicts.sort(key=lambda v: (v.origin, v.index, v.hash))
     reduction.verdicts = verdicts
+    last: dict[str, int] = {}
+    for verdict in verdicts:
+        last[verdict.origin] = max(last.get(verdict.origin, -1), verdict.index)
+    heights = {p.op.hash: p.height for p in ordering.ordered}
+    reduction._fold = _Fold(
+        chains=chains,
+        heights=heights,
+        known=ordering.known,
+        seen={
+            *heights,
+            *(p.op.hash for p, _ in ordering.pending),
+            *(r.hash for r in ordering.refused),
+        },
+        last=last,
+        top=ordering.ordered[-1].key if ordering.ordered else (0, "", -1),
+        settled=not ordering.pending,
+    )
     return reduction
+
+
+def extend_reduction(reduction: Reduction, entry: LoggedOp) -> Verdict | None:
+    """Fold one more entry into ``reduction`` (in place) and return its verdict, when
+    the result is the one :func:`reduce_ops` gives for the entries plus this one.
+
+    That is so when the entry sorts after every op held and nothing else moves: a new
+    position of its actor's own, correctly signed log, a well-formed op not held
+    anywhere, of a clear kind, naming only ops held, with a height above the last op's,
+    and no op pending that it could release. A node that writes its next op naming every
+    log's head (``oplog.write_op``) meets all of these. Otherwise returns ``None`` and
+    leaves ``reduction`` as it was: reduce from scratch. The rules applied are
+    :func:`reduce_ops`'s own, so it stays the one source of truth; a verdict returned
+    changes ``reduction`` whatever it is (a rejected op is held as rejected).
+    """
+    fold = reduction._fold
+    if fold is None or not fold.settled:
+        return None
+    if entry.signer != entry.origin or entry.index <= fold.last.get(entry.origin, -1):
+        return None
+    try:
+        op = parse_op(entry.data)
+    except OpError:
+        return None
+    refs = ((op.prev,) if op.prev is not None else ()) + op.after
+    if op.kind == "sealed" or op.actor != entry.origin or op.hash in fold.seen:
+        return None
+    if any(ref not in fold.known for ref in refs):
+        return None
+    height = max([1, *(fold.heights.get(ref, 0) + 1 for ref in refs)])
+    placed = Placed(op, entry.origin, entry.index, entry.signer, height)
+    if placed.key <= fold.top:
+        return None
+    try:
+        _apply(reduction.state, placed, fold.chains)
+    except Rejected as refusal:
+        verdict = Verdict(
+            entry.origin, entry.index, op.hash, "rejected", refusal.code, refusal.message, op.kind
+        )
+    else:
+        verdict = Verdict(entry.origin, entry.index, op.hash, "applied", kind=op.kind)
+        reduction.applied.append(op.hash)
+    bisect.insort(reduction.verdicts, verdict, key=lambda v: (v.origin, v.index, v.hash))
+    fold.heights[op.hash] = height
+    fold.known.add(op.hash)
+    fold.seen.add(op.hash)
+    fold.last[entry.origin] = entry.index
+    fold.top = placed.key
+    return verdict
 
 
 def _keep_own(

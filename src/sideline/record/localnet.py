@@ -58,6 +58,9 @@ __all__ = [
 
 SIDELINE = [sys.executable, "-m", "sideline.cli"]
 _POLL = 0.05  # seconds between looks at a node: waiting, never measuring
+# Between looks through an agent (a query or a whole reduction on the node): slower, so
+# that waiting does not load the machine it waits on; and longer, for loaded CI machines.
+_AGENT_POLL, _AGENT_TIMEOUT = 0.5, 300.0
 
 
 # Run in each new node: its keys and log (as `sideline init --organization` makes them)
@@ -590,9 +593,15 @@ class LocalFederation:
         return self.nodes[slug].run("federation", "join", self.nodes[other].url)
 
     def wait_for(
-        self, condition: Callable[[], bool], *, timeout: float = 120.0, what: str = "a condition"
+        self,
+        condition: Callable[[], bool],
+        *,
+        timeout: float = 120.0,
+        what: str = "a condition",
+        poll: float = _POLL,
     ) -> None:
-        """Poll ``condition`` until true; raise after ``timeout`` seconds (generous)."""
+        """Poll ``condition`` every ``poll`` seconds until true; raise after ``timeout``
+        seconds (generous)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -600,7 +609,7 @@ class LocalFederation:
                     return
             except (OSError, urllib.error.URLError, ValueError, KeyError):
                 pass  # a node restarting, or not yet holding the replica
-            time.sleep(_POLL)
+            time.sleep(poll)
         raise TimeoutError(f"{what} did not happen within {timeout:g} s")
 
     def replica_size(self, on: str, of: str) -> int:
@@ -720,7 +729,10 @@ def hold_meeting(
 
     def shows(slug: str, check: Callable[[dict[str, Any]], bool], what: str) -> None:
         federation.wait_for(
-            lambda: check(crew[slug]("show", meeting=meeting)), what=f"{what} on {slug}'s node"
+            lambda: check(crew[slug]("show", meeting=meeting)),
+            what=f"{what} on {slug}'s node",
+            poll=_AGENT_POLL,
+            timeout=_AGENT_TIMEOUT,
         )
 
     title = "Liaison on drug routes" if public else "Quiet talks"
@@ -809,7 +821,12 @@ def hold_meeting(
             digests[slug] = crew[slug]("state", meeting=meeting)[key]
         return len(set(digests.values())) == 1
 
-    federation.wait_for(agree, what=f"the participants' {key}s of {meeting} agreeing")
+    federation.wait_for(
+        agree,
+        what=f"the participants' {key}s of {meeting} agreeing",
+        poll=_AGENT_POLL,
+        timeout=_AGENT_TIMEOUT,
+    )
     say(f"every participant's node: {key} {next(iter(digests.values()))[:16]}…")
     return MeetingOutcome(meeting, decision, made, dict(digests))
 
