@@ -62,6 +62,8 @@ def fill(catalogue: polib.POFile, translations: dict[str, str | list[str]]) -> l
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     return problems
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sideline.federation.ops import clear_content_hash
 from sideline.meetings.models import AgendaItem, AgendaProposal, Meeting, Minutes
 from sideline.meetings.permissions import can_view_meeting
-from sideline.meetings.previous import previous_meeting_stand_in
+from sideline.meetings.series import previous_meeting_in_series
 from sideline.registry.models import Organization
 
 __all__ = ["AgendaView", "Agreement", "agenda_view", "minutes_agreements"]
@@ -45,7 +45,7 @@ def agenda_view(user: Any, meeting: Meeting, *, for_hosts: bool) -> AgendaView:
         items=items,
         rows=[(item, visible.get(item.minutes_of)) for item in items],
         proposals=proposals,
-        previous=previous_meeting_stand_in(meeting) if for_hosts else None,
+        previous=previous_meeting_in_series(meeting) if for_hosts else None,
         previous_minutes_on=bool(linked),
     )
 

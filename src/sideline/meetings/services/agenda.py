@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.models import AgendaItem, AgendaProposal, Meeting
-from sideline.meetings.previous import previous_meeting_stand_in
+from sideline.meetings.series import previous_meeting_in_series
 from sideline.meetings.services._common import (
     Actor,
     lock,
@@ -109,7 +109,7 @@ def write_agenda(
 
 def previous_minutes_item(meeting: Meeting) -> tuple[str, str]:
     """The title and global identifier of the previous meeting's minutes item; refuse if none."""
-    previous = previous_meeting_stand_in(meeting)
+    previous = previous_meeting_in_series(meeting)
     if previous is None or previous.op_id is None:
         raise MeetingError(
             "no_previous_meeting",
