@@ -263,6 +263,22 @@ def _public_urls(world: Confidential) -> list[str]:
         f"/api/meetings/{pk}/delegations",
         f"/api/meetings/documents/{world.document_uid}",
     ]
+    # The reads across meetings: its series and the stories of its decisions and commitment.
+    key = "+".join(
+        sorted(world.meeting.participations.values_list("organization__slug", flat=True))
+    )
+    for suffix in ("/", ".json"):
+        urls += [
+            f"/meetings/series/organizations/{key}{suffix}",
+            f"/meetings/story/decision/{world.decision.pk}{suffix}",
+            f"/meetings/story/decision/{world.withdrawn.pk}{suffix}",
+            f"/meetings/story/commitment/{world.commitment.pk}{suffix}",
+        ]
+    urls += [
+        f"/api/meetings/series/organizations/{key}",
+        f"/api/meetings/story/decision/{world.decision.pk}",
+        f"/api/meetings/story/commitment/{world.commitment.pk}",
+    ]
     return urls
 
 
