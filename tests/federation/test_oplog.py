@@ -376,3 +376,31 @@ def test_a_change_of_the_logs_between_writes_is_seen(registry: None) -> None:
     agenda = reduction.state.meetings["nato/m-1"].agenda
     assert agenda is not None
     assert agenda[0] == clear_content_hash({"items": ["three"]})
+
+
+def test_envelopes_sealed_before_a_rotation_of_the_encryption_key_still_open(
+    registry: None,
+) -> None:
+    from sideline.record.services import rotate_key
+
+    _create(public=False)
+    for slug in ["nato", "csto", "osce"]:
+        rotate_key(organization=slug, purpose=KeyPurpose.ENCRYPTION)
+
+    _, reduction = reduce_node()
+
+    # The slots name no key: only the rotated-out key opens them, and the node still has it.
+    assert list(reduction.confidential.meetings) == ["nato/m-1"]
+    write_op(
+        actor="nato",
+        kind="agenda.set",
+        object_id="nato/m-1",
+        role="delegate",
+        args={},
+        clear={"items": ["after the rotation"]},
+        confidential_meeting="nato/m-1",
+        participants=["csto", "nato", "osce"],
+    )
+    _, after = reduce_node()
+    assert after.confidential.meetings["nato/m-1"].agenda is not None
+    assert [v.status for v in after.inner] == ["applied", "applied"]
