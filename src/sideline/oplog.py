@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from django.db import transaction
 
 from sideline import node
@@ -209,19 +209,21 @@ def read_node_ops() -> NodeOps:
 _OPENERS: dict[tuple[tuple[str, str], ...], Opener] = {}
 
 
-def _hosted_encryption_keys() -> dict[str, tuple[str, bytes]]:
+def _hosted_encryption_keys() -> dict[str, list[tuple[str, bytes]]]:
+    """Each hosted organization's encryption keys, newest first (the active one leads)."""
     hosted = node.hosted_organizations()
-    keys: dict[str, tuple[str, bytes]] = {}
+    keys: dict[str, list[tuple[str, bytes]]] = {}
     rows = LogKey.objects.filter(
-        purpose=KeyPurpose.ENCRYPTION, active=True, log__organization__slug__in=hosted
-    ).order_by("-id")
+        purpose=KeyPurpose.ENCRYPTION, log__organization__slug__in=hosted
+    ).order_by("-active", "-id")
     for slug, vkey, private in rows.values_list("log__organization__slug", "vkey", "private_key"):
-        keys.setdefault(slug, (vkey, bytes(private)))
+        keys.setdefault(slug, []).append((vkey, bytes(private)))
     return keys
 
 
 def node_opener() -> Opener:
-    """Return an opener with the encryption keys of the organizations this node hosts.
+    """Return an opener with the encryption keys of the organizations this node hosts:
+    the active one of each, and those rotated out, which still open what was sealed to them.
 
     Kept per process and per set of keys: the opener remembers the content keys it
     found, so each envelope's slots are tried once.
@@ -229,13 +231,14 @@ def node_opener() -> Opener:
     from sideline.record import keystore
 
     keys = _hosted_encryption_keys()
-    marker = tuple(sorted((slug, vkey) for slug, (vkey, _) in keys.items()))
+    marker = tuple(sorted((slug, vkey) for slug, found in keys.items() for vkey, _ in found))
     opener = _OPENERS.get(marker)
     if opener is None:
-        private: dict[str, X25519PrivateKey] = {
-            slug: keystore.decrypt_encryption_key(pem) for slug, (_, pem) in keys.items()
-        }
-        opener = _OPENERS[marker] = Opener(private)
+        decrypt = keystore.decrypt_encryption_key
+        opener = _OPENERS[marker] = Opener(
+            {slug: decrypt(found[0][1]) for slug, found in keys.items()},
+            retired={slug: [decrypt(pem) for _, pem in found[1:]] for slug, found in keys.items()},
+        )
     return opener
 
 

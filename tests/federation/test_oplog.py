@@ -76,14 +76,7 @@ def test_op_names_its_prev_and_the_other_logs_heads(registry: None) -> None:
         args={"document": "d1", "sha256": "ab" * 32, "size": 10, "media_type": "text/plain"},
         clear={"title": "Notes", "filename": "notes.txt"},
     )
-    write_op(
-        actor="nato",
-        kind="agenda.set",
-        object_id="nato/m-1",
-        role="delegate",
-        args={},
-        clear={"items": ["Routes"]},
-    )
+    _agenda(["Routes"])
     ops = {parse_op(e.data).kind: parse_op(e.data) for e in read_node_ops().entries}
     assert ops["document.add"].prev is None
     assert ops["document.add"].after == (first.hash,)
@@ -316,7 +309,7 @@ def test_confidential_op_is_never_sealed_to_a_waiting_key_or_a_forked_replicas_k
     assert not RecordEntry.objects.filter(kind__startswith="op.").exists()
 
 
-def _agenda(items: list[str]) -> None:
+def _agenda(items: list[str], *, confidential: bool = False) -> None:
     write_op(
         actor="nato",
         kind="agenda.set",
@@ -324,6 +317,7 @@ def _agenda(items: list[str]) -> None:
         role="delegate",
         args={},
         clear={"items": items},
+        confidential_meeting="nato/m-1" if confidential else None,
         participants=["csto", "nato", "osce"],
     )
 
@@ -376,3 +370,22 @@ def test_a_change_of_the_logs_between_writes_is_seen(registry: None) -> None:
     agenda = reduction.state.meetings["nato/m-1"].agenda
     assert agenda is not None
     assert agenda[0] == clear_content_hash({"items": ["three"]})
+
+
+def test_envelopes_sealed_before_a_rotation_of_the_encryption_key_still_open(
+    registry: None,
+) -> None:
+    from sideline.record.services import rotate_key
+
+    _create(public=False)
+    for slug in ["nato", "csto", "osce"]:
+        rotate_key(organization=slug, purpose=KeyPurpose.ENCRYPTION)
+
+    _, reduction = reduce_node()
+
+    # The slots name no key: only the rotated-out key opens them, and the node still has it.
+    assert list(reduction.confidential.meetings) == ["nato/m-1"]
+    _agenda(["after the rotation"], confidential=True)
+    _, after = reduce_node()
+    assert after.confidential.meetings["nato/m-1"].agenda is not None
+    assert [v.status for v in after.inner] == ["applied", "applied"]

@@ -238,8 +238,16 @@ class Opener:
     the node miss an op it must apply. What a node stores is the reduction, never this memo.
     """
 
-    def __init__(self, keys: Mapping[str, X25519PrivateKey]) -> None:
+    def __init__(
+        self,
+        keys: Mapping[str, X25519PrivateKey],
+        *,
+        retired: Mapping[str, Iterable[X25519PrivateKey]] | None = None,
+    ) -> None:
         self.keys = dict(keys)
+        # Keys rotated out: tried too, since envelopes sealed before the rotation name
+        # no key and were sealed to them.
+        self._tried = [*self.keys.values(), *(k for ks in (retired or {}).values() for k in ks)]
         self._content_keys: dict[str, bytes | None] = {}  # envelope hash -> key, or no slot
 
     @property
@@ -258,7 +266,7 @@ class Opener:
         found: bytes | None = None
         for text in envelope.args["slots"]:
             slot = decode_base64(text)
-            for private in self.keys.values():
+            for private in self._tried:
                 try:
                     found = _HPKE.decrypt(slot or b"", private, info=info)
                 except InvalidTag:
