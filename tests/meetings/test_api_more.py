@@ -56,8 +56,8 @@ def test_agenda_replace_by_host_with_token(client: Client, cast: Cast, meeting: 
 
     assert response.status_code == 200
     assert response.json() == [
-        {"position": 1, "title": "Opening"},
-        {"position": 2, "title": "Working group"},
+        {"position": 1, "title": "Opening", "minutes_of": None},
+        {"position": 2, "title": "Working group", "minutes_of": None},
     ]
     listed = client.get(f"/api/meetings/{meeting.pk}/agenda", **bearer(cast.of("osce", "viewer")))
     assert listed.json() == response.json()
@@ -128,6 +128,7 @@ def test_minutes_lifecycle_through_api(client: Client, cast: Cast, meeting: Meet
         "text": "",
         "html": "",
         "agreed_by": [],
+        "agreements": [],
     }
     assert saved.json() == {
         "status": "draft",
@@ -135,6 +136,7 @@ def test_minutes_lifecycle_through_api(client: Client, cast: Cast, meeting: Meet
         "text": "We **met**.",
         "html": "<p>We <strong>met</strong>.</p>\n",
         "agreed_by": [],
+        "agreements": [],
     }
     assert circulated.json()["status"] == "circulated"
     assert [r.json()["agreed_by"] for r in agreements] == [

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -125,7 +126,10 @@ def test_proof_sentences_in_english_and_russian(public_adopted: Decision) -> Non
     facts = check_bundle(prove_object(public_adopted.op_id), parse_policy(_policy()))
     op_id = public_adopted.op_id
 
-    assert proof_sentences(facts) == {
+    sentences = proof_sentences(facts)
+
+    assert list(sentences) == [code for code, _ in settings.LANGUAGES]
+    assert {code: sentences[code] for code in ("en", "ru")} == {
         "en": "The logs of NATO, CSTO and OSCE, each checkpoint signed by its log's key in the "
         "policy and cosigned to the policy's quorum, hold these operations on "
         f"{op_id} “Joint working group”: NATO proposed it; NATO approved; CSTO approved; "
@@ -335,7 +339,9 @@ def test_cli_prove_then_check_proof(
     )
 
     lines = capsys.readouterr().out.splitlines()
-    assert [line[:5] for line in lines] == ["[en] ", "[ru] "]
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        f"[{code}]" for code, _ in settings.LANGUAGES
+    ]
     assert lines[0].endswith("NATO proposed it; NATO approved; CSTO approved; OSCE approved.")
 
 
@@ -539,7 +545,11 @@ def test_cli_exit_codes_and_one_line_on_stderr(
         main(["record", "check-proof", bad, "--policy", policy])
     bad_out = capsys.readouterr()
 
-    assert (good_code, len(good_out.out.splitlines()), good_out.err) == (0, 2, "")
+    assert (good_code, len(good_out.out.splitlines()), good_out.err) == (
+        0,
+        len(settings.LANGUAGES),
+        "",
+    )
     assert bad_exit.value.code == 1
     assert bad_out.out == ""
     assert bad_out.err.startswith(
