@@ -275,3 +275,22 @@ def test_command_observes_passed_deadlines_for_hosted_organizations(silent: Deci
         "1 decision(s) adopted by silence procedure",
     ]
     assert _status(silent) == "adopted"
+
+
+def test_follower_tick_observes_passed_deadlines_by_itself(silent: Decision) -> None:
+    from sideline.record.follower import Follower
+
+    Follower().tick()
+
+    assert _status(silent) == "adopted"
+    assert rebuild(check=True).differences == []
+
+
+def test_follower_tick_leaves_a_deadline_still_ahead(cast: Cast, meeting: Meeting) -> None:
+    from sideline.record.follower import Follower
+
+    ahead = _propose(cast, meeting, deadline="2199-10-01T18:00")
+
+    Follower().tick()
+
+    assert _status(ahead) == "proposed"

@@ -47,7 +47,7 @@ from sideline.record.services import witness_round
 from sideline.record.sync import SyncReport
 from sideline.record.transport import PeerError
 
-__all__ = ["Follower", "project_ops", "publish_local", "pulled_ops"]
+__all__ = ["Follower", "observe_deadlines", "project_ops", "publish_local", "pulled_ops"]
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,24 @@ class _Worker:
         PeerState.objects.filter(peer__url=self.entry.url).update(last_push_sent=timezone.now())
 
 
+def observe_deadlines() -> None:
+    """Record every silence deadline that passed, for the organizations this node hosts.
+
+    A decision under silence is adopted only once every participant's own log says its
+    deadline passed, so each node writes that op by itself (before publishing, so that the
+    same tick checkpoints and pushes it); ``sideline decisions observe`` does the same once.
+    """
+    from sideline.meetings.services import observe_deadlines as observe
+
+    try:
+        adopted = observe()
+    except Exception:  # logged; the next tick tries again, and publishing goes on
+        logger.exception("federation: recording passed silence deadlines failed")
+        return
+    for decision in adopted:
+        logger.info("federation: decision %s adopted by silence", decision.op_id)
+
+
 class Follower:
     """The loop of :mod:`sideline.record.follower`; :meth:`run` until :attr:`stop` is set."""
 
@@ -235,6 +253,7 @@ class Follower:
 
     def tick(self) -> None:
         self._reload()
+        observe_deadlines()
         for note in publish_local():
             origin = note.split(b"\n", 1)[0].decode()
             for worker in self.workers.values():
