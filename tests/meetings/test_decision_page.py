@@ -120,3 +120,40 @@ def test_statement_with_confirmation_listed_with_who_and_why(
     assert "Statements and reservations" in page
     assert "Annual means the calendar year." in page
     assert "nato-signatory" in page
+
+
+def test_answers_as_csv_with_their_words_and_neutralised_formulas(
+    client: Client, cast: Cast, silent: Decision
+) -> None:
+    from sideline.meetings.services import respond_to_decision
+
+    respond_to_decision(
+        actor=cast.of("nato", "signatory"),
+        decision=silent,
+        position="reservation",
+        paragraph=2,
+        reason="=HYPERLINK(1)",
+        text_sha256=text_sha256(silent),
+    )
+    client.force_login(cast.of("nato", "signatory"))
+
+    response = client.get(f"/meetings/decisions/{silent.pk}/answers.csv")
+
+    rows = [line.split(",") for line in response.content.decode().splitlines()]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert rows[0] == [
+        "decision",
+        "organization",
+        "position",
+        "paragraph",
+        "words",
+        "answered_at",
+        "signed_at",
+    ]
+    assert [row[1:5] for row in rows[1:]] == [["nato", "reservation", "2", "'=HYPERLINK(1)"]]
+
+
+def test_answers_csv_hidden_from_outsiders(client: Client, cast: Cast, silent: Decision) -> None:
+    client.force_login(cast.of("sco", "signatory"))
+
+    assert client.get(f"/meetings/decisions/{silent.pk}/answers.csv").status_code == 404

@@ -19,7 +19,15 @@ from playwright.sync_api import Page
 AXE = Path(__file__).resolve().parent.parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 # Not pages: downloads, feeds, machine interfaces, and actions.
-SKIPPED_PREFIXES = ("/api/", "/static/", "/admin/", "/record/logs", "/i18n/")
+SKIPPED_PREFIXES = (
+    "/api/",
+    "/static/",
+    "/admin/",
+    "/record/logs",
+    "/i18n/",
+    "/record/policy",  # a tlog-policy file, served as an attachment
+    "/record/proof/",  # a proof file, likewise
+)
 SKIPPED_SUFFIXES = (".csv", ".ics", ".json", ".xml", ".atom", ".pdf", ".txt")
 SKIPPED_WORDS = ("/tile/", "/checkpoint", "format=", "print=1", "/documents/", "/logout")
 # Query parameters that change what a page shows enough to count as another kind of page.

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:pk>/do/<slug:action>/", views.MeetingActionView.as_view(), name="action"),
     path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision"),
+    path(
+        "decisions/<int:pk>/answers.csv",
+        views.DecisionAnswersCsvView.as_view(),
+        name="decision-answers-csv",
+    ),
     path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment"),
     path("series/<slug:kind>/<str:key>/", views.SeriesView.as_view(), name="series"),
     path("series/<slug:kind>/<str:key>.json", views.SeriesJsonView.as_view(), name="series-json"),

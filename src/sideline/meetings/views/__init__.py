@@ -20,6 +20,7 @@ from sideline.meetings.views.dashboard import (
     OrganizationCalendarView,
     OrganizationFeedView,
 )
+from sideline.meetings.views.exports import DecisionAnswersCsvView
 from sideline.meetings.views.pages import (
     CommitmentDetailView,
     DecisionDetailView,
@@ -33,6 +34,7 @@ from sideline.meetings.views.todo import ToDoView
 __all__ = [
     "CommitmentDetailView",
     "DashboardView",
+    "DecisionAnswersCsvView",
     "DecisionDetailView",
     "DocumentDownloadView",
     "InvitationAcceptView",
