@@ -19,6 +19,7 @@ from sideline.meetings.services import (
     propose_agenda_item,
     propose_decision,
     save_minutes,
+    text_sha256,
 )
 from sideline.meetings.todo import todo_count, todo_for
 from tests.meetings.conftest import Cast
@@ -99,7 +100,13 @@ def test_answered_items_leave_the_list(client: Client, cast: Cast) -> None:
 
     client.post(f"/meetings/{meeting.pk}/do/agree/")
     client.post(
-        f"/meetings/{meeting.pk}/do/respond/", {"decision": decision.pk, "position": "approve"}
+        f"/meetings/{meeting.pk}/do/respond/",
+        {
+            "decision": decision.pk,
+            "position": "approve",
+            "text_sha256": text_sha256(decision),
+            "confirm": "yes",
+        },
     )
 
     assert todo_for(cast.of("osce", "signatory")).count == 0

@@ -195,10 +195,11 @@ def _read_lines(path: Path) -> list[str]:
 
 def _read_roll_calls(folder: Path) -> list[tuple[int, int, date]]:
     """Return the roll calls (rcid, session, date) in session, date and rcid order."""
+    lines = _read_lines(folder / "roll_calls.csv")
     try:
         calls = [
             (int(row["rcid"]), int(row["session"]), date.fromisoformat(row["date"]))
-            for row in csv.DictReader(_read_lines(folder / "roll_calls.csv"))
+            for row in csv.DictReader(lines)
         ]
     except (KeyError, ValueError) as error:
         raise VoteDataError(
