@@ -10,6 +10,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 import sideline
 
@@ -56,6 +57,9 @@ def _modules() -> list[str]:
 def test_docstring_examples_run(name: str) -> None:
     module = importlib.import_module(name)
 
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    # Examples are written in English: a language another test activated in this worker
+    # (a Russian page, a CLI run under a locale) must not leak into them.
+    with translation.override("en"):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
 
     assert result.failed == 0
