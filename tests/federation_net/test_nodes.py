@@ -12,7 +12,8 @@ import pytest
 
 from sideline.record.localnet import SCENARIOS, LocalFederation, NodeError
 
-pytestmark = pytest.mark.slow
+# One worker runs every real-node test, in file order: the nodes turn hostile in turn.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("federation_net")]
 
 HONEST = ["nato", "csto", "osce"]
 

@@ -24,7 +24,8 @@ from sideline.record.localnet import (
     hold_meeting,
 )
 
-pytestmark = pytest.mark.slow
+# One worker runs every real-node test, in file order: the nodes turn hostile in turn.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("federation_net")]
 
 HONEST = ["nato", "csto", "osce", "cis"]
 
@@ -52,19 +53,20 @@ def test_meeting_held_across_three_nodes_adopts_one_decision_everywhere_with_one
         "csto",
         "osce",
     }
-    for slug in ["nato", "csto", "osce", "cis"]:
-        rows = crew[slug]("show", meeting=outcome.meeting)
-        assert rows["decisions"] == {outcome.decision: "adopted"}, slug
-        assert rows["minutes"] == "agreed", slug
-        assert rows["commitments"] == {outcome.commitment: 40}, slug
-        assert rows["participants"] == ["csto", "nato", "osce"], slug
-    # A non-participant holding the same logs computes the same public state.
+    # A non-participant holding the same logs computes the same public state (it learns
+    # the last acts by push, so it is waited for before its rows are read).
     federation.wait_for(
         lambda: crew["cis"]("state")["digest"] == outcome.digests["nato"],
         poll=0.5,
         timeout=300,
         what="the CIS's node reaching the participants' state digest",
     )
+    for slug in ["nato", "csto", "osce", "cis"]:
+        rows = crew[slug]("show", meeting=outcome.meeting)
+        assert rows["decisions"] == {outcome.decision: "adopted"}, slug
+        assert rows["minutes"] == "agreed", slug
+        assert rows["commitments"] == {outcome.commitment: 40}, slug
+        assert rows["participants"] == ["csto", "nato", "osce"], slug
     # The reducer judges on the acting node before it signs: an answer to an adopted
     # decision is refused there, and nothing is appended.
     with pytest.raises(NodeError, match="nato: respond: decision_adopted"):
