@@ -149,3 +149,18 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    """Start every test in English and leave English behind.
+
+    Django keeps the active language per thread: a page read in Kazakh, or a command run
+    under a locale, would otherwise leave its language to the next test in the same worker,
+    whose English messages then come out translated.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
