@@ -175,7 +175,18 @@ class LocalNode:
             return
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [*SIDELINE, "serve", "--port", str(self.port), "--threads", "4"],
+                # One process: a loopback test node needs no fork per core, and five nodes
+                # forking two each exhaust PostgreSQL's 100 connections beside the tests.
+                [
+                    *SIDELINE,
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--processes",
+                    "1",
+                    "--threads",
+                    "4",
+                ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
