@@ -10,7 +10,6 @@ that test its log is distrusted everywhere.
 from __future__ import annotations
 
 import os
-
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
