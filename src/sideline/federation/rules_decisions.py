@@ -251,14 +251,20 @@ def respond_to_decision(state: SharedState, placed: Placed) -> None:
         decision.closed_by = op.hash
 
 
-def break_silence(state: SharedState, placed: Placed) -> None:
-    op = placed.op
+def _silence_act(state: SharedState, op: Op) -> Decision:
+    """The open decision under silence that a participant's ``op`` acts on."""
     decision = get_decision(state, op.object_id)
     meeting = state.meetings[decision.meeting]
     require_participant(meeting, op)
     _require_open(decision)
     _require_silence(decision)
     check_visibility(op, public=meeting.public)
+    return decision
+
+
+def break_silence(state: SharedState, placed: Placed) -> None:
+    op = placed.op
+    decision = _silence_act(state, op)
     if op.args["text_sha256"] != decision.text_sha256:
         raise Rejected("text_mismatch", "the op names another text than the decision's")
     if blank(op, "reason"):
@@ -304,12 +310,7 @@ def extend_deadline(state: SharedState, placed: Placed) -> None:
 
 def observe_deadline(state: SharedState, placed: Placed) -> None:
     op = placed.op
-    decision = get_decision(state, op.object_id)
-    meeting = state.meetings[decision.meeting]
-    require_participant(meeting, op)
-    _require_open(decision)
-    _require_silence(decision)
-    check_visibility(op, public=meeting.public)
+    decision = _silence_act(state, op)
     at = _tick(decision, op)
     assert decision.deadline is not None
     if at < decision.deadline:
@@ -319,7 +320,7 @@ def observe_deadline(state: SharedState, placed: Placed) -> None:
     decision.clock[op.actor] = at
     decision.observed[op.actor] = at
     decision.answers.append(Answer(op.actor, "observe", decision.text_sha256, op.hash, None, at))
-    _adopt_if_silence_ran_out(decision, meeting.participants, op)
+    _adopt_if_silence_ran_out(decision, state.meetings[decision.meeting].participants, op)
 
 
 def withdraw_decision(state: SharedState, placed: Placed) -> None:

@@ -145,6 +145,20 @@ def _silent(decision: Decision) -> bool:
     return decision.procedure == Procedure.SILENCE and not silence_broken(decision)
 
 
+def _before_deadline(decision: Decision, now: datetime | None, *, then: str) -> datetime:
+    """Return the moment of an act under silence; refuse it once the deadline passed,
+    saying ``then`` what can no longer be done."""
+    moment = _now(now)
+    assert decision.deadline is not None
+    if moment >= decision.deadline:
+        raise MeetingError(
+            "deadline_passed",
+            then.format(deadline=instant(decision.deadline)),
+            status=409,
+        )
+    return moment
+
+
 def _signed_time(decision: Decision, org_id: int, now: datetime) -> str:
     """The op's time: now, never before this organization's last time on the decision
     (a clock set back must not make the reducer refuse the op)."""
@@ -414,15 +428,11 @@ def respond_to_decision(
         paragraph = None
     at = None
     if _silent(decision):
-        moment = _now(now)
-        assert decision.deadline is not None
-        if moment >= decision.deadline:
-            raise MeetingError(
-                "deadline_passed",
-                f"the silence procedure ended at {instant(decision.deadline)}; "
-                "it takes no more answers",
-                status=409,
-            )
+        moment = _before_deadline(
+            decision,
+            now,
+            then="the silence procedure ended at {deadline}; it takes no more answers",
+        )
         at = _signed_time(decision, org.pk, moment)
     standing = current_positions(decision).get(org.pk)
     if position == standing:
@@ -496,15 +506,11 @@ def break_silence(
         raise MeetingError(
             "reason_required", "reason: say why your organization breaks silence", field="reason"
         )
-    moment = _now(now)
-    assert decision.deadline is not None
-    if moment >= decision.deadline:
-        raise MeetingError(
-            "deadline_passed",
-            f"the silence procedure ended at {instant(decision.deadline)}; "
-            "silence can no longer be broken",
-            status=409,
-        )
+    moment = _before_deadline(
+        decision,
+        now,
+        then="the silence procedure ended at {deadline}; silence can no longer be broken",
+    )
     at = _signed_time(decision, org.pk, moment)
     DecisionResponse.objects.create(
         decision=decision,
@@ -553,15 +559,11 @@ def extend_deadline(
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _require_proposed(decision, "cannot be extended")
     _require_silence(decision)
-    moment = _now(now)
-    assert decision.deadline is not None
-    if moment >= decision.deadline:
-        raise MeetingError(
-            "deadline_passed",
-            f"the deadline {instant(decision.deadline)} has passed; it can no longer be extended",
-            status=409,
-        )
+    moment = _before_deadline(
+        decision, now, then="the deadline {deadline} has passed; it can no longer be extended"
+    )
     due = local_deadline(deadline, decision.deadline_timezone)
+    assert decision.deadline is not None
     if due <= decision.deadline:
         raise MeetingError(
             "deadline_not_later",
