@@ -53,7 +53,8 @@ from sideline.analysis.snapshot import (
 )
 from sideline.analysis.suggest import suggest_meeting_requests
 from sideline.analysis.svg import heatmap_svg
-from sideline.analysis.voting import alignment_rows, load_unvotes
+from sideline.analysis.unvotes import load_unvotes
+from sideline.analysis.voting import alignment_rows
 from sideline.registry.dates import Interval, PartialDate
 
 Row = tuple[str, str, str, str]

@@ -25,7 +25,8 @@ from sideline.analysis.selectors import (
 )
 from sideline.analysis.services import import_unvotes
 from sideline.analysis.snapshot import WITH_ASSOCIATES, MembershipStatus
-from sideline.analysis.voting import load_unvotes, state_alignment
+from sideline.analysis.unvotes import load_unvotes
+from sideline.analysis.voting import state_alignment
 from sideline.planner.instance import parse_instance
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Membership, Organization
