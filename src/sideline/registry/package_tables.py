@@ -15,6 +15,7 @@ import csv
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,48 +77,87 @@ def check_cell(value: str, spec: dict[str, Any]) -> str | None:
     constraints = spec.get("constraints", {})
     if value == "":
         return "is required" if constraints.get("required") else None
+    problem = _text_problem(value)
+    if problem:
+        return problem
+    read = _TYPE_READERS.get(spec.get("type", "string"))
+    number = None
+    if read is not None:
+        problem, number = read(value, constraints)
+        if problem:
+            return problem
+    return _constraint_problem(value, constraints) or _range_problem(value, number, constraints)
+
+
+# What a type's reader returns: the cell's problem, or its value as a number (for the
+# range constraints) when the type is numeric.
+_Reading = tuple[str | None, float | None]
+
+
+def _text_problem(value: str) -> str | None:
     if len(value) > MAX_CELL:
         return f"is longer than {MAX_CELL} characters"
     if _CONTROL.search(value):
         return f"{value!r} contains a control character; remove it"
-    kind = spec.get("type", "string")
-    number: float | None = None
-    if kind == "date":
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a date; write YYYY-MM-DD"
-        if not EARLIEST <= day <= LATEST:
-            return f"{value!r} is outside {EARLIEST} to {LATEST}"
-    elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            return f"{value!r} is not a whole number"
-        if len(value) > 18 and "maximum" not in constraints:
-            return f"{value!r} is too large"
-        # Past 18 digits only the size matters; int() of a huge text is itself slow.
-        if len(value) <= 18:
-            number = int(value)
-        else:
-            number = -math.inf if value.startswith("-") else math.inf
-    elif kind == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            return f"{value!r} is not a number"
-        if not math.isfinite(number):
-            return f"{value!r} is not a finite number"
+    return None
+
+
+def _read_date(value: str, constraints: dict[str, Any]) -> _Reading:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is not a date; write YYYY-MM-DD", None
+    if not EARLIEST <= day <= LATEST:
+        return f"{value!r} is outside {EARLIEST} to {LATEST}", None
+    return None, None
+
+
+def _read_integer(value: str, constraints: dict[str, Any]) -> _Reading:
+    if not re.fullmatch(r"-?\d+", value):
+        return f"{value!r} is not a whole number", None
+    if len(value) <= 18:
+        return None, int(value)
+    if "maximum" not in constraints:
+        return f"{value!r} is too large", None
+    # Past 18 digits only the size matters; int() of a huge text is itself slow.
+    return None, -math.inf if value.startswith("-") else math.inf
+
+
+def _read_number(value: str, constraints: dict[str, Any]) -> _Reading:
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{value!r} is not a number", None
+    if not math.isfinite(number):
+        return f"{value!r} is not a finite number", None
+    return None, number
+
+
+_TYPE_READERS: dict[str, Callable[[str, dict[str, Any]], _Reading]] = {
+    "date": _read_date,
+    "integer": _read_integer,
+    "number": _read_number,
+}
+
+
+def _constraint_problem(value: str, constraints: dict[str, Any]) -> str | None:
     if "enum" in constraints and value not in constraints["enum"]:
         return f"{value!r} is not one of: {', '.join(constraints['enum'])}"
     pattern = constraints.get("pattern")
     if pattern and not re.fullmatch(pattern, value):
         return f"{value!r} does not match the pattern {pattern}"
-    if number is not None:
-        minimum = constraints.get("minimum")
-        maximum = constraints.get("maximum")
-        if minimum is not None and number < minimum:
-            return f"{value!r} is below the minimum {minimum}"
-        if maximum is not None and number > maximum:
-            return f"{value!r} is above the maximum {maximum}"
+    return None
+
+
+def _range_problem(value: str, number: float | None, constraints: dict[str, Any]) -> str | None:
+    if number is None:
+        return None
+    minimum = constraints.get("minimum")
+    maximum = constraints.get("maximum")
+    if minimum is not None and number < minimum:
+        return f"{value!r} is below the minimum {minimum}"
+    if maximum is not None and number > maximum:
+        return f"{value!r} is above the maximum {maximum}"
     return None
 
 
