@@ -40,7 +40,29 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
         return tables.get(name, [])
 
     say("sources")
-    sources = _upsert(
+    sources = _write_sources([*rows("sources"), *rows("sources_activity")])
+    say("states")
+    states = _upsert(State, "code", _state_rows(tables), prune=False)
+    say("organizations")
+    organizations = _write_organizations(rows("pillars"), rows("organizations"), sources)
+    say("memberships")
+    _write_memberships(rows("memberships"), organizations, states, sources)
+    say("relations")
+    _write_relations(rows("relations"), organizations, sources)
+    say("mandates")
+    _write_mandates(rows("functions"), rows("mandates"), organizations, sources)
+    say("forums")
+    _write_forums(rows("forums"), rows("sessions"), organizations, states, sources)
+    say("engagements")
+    _write_engagements(rows("engagements"), states, sources)
+
+
+# Each step returns the rows it wrote by key, for the steps after it to point at.
+_ByKey = dict[str, Any]
+
+
+def _write_sources(rows: list[Row]) -> _ByKey:
+    return _upsert(
         Source,
         "key",
         {
@@ -51,21 +73,17 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
                 "accessed": date.fromisoformat(row["accessed"]) if row["accessed"] else None,
                 "note": row["note"],
             }
-            for name in ("sources", "sources_activity")
-            for row in rows(name)
+            for row in rows
         },
         prune=False,
     )
-    say("states")
-    states = _upsert(State, "code", _state_rows(tables), prune=False)
-    say("organizations")
+
+
+def _write_organizations(pillars: list[Row], rows: list[Row], sources: _ByKey) -> _ByKey:
     _upsert(
         Pillar,
         "slug",
-        {
-            row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]}
-            for row in rows("pillars")
-        },
+        {row["slug"]: {"name_en": row["name_en"], "name_ru": row["name_ru"]} for row in pillars},
     )
     organizations = _upsert(
         Organization,
@@ -84,14 +102,18 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
                 "url": row["url"],
                 "source": sources[row["source"]],
             }
-            for row in rows("organizations")
+            for row in rows
         },
     )
-    for row in rows("organizations"):
+    for row in rows:
         successor = organizations.get(row["successor"]) if row["successor"] else None
         Organization.objects.filter(pk=organizations[row["slug"]].pk).update(successor=successor)
+    return organizations
 
-    say("memberships")
+
+def _write_memberships(
+    rows: list[Row], organizations: _ByKey, states: _ByKey, sources: _ByKey
+) -> None:
     Membership.objects.all().delete()
     Membership.objects.bulk_create(
         Membership(
@@ -110,9 +132,11 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
             source=sources[row["source"]],
             note=row["note"],
         )
-        for row in rows("memberships")
+        for row in rows
     )
-    say("relations")
+
+
+def _write_relations(rows: list[Row], organizations: _ByKey, sources: _ByKey) -> None:
     Relation.objects.all().delete()
     Relation.objects.bulk_create(
         Relation(
@@ -130,9 +154,13 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
             source=sources[row["source"]],
             note=row["note"],
         )
-        for row in rows("relations")
+        for row in rows
     )
-    say("mandates")
+
+
+def _write_mandates(
+    functions_rows: list[Row], rows: list[Row], organizations: _ByKey, sources: _ByKey
+) -> None:
     functions = _upsert(
         Function,
         "slug",
@@ -140,7 +168,7 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
             row["slug"]: {
                 key: row[key] for key in ("name_en", "name_ru", "description_en", "description_ru")
             }
-            for row in rows("functions")
+            for row in functions_rows
         },
     )
     Mandate.objects.all().delete()
@@ -152,9 +180,17 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
             basis=row["basis"],
             source=sources[row["source"]],
         )
-        for row in rows("mandates")
+        for row in rows
     )
-    say("forums")
+
+
+def _write_forums(
+    rows: list[Row],
+    sessions_rows: list[Row],
+    organizations: _ByKey,
+    states: _ByKey,
+    sources: _ByKey,
+) -> None:
     forums = _upsert(
         Forum,
         "slug",
@@ -170,7 +206,7 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
                 "timezone": row["timezone"],
                 "source": sources[row["source"]],
             }
-            for row in rows("forums")
+            for row in rows
         },
     )
     sessions = _upsert(
@@ -187,14 +223,16 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
                 "status": row["status"],
                 "source": sources[row["source"]],
             }
-            for row in rows("sessions")
+            for row in sessions_rows
         },
     )
-    for row in rows("sessions"):
+    for row in sessions_rows:
         sessions[row["id"]].attendees.set(
             [organizations[slug] for slug in row["attendees"].split()]
         )
-    say("engagements")
+
+
+def _write_engagements(rows: list[Row], states: _ByKey, sources: _ByKey) -> None:
     _upsert(
         Engagement,
         "key",
@@ -211,7 +249,7 @@ def write_tables(tables: dict[str, list[Row]], say: Progress) -> None:
                 "weight": float(row["weight"]) if row["weight"] else 1.0,
                 "source": sources[row["source"]],
             }
-            for row in rows("engagements")
+            for row in rows
         },
     )
 
