@@ -41,7 +41,8 @@ from sideline.analysis.errors import (
     InvalidArgumentError,
     UnknownPillarError,
 )
-from sideline.analysis.snapshot import Engagement, RegistrySnapshot
+from sideline.analysis.facts import Engagement
+from sideline.analysis.snapshot import RegistrySnapshot
 
 __all__ = [
     "ONGOING_KINDS",

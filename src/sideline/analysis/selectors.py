@@ -27,13 +27,10 @@ from sideline.analysis.balance import BalanceSeries, balance_series
 from sideline.analysis.bridges import BridgeState, bridge_states
 from sideline.analysis.duplication import Duplication, duplication_ranking
 from sideline.analysis.errors import DateOutOfRangeError, EmptyPeriodError
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
 from sideline.analysis.models import RollCall, VoteDataset
 from sideline.analysis.overlap import overlap_matrix
-from sideline.analysis.snapshot import (
-    MEMBERS_ONLY,
-    MembershipStatus,
-    RegistrySnapshot,
-)
+from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.analysis.suggest import DEFAULT_THRESHOLD, suggest_meeting_requests
 from sideline.analysis.ties_report import formal_ties
 from sideline.analysis.voting import ALL_PILLARS, PILLAR_STATES, VoteTable, state_alignment
