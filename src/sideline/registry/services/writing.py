@@ -20,9 +20,9 @@ from sideline.registry.models import (
     Source,
     State,
 )
-from sideline.registry.package import state_names
 from sideline.registry.package_rules import referenced_states
 from sideline.registry.package_tables import Row
+from sideline.registry.state_names import state_names
 
 __all__ = ["Progress", "write_tables"]
 
