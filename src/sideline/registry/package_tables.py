@@ -213,29 +213,7 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def _json_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise _TableError(0, "the file is not UTF-8 text; save it as UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise _TableError(error.lineno, f"not valid JSON: {error.msg}") from None
-    except RecursionError:
-        raise _TableError(0, "not valid JSON: nested too deeply") from None
-    if not isinstance(data, list) or not data:
-        raise _TableError(0, "must be a JSON list: a header row then rows, or one object per row")
-    if all(isinstance(item, dict) for item in data):
-        header = list(dict.fromkeys(key for item in data for key in item))
-        raw_rows: list[list[object]] = [[item.get(key) for key in header] for item in data]
-        first = 1
-    elif all(isinstance(item, list) for item in data):
-        header_cells = data[0]
-        if not all(isinstance(cell, str) for cell in header_cells):
-            raise _TableError(1, "the first row must be the header: a list of column names")
-        header = list(header_cells)
-        raw_rows = data[1:]
-        first = 2
-    else:
-        raise _TableError(0, "mixes rows of different shapes; use only lists or only objects")
+    header, raw_rows, first = _json_shape(_json_data(path))
     records: list[tuple[int, list[str]]] = []
     for index, raw in enumerate(raw_rows):
         cells = [_json_cell(cell) for cell in raw]
@@ -243,6 +221,34 @@ def _json_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             raise _TableError(first + index, "a cell must be a string, a finite number or null")
         records.append((first + index, [cell or "" for cell in cells]))
     return header, records
+
+
+def _json_data(path: Path) -> object:
+    """Return the file's JSON, refusing what is not UTF-8 or not JSON with its line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _TableError(0, "the file is not UTF-8 text; save it as UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise _TableError(error.lineno, f"not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise _TableError(0, "not valid JSON: nested too deeply") from None
+
+
+def _json_shape(data: object) -> tuple[list[str], list[list[object]], int]:
+    """Return the header, the rows' raw cells and the first row's number, for either of
+    the two shapes Frictionless reads (objects, or lists under a header row)."""
+    if not isinstance(data, list) or not data:
+        raise _TableError(0, "must be a JSON list: a header row then rows, or one object per row")
+    if all(isinstance(item, dict) for item in data):
+        header = list(dict.fromkeys(key for item in data for key in item))
+        return header, [[item.get(key) for key in header] for item in data], 1
+    if all(isinstance(item, list) for item in data):
+        header_cells = data[0]
+        if not all(isinstance(cell, str) for cell in header_cells):
+            raise _TableError(1, "the first row must be the header: a list of column names")
+        return list(header_cells), data[1:], 2
+    raise _TableError(0, "mixes rows of different shapes; use only lists or only objects")
 
 
 def read_table(
