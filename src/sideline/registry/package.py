@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sideline.errors import ServiceError
-from sideline.registry.package_rules import check_consistency, state_names
+from sideline.registry.package_rules import check_consistency
 from sideline.registry.package_rules import referenced_states as _referenced_states
 from sideline.registry.package_tables import DataIssue, Row, duplicate_keys, read_table
 
@@ -45,7 +45,6 @@ __all__ = [
     "read_package",
     "referenced_states",
     "registry_schemas",
-    "state_names",
 ]
 
 BUNDLED_PACKAGE = Path(__file__).resolve().parent.parent / "data"
