@@ -128,6 +128,7 @@ class _Checker:
         ):
             for row in self.rows(resource):
                 self.reference(resource, row, "source", self.sources, "source", source_hint)
+        self.check_source_ids()
         self.check_organizations()
         self.check_memberships()
         self.check_relations()
@@ -147,6 +148,25 @@ class _Checker:
         self.check_sessions()
         self.check_engagements()
         return self.issues
+
+    def check_source_ids(self) -> None:
+        """Refuse an id that both source tables define.
+
+        Rows cite a source by id alone, from either table, so an id defined twice would
+        leave it to reading order which title and URL a row cites.
+        """
+        first = {row["id"]: row for row in self.rows("sources")}
+        for row in self.rows("sources_activity"):
+            other = first.get(row["id"])
+            if other is not None:
+                self.add(
+                    "sources_activity",
+                    row,
+                    "id",
+                    "duplicate_source",
+                    f"{row['id']!r} already appears in {self.file('sources')} on line "
+                    f"{other['_line']}; a source id must name one row of the two tables",
+                )
 
     def check_organizations(self) -> None:
         for row in self.rows("organizations"):
@@ -433,8 +453,30 @@ class _Checker:
 
     def check_sessions(self) -> None:
         forum_organization = {row["slug"]: row["organization"] for row in self.rows("forums")}
+        # A forum meets once on a day: a second row for the same forum and start is the
+        # same meeting entered twice (under another id), which would count it twice.
+        first_of_day: dict[tuple[str, str], Row] = {}
         for row in self.rows("sessions"):
             self.reference("sessions", row, "forum", self.forums, "forum", "add it to forums.csv")
+            earlier = first_of_day.setdefault((row["forum"], row["start"]), row)
+            if earlier is not row:
+                self.add(
+                    "sessions",
+                    row,
+                    "start",
+                    "duplicate_session",
+                    f"{row['forum']} already has a session starting {row['start']} on line "
+                    f"{earlier['_line']} ({earlier['id']}); keep one row per meeting",
+                )
+            attendees = row["attendees"].split()
+            for repeated in sorted({slug for slug in attendees if attendees.count(slug) > 1}):
+                self.add(
+                    "sessions",
+                    row,
+                    "attendees",
+                    "duplicate_value",
+                    f"{repeated!r} is listed more than once",
+                )
             self.reference(
                 "sessions",
                 row,
