@@ -2,14 +2,14 @@
 turning a concern into a meeting request for the planner.
 
 Each write is one transaction. A concern and an endorsement are operations on the acting
-organization's own signed log (``sideline.record.services.append_entry``), sealed when the
-concern is confidential, as a confidential meeting's changes are; the node signs only for
-the organizations it hosts, so a person of another organization is refused here.
+organization's own signed log (``sideline.prevention.concern_ops``), sealed to the
+organizations concerned when the concern is confidential, as a confidential meeting's ops
+are; the node signs only for the organizations it hosts, so a person of another
+organization is refused here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from sideline.accounts.permissions import acts_for, can_coordinate, organization_id_of
 from sideline.accounts.services import log_refusal
-from sideline.prevention import formats
+from sideline.prevention import concern_ops, formats
 from sideline.prevention.bundle import bundled_paths
 from sideline.prevention.enums import ConcernStatus, Severity
 from sideline.prevention.errors import ConflictDataError, PreventionError
@@ -226,36 +226,6 @@ def _state(code: str, *, field: str) -> State:
     return state
 
 
-# A signed entry holds at most 64 KiB: longer text goes on the record by its hash, as a
-# meeting's long text does; the concern itself keeps it whole.
-_CLEAR_LIMIT = 16 * 1024
-
-
-def _on_record(name: str, text: str) -> dict[str, str]:
-    data = text.encode()
-    if len(data) <= _CLEAR_LIMIT:
-        return {name: text}
-    return {f"{name}_sha256": hashlib.sha256(data).hexdigest()}
-
-
-def _record(
-    *, organization: str, kind: str, subject: str, payload: dict[str, Any], confidential: bool
-) -> int:
-    from sideline.record.services import RecordServiceError, append_entry
-
-    try:
-        entry = append_entry(
-            organization=organization,
-            kind=kind,
-            subject=subject,
-            payload=payload,
-            confidential=confidential,
-        )
-    except RecordServiceError as error:
-        raise ConcernError(error.code, error.message, status=403) from None
-    return int(entry.index)
-
-
 def raise_concern(
     *,
     actor: Any,
@@ -341,23 +311,7 @@ def raise_concern(
                 public=public,
             )
             concern.concerned.set(orgs)
-            concern.record_index = _record(
-                organization=org.slug,
-                kind="concern.raised",
-                subject=concern.subject,
-                payload={
-                    "state": subject_state.code,
-                    "other_state": border.code if border else None,
-                    "title": title,
-                    **_on_record("text", text),
-                    **_on_record("sources", "\n".join(clean_sources)),
-                    "severity": severity,
-                    "concerned": slugs,
-                    "public": public,
-                },
-                confidential=not public,
-            )
-            concern.save(update_fields=["record_index"])
+            concern_ops.record_raised(concern, actor=actor)
     except ConcernError as error:
         raise _refused(actor, "concern.raise", error) from None
     return concern
@@ -404,14 +358,7 @@ def endorse_concern(
             endorsement = Endorsement.objects.create(
                 concern=locked, organization=org, author=actor, note=note
             )
-            endorsement.record_index = _record(
-                organization=org.slug,
-                kind="concern.endorsed",
-                subject=concern.subject,
-                payload={"concern_of": concern.organization.slug, "note": note},
-                confidential=not concern.public,
-            )
-            endorsement.save(update_fields=["record_index"])
+            concern_ops.record_endorsement(endorsement, actor=actor)
     except ConcernError as error:
         raise _refused(actor, "concern.endorse", error) from None
     return endorsement
@@ -429,13 +376,7 @@ def close_concern(*, actor: Any, concern: Concern) -> Concern:
         with transaction.atomic():
             concern.status = ConcernStatus.CLOSED
             concern.save(update_fields=["status"])
-            _record(
-                organization=concern.organization.slug,
-                kind="concern.closed",
-                subject=concern.subject,
-                payload={},
-                confidential=not concern.public,
-            )
+            concern_ops.record_closed(concern, actor=actor)
     except ConcernError as error:
         raise _refused(actor, "concern.close", error) from None
     return concern
@@ -501,7 +442,7 @@ def place_consultation(
                 )
             if locked.status != ConcernStatus.OPEN:
                 raise ConcernError("closed", "the concern is closed")
-            key = f"prevention-concern-{locked.pk}"
+            key = concern_ops.consultation_key(locked)
             _add_request(key=key, year=year, organizations=organizations, priority=priority)
             locked.request_year, locked.request_key = year, key
             locked.save(update_fields=["request_year", "request_key"])
