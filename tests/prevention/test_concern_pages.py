@@ -136,6 +136,7 @@ def test_api_both_ways(people: dict[str, Any], client: Client) -> None:
 
     assert created.status_code == 201
     assert created.json()["public"] is False
+    assert created.json()["op_id"] == Concern.objects.get(pk=pk).op_id
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "not_your_organization"
     assert anonymous.status_code == 401
