@@ -237,6 +237,27 @@ def test_confidential_concern_endorsed_sealed_by_a_concerned_organization(
     assert node(logs, "osce").private_digest() == csto.private_digest()
 
 
+def test_an_outsider_endorsing_a_confidential_concern_is_refused_by_the_concerned(
+    logs: LocalLogs,
+) -> None:
+    _raise_confidential(logs)
+    # NATO is not concerned; it seals an endorsement to exactly the organizations concerned.
+    entry = logs.act_sealed(
+        "nato",
+        "concern.endorse",
+        "osce/k-2",
+        meeting="osce/k-2",
+        role="delegate",
+        args={},
+        recipients=["csto", "osce"],
+    )
+
+    csto = node(logs, "csto")
+
+    assert inner(csto, entry) == ("rejected", "not_concerned")
+    assert csto.confidential.concerns["osce/k-2"].endorsements == {}
+
+
 def test_confidential_concern_sealed_to_an_outsider_is_refused_and_not_kept(
     logs: LocalLogs,
 ) -> None:
@@ -334,3 +355,62 @@ def test_concern_ops_extended_one_by_one_give_the_reduction_from_scratch(seed: i
     assert None not in verdicts
     assert running.digest() == reference.digest()
     assert running.verdicts == reference.verdicts
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_confidential_concerns_converge_and_stay_with_the_organizations_concerned(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    logs = LocalLogs(ORGS)
+    made: dict[str, tuple[set[str], str]] = {}  # concern -> (concerned, canary)
+    for step in range(rng.randint(3, 10)):
+        actor = rng.choice(ORGS)
+        if not made or rng.random() < 0.4:
+            others = sorted(rng.sample([o for o in ORGS if o != actor], rng.randint(0, 2)))
+            target, canary = f"{actor}/k-{step}", f"CANARY-{seed}-{step}"
+            made[target] = ({actor, *others}, canary)
+            logs.act_sealed(
+                actor,
+                "concern.raise",
+                target,
+                meeting=target,
+                role="delegate",
+                args=concern_args(public=False, concerned=others),
+                clear={**TEXT, "text": canary},
+                # Now and then misaddressed: an outsider let in, or a concerned left out.
+                recipients=rng.sample(ORGS, rng.randint(1, 4)) if rng.random() < 0.2 else None,
+            )
+            continue
+        target = rng.choice(sorted(made))
+        concerned = made[target][0]
+        logs.act_sealed(
+            actor,
+            rng.choice(["concern.endorse", "concern.close"]),
+            target,
+            meeting=target,
+            role="delegate",
+            args={},
+            recipients=sorted(concerned) if rng.random() < 0.9 else ORGS,
+        )
+    entries = logs.entries()
+
+    nodes = {
+        org: reduce_ops(rng.sample(entries, len(entries)), Opener({org: logs.keys[org]}))
+        for org in ORGS
+    }
+
+    assert len({r.digest() for r in nodes.values()}) == 1
+    assert len({r.verdicts_digest() for r in nodes.values()}) == 1
+    for concern_id, (concerned, canary) in made.items():
+        held = {
+            json.dumps(r.confidential.concerns[concern_id].to_json())
+            for org, r in nodes.items()
+            if concern_id in r.confidential.concerns
+        }
+        assert len(held) <= 1, concern_id  # one state on every node that reads it
+        for org, reduction in nodes.items():
+            if org not in concerned:
+                assert concern_id not in reduction.confidential.concerns
+                assert canary not in repr(reduction)
