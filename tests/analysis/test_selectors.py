@@ -14,17 +14,19 @@ from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
     build_snapshot,
-    cached_vote_table,
     current_snapshot,
     duplication_report,
     overlap_report,
     planner_instance,
     suggestion_report,
-    vote_dataset,
-    voting_report,
 )
 from sideline.analysis.services import import_unvotes
 from sideline.analysis.snapshot import WITH_ASSOCIATES, MembershipStatus
+from sideline.analysis.vote_selectors import (
+    cached_vote_table,
+    vote_dataset,
+    voting_report,
+)
 from sideline.analysis.voting import load_unvotes, state_alignment
 from sideline.planner.instance import parse_instance
 from sideline.registry.dates import PartialDate

@@ -35,13 +35,15 @@ from sideline.analysis.selectors import (
     overlap_report,
     planner_instance,
     suggestion_report,
-    vote_dataset,
-    voting_report,
 )
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties import relations_network
 from sideline.analysis.ties_report import formal_ties, ties_report
+from sideline.analysis.vote_selectors import (
+    vote_dataset,
+    voting_report,
+)
 from sideline.errors import ApiError, parse_date_argument
 from sideline.validators import Year
 

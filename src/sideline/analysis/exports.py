@@ -20,11 +20,13 @@ from sideline.analysis.duplication import Duplication
 from sideline.analysis.selectors import (
     BridgeReport,
     OverlapReport,
-    VotingReport,
-    year_of_session,
 )
 from sideline.analysis.svg import bar_ranking_svg, heatmap_svg, network_svg, stacked_svg
 from sideline.analysis.ties import PairTies
+from sideline.analysis.vote_selectors import (
+    VotingReport,
+    year_of_session,
+)
 from sideline.validators import spreadsheet_row
 
 __all__ = [

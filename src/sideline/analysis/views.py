@@ -40,13 +40,15 @@ from sideline.analysis.selectors import (
     planner_instance,
     states_with_engagements,
     suggestion_report,
-    vote_dataset,
-    voting_report,
-    year_of_session,
 )
 from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties_report import ties_report
+from sideline.analysis.vote_selectors import (
+    vote_dataset,
+    voting_report,
+    year_of_session,
+)
 from sideline.registry.enums import MembershipStatus as StatusChoices
 from sideline.registry.models import Function, Organization, State
 

@@ -40,6 +40,8 @@ from sideline.federation.errors import OpError
 from sideline.federation.ops import KINDS, Op, encode_op, parse_op
 from sideline.federation.ordering import LoggedOp, Placed, order_ops
 from sideline.federation.rules import ACT, COORDINATE, DELEGATION, SIGN, Rejected
+from sideline.federation.rules_calendars import CALENDAR_RULES
+from sideline.federation.rules_commitments import COMMITMENT_RULES
 from sideline.federation.rules_concerns import CONCERN_RULES
 from sideline.federation.rules_decisions import DECISION_RULES
 from sideline.federation.rules_meetings import MEETING_RULES
@@ -49,6 +51,7 @@ from sideline.federation.rules_sealed import (
     open_envelopes,
     unwrap,
 )
+from sideline.federation.rules_silence import SILENCE_RULES
 from sideline.federation.sealing import Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
 
@@ -65,6 +68,9 @@ __all__ = [
 RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
     **MEETING_RULES,
     **DECISION_RULES,
+    **SILENCE_RULES,
+    **COMMITMENT_RULES,
+    **CALENDAR_RULES,
     **CONCERN_RULES,
     "sealed": accept_envelope,
 }

@@ -24,7 +24,9 @@ __all__ = [
     "get_commitment",
     "get_decision",
     "get_meeting",
+    "proposers_open_decision",
     "require_host",
+    "require_open_decision",
     "require_participant",
 ]
 
@@ -95,6 +97,26 @@ def get_decision(state: SharedState, decision_id: str) -> Decision:
     decision = state.decisions.get(decision_id)
     if decision is None:
         raise Rejected("unknown_decision", f"no decision {decision_id}")
+    return decision
+
+
+def require_open_decision(decision: Decision) -> None:
+    """Refuse any act on a decision that is adopted or withdrawn."""
+    if decision.status != "proposed":
+        raise Rejected(
+            f"decision_{decision.status}",
+            f"decision {decision.id} is {decision.status}; it takes no more changes or answers",
+        )
+
+
+def proposers_open_decision(state: SharedState, op: Op, act: str) -> Decision:
+    """The open decision that ``op`` acts on, refused unless its actor proposed it; ``act``
+    names what only the proposer does, for the refusal."""
+    decision = get_decision(state, op.object_id)
+    if op.actor != decision.proposed_by:
+        raise Rejected("not_proposer", f"only the proposing organization {act}")
+    require_open_decision(decision)
+    check_visibility(op, public=state.meetings[decision.meeting].public)
     return decision
 
 

@@ -38,12 +38,14 @@ from sideline.analysis.selectors import (
     duplication_report,
     overlap_report,
     suggestion_report,
-    vote_dataset,
-    voting_report,
 )
 from sideline.analysis.snapshot import parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties_report import ties_report
+from sideline.analysis.vote_selectors import (
+    vote_dataset,
+    voting_report,
+)
 
 # The core names its arguments as the library does; the CLI's user knows the flags.
 _FLAGS = {
