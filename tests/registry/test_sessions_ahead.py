@@ -182,9 +182,9 @@ def test_plan_2027_from_the_bundled_data_alone(registry: None) -> None:
     from django.core.management import call_command
 
     from sideline.planner.models import Plan
-    from tests.planner.test_command import FAST
+    from tests.planner.factory import FAST_ARGS
 
-    call_command("plan", "2027", *FAST, stdout=StringIO(), stderr=StringIO())
+    call_command("plan", "2027", *FAST_ARGS, stdout=StringIO(), stderr=StringIO())
 
     plan = Plan.objects.get(year=2027)
     venues = set(plan.meetings.values_list("venue", flat=True))
