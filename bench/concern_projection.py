@@ -15,9 +15,7 @@ a table with the machine and the sizes; never asserts.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -54,12 +52,12 @@ def main() -> None:
     import django
 
     django.setup()
+    from federation_projection import append_as_entries, machine_rows, print_table
+
     from federation import ORGS, _Workload  # bench/federation.py: the same meetings
-    from sideline.federation.ops import parse_op
     from sideline.meetings.projection import rebuild
     from sideline.prevention.concern_projection import rebuild_concerns
     from sideline.prevention.models import Concern, Endorsement
-    from sideline.record.services import NewEntry, append_entries, ensure_log
 
     rng = random.Random(args.seed)
     work = _Workload(rng)
@@ -95,21 +93,7 @@ def main() -> None:
         if k % 5 == 0:
             work.act(raiser, "concern.close", cid, role="delegate", args={})
     entries = [e for log in work.logs.logs.values() for e in log.entries]
-    started = time.perf_counter()
-    for slug in ORGS:
-        ensure_log(organization=slug)
-        mine = sorted(e for e in entries if e.origin == slug)
-        for start in range(0, len(mine), 2000):
-            batch = []
-            for entry in mine[start : start + 2000]:
-                op = parse_op(entry.data)
-                batch.append(
-                    NewEntry(
-                        kind=f"op.{op.kind}", subject=op.object_id, payload=json.loads(entry.data)
-                    )
-                )
-            append_entries(organization=slug, entries=batch)
-    appended = time.perf_counter() - started
+    appended = append_as_entries(entries, ORGS)
 
     rebuild()  # the meetings' rows first, as the follower does (not the figure)
     first, first_wall, first_cpu = _timed(rebuild_concerns)
@@ -117,12 +101,7 @@ def main() -> None:
     _, meetings_wall, meetings_cpu = _timed(rebuild)
 
     rows = [
-        (
-            "machine",
-            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}",
-        ),
-        ("database", "PostgreSQL" if os.environ.get("SIDELINE_DATABASE_URL") else "SQLite"),
+        *machine_rows(),
         (
             "ops: meetings', concerns'; organizations",
             f"{meeting_ops}, {work.count - meeting_ops}; {len(ORGS)}",
@@ -143,9 +122,7 @@ def main() -> None:
             f"{len(first.differences)}, {len(second.differences)}",
         ),
     ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
 
 if __name__ == "__main__":
