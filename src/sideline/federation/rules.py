@@ -19,6 +19,7 @@ __all__ = [
     "SIGN",
     "Rejected",
     "blank",
+    "check_channel",
     "check_visibility",
     "get_commitment",
     "get_decision",
@@ -67,6 +68,22 @@ def check_visibility(op: Op, *, public: bool) -> None:
     """
     if public and op.sealed:
         raise Rejected("content_must_be_clear", "the meeting is public: carry its content in clear")
+
+
+def check_channel(state: SharedState, op: Op, *, public: bool, what: str) -> None:
+    """A new public object's ops travel in clear, a confidential one's only sealed.
+
+    ``state`` is the public or the confidential state, as the op was read; ``what`` names
+    the object in the refusal (``meeting``, ``concern``) and who reads it.
+    """
+    if public == state.confidential:
+        raise Rejected(
+            "op_must_be_clear" if public else "op_must_be_sealed",
+            f"a public {what}'s ops travel in clear"
+            if public
+            else f"a confidential {what}'s ops travel only sealed to its organizations",
+        )
+    check_visibility(op, public=public)
 
 
 def get_meeting(state: SharedState, meeting_id: str) -> Meeting:

@@ -1,16 +1,17 @@
 """Concerns and their endorsements: operations on the acting organization's own signed
-log, sealed when the concern is confidential; the node signs only for the organizations
-it hosts, so a person of another organization is refused here."""
+log (``sideline.prevention.concern_ops``), sealed to the organizations concerned when the
+concern is confidential, as a confidential meeting's ops are; the node signs only for the
+organizations it hosts, so a person of another organization is refused here."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 
 from sideline.accounts.permissions import acts_for
+from sideline.prevention import concern_ops
 from sideline.prevention.enums import ConcernStatus, Severity
 from sideline.prevention.models import Concern, Endorsement
 from sideline.prevention.services._common import ConcernError, refused
@@ -47,36 +48,6 @@ def _state(code: str, *, field: str) -> State:
             status=404,
         )
     return state
-
-
-# A signed entry holds at most 64 KiB: longer text goes on the record by its hash, as a
-# meeting's long text does; the concern itself keeps it whole.
-_CLEAR_LIMIT = 16 * 1024
-
-
-def _on_record(name: str, text: str) -> dict[str, str]:
-    data = text.encode()
-    if len(data) <= _CLEAR_LIMIT:
-        return {name: text}
-    return {f"{name}_sha256": hashlib.sha256(data).hexdigest()}
-
-
-def _record(
-    *, organization: str, kind: str, subject: str, payload: dict[str, Any], confidential: bool
-) -> int:
-    from sideline.record.services import RecordServiceError, append_entry
-
-    try:
-        entry = append_entry(
-            organization=organization,
-            kind=kind,
-            subject=subject,
-            payload=payload,
-            confidential=confidential,
-        )
-    except RecordServiceError as error:
-        raise ConcernError(error.code, error.message, status=403) from None
-    return int(entry.index)
 
 
 def raise_concern(
@@ -164,23 +135,7 @@ def raise_concern(
                 public=public,
             )
             concern.concerned.set(orgs)
-            concern.record_index = _record(
-                organization=org.slug,
-                kind="concern.raised",
-                subject=concern.subject,
-                payload={
-                    "state": subject_state.code,
-                    "other_state": border.code if border else None,
-                    "title": title,
-                    **_on_record("text", text),
-                    **_on_record("sources", "\n".join(clean_sources)),
-                    "severity": severity,
-                    "concerned": slugs,
-                    "public": public,
-                },
-                confidential=not public,
-            )
-            concern.save(update_fields=["record_index"])
+            concern_ops.record_raised(concern, actor=actor)
     except ConcernError as error:
         raise refused(actor, "concern.raise", error) from None
     return concern
@@ -227,14 +182,7 @@ def endorse_concern(
             endorsement = Endorsement.objects.create(
                 concern=locked, organization=org, author=actor, note=note
             )
-            endorsement.record_index = _record(
-                organization=org.slug,
-                kind="concern.endorsed",
-                subject=concern.subject,
-                payload={"concern_of": concern.organization.slug, "note": note},
-                confidential=not concern.public,
-            )
-            endorsement.save(update_fields=["record_index"])
+            concern_ops.record_endorsement(endorsement, actor=actor)
     except ConcernError as error:
         raise refused(actor, "concern.endorse", error) from None
     return endorsement
@@ -252,13 +200,7 @@ def close_concern(*, actor: Any, concern: Concern) -> Concern:
         with transaction.atomic():
             concern.status = ConcernStatus.CLOSED
             concern.save(update_fields=["status"])
-            _record(
-                organization=concern.organization.slug,
-                kind="concern.closed",
-                subject=concern.subject,
-                payload={},
-                confidential=not concern.public,
-            )
+            concern_ops.record_closed(concern, actor=actor)
     except ConcernError as error:
         raise refused(actor, "concern.close", error) from None
     return concern

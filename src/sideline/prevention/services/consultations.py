@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sideline.accounts.permissions import can_coordinate
+from sideline.prevention import concern_ops
 from sideline.prevention.enums import ConcernStatus
 from sideline.prevention.models import Concern
 from sideline.prevention.services._common import ConcernError, refused
@@ -59,7 +60,8 @@ def place_consultation(
 
     The coordinator places it; the planner then schedules it at the next common forum
     session or a special summit when the year is planned. The request's key,
-    ``prevention-concern-<id>``, links the meetings, decisions and commitments that follow.
+    ``prevention-concern-<org>-k-<hex>`` (the same on every node, from the concern's op), links
+    the meetings, decisions and commitments that follow.
 
     Raises:
         ConcernError: ``not_coordinator`` (403), ``already_placed`` (409), ``closed``, or the
@@ -78,7 +80,7 @@ def place_consultation(
                 )
             if locked.status != ConcernStatus.OPEN:
                 raise ConcernError("closed", "the concern is closed")
-            key = f"prevention-concern-{locked.pk}"
+            key = concern_ops.consultation_key(locked)
             _add_request(key=key, year=year, organizations=organizations, priority=priority)
             locked.request_year, locked.request_key = year, key
             locked.save(update_fields=["request_year", "request_key"])
