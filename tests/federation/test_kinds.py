@@ -10,7 +10,7 @@ from sideline.federation.canonical import canonical_bytes
 from sideline.federation.errors import OpError
 from sideline.federation.kinds import KINDS
 from sideline.federation.ops import clear_content_hash, parse_op
-from sideline.federation.reducer import ROLES_BY_KIND
+from sideline.federation.rulebook import ROLES_BY_KIND
 
 
 def op_json(**changes: Any) -> dict[str, Any]:

@@ -31,7 +31,7 @@ namespace (``object_not_yours``) and is new (``object_exists``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,24 +39,13 @@ from sideline.federation.canonical import canonical_bytes, sha256_hex
 from sideline.federation.errors import OpError
 from sideline.federation.ops import KINDS, Op, encode_op, parse_op
 from sideline.federation.ordering import LoggedOp, Placed, order_ops
-from sideline.federation.rules import ACT, COORDINATE, DELEGATION, SIGN, Rejected
-from sideline.federation.rules_calendars import CALENDAR_RULES
-from sideline.federation.rules_commitments import COMMITMENT_RULES
-from sideline.federation.rules_concerns import CONCERN_RULES
-from sideline.federation.rules_decisions import DECISION_RULES
-from sideline.federation.rules_meetings import MEETING_RULES
-from sideline.federation.rules_sealed import (
-    accept_envelope,
-    check_addressing,
-    open_envelopes,
-    unwrap,
-)
-from sideline.federation.rules_silence import SILENCE_RULES
+from sideline.federation.rulebook import ROLES_BY_KIND, RULES
+from sideline.federation.rules import Rejected
+from sideline.federation.rules_sealed import check_addressing, open_envelopes, unwrap
 from sideline.federation.sealing import Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
 
 __all__ = [
-    "ROLES_BY_KIND",
     "LoggedOp",
     "Reduction",
     "Verdict",
@@ -64,54 +53,6 @@ __all__ = [
     "extend_reduction",
     "reduce_ops",
 ]
-
-RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
-    **MEETING_RULES,
-    **DECISION_RULES,
-    **SILENCE_RULES,
-    **COMMITMENT_RULES,
-    **CALENDAR_RULES,
-    **CONCERN_RULES,
-    "sealed": accept_envelope,
-}
-
-ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
-    "meeting.create": ACT,
-    "meeting.add_participant": ACT,
-    "agenda.set": ACT,
-    "agenda.propose": ACT,
-    "agenda.accept": ACT,
-    "agenda.decline": ACT,
-    "delegation.name": DELEGATION,
-    "delegation.accept": ACT,
-    "delegation.approve": DELEGATION,
-    "document.add": ACT,
-    "minutes.draft": ACT,
-    "minutes.circulate": ACT,
-    "minutes.agree": SIGN,
-    "minutes.lock": ACT,
-    "decision.propose": ACT,
-    "decision.edit": ACT,
-    "decision.respond": SIGN,
-    "decision.withdraw": ACT,
-    "decision.break_silence": SIGN,
-    "decision.extend": ACT,
-    # The node records, for its organization, that a deadline passed: no person acts.
-    "decision.observe": frozenset(),
-    "commitment.make": ACT,
-    "commitment.report": ACT,
-    "commitment.close": ACT,
-    "calendar.publish": COORDINATE,
-    "calendar.respond": ACT,
-    "meeting.reshare": ACT,
-    # A liaison officer or analyst (a delegate or signatory) raises, endorses and closes.
-    "concern.raise": ACT,
-    "concern.endorse": ACT,
-    "concern.close": ACT,
-    # An envelope claims no role: the inner op's role travels sealed with it.
-    "sealed": frozenset(),
-}
-assert set(RULES) == set(KINDS) == set(ROLES_BY_KIND), "every kind has its rules and roles"
 
 
 @dataclass(frozen=True)
