@@ -19,7 +19,6 @@ from sideline.record.models import KeyPurpose, Log, RecordEntry, SealedEntry
 from sideline.record.seal import seal
 from sideline.record.selectors import (
     entries_for_subject,
-    inclusion_proof_for,
     log_verifiers,
     verify_entry,
 )
@@ -30,6 +29,9 @@ from sideline.record.services import (
     checkpoint_log,
     rotate_key,
     witness_round,
+)
+from sideline.record.tree_reads import (
+    inclusion_proof_for,
 )
 
 pytestmark = pytest.mark.usefixtures("minimal_registry")

@@ -18,11 +18,13 @@ from sideline.record.models import Log
 from sideline.record.proving import ProofUnavailableError, cached_proof
 from sideline.record.selectors import (
     LogHead,
-    consistency_proof_for,
     get_log,
     get_log_head,
-    inclusion_proof_with_leaf,
     list_logs,
+)
+from sideline.record.tree_reads import (
+    consistency_proof_for,
+    inclusion_proof_with_leaf,
 )
 
 router = Router(tags=["record"])

@@ -17,9 +17,11 @@ from sideline.record.models import Log, RecordEntry, Replica, ReplicaCheckpoint,
 from sideline.record.proof import MAX_PROOFS, TlogProof, build_bundle
 from sideline.record.selectors import (
     checkpoint_bytes,
-    inclusion_proof_for,
     quorum_for,
     witness_keys_by_owner,
+)
+from sideline.record.tree_reads import (
+    inclusion_proof_for,
 )
 
 __all__ = [

@@ -59,13 +59,15 @@ from sideline.record.seal import (
 )
 from sideline.record.selectors import (
     checkpoint_bytes,
-    consistency_proof_for,
     latest_accepted_checkpoint,
     latest_checkpoint,
     log_verifiers,
     quorum_for,
     witness_owners,
     witness_verifiers,
+)
+from sideline.record.tree_reads import (
+    consistency_proof_for,
 )
 from sideline.record.witness import (
     WitnessResponse,

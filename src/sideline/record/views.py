@@ -31,11 +31,13 @@ from sideline.record.selectors import (
     latest_checkpoint,
     list_logs,
     quorum_for,
-    tile_bytes,
 )
 from sideline.record.services import add_checkpoint, receive_cosignatures
 from sideline.record.sync import describe_waiting_keys
 from sideline.record.tiles import parse_tile_path
+from sideline.record.tree_reads import (
+    tile_bytes,
+)
 
 # Every tile is immutable, partial ones too: a partial tile's width is in its path, so the
 # bytes at one URL never change (c2sp.org/tlog-tiles asks for long-lived caching).
