@@ -6,6 +6,7 @@ app_name = "planner"
 urlpatterns = [
     path("", views.PlanIndexView.as_view(), name="index"),
     path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
+    path("<int:year>/start/", views.YearStartView.as_view(), name="year-start"),
     path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
     path("requests/<int:pk>/edit/", views.MeetingRequestEditView.as_view(), name="request-edit"),
     path(

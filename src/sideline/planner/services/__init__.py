@@ -5,7 +5,8 @@
 * `requests` — meeting requests entered by hand: add, change, delete;
 * `versions` — solve a year into a new draft, copy a version as a draft, re-plan;
 * `editing` — move, pin or remove a meeting of a draft;
-* `publication` — publish a draft: changelog, feeds, record entry.
+* `publication` — publish a draft: changelog, feeds, record entry;
+* `years` — start a year: its first draft from the forums' sessions of the year.
 
 Services translate between rows and the cores' dataclasses (`instance`, `solver`,
 `constraints`, `schema`, `changes`); the cores never see a model instance. Every write
@@ -37,6 +38,7 @@ from sideline.planner.services.requests import (
     update_manual_request,
 )
 from sideline.planner.services.versions import create_plan, replan_plan, start_draft
+from sideline.planner.services.years import check_year_startable, start_year
 
 __all__ = [
     "KEY_LENGTH",
@@ -51,6 +53,7 @@ __all__ = [
     "build_instance",
     "can_coordinate",
     "check_publisher",
+    "check_year_startable",
     "create_plan",
     "delete_manual_request",
     "manual_requests_json",
@@ -63,6 +66,7 @@ __all__ = [
     "set_pinned",
     "solve_instance_data",
     "start_draft",
+    "start_year",
     "suggested_requests",
     "update_manual_request",
 ]

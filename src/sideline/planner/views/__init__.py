@@ -1,8 +1,8 @@
 """Planner pages: the calendar, a plan's detail, coordinators' edits, requests, exports.
 
 One module per use: `calendar` (read), `editing` (a version's changes), `requests`
-(requests entered by hand), `exports` (CSV and feeds); `access` holds who may see and
-change what.
+(requests entered by hand), `exports` (CSV and feeds), `years` (a year's empty state
+and its start); `access` holds who may see and change what.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sideline.planner.views.requests import (
     MeetingRequestEditView,
     MeetingRequestListView,
 )
+from sideline.planner.views.years import YearStartView
 
 __all__ = [
     "CalendarFeedView",
@@ -45,4 +46,5 @@ __all__ = [
     "PlanIndexView",
     "PlanPublishView",
     "PlanReplanView",
+    "YearStartView",
 ]

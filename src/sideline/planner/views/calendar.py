@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from sideline.planner.selectors import (
     plan_years,
     plans,
     requested_priorities,
+    startable_years,
     unplaced_of,
     working_draft,
 )
@@ -33,6 +34,7 @@ from sideline.planner.services import (
     can_coordinate,
 )
 from sideline.planner.views.access import visible
+from sideline.planner.views.years import plannable_year, year_start_page
 from sideline.registry.models import Forum
 from sideline.registry.names import city_name
 
@@ -143,7 +145,11 @@ class PlanIndexView(TemplateView):
         coordinator = can_coordinate(self.request.user)
         versions = plans() if coordinator else plans().filter(status="published")
         context.update(
-            years=plan_years(), versions=versions, coordinator=coordinator, title=_("Planner")
+            years=plan_years(),
+            versions=versions,
+            coordinator=coordinator,
+            startable=startable_years() if coordinator else [],
+            title=_("Planner"),
         )
         return context
 
@@ -172,11 +178,24 @@ def _filter_choices(rows: Sequence[PlacedMeeting]) -> dict[str, Any]:
     }
 
 
+class _NoPlanYet(Exception):
+    """A coordinator asked for a year that has no version: show how to start it."""
+
+
 class CalendarView(TemplateView):
     """A year's calendar of possible meetings: agenda by forum session, month grid or year
-    overview, filterable by organization (the reader's own in one click), forum and topic."""
+    overview, filterable by organization (the reader's own in one click), forum and topic.
+
+    A coordinator who opens a year without any version gets the year's empty state
+    instead (`views.years`); everyone else a 404, since drafts are not theirs to see."""
 
     template_name = "planner/calendar.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except _NoPlanYet:
+            return year_start_page(request, year=plannable_year(kwargs["year"]))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -281,6 +300,8 @@ class CalendarView(TemplateView):
         plan = latest_published(year=year)
         if plan is None and can_coordinate(self.request.user):
             plan = working_draft(year=year)
+            if plan is None:
+                raise _NoPlanYet
         if plan is None:
             raise Http404(_("No published plan for this year."))
         return plan
