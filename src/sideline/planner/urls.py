@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.PlanIndexView.as_view(), name="index"),
     path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
     path("<int:year>/start/", views.YearStartView.as_view(), name="year-start"),
+    path("<int:year>/sessions/", views.ForumSessionListView.as_view(), name="sessions"),
+    path("sessions/<slug:key>/edit/", views.ForumSessionEditView.as_view(), name="session-edit"),
+    path(
+        "sessions/<slug:key>/cancel/", views.ForumSessionCancelView.as_view(), name="session-cancel"
+    ),
     path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
     path("requests/<int:pk>/edit/", views.MeetingRequestEditView.as_view(), name="request-edit"),
     path(

@@ -6,6 +6,7 @@
 * `versions` — solve a year into a new draft, copy a version as a draft, re-plan;
 * `editing` — move, pin or remove a meeting of a draft;
 * `publication` — publish a draft: changelog, feeds, record entry;
+* `sessions` — a coordinator's forum sessions: add, change, cancel (registry corrections);
 * `years` — start a year: its first draft from the forums' sessions of the year.
 
 Services translate between rows and the cores' dataclasses (`instance`, `solver`,
@@ -17,7 +18,7 @@ Errors are `planner.errors` (``PlannerError``, ``RequestInvalidError``).
 
 from __future__ import annotations
 
-from sideline.planner.errors import PlannerError, RequestInvalidError
+from sideline.planner.errors import PlannerError, RequestInvalidError, SessionInvalidError
 from sideline.planner.permissions import can_coordinate
 from sideline.planner.selectors import RequestStatus, manual_requests_json, request_statuses
 from sideline.planner.services.editing import EditOutcome, move_meeting, remove_meeting, set_pinned
@@ -37,6 +38,11 @@ from sideline.planner.services.requests import (
     delete_manual_request,
     update_manual_request,
 )
+from sideline.planner.services.sessions import (
+    cancel_forum_session,
+    save_forum_session,
+    session_key,
+)
 from sideline.planner.services.versions import create_plan, replan_plan, start_draft
 from sideline.planner.services.years import check_year_startable, start_year
 
@@ -49,9 +55,11 @@ __all__ = [
     "PlannerError",
     "RequestInvalidError",
     "RequestStatus",
+    "SessionInvalidError",
     "add_manual_request",
     "build_instance",
     "can_coordinate",
+    "cancel_forum_session",
     "check_publisher",
     "check_year_startable",
     "create_plan",
@@ -63,6 +71,8 @@ __all__ = [
     "remove_meeting",
     "replan_plan",
     "request_statuses",
+    "save_forum_session",
+    "session_key",
     "set_pinned",
     "solve_instance_data",
     "start_draft",

@@ -13,7 +13,7 @@ from sideline.planner.errors import PlannerError
 from sideline.planner.models import Plan
 from sideline.planner.services.versions import create_plan
 from sideline.planner.solver import SolveOptions
-from sideline.registry.selectors import sessions_in_year
+from sideline.registry.selectors import plannable_sessions
 
 __all__ = ["check_year_startable", "start_year"]
 
@@ -30,7 +30,7 @@ def check_year_startable(*, year: int) -> None:
             _("%(year)s has a plan already: open its newest version.") % {"year": year},
             status=409,
         )
-    if not sessions_in_year(year).exists():
+    if not plannable_sessions(year).exists():
         raise PlannerError(
             "no_sessions",
             _("No forum session of %(year)s is in the registry: add the year's sessions first.")

@@ -2,7 +2,7 @@
 
 One module per use: `calendar` (read), `editing` (a version's changes), `requests`
 (requests entered by hand), `exports` (CSV and feeds), `years` (a year's empty state
-and its start); `access` holds who may see and change what.
+and its start), `sessions` (a year's forum sessions); `access` holds who may see and change what.
 """
 
 from __future__ import annotations
@@ -27,11 +27,19 @@ from sideline.planner.views.requests import (
     MeetingRequestEditView,
     MeetingRequestListView,
 )
+from sideline.planner.views.sessions import (
+    ForumSessionCancelView,
+    ForumSessionEditView,
+    ForumSessionListView,
+)
 from sideline.planner.views.years import YearStartView
 
 __all__ = [
     "CalendarFeedView",
     "CalendarView",
+    "ForumSessionCancelView",
+    "ForumSessionEditView",
+    "ForumSessionListView",
     "MeetingEditView",
     "MeetingFeedView",
     "MeetingPinView",

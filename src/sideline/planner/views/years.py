@@ -13,6 +13,7 @@ from sideline.error_text import error_text
 from sideline.planner.models import MeetingRequest, RequestOrigin
 from sideline.planner.services import PlannerError, start_year
 from sideline.planner.views.access import PAGE_SOLVE, CoordinatorMixin
+from sideline.registry.enums import SessionStatus
 from sideline.registry.selectors import sessions_in_year
 from sideline.validators import EARLIEST, LATEST
 
@@ -30,6 +31,7 @@ def year_start_page(request: HttpRequest, *, year: int, status: int = 200) -> Ht
     context = {
         "year": year,
         "sessions": sessions,
+        "plannable": [s for s in sessions if s.status != SessionStatus.CANCELLED],
         "manual": MeetingRequest.objects.filter(year=year, origin=RequestOrigin.MANUAL).count(),
         "title": _("Plan %(year)s") % {"year": year},
     }
