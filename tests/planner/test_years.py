@@ -90,3 +90,44 @@ def test_year_without_a_published_plan_is_neither_shown_nor_started_by_others(
     assert 'data-testid="start-year"' not in page.content.decode()
     assert start.status_code == 403
     assert not Plan.objects.filter(year=2027).exists()
+
+
+def test_start_button_makes_the_draft_and_opens_it(client: Client, coordinator: Any) -> None:
+    client.force_login(coordinator)
+
+    response = client.post("/planner/2027/start/", follow=True)
+
+    plan = Plan.objects.get(year=2027)
+    assert (plan.version, plan.status) == (1, "draft")
+    assert response.redirect_chain[-1] == (f"/planner/plans/{plan.pk}/", 302)
+    assert (
+        "Version 1 of 2027 is a working draft: check it, then publish it."
+        in response.content.decode()
+    )
+
+
+def test_start_button_on_a_started_year_says_why_and_stores_nothing(
+    client: Client, coordinator: Any
+) -> None:
+    create_plan(year=2013, requests=REQUESTS, origin="file", options=FAST)
+    client.force_login(coordinator)
+
+    response = client.post("/planner/2013/start/", follow=True)
+
+    assert Plan.objects.filter(year=2013).count() == 1
+    assert "2013 has a plan already: open its newest version." in response.content.decode()
+
+
+def test_year_with_only_cancelled_sessions_offers_no_start(
+    client: Client, coordinator: Any
+) -> None:
+    from sideline.registry.models import ForumSession
+
+    ForumSession.objects.filter(start__year=2027).update(status="cancelled")
+    client.force_login(coordinator)
+
+    html = client.get("/planner/2027/").content.decode()
+
+    assert html.count('data-testid="year-session"') == 7
+    assert 'data-testid="no-sessions"' in html
+    assert 'action="/planner/2027/start/"' not in html

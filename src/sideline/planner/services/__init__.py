@@ -6,6 +6,7 @@
 * `versions` — solve a year into a new draft, copy a version as a draft, re-plan;
 * `editing` — move, pin or remove a meeting of a draft;
 * `publication` — publish a draft: changelog, feeds, record entry;
+* `runs` — the planner run from a page: outside the request, with progress and a cancel;
 * `sessions` — a coordinator's forum sessions: add, change, cancel (registry corrections);
 * `years` — start a year: its first draft from the forums' sessions of the year.
 
@@ -38,6 +39,7 @@ from sideline.planner.services.requests import (
     delete_manual_request,
     update_manual_request,
 )
+from sideline.planner.services.runs import begin_run, execute_run, launch_run, request_cancel
 from sideline.planner.services.sessions import (
     cancel_forum_session,
     save_forum_session,
@@ -57,6 +59,7 @@ __all__ = [
     "RequestStatus",
     "SessionInvalidError",
     "add_manual_request",
+    "begin_run",
     "build_instance",
     "can_coordinate",
     "cancel_forum_session",
@@ -64,12 +67,15 @@ __all__ = [
     "check_year_startable",
     "create_plan",
     "delete_manual_request",
+    "execute_run",
+    "launch_run",
     "manual_requests_json",
     "move_meeting",
     "parse_instance_data",
     "publish_plan",
     "remove_meeting",
     "replan_plan",
+    "request_cancel",
     "request_statuses",
     "save_forum_session",
     "session_key",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -37,12 +38,34 @@ from sideline.planner.solver import SolveOptions, replan, solve
 from sideline.registry.models import ForumSession, Function, Organization
 
 __all__ = [
+    "Prepared",
     "create_plan",
     "next_version",
+    "prepare_plan",
+    "prepare_replan",
     "replan_plan",
+    "solve_prepared",
     "start_draft",
+    "store_prepared",
     "utc_window",
 ]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked instance ready to solve, and what storing its answer needs.
+
+    `previous` is the plan's meetings when re-planning (None for a first plan).
+    """
+
+    year: int
+    data: Mapping[str, Any]
+    instance: Instance
+    origin: str
+    plenary_slots: int
+    based_on: Plan | None = None
+    pinned: frozenset[str] = frozenset()
+    previous: tuple[Meeting, ...] | None = None
 
 
 def _sync_requests(*, year: int, instance: Instance, origin: str) -> dict[str, MeetingRequest]:
@@ -189,7 +212,7 @@ def _check_summit_years(instance: Instance, *, year: int) -> None:
                 )
 
 
-def create_plan(
+def prepare_plan(
     *,
     year: int,
     requests: Sequence[Mapping[str, Any]] | None = None,
@@ -198,9 +221,9 @@ def create_plan(
     slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
     rooms: int = DEFAULT_ROOMS,
     plenary_slots: int = DEFAULT_PLENARY_SLOTS,
-    options: SolveOptions | None = None,
-) -> Plan:
-    """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
+) -> Prepared:
+    """Return what planning `year` solves: its sessions and `requests` (the suggestions
+    when None), checked; nothing is stored.
 
     The requests entered by hand for `year` are always added: they were entered on
     purpose and would otherwise drop out of the next version unannounced. A suggestion
@@ -234,16 +257,37 @@ def create_plan(
     instance = parse_located(data, given=given, manual_from=len(requests))
     _check_summit_years(instance, year=year)
     _refuse_changing_published(instance, year=year, given=given.get("requests", 0))
-    result = solve(instance, options=options)
-    with transaction.atomic():
-        return _store(
-            year=year,
-            data=data,
-            instance=instance,
-            result=result,
-            origin=origin,
-            plenary_slots=plenary_slots,
-        )
+    return Prepared(
+        year=year, data=data, instance=instance, origin=origin, plenary_slots=plenary_slots
+    )
+
+
+def create_plan(
+    *,
+    year: int,
+    requests: Sequence[Mapping[str, Any]] | None = None,
+    origin: str = RequestOrigin.SUGGESTED,
+    summits: Sequence[Mapping[str, Any]] = (),
+    slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
+    rooms: int = DEFAULT_ROOMS,
+    plenary_slots: int = DEFAULT_PLENARY_SLOTS,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
+
+    See `prepare_plan` for what is planned and refused; the solve runs between the
+    preparation and the one transaction that stores the version.
+    """
+    prepared = prepare_plan(
+        year=year,
+        requests=requests,
+        origin=origin,
+        summits=summits,
+        slots_per_day=slots_per_day,
+        rooms=rooms,
+        plenary_slots=plenary_slots,
+    )
+    return store_prepared(prepared, solve_prepared(prepared, options=options))
 
 
 def _refuse_changing_published(instance: Instance, *, year: int, given: int) -> None:
@@ -349,6 +393,12 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     Raises:
         PlannerError: pinned meetings no longer fit the sessions (path in ``field``).
     """
+    prepared = prepare_replan(plan=plan)
+    return store_prepared(prepared, solve_prepared(prepared, options=options))
+
+
+def prepare_replan(*, plan: Plan) -> Prepared:
+    """Return what re-planning `plan` solves (see `replan_plan`); nothing is stored."""
     old = plan_instance(plan)
     rows = list(plan.meetings.select_related("request"))
     previous = [core_meeting(row, old) for row in rows]
@@ -377,15 +427,36 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
         summits=plan.instance.get("summits", []),
     )
     instance = parse_located(data, manual_from=len(listed))
-    result = replan(instance, previous=previous, options=options)
+    return Prepared(
+        year=plan.year,
+        data=data,
+        instance=instance,
+        origin=RequestOrigin.MANUAL,
+        plenary_slots=plan.plenary_slots,
+        based_on=plan,
+        pinned=frozenset(str(p["request"]) for p in pins),
+        previous=tuple(previous),
+    )
+
+
+def solve_prepared(prepared: Prepared, *, options: SolveOptions | None = None) -> CorePlan:
+    """Solve a prepared plan (or re-plan); reads and writes no row, so it may run in a
+    thread of its own while another reports its progress."""
+    if prepared.previous is None:
+        return solve(prepared.instance, options=options)
+    return replan(prepared.instance, previous=prepared.previous, options=options)
+
+
+def store_prepared(prepared: Prepared, result: CorePlan) -> Plan:
+    """Store the solver's answer to a prepared plan as a new draft, in one transaction."""
     with transaction.atomic():
         return _store(
-            year=plan.year,
-            data=data,
-            instance=instance,
+            year=prepared.year,
+            data=prepared.data,
+            instance=prepared.instance,
             result=result,
-            origin=RequestOrigin.MANUAL,
-            plenary_slots=plan.plenary_slots,
-            based_on=plan,
-            pinned=frozenset(str(p["request"]) for p in pins),
+            origin=prepared.origin,
+            plenary_slots=prepared.plenary_slots,
+            based_on=prepared.based_on,
+            pinned=prepared.pinned,
         )

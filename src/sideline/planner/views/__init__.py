@@ -2,7 +2,8 @@
 
 One module per use: `calendar` (read), `editing` (a version's changes), `requests`
 (requests entered by hand), `exports` (CSV and feeds), `years` (a year's empty state
-and its start), `sessions` (a year's forum sessions); `access` holds who may see and change what.
+and its start), `sessions` (a year's forum sessions),
+`runs` (the planner run outside the request, its progress and cancel); `access` holds who may see and change what.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sideline.planner.views.requests import (
     MeetingRequestEditView,
     MeetingRequestListView,
 )
+from sideline.planner.views.runs import RunCancelView, RunDetailView, RunStatusView
 from sideline.planner.views.sessions import (
     ForumSessionCancelView,
     ForumSessionEditView,
@@ -54,5 +56,8 @@ __all__ = [
     "PlanIndexView",
     "PlanPublishView",
     "PlanReplanView",
+    "RunCancelView",
+    "RunDetailView",
+    "RunStatusView",
     "YearStartView",
 ]

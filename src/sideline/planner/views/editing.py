@@ -17,7 +17,7 @@ from sideline.planner.forms import (
     MoveForm,
     PublishForm,
 )
-from sideline.planner.models import PlacedMeeting, Plan
+from sideline.planner.models import PlacedMeeting, Plan, RunKind
 from sideline.planner.selectors import (
     plan_instance,
 )
@@ -26,12 +26,12 @@ from sideline.planner.services import (
     move_meeting,
     publish_plan,
     remove_meeting,
-    replan_plan,
     set_pinned,
     start_draft,
 )
 from sideline.planner.texts import rule_text
-from sideline.planner.views.access import PAGE_SOLVE, CoordinatorMixin
+from sideline.planner.views.access import CoordinatorMixin
+from sideline.planner.views.runs import start_run
 
 
 class MeetingEditView(CoordinatorMixin, View):
@@ -152,24 +152,17 @@ class PlanPublishView(CoordinatorMixin, View):
 
 
 class PlanReplanView(CoordinatorMixin, View):
+    """Re-plan a version with the fewest moves: a planner run, whose page shows its progress."""
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=pk)
-        try:
-            new = replan_plan(plan=plan, options=PAGE_SOLVE)
-        except PlannerError as error:
-            messages.error(request, error_text(error))
-            return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
-        moved = len(new.plan.get("moves") or [])
-        messages.success(
+        return start_run(
             request,
-            ngettext(
-                "Re-planned as version %(version)s: %(moved)s meeting moved.",
-                "Re-planned as version %(version)s: %(moved)s meetings moved.",
-                moved,
-            )
-            % {"version": new.version, "moved": moved},
+            year=plan.year,
+            kind=RunKind.REPLAN,
+            based_on=plan,
+            back=reverse("planner:plan-detail", args=[plan.pk]),
         )
-        return HttpResponseRedirect(reverse("planner:plan-detail", args=[new.pk]))
 
 
 class PlanDraftView(CoordinatorMixin, View):

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from sideline.error_text import error_text
-from sideline.planner.models import MeetingRequest, RequestOrigin
-from sideline.planner.services import PlannerError, start_year
-from sideline.planner.views.access import PAGE_SOLVE, CoordinatorMixin
+from sideline.planner.models import MeetingRequest, RequestOrigin, RunKind
+from sideline.planner.views.access import CoordinatorMixin
+from sideline.planner.views.runs import start_run
 from sideline.registry.enums import SessionStatus
 from sideline.registry.selectors import sessions_in_year
 from sideline.validators import EARLIEST, LATEST
@@ -39,18 +37,15 @@ def year_start_page(request: HttpRequest, *, year: int, status: int = 200) -> Ht
 
 
 class YearStartView(CoordinatorMixin, View):
-    """Make a year's first working draft from its forum sessions (coordinators only)."""
+    """Make a year's first working draft from its forum sessions (coordinators only): a
+    planner run, whose page shows its progress."""
 
     def post(self, request: HttpRequest, year: int) -> HttpResponse:
         year = plannable_year(year)
-        try:
-            plan = start_year(year=year, options=PAGE_SOLVE)
-        except PlannerError as error:
-            messages.error(request, error_text(error))
-            return HttpResponseRedirect(reverse("planner:calendar", args=[year]))
-        messages.success(
+        return start_run(
             request,
-            _("Version %(version)s of %(year)s is a working draft: check it, then publish it.")
-            % {"version": plan.version, "year": year},
+            year=year,
+            kind=RunKind.START,
+            based_on=None,
+            back=reverse("planner:calendar", args=[year]),
         )
-        return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
