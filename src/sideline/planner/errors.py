@@ -7,7 +7,8 @@ Exception tree::
           │                   .source: "requests" or "summits" when the path is in
           │                   the caller's list of that name)
           └── RequestInvalidError  (.errors: every problem of a request entered by hand)
-               └── SessionInvalidError  (the same for a forum session on a form)
+               └── SessionInvalidError  (the same for a forum session or a summit
+                                         candidate on a form)
 """
 
 from __future__ import annotations
@@ -47,5 +48,5 @@ class RequestInvalidError(PlannerError):
 
 
 class SessionInvalidError(RequestInvalidError):
-    """A forum session entered on the coordinator's form has problems; `errors` lists
-    each with its form field."""
+    """A forum session or a special summit candidate entered on the coordinator's form
+    has problems; `errors` lists each with its form field."""

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sideline.node import hosted_organizations
-from sideline.planner.instance import Instance
-from sideline.planner.models import MeetingRequest
+from sideline.planner.instance import MAX_ROOMS, MAX_SLOTS_PER_DAY, Instance
+from sideline.planner.models import MeetingRequest, SummitCandidate
 from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
 from sideline.registry.enums import SessionStatus
 from sideline.registry.models import Forum, ForumSession, Function, Organization, State
@@ -245,3 +245,60 @@ class CancelSessionForm(forms.Form):
         max_length=500,
         help_text=_("An address (URL) or a citation of the announcement."),
     )
+
+
+class SummitCandidateForm(forms.Form):
+    """A special summit candidate of a year, in the instance format's terms."""
+
+    key = forms.SlugField(
+        label=_("Identifier"),
+        max_length=120,
+        help_text=_("Unique in the year, e.g. astana-2027."),
+    )
+    city = forms.CharField(label=_("City (in English)"), max_length=120)
+    country = _StateChoice(
+        label=_("Country"),
+        queryset=State.objects.filter(historical=False).order_by("name_en"),
+        to_field_name="code",
+    )
+    timezone = forms.ChoiceField(label=_("Time zone of the venue"))
+    start = forms.DateField(
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
+    )
+    end = forms.DateField(
+        label=_("Last day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
+    )
+    slots_per_day = forms.IntegerField(
+        label=_("Slots of 90 minutes a day"), min_value=1, max_value=MAX_SLOTS_PER_DAY, initial=4
+    )
+    rooms = forms.IntegerField(label=_("Rooms"), min_value=1, max_value=MAX_ROOMS, initial=1)
+    cost = forms.IntegerField(
+        label=_("Cost"),
+        min_value=0,
+        max_value=MAX_PRIORITY,
+        initial=0,
+        help_text=_("The planner opens the summit only when the priorities it hosts exceed this."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the sessions page shows this form beside the session's.
+        kwargs.setdefault("auto_id", "summit_%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["timezone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _zone_choices()
+
+    @classmethod
+    def initial_of(cls, row: SummitCandidate) -> dict[str, Any]:
+        """Return the form's initial values for a stored candidate."""
+        return {name: getattr(row, name) for name in cls.base_fields}
+
+
+class CancelSummitForm(forms.Form):
+    """Why a special summit candidate is withdrawn."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)

@@ -265,3 +265,54 @@ class PlannerRun(models.Model):
         if self.incumbent is None or self.bound is None:
             return None
         return (self.bound - self.incumbent) / max(1, abs(self.bound))
+
+
+class SummitCandidate(models.Model):
+    """A special summit a coordinator proposes for a year: opened by the planner only for
+    requests that no forum session can serve, when what they are worth exceeds its cost.
+
+    Every new version and re-plan of the year takes the candidates that are not
+    cancelled, as they are stored then (the instance format's ``summits``).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    key = models.SlugField(_("identifier"), max_length=120)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=3)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    start = models.DateField(_("first day"), validators=date_validators())
+    end = models.DateField(_("last day"), validators=date_validators())
+    slots_per_day = models.PositiveSmallIntegerField(_("slots a day"), default=4)
+    rooms = models.PositiveSmallIntegerField(_("rooms"), default=1)
+    cost = models.PositiveSmallIntegerField(_("cost"), default=0)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "start", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="one_summit_key_per_year"),
+            year_in_range("year", name="summit_year_in_range"),
+            date_in_range("start", name="summit_start_in_range"),
+            date_in_range("end", name="summit_end_in_range"),
+        ]
+        verbose_name = _("special summit candidate")
+        verbose_name_plural = _("special summit candidates")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.city}, {self.start:%Y-%m-%d})"
+
+    def as_instance(self) -> dict[str, object]:
+        """Return the candidate in the instance format (``summits`` of a plan instance)."""
+        return {
+            "id": self.key,
+            "city": self.city,
+            "country": self.country,
+            "timezone": self.timezone,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "slots_per_day": self.slots_per_day,
+            "rooms": self.rooms,
+            "cost": self.cost,
+        }

@@ -12,6 +12,9 @@ urlpatterns = [
     path(
         "sessions/<slug:key>/cancel/", views.ForumSessionCancelView.as_view(), name="session-cancel"
     ),
+    path("<int:year>/summits/", views.SummitAddView.as_view(), name="summit-add"),
+    path("summits/<int:pk>/edit/", views.SummitEditView.as_view(), name="summit-edit"),
+    path("summits/<int:pk>/cancel/", views.SummitCancelView.as_view(), name="summit-cancel"),
     path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
     path("requests/<int:pk>/edit/", views.MeetingRequestEditView.as_view(), name="request-edit"),
     path(

@@ -8,6 +8,7 @@
 * `publication` — publish a draft: changelog, feeds, record entry;
 * `runs` — the planner run from a page: outside the request, with progress and a cancel;
 * `sessions` — a coordinator's forum sessions: add, change, cancel (registry corrections);
+* `summits` — a coordinator's special summit candidates: add, change, cancel;
 * `years` — start a year: its first draft from the forums' sessions of the year.
 
 Services translate between rows and the cores' dataclasses (`instance`, `solver`,
@@ -45,6 +46,11 @@ from sideline.planner.services.sessions import (
     save_forum_session,
     session_key,
 )
+from sideline.planner.services.summits import (
+    cancel_summit_candidate,
+    save_summit_candidate,
+    year_summits,
+)
 from sideline.planner.services.versions import create_plan, replan_plan, start_draft
 from sideline.planner.services.years import check_year_startable, start_year
 
@@ -63,6 +69,7 @@ __all__ = [
     "build_instance",
     "can_coordinate",
     "cancel_forum_session",
+    "cancel_summit_candidate",
     "check_publisher",
     "check_year_startable",
     "create_plan",
@@ -78,6 +85,7 @@ __all__ = [
     "request_cancel",
     "request_statuses",
     "save_forum_session",
+    "save_summit_candidate",
     "session_key",
     "set_pinned",
     "solve_instance_data",
@@ -85,4 +93,5 @@ __all__ = [
     "start_year",
     "suggested_requests",
     "update_manual_request",
+    "year_summits",
 ]

@@ -34,6 +34,7 @@ from sideline.planner.schema import Meeting, plan_to_json
 from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.selectors import core_meeting, manual_requests_json, plan_instance
 from sideline.planner.services.instances import build_instance, parse_located, suggested_requests
+from sideline.planner.services.summits import year_summits
 from sideline.planner.solver import SolveOptions, replan, solve
 from sideline.registry.models import ForumSession, Function, Organization
 
@@ -230,6 +231,7 @@ def prepare_plan(
     with the identifier of one of them gives way to it; a given request with such an
     identifier is refused. `summits` are special summit candidates of `year` in the
     instance format; they are stored in the plan's instance and kept by re-planning.
+    The candidates entered on the planner's pages (`services.summits`) are added.
 
     Raises:
         PlannerError: the requests or summits are invalid. For a given list, ``field``
@@ -245,10 +247,14 @@ def prepare_plan(
     else:
         _refuse_clash_with_manual(requests, year=year)
         given["requests"] = len(requests)
+    # The year's candidates entered on the page follow the given ones (whose paths the
+    # errors name); a given summit wins over a candidate of the same identifier.
+    named = {s.get("id") for s in summits if isinstance(s, Mapping)}
+    candidates = [s for s in year_summits(year=year) if s["id"] not in named]
     data = build_instance(
         year=year,
         requests=[*requests, *manual],
-        summits=summits,
+        summits=[*summits, *candidates],
         slots_per_day=slots_per_day,
         rooms=rooms,
         plenary_slots=plenary_slots,
@@ -387,7 +393,8 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     """Re-plan `plan`'s requests on the registry's current sessions with the fewest moves.
 
     Pinned meetings stay exactly where they are. Requests entered by hand since `plan`
-    was made are considered too, and its special summit candidates are kept. The result
+    was made are considered too, and its special summit candidates are kept (as the
+    year's candidates entered on the pages now say: changed, cancelled or new). The result
     is a new draft whose plan JSON lists the moves (``moves``).
 
     Raises:
@@ -424,7 +431,7 @@ def prepare_replan(*, plan: Plan) -> Prepared:
         rooms=rooms,
         plenary_slots=plan.plenary_slots,
         pinned=pins,
-        summits=plan.instance.get("summits", []),
+        summits=year_summits(year=plan.year, kept=plan.instance.get("summits", [])),
     )
     instance = parse_located(data, manual_from=len(listed))
     return Prepared(

@@ -2,7 +2,7 @@
 
 One module per use: `calendar` (read), `editing` (a version's changes), `requests`
 (requests entered by hand), `exports` (CSV and feeds), `years` (a year's empty state
-and its start), `sessions` (a year's forum sessions),
+and its start), `sessions` and `summits` (a year's forum sessions and special summit candidates),
 `runs` (the planner run outside the request, its progress and cancel); `access` holds who may see and change what.
 """
 
@@ -34,6 +34,7 @@ from sideline.planner.views.sessions import (
     ForumSessionEditView,
     ForumSessionListView,
 )
+from sideline.planner.views.summits import SummitAddView, SummitCancelView, SummitEditView
 from sideline.planner.views.years import YearStartView
 
 __all__ = [
@@ -59,5 +60,8 @@ __all__ = [
     "RunCancelView",
     "RunDetailView",
     "RunStatusView",
+    "SummitAddView",
+    "SummitCancelView",
+    "SummitEditView",
     "YearStartView",
 ]

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from sideline.error_text import error_text
-from sideline.planner.forms import CancelSessionForm, ForumSessionForm
+from sideline.planner.forms import CancelSessionForm, ForumSessionForm, SummitCandidateForm
+from sideline.planner.models import SummitCandidate
 from sideline.planner.services import (
     PlannerError,
     SessionInvalidError,
@@ -54,10 +55,28 @@ def _save(request: HttpRequest, form: ForumSessionForm, session: ForumSession | 
     )
 
 
+def render_sessions_page(
+    request: HttpRequest,
+    year: int,
+    *,
+    session_form: Form | None = None,
+    summit_form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a year's forum sessions and summit candidates with both forms to add one."""
+    context = {
+        "year": year,
+        "sessions": list(sessions_in_year(year).select_related("source")),
+        "summits": list(SummitCandidate.objects.filter(year=year)),
+        "form": session_form or ForumSessionForm(),
+        "summit_form": summit_form or SummitCandidateForm(),
+        "title": _("Forum sessions of %(year)s") % {"year": year},
+    }
+    return render(request, "planner/sessions.html", context, status=status)
+
+
 class ForumSessionListView(CoordinatorPageMixin, View):
     """A year's forum sessions, each with its changes; add one."""
-
-    template_name = "planner/sessions.html"
 
     def get(self, request: HttpRequest, year: int) -> HttpResponse:
         year = plannable_year(year)
@@ -80,13 +99,7 @@ class ForumSessionListView(CoordinatorPageMixin, View):
     def _render(
         self, request: HttpRequest, year: int, form: ForumSessionForm, *, status: int = 200
     ) -> HttpResponse:
-        context = {
-            "year": year,
-            "sessions": list(sessions_in_year(year).select_related("source")),
-            "form": form,
-            "title": _("Forum sessions of %(year)s") % {"year": year},
-        }
-        return render(request, self.template_name, context, status=status)
+        return render_sessions_page(request, year, session_form=form, status=status)
 
 
 class ForumSessionEditView(CoordinatorPageMixin, View):
