@@ -26,6 +26,7 @@ urlpatterns = [
     path("runs/<int:pk>.json", views.RunStatusView.as_view(), name="run-status"),
     path("runs/<int:pk>/cancel/", views.RunCancelView.as_view(), name="run-cancel"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/grid/<str:venue>/", views.VenueGridView.as_view(), name="grid"),
     path("plans/<int:pk>/publish/", views.PlanPublishView.as_view(), name="plan-publish"),
     path("plans/<int:pk>/replan/", views.PlanReplanView.as_view(), name="plan-replan"),
     path("plans/<int:pk>/draft/", views.PlanDraftView.as_view(), name="plan-draft"),

@@ -3,7 +3,8 @@
 One module per use: `calendar` (read), `editing` (a version's changes), `requests`
 (requests entered by hand), `exports` (CSV and feeds), `years` (a year's empty state
 and its start), `sessions` and `summits` (a year's forum sessions and special summit candidates),
-`runs` (the planner run outside the request, its progress and cancel); `access` holds who may see and change what.
+`grid` (a venue's
+timetable, where a meeting moves to a free cell), `runs` (the planner run outside the request, its progress and cancel); `access` holds who may see and change what.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sideline.planner.views.exports import (
     OrganizationFeedView,
     PlanCsvView,
 )
+from sideline.planner.views.grid import VenueGridView
 from sideline.planner.views.requests import (
     MeetingRequestDeleteView,
     MeetingRequestEditView,
@@ -63,5 +65,6 @@ __all__ = [
     "SummitAddView",
     "SummitCancelView",
     "SummitEditView",
+    "VenueGridView",
     "YearStartView",
 ]

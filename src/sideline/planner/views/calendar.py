@@ -307,6 +307,35 @@ class CalendarView(TemplateView):
         return plan
 
 
+def _grid_links(plan: Plan) -> list[dict[str, str]]:
+    """Return each venue of a version, named as pages name it, for its timetable's link."""
+    sessions = plan.instance.get("sessions", [])
+    names = {
+        f.slug: f.name
+        for f in Forum.objects.filter(slug__in={s.get("forum", "") for s in sessions})
+    }
+    language = get_language() or "en"
+    links = [
+        {
+            "id": s["id"],
+            "name": names.get(s.get("forum", ""), s["id"]),
+            "city": city_name(s["city"], language),
+            "start": s["start"],
+        }
+        for s in sessions
+    ]
+    links += [
+        {
+            "id": s["id"],
+            "name": _summit_name(s["id"]),
+            "city": city_name(s["city"], language),
+            "start": s["start"],
+        }
+        for s in plan.instance.get("summits", [])
+    ]
+    return sorted(links, key=lambda link: (link["start"], link["id"]))
+
+
 class PlanDetailView(TemplateView):
     """One version: how good it is, every request with its status, changelog and moves."""
 
@@ -330,6 +359,7 @@ class PlanDetailView(TemplateView):
             plan=plan,
             meetings=meetings,
             meeting_groups=pages.venue_groups(meetings),
+            grids=_grid_links(plan),
             unplaced=[
                 {
                     "request": u.request,
