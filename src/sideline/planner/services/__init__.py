@@ -30,7 +30,7 @@ from sideline.planner.services.instances import (
     solve_instance_data,
     suggested_requests,
 )
-from sideline.planner.services.publication import check_publisher, publish_plan
+from sideline.planner.services.publication import Change, check_publisher, diff_plans, publish_plan
 from sideline.planner.services.requests import (
     KEY_LENGTH,
     MAX_PRIORITY,
@@ -59,6 +59,7 @@ __all__ = [
     "MAX_PRIORITY",
     "MAX_SLOTS",
     "TOPIC_LENGTH",
+    "Change",
     "EditOutcome",
     "PlannerError",
     "RequestInvalidError",
@@ -74,6 +75,7 @@ __all__ = [
     "check_year_startable",
     "create_plan",
     "delete_manual_request",
+    "diff_plans",
     "execute_run",
     "launch_run",
     "manual_requests_json",

@@ -8,12 +8,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from sideline.meetings.selectors import visible_meetings
 from sideline.planner import calendar_pages as pages
 from sideline.planner.document import DAY_START, SLOT_MINUTES
 from sideline.planner.forms import (
@@ -31,7 +33,9 @@ from sideline.planner.selectors import (
     working_draft,
 )
 from sideline.planner.services import (
+    Change,
     can_coordinate,
+    diff_plans,
 )
 from sideline.planner.views.access import visible
 from sideline.planner.views.years import plannable_year, year_start_page
@@ -79,6 +83,23 @@ def meeting_entry(
             else row.request.topic or row.request.key
         ),
     }
+
+
+def with_workspaces(
+    entries: Sequence[dict[str, Any]], *, year: int, user: Any
+) -> Sequence[dict[str, Any]]:
+    """Add to each entry the meeting workspace held for its request, if the reader may see
+    one (one query for all)."""
+    keys = {e["row"].request.key for e in entries}
+    found = dict(
+        visible_meetings(user)
+        .filter(planner_request__in=keys, date__year=year)
+        .order_by("pk")
+        .values_list("planner_request", "pk")
+    )
+    for entry in entries:
+        entry["workspace"] = found.get(entry["row"].request.key)
+    return entries
 
 
 def _summit_days(
@@ -221,6 +242,7 @@ class CalendarView(TemplateView):
         for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
             sessions.setdefault(day, []).extend(held)
         entries = [meeting_entry(row, summits) for row in rows]
+        with_workspaces(entries, year=year, user=self.request.user)
         filters = {
             "version": str(plan.version) if plan.is_draft else "",
             "organization": organization,
@@ -355,7 +377,17 @@ class PlanDetailView(TemplateView):
         priorities = requested_priorities(plan)
         summits = summits_of(plan)
         meetings = [meeting_entry(r, summits) for r in meetings_of(plan)]
+        with_workspaces(meetings, year=plan.year, user=self.request.user)
+        previous = None
+        changes: list[Change] = []
+        if plan.is_draft and coordinator:
+            previous = latest_published(year=plan.year)
+            changes = diff_plans(old=previous, new=plan)
+            # One query for every changed request's organizations, however many changed.
+            prefetch_related_objects([c.request for c in changes], "organizations")
         context.update(
+            previous=previous,
+            changes=changes,
             plan=plan,
             meetings=meetings,
             meeting_groups=pages.venue_groups(meetings),

@@ -16,7 +16,7 @@ from sideline.planner.models import Plan
 from sideline.planner.selectors import core_meeting, meetings_of, plan_instance
 from sideline.planner.services import can_coordinate
 from sideline.planner.views.access import visible
-from sideline.planner.views.calendar import meeting_entry, summits_of
+from sideline.planner.views.calendar import meeting_entry, summits_of, with_workspaces
 from sideline.registry.models import ForumSession
 
 
@@ -36,7 +36,9 @@ class VenueGridView(TemplateView):
             raise Http404(_("No such session in this version.")) from None
         rows = list(meetings_of(plan))
         summits = summits_of(plan)
-        entries = {row.request.key: meeting_entry(row, summits) for row in rows}
+        listed = [meeting_entry(row, summits) for row in rows]
+        with_workspaces(listed, year=plan.year, user=self.request.user)
+        entries = {e["row"].request.key: e for e in listed}
         core = [core_meeting(row, instance) for row in rows]
         editable = plan.is_draft and can_coordinate(self.request.user)
         moving_row = None
