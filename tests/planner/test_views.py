@@ -292,3 +292,34 @@ def test_placed_meeting_links_its_workspace_for_those_who_may_see_it(
     assert member.count(link) == 1
     assert detail.count(link) == 1
     assert link not in outsider
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_drafts_are_never_linked_for_those_who_cannot_see_them(
+    client: Client, viewer: Any, plan_2013: Plan, who: str
+) -> None:
+    from sideline.planner.services import start_draft
+
+    publish(plan_2013)
+    draft = start_draft(plan=plan_2013)
+    if who == "viewer":
+        client.force_login(viewer)
+    pages = [
+        "/planner/",
+        "/planner/2013/",
+        "/planner/2013/?view=month",
+        "/planner/2013/?view=year",
+        f"/planner/plans/{plan_2013.pk}/",
+        f"/planner/plans/{plan_2013.pk}/grid/unga-68/",
+    ]
+
+    html = "".join(client.get(page).content.decode() for page in pages)
+    hidden = [
+        client.get(f"/planner/plans/{draft.pk}/").status_code,
+        client.get(f"/planner/plans/{draft.pk}/grid/unga-68/").status_code,
+        client.get(f"/planner/2013/?version={draft.version}").status_code,
+    ]
+
+    assert f"/planner/plans/{draft.pk}/" not in html
+    assert f"version={draft.version}" not in html
+    assert hidden == [404, 404, 404]
