@@ -3,7 +3,9 @@
 * `instances` — build a year's ``sideline.plan-instance/1`` from the registry, parse and
   solve a caller's instance (nothing stored);
 * `requests` — meeting requests entered by hand: add, change, delete;
-* `versions` — solve a year into a new draft, copy a version as a draft, re-plan;
+* `versions` — solve a year into a new draft, copy a version as a draft, re-plan
+  (prepared, solved and stored in three steps, so that a run can solve in a thread);
+* `checks` — what a new version is refused before it is solved;
 * `editing` — move, pin or remove a meeting of a draft;
 * `publication` — publish a draft: changelog, feeds, record entry;
 * `runs` — the planner run from a page: outside the request, with progress and a cancel;
