@@ -3,7 +3,7 @@ a forum session and its cancellation."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
 from django import forms
@@ -16,6 +16,9 @@ from sideline.planner.services import MAX_PRIORITY, MAX_SLOTS
 from sideline.registry.enums import SessionStatus
 from sideline.registry.models import Forum, ForumSession, Function, Organization, State
 from sideline.validators import date_validators
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class MoveForm(forms.Form):
@@ -144,6 +147,12 @@ class MeetingRequestEditForm(MeetingRequestForm):
         }
 
 
+def _day_field(label: StrOrPromise) -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}), validators=date_validators()
+    )
+
+
 class _StateChoice(forms.ModelChoiceField[State]):
     def label_from_instance(self, obj: State) -> str:
         return f"{obj.name} ({obj.code})"
@@ -164,16 +173,8 @@ class ForumSessionForm(forms.Form):
     forum = _ForumChoice(
         label=_("Forum"), queryset=Forum.objects.order_by("slug"), to_field_name="slug"
     )
-    start = forms.DateField(
-        label=_("First day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=date_validators(),
-    )
-    end = forms.DateField(
-        label=_("Last day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=date_validators(),
-    )
+    start = _day_field(_("First day"))
+    end = _day_field(_("Last day"))
     city = forms.CharField(label=_("City (in English)"), max_length=120)
     country = _StateChoice(
         label=_("Country"),
@@ -262,16 +263,8 @@ class SummitCandidateForm(forms.Form):
         to_field_name="code",
     )
     timezone = forms.ChoiceField(label=_("Time zone of the venue"))
-    start = forms.DateField(
-        label=_("First day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=date_validators(),
-    )
-    end = forms.DateField(
-        label=_("Last day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=date_validators(),
-    )
+    start = _day_field(_("First day"))
+    end = _day_field(_("Last day"))
     slots_per_day = forms.IntegerField(
         label=_("Slots of 90 minutes a day"), min_value=1, max_value=MAX_SLOTS_PER_DAY, initial=4
     )
