@@ -250,6 +250,7 @@ def test_draft_page_shows_what_publishing_changes_against_the_published_version(
     assert html.count('data-testid="change"') == 1
     assert 'data-kind="removed" data-request="r3"' in html
     assert "(CIS, UN)" in html
+    assert "from UN General Assembly high-level week" in html
 
 
 def test_first_draft_page_says_its_publication_is_the_first(

@@ -329,7 +329,7 @@ class CalendarView(TemplateView):
         return plan
 
 
-def _grid_links(plan: Plan) -> list[dict[str, str]]:
+def grid_links(plan: Plan) -> list[dict[str, str]]:
     """Return each venue of a version, named as pages name it, for its timetable's link."""
     sessions = plan.instance.get("sessions", [])
     names = {
@@ -378,6 +378,7 @@ class PlanDetailView(TemplateView):
         summits = summits_of(plan)
         meetings = [meeting_entry(r, summits) for r in meetings_of(plan)]
         with_workspaces(meetings, year=plan.year, user=self.request.user)
+        grids = grid_links(plan)
         previous = None
         changes: list[Change] = []
         if plan.is_draft and coordinator:
@@ -385,13 +386,23 @@ class PlanDetailView(TemplateView):
             changes = diff_plans(old=previous, new=plan)
             # One query for every changed request's organizations, however many changed.
             prefetch_related_objects([c.request for c in changes], "organizations")
+            names = {g["id"]: f"{g['name']}, {g['city']}" for g in grid_links(plan)}
+            if previous is not None:
+                names = {
+                    **{g["id"]: f"{g['name']}, {g['city']}" for g in grid_links(previous)},
+                    **names,
+                }
+            for change in changes:
+                for position in (change.before, change.after):
+                    if position is not None:
+                        position["venue_name"] = names.get(position["session"], position["session"])
         context.update(
             previous=previous,
             changes=changes,
             plan=plan,
             meetings=meetings,
             meeting_groups=pages.venue_groups(meetings),
-            grids=_grid_links(plan),
+            grids=grids,
             unplaced=[
                 {
                     "request": u.request,

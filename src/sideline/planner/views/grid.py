@@ -16,7 +16,12 @@ from sideline.planner.models import Plan
 from sideline.planner.selectors import core_meeting, meetings_of, plan_instance
 from sideline.planner.services import can_coordinate
 from sideline.planner.views.access import visible
-from sideline.planner.views.calendar import meeting_entry, summits_of, with_workspaces
+from sideline.planner.views.calendar import (
+    grid_links,
+    meeting_entry,
+    summits_of,
+    with_workspaces,
+)
 from sideline.registry.models import ForumSession
 
 
@@ -87,7 +92,7 @@ class VenueGridView(TemplateView):
             moving=moving_row,
             moving_entry=entries.get(moving_row.request.key) if moving_row else None,
             here=here,
-            venues=instance.venues(),
+            venues=grid_links(plan),
             title=_("Timetable of %(venue)s, version %(version)s")
             % {"venue": _venue_name(venue.id, summits), "version": plan.version},
         )
