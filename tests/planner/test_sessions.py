@@ -61,6 +61,7 @@ def test_added_session_is_a_registry_fact_the_planner_reads(coordinator: Any) ->
         coordinator,
     )
     assert session.source.key == f"curation-{correction.pk}"
+    assert (correction.record_organization, correction.record_index) == ("osce", 0)
     assert "osce-ministerial-council-2027-12-02" in [f["key"] for f in session_facts(2027)]
 
 

@@ -4,7 +4,9 @@ A session is a registry fact, and a registry load makes the registry equal to th
 package plus the approved corrections (``registry/curation_rows.py``). A session
 written here is therefore an approved correction of the ``sessions`` table, proposed and
 approved by the coordinator in one step, with its source: no later `sideline init` or
-`sideline data load` undoes it, and it shows in the fact's history like a curator's.
+`sideline data load` undoes it, it shows in the fact's history like a curator's, and it
+is signed on the record of the coordinator's organization (`registry.corrected`, as a
+curator's approval is).
 Cancelling keeps the row with the status ``cancelled`` (published calendars may name
 it; the planner leaves it out of every new instance) and the reason on the correction.
 """
@@ -20,8 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sideline.curation.services import RECORD_KIND, curating_organization
 from sideline.planner.errors import PlannerError, SessionInvalidError
 from sideline.planner.permissions import can_coordinate
+from sideline.record.errors import RecordError
+from sideline.record.services import append_entry
 from sideline.registry.curation_rows import key_text
 from sideline.registry.enums import CorrectionAction, CorrectionStatus, SessionStatus
 from sideline.registry.models import Correction, Forum, ForumSession, Organization, State
@@ -115,7 +120,43 @@ def _write(
                 _("The session changed while you edited it; open it again."),
                 status=409,
             )
+        _record(actor, correction)
     return ForumSession.objects.get(key=after["id"])
+
+
+def _record(actor: Any, correction: Correction) -> None:
+    """Sign the change on the record, as a curator's approval is (the same entry kind)."""
+    organization = curating_organization(actor)
+    try:
+        entry = append_entry(
+            organization=organization,
+            kind=RECORD_KIND,
+            subject=f"correction/{correction.pk}",
+            payload={
+                "table": correction.table,
+                "action": correction.action,
+                "fact": correction.subject,
+                "before": correction.before,
+                "after": correction.after,
+                "source": correction.citation,
+                "reason": correction.reason,
+                "proposed_by": actor.get_username(),
+                "approved_by": actor.get_username(),
+            },
+        )
+    except RecordError as error:
+        raise PlannerError(
+            "not_hosted",
+            _(
+                "This node cannot sign for %(organization)s, so the session was not saved: "
+                "%(detail)s"
+            )
+            % {"organization": organization, "detail": error.message},
+            status=409,
+        ) from None
+    correction.record_organization = organization
+    correction.record_index = int(entry.index)
+    correction.save(update_fields=["record_organization", "record_index"])
 
 
 def _check_citation(citation: str) -> str:
