@@ -25,3 +25,6 @@ CACHES = {
         "LOCATION": "sideline-rendered",
     },
 }
+# The planner's page runs solve within the request: a test's rows are in a transaction that
+# a run's own thread could not see (live-server tests set "thread" back).
+SIDELINE_PLANNER_RUNS = "inline"

@@ -205,6 +205,11 @@ RECORD_PEERS = load_record_peer_config()
 FEDERATION = load_federation_config()
 LOGIN_REDIRECT_URL = "/"
 
+# How the planner's pages run the solver (docs/configuration.md): "thread" in a thread of
+# the serving process, whose progress the page polls; "inline" within the request (the
+# test suite's: another thread cannot see a test's uncommitted rows).
+SIDELINE_PLANNER_RUNS = os.environ.get("SIDELINE_PLANNER_RUNS", "thread")
+
 # What one request may cost (docs/configuration.md, "Limits"). Django's own limits back up
 # the middleware: form fields outside files, and files kept in memory before spilling to disk.
 SIDELINE_MAX_BODY_BYTES = LIMITS.max_body_bytes

@@ -55,3 +55,38 @@ def test_throttled_reports_keep_phase_ends_and_never_repeat() -> None:
         (a.incumbent, a.bound) != (b.incumbent, b.bound) for a, b in itertools.pairwise(reports)
     )
     assert (reports[-1].incumbent, reports[-1].bound) == (plan.objective, plan.bound)
+
+
+def test_stop_asked_before_the_search_keeps_the_warm_start_and_runs_no_search() -> None:
+    inst = parse_instance(generate_instance("M", seed=0))
+    asked: list[bool] = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return True
+
+    plan = solve(inst, options=SolveOptions(deterministic_time=5, num_workers=1, stop=stop))
+
+    assert asked
+    assert plan.status in ("feasible", "optimal")
+    assert plan.statistics["branches"] == 0
+    assert all(p["wall_time_s"] == 0 for p in plan.statistics["phases"])
+    assert plan.objective <= plan.bound
+
+
+def test_stop_asked_at_the_first_report_ends_the_search_with_a_valid_plan() -> None:
+    inst = parse_instance(generate_instance("M", seed=0))
+    full = solve(inst, options=SolveOptions(deterministic_time=5, num_workers=1))
+    reports: list[Progress] = []
+    options = SolveOptions(
+        deterministic_time=5,
+        num_workers=1,
+        progress=reports.append,
+        stop=lambda: bool(reports),
+    )
+
+    stopped = solve(inst, options=options)
+
+    assert reports
+    assert stopped.objective <= full.objective <= stopped.bound
+    assert stopped.statistics["branches"] <= full.statistics["branches"]

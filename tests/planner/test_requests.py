@@ -344,14 +344,15 @@ def test_delete_request_read_from_a_file_is_refused(
     assert MeetingRequest.objects.filter(key="r1").exists()
 
 
-def test_requests_page_without_a_plan_points_to_the_command(
+def test_requests_page_without_a_plan_points_to_the_years_start(
     client: Client, coordinator: Any
 ) -> None:
     client.force_login(coordinator)
 
     html = client.get("/planner/2014/requests/").content.decode()
 
-    assert "No plan for 2014 yet. The command sideline plan 2014 includes" in html
+    assert "No plan for 2014 yet." in html
+    assert '<a href="/planner/2014/" data-testid="start-link">Start planning 2014</a>' in html
     assert "No meeting requests for this year yet." in html
 
 

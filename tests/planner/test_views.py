@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -118,7 +119,7 @@ def test_calendar_query_count_does_not_grow_with_meetings(
         response = client.get("/planner/2013/")
 
     assert response.status_code == 200
-    assert len(queries) == 4
+    assert len(queries) == 5
 
 
 @pytest.mark.parametrize(
@@ -231,3 +232,95 @@ def test_index_lists_published_versions(client: Client, plan_2013: Plan) -> None
 
     assert 'href="/planner/2013/"' in html
     assert "version 1" in html
+
+
+def test_draft_page_shows_what_publishing_changes_against_the_published_version(
+    client: Client, coordinator: Any, plan_2013: Plan
+) -> None:
+    from sideline.planner.services import remove_meeting, start_draft
+
+    publish(plan_2013)
+    draft = start_draft(plan=plan_2013)
+    remove_meeting(meeting=draft.meetings.get(request__key="r3"))
+    client.force_login(coordinator)
+
+    html = client.get(f"/planner/plans/{draft.pk}/").content.decode()
+
+    assert "What publishing changes against version 1, the published one" in html
+    assert html.count('data-testid="change"') == 1
+    assert 'data-kind="removed" data-request="r3"' in html
+    assert "(CIS, UN)" in html
+    assert "from UN General Assembly high-level week" in html
+
+
+def test_first_draft_page_says_its_publication_is_the_first(
+    client: Client, coordinator: Any, plan_2013: Plan
+) -> None:
+    client.force_login(coordinator)
+
+    html = client.get(f"/planner/plans/{plan_2013.pk}/").content.decode()
+
+    assert "What publishing changes: the first publication of the year" in html
+    assert html.count('data-testid="change" data-kind="added"') == 3
+
+
+def test_placed_meeting_links_its_workspace_for_those_who_may_see_it(
+    client: Client, plan_2013: Plan
+) -> None:
+    from sideline.meetings.services import create_meeting
+    from tests.accounts.factories import person
+
+    publish(plan_2013)
+    csto = person("csto-delegate", organization="csto", role="delegate")
+    nato = person("nato-viewer", organization="nato", role="viewer")
+    workspace = create_meeting(
+        actor=csto,
+        title="Counter-terrorism",
+        host="csto",
+        participants=["sco"],
+        date=dt.date(2013, 9, 25),
+        timezone_name="America/New_York",
+        planner_request="r1",
+    )
+    link = f'href="/meetings/{workspace.pk}/" data-testid="workspace"'
+
+    client.force_login(csto)
+    member = client.get("/planner/2013/").content.decode()
+    detail = client.get(f"/planner/plans/{plan_2013.pk}/").content.decode()
+    client.force_login(nato)
+    outsider = client.get("/planner/2013/").content.decode()
+
+    assert member.count(link) == 1
+    assert detail.count(link) == 1
+    assert link not in outsider
+
+
+@pytest.mark.parametrize("who", ["anonymous", "viewer"])
+def test_drafts_are_never_linked_for_those_who_cannot_see_them(
+    client: Client, viewer: Any, plan_2013: Plan, who: str
+) -> None:
+    from sideline.planner.services import start_draft
+
+    publish(plan_2013)
+    draft = start_draft(plan=plan_2013)
+    if who == "viewer":
+        client.force_login(viewer)
+    pages = [
+        "/planner/",
+        "/planner/2013/",
+        "/planner/2013/?view=month",
+        "/planner/2013/?view=year",
+        f"/planner/plans/{plan_2013.pk}/",
+        f"/planner/plans/{plan_2013.pk}/grid/unga-68/",
+    ]
+
+    html = "".join(client.get(page).content.decode() for page in pages)
+    hidden = [
+        client.get(f"/planner/plans/{draft.pk}/").status_code,
+        client.get(f"/planner/plans/{draft.pk}/grid/unga-68/").status_code,
+        client.get(f"/planner/2013/?version={draft.version}").status_code,
+    ]
+
+    assert f"/planner/plans/{draft.pk}/" not in html
+    assert f"version={draft.version}" not in html
+    assert hidden == [404, 404, 404]

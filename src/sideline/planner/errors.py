@@ -7,6 +7,8 @@ Exception tree::
           │                   .source: "requests" or "summits" when the path is in
           │                   the caller's list of that name)
           └── RequestInvalidError  (.errors: every problem of a request entered by hand)
+               └── SessionInvalidError  (the same for a forum session or a summit
+                                         candidate on a form)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 
 from sideline.errors import ServiceError
 
-__all__ = ["PlannerError", "RequestInvalidError"]
+__all__ = ["PlannerError", "RequestInvalidError", "SessionInvalidError"]
 
 
 class PlannerError(ServiceError):
@@ -43,3 +45,8 @@ class RequestInvalidError(PlannerError):
         first = errors[0]
         super().__init__(first.code, first.message, field=first.field, status=first.status)
         self.errors: tuple[PlannerError, ...] = tuple(errors)
+
+
+class SessionInvalidError(RequestInvalidError):
+    """A forum session or a special summit candidate entered on the coordinator's form
+    has problems; `errors` lists each with its form field."""

@@ -14,6 +14,7 @@ plenary takes the first ``plenary_slots`` slots from 09:00; sideline slot ``k`` 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -198,3 +199,120 @@ class FeedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.slug}: {self.request.key} {self.kind}"
+
+
+class RunKind(models.TextChoices):
+    START = "start", _("first version of the year")
+    REPLAN = "replan", _("re-plan with the fewest moves")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+    FAILED = "failed", _("failed")
+
+
+class PlannerRun(models.Model):
+    """One run of the planner started from a page, with its live progress.
+
+    The run's thread writes ``progress`` (the reports so far) and the newest figures
+    while the solver searches; the page polls them, and sets ``cancel_requested``,
+    which the thread passes on to the solver.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    kind = models.CharField(_("kind"), max_length=10, choices=RunKind.choices)
+    based_on = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    time_limit = models.FloatField(_("time limit (seconds)"))
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    phase = models.CharField(_("phase"), max_length=40, blank=True)
+    incumbent = models.IntegerField(_("incumbent"), null=True, blank=True)
+    bound = models.IntegerField(_("bound"), null=True, blank=True)
+    elapsed_s = models.FloatField(_("elapsed (seconds)"), default=0.0)
+    progress = models.JSONField(_("progress"), default=list)
+    result = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [year_in_range("year", name="run_year_in_range")]
+        verbose_name = _("planner run")
+        verbose_name_plural = _("planner runs")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} ({self.status})"
+
+    @property
+    def active(self) -> bool:
+        return self.status == RunStatus.RUNNING
+
+    @property
+    def gap(self) -> float | None:
+        """Return the relative gap of the newest figures, as `Progress.gap` does."""
+        if self.incumbent is None or self.bound is None:
+            return None
+        return (self.bound - self.incumbent) / max(1, abs(self.bound))
+
+
+class SummitCandidate(models.Model):
+    """A special summit a coordinator proposes for a year: opened by the planner only for
+    requests that no forum session can serve, when what they are worth exceeds its cost.
+
+    Every new version and re-plan of the year takes the candidates that are not
+    cancelled, as they are stored then (the instance format's ``summits``).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    key = models.SlugField(_("identifier"), max_length=120)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=3)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    start = models.DateField(_("first day"), validators=date_validators())
+    end = models.DateField(_("last day"), validators=date_validators())
+    slots_per_day = models.PositiveSmallIntegerField(_("slots a day"), default=4)
+    rooms = models.PositiveSmallIntegerField(_("rooms"), default=1)
+    cost = models.PositiveSmallIntegerField(_("cost"), default=0)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancel_reason = models.TextField(_("why cancelled"), blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "start", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "key"], name="one_summit_key_per_year"),
+            year_in_range("year", name="summit_year_in_range"),
+            date_in_range("start", name="summit_start_in_range"),
+            date_in_range("end", name="summit_end_in_range"),
+        ]
+        verbose_name = _("special summit candidate")
+        verbose_name_plural = _("special summit candidates")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.city}, {self.start:%Y-%m-%d})"
+
+    def as_instance(self) -> dict[str, object]:
+        """Return the candidate in the instance format (``summits`` of a plan instance)."""
+        return {
+            "id": self.key,
+            "city": self.city,
+            "country": self.country,
+            "timezone": self.timezone,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "slots_per_day": self.slots_per_day,
+            "rooms": self.rooms,
+            "cost": self.cost,
+        }

@@ -23,6 +23,7 @@ from sideline.planner.models import (
 )
 from sideline.planner.schema import Meeting
 from sideline.planner.schema import Plan as CorePlan
+from sideline.registry.enums import SessionStatus
 from sideline.registry.models import Forum, ForumSession, Function, Organization, State
 from sideline.registry.names import city_name
 
@@ -42,6 +43,7 @@ __all__ = [
     "plans",
     "request_statuses",
     "requested_priorities",
+    "startable_years",
     "unplaced_of",
     "working_draft",
 ]
@@ -61,6 +63,17 @@ def plan_years() -> list[int]:
 def latest_published(*, year: int | None = None) -> Plan | None:
     """Return the newest published version (of `year` when given)."""
     return plans(year=year).filter(status=PlanStatus.PUBLISHED).first()
+
+
+def startable_years(*, today: dt.date | None = None) -> list[int]:
+    """Return the years from `today`'s on that have forum sessions but no plan, soonest first."""
+    first = (today or dt.date.today()).year
+    with_sessions = set(
+        ForumSession.objects.filter(start__year__gte=first)
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("start__year", flat=True)
+    )
+    return sorted(with_sessions - set(Plan.objects.values_list("year", flat=True)))
 
 
 def working_draft(*, year: int) -> Plan | None:

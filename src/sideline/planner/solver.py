@@ -96,6 +96,7 @@ def _search_parts(
         work=options.deterministic_time,
         # Explanations, rooms and co-chairs come after the search: keep time for them.
         reserve=_POST_S_PER_REQUEST * len(instance.requests),
+        stop=options.stop,
     )
     ids = [{r.id for r in p.instance.requests} for p in parts]
     starts = [[x for x in start if x.request in mine] for mine in ids]

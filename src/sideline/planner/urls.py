@@ -6,6 +6,15 @@ app_name = "planner"
 urlpatterns = [
     path("", views.PlanIndexView.as_view(), name="index"),
     path("<int:year>/", views.CalendarView.as_view(), name="calendar"),
+    path("<int:year>/start/", views.YearStartView.as_view(), name="year-start"),
+    path("<int:year>/sessions/", views.ForumSessionListView.as_view(), name="sessions"),
+    path("sessions/<slug:key>/edit/", views.ForumSessionEditView.as_view(), name="session-edit"),
+    path(
+        "sessions/<slug:key>/cancel/", views.ForumSessionCancelView.as_view(), name="session-cancel"
+    ),
+    path("<int:year>/summits/", views.SummitAddView.as_view(), name="summit-add"),
+    path("summits/<int:pk>/edit/", views.SummitEditView.as_view(), name="summit-edit"),
+    path("summits/<int:pk>/cancel/", views.SummitCancelView.as_view(), name="summit-cancel"),
     path("<int:year>/requests/", views.MeetingRequestListView.as_view(), name="requests"),
     path("requests/<int:pk>/edit/", views.MeetingRequestEditView.as_view(), name="request-edit"),
     path(
@@ -13,7 +22,11 @@ urlpatterns = [
         views.MeetingRequestDeleteView.as_view(),
         name="request-delete",
     ),
+    path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run"),
+    path("runs/<int:pk>.json", views.RunStatusView.as_view(), name="run-status"),
+    path("runs/<int:pk>/cancel/", views.RunCancelView.as_view(), name="run-cancel"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/grid/<str:venue>/", views.VenueGridView.as_view(), name="grid"),
     path("plans/<int:pk>/publish/", views.PlanPublishView.as_view(), name="plan-publish"),
     path("plans/<int:pk>/replan/", views.PlanReplanView.as_view(), name="plan-replan"),
     path("plans/<int:pk>/draft/", views.PlanDraftView.as_view(), name="plan-draft"),

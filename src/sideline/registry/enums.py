@@ -69,11 +69,13 @@ class RelationKind(models.TextChoices):
 
 
 class SessionStatus(models.TextChoices):
-    """Whether a forum session took place, is announced, or is only projected by a rule."""
+    """Whether a forum session took place, is announced, is only projected by a rule, or
+    was cancelled (kept: published calendars may name it; planning leaves it out)."""
 
     HELD = "held", _("held")
     ANNOUNCED = "announced", _("announced")
     PROJECTED = "projected", _("projected")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class CuratedTable(models.TextChoices):

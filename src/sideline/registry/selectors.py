@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from sideline.registry.enums import CorrectionStatus
+from sideline.registry.enums import CorrectionStatus, SessionStatus
 from sideline.registry.models import (
     Correction,
     ForumSession,
@@ -30,6 +30,7 @@ __all__ = [
     "memberships_of_state",
     "organization_timeline",
     "participations_of",
+    "plannable_sessions",
     "relation_timeline",
     "relations_of",
     "session_facts",
@@ -175,8 +176,14 @@ def sessions_in_year(year: int) -> QuerySet[ForumSession]:
     )
 
 
+def plannable_sessions(year: int) -> QuerySet[ForumSession]:
+    """Return the sessions that start in ``year`` and are not cancelled, in date order."""
+    return sessions_in_year(year).exclude(status=SessionStatus.CANCELLED)
+
+
 def session_facts(year: int) -> list[dict[str, Any]]:
-    """Return the sessions that start in ``year`` as plain facts, in date order.
+    """Return the sessions that start in ``year`` as plain facts, in date order; a
+    cancelled session is left out.
 
     The keys are the arguments of `planner.document.session_document`, so that every
     builder of a plan instance reads sessions the same way.
@@ -192,7 +199,7 @@ def session_facts(year: int) -> list[dict[str, Any]]:
             "end": s.end,
             "attendees": sorted(o.slug for o in s.attendees.all()),
         }
-        for s in sessions_in_year(year)
+        for s in plannable_sessions(year)
     ]
 
 

@@ -59,7 +59,8 @@ def move_meeting(
     """Move a meeting by hand, checked against the planner's constraints.
 
     A move that breaks a rule is saved only with `accept_warnings`; the broken rules are
-    then kept on the meeting so that pages keep showing them.
+    then kept on the meeting so that pages keep showing them. A move that breaks none
+    pins the meeting, so that re-planning keeps it where the coordinator put it.
     """
     try:
         check_date(date, field="date")
@@ -101,6 +102,10 @@ def move_meeting(
         meeting.timezone = target.timezone
         meeting.start, meeting.end = start, end
         meeting.warnings = [{"constraint": v.constraint, "message": v.message} for v in violations]
+        # The coordinator chose this place: re-planning keeps it (a pin), unless it breaks
+        # a rule, which a pin would make the re-plan refuse; such a meeting may move again
+        # and is then listed among the moves.
+        meeting.pinned = meeting.pinned or not violations
         meeting.save()
     return EditOutcome(saved=True, violations=violations)
 

@@ -28,7 +28,7 @@ from sideline.planner.instance import Instance, InstanceError, parse_instance
 from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
-from sideline.registry.selectors import session_facts, sessions_in_year
+from sideline.registry.selectors import plannable_sessions, session_facts
 
 __all__ = [
     "build_instance",
@@ -87,7 +87,7 @@ def suggested_requests(*, year: int) -> list[dict[str, object]]:
     Only pairs that attend a common session of the year are suggested, and each request's
     window is the year.
     """
-    sessions = list(sessions_in_year(year))
+    sessions = list(plannable_sessions(year))
     attendees = [[o.slug for o in s.attendees.all()] for s in sessions]
     snapshot = current_snapshot()
     # A year ahead has no memberships yet: plan it on the latest day the data covers.

@@ -8,41 +8,69 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from sideline.planner.document import (
     DEFAULT_PLENARY_SLOTS,
     DEFAULT_ROOMS,
     DEFAULT_SLOTS_PER_DAY,
 )
-from sideline.planner.errors import PlannerError
 from sideline.planner.ical import meeting_window
 from sideline.planner.instance import Instance
 from sideline.planner.models import (
     MeetingRequest,
     PlacedMeeting,
     Plan,
-    PlanStatus,
     RequestOrigin,
     UnplacedRequest,
 )
 from sideline.planner.schema import Meeting, plan_to_json
 from sideline.planner.schema import Plan as CorePlan
 from sideline.planner.selectors import core_meeting, manual_requests_json, plan_instance
+from sideline.planner.services.checks import (
+    check_summit_years,
+    refuse_changing_published,
+    refuse_clash_with_manual,
+    refuse_summit_named_as_session,
+)
 from sideline.planner.services.instances import build_instance, parse_located, suggested_requests
+from sideline.planner.services.summits import year_summits
 from sideline.planner.solver import SolveOptions, replan, solve
 from sideline.registry.models import ForumSession, Function, Organization
 
 __all__ = [
+    "Prepared",
     "create_plan",
     "next_version",
+    "prepare_plan",
+    "prepare_replan",
     "replan_plan",
+    "solve_prepared",
     "start_draft",
+    "store_prepared",
     "utc_window",
 ]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked instance ready to solve, and what storing its answer needs.
+
+    `previous` is the plan's meetings when re-planning (None for a first plan).
+    """
+
+    year: int
+    data: Mapping[str, Any]
+    instance: Instance
+    origin: str
+    plenary_slots: int
+    based_on: Plan | None = None
+    pinned: frozenset[str] = frozenset()
+    previous: tuple[Meeting, ...] | None = None
 
 
 def _sync_requests(*, year: int, instance: Instance, origin: str) -> dict[str, MeetingRequest]:
@@ -141,52 +169,59 @@ def _store(
     return plan
 
 
-def _refuse_clash_with_manual(requests: Sequence[Mapping[str, Any]], *, year: int) -> None:
-    """Refuse a given request whose id is that of a request entered by hand for `year`."""
-    manual = set(
-        MeetingRequest.objects.filter(year=year, origin=RequestOrigin.MANUAL).values_list(
-            "key", flat=True
-        )
+def prepare_plan(
+    *,
+    year: int,
+    requests: Sequence[Mapping[str, Any]] | None = None,
+    origin: str = RequestOrigin.SUGGESTED,
+    summits: Sequence[Mapping[str, Any]] = (),
+    slots_per_day: int = DEFAULT_SLOTS_PER_DAY,
+    rooms: int = DEFAULT_ROOMS,
+    plenary_slots: int = DEFAULT_PLENARY_SLOTS,
+) -> Prepared:
+    """Return what planning `year` solves: its sessions and `requests` (the suggestions
+    when None), checked; nothing is stored.
+
+    The requests entered by hand for `year` are always added: they were entered on
+    purpose and would otherwise drop out of the next version unannounced. A suggestion
+    with the identifier of one of them gives way to it; a given request with such an
+    identifier is refused. `summits` are special summit candidates of `year` in the
+    instance format; they are stored in the plan's instance and kept by re-planning.
+    The candidates entered on the planner's pages (`services.summits`) are added.
+
+    Raises:
+        PlannerError: the requests or summits are invalid. For a given list, ``field``
+            is the path inside it (``$[2].organizations[1]``) and ``source`` says which
+            list (``requests`` or ``summits``).
+    """
+    manual = manual_requests_json(year=year)
+    given: dict[str, int] = {"summits": len(summits)}
+    if requests is None:
+        keys = {r["id"] for r in manual}
+        requests = [r for r in suggested_requests(year=year) if r["id"] not in keys]
+        origin = RequestOrigin.SUGGESTED
+    else:
+        refuse_clash_with_manual(requests, year=year)
+        given["requests"] = len(requests)
+    # The year's candidates entered on the page follow the given ones (whose paths the
+    # errors name); a given summit wins over a candidate of the same identifier.
+    named = {s.get("id") for s in summits if isinstance(s, Mapping)}
+    candidates = [s for s in year_summits(year=year) if s["id"] not in named]
+    data = build_instance(
+        year=year,
+        requests=[*requests, *manual],
+        summits=[*summits, *candidates],
+        slots_per_day=slots_per_day,
+        rooms=rooms,
+        plenary_slots=plenary_slots,
     )
-    for index, request in enumerate(requests):
-        key = request.get("id") if isinstance(request, Mapping) else None
-        if isinstance(key, str) and key in manual:
-            path = f"$[{index}].id"
-            raise PlannerError(
-                "manual_request_exists",
-                f"{path}: {key!r} is a request entered by hand for {year}; rename it here "
-                "or delete that request",
-                field=path,
-                source="requests",
-            )
-
-
-def _refuse_summit_named_as_session(data: Mapping[str, Any], *, year: int) -> None:
-    """Refuse a summit whose id is a session's: the core would name the session by an
-    index of the generated instance, which the caller never sees."""
-    sessions = {s["id"] for s in data.get("sessions", [])}
-    for index, summit in enumerate(data.get("summits", [])):
-        summit_id = summit.get("id") if isinstance(summit, Mapping) else None
-        if isinstance(summit_id, str) and summit_id in sessions:
-            path = f"$[{index}].id"
-            raise PlannerError(
-                "duplicate_id",
-                f"{path}: {summit_id!r} is a forum session of {year}; choose another id",
-                field=path,
-                source="summits",
-            )
-
-
-def _check_summit_years(instance: Instance, *, year: int) -> None:
-    """Refuse summit candidates outside `year`: they could only serve another year's plan."""
-    # Parsing succeeded, so the summits are in the order the caller gave them.
-    for index, summit in enumerate(instance.summits):
-        for name, day in (("start", summit.start), ("end", summit.end)):
-            if day.year != year:
-                path = f"$[{index}].{name}"
-                raise PlannerError(
-                    "outside_year", f"{path}: must be in {year}", field=path, source="summits"
-                )
+    refuse_summit_named_as_session(data, year=year)
+    instance = parse_located(data, given=given, manual_from=len(requests))
+    check_summit_years(instance, year=year)
+    refuse_changing_published(instance, year=year, given=given.get("requests", 0))
+    return Prepared(
+        year=year, data=data, instance=instance, origin=origin, plenary_slots=plenary_slots
+    )
 
 
 def create_plan(
@@ -202,93 +237,19 @@ def create_plan(
 ) -> Plan:
     """Plan `year` from its sessions and `requests` (the suggestions when None) as a new draft.
 
-    The requests entered by hand for `year` are always added: they were entered on
-    purpose and would otherwise drop out of the next version unannounced. A suggestion
-    with the identifier of one of them gives way to it; a given request with such an
-    identifier is refused. `summits` are special summit candidates of `year` in the
-    instance format; they are stored in the plan's instance and kept by re-planning.
-
-    Raises:
-        PlannerError: the requests or summits are invalid. For a given list, ``field``
-            is the path inside it (``$[2].organizations[1]``) and ``source`` says which
-            list (``requests`` or ``summits``).
+    See `prepare_plan` for what is planned and refused; the solve runs between the
+    preparation and the one transaction that stores the version.
     """
-    manual = manual_requests_json(year=year)
-    given: dict[str, int] = {"summits": len(summits)}
-    if requests is None:
-        keys = {r["id"] for r in manual}
-        requests = [r for r in suggested_requests(year=year) if r["id"] not in keys]
-        origin = RequestOrigin.SUGGESTED
-    else:
-        _refuse_clash_with_manual(requests, year=year)
-        given["requests"] = len(requests)
-    data = build_instance(
+    prepared = prepare_plan(
         year=year,
-        requests=[*requests, *manual],
+        requests=requests,
+        origin=origin,
         summits=summits,
         slots_per_day=slots_per_day,
         rooms=rooms,
         plenary_slots=plenary_slots,
     )
-    _refuse_summit_named_as_session(data, year=year)
-    instance = parse_located(data, given=given, manual_from=len(requests))
-    _check_summit_years(instance, year=year)
-    _refuse_changing_published(instance, year=year, given=given.get("requests", 0))
-    result = solve(instance, options=options)
-    with transaction.atomic():
-        return _store(
-            year=year,
-            data=data,
-            instance=instance,
-            result=result,
-            origin=origin,
-            plenary_slots=plenary_slots,
-        )
-
-
-def _refuse_changing_published(instance: Instance, *, year: int, given: int) -> None:
-    """Refuse a request that would change what a published version shows of it.
-
-    Versions share request rows, and storing a version updates them. A published
-    version's pages name each meeting's organizations and topic from the row: a
-    request with the same identifier but other organizations or another topic would
-    rewrite a published calendar, so it needs an identifier of its own. (Priority,
-    slots and window may change: a version shows its own priorities from its instance.)
-    The first `given` requests came from the caller's file.
-    """
-    published = {
-        row.key: row
-        for row in MeetingRequest.objects.filter(year=year)
-        .filter(
-            Q(
-                pk__in=PlacedMeeting.objects.filter(plan__status=PlanStatus.PUBLISHED).values(
-                    "request"
-                )
-            )
-            | Q(
-                pk__in=UnplacedRequest.objects.filter(plan__status=PlanStatus.PUBLISHED).values(
-                    "request"
-                )
-            )
-        )
-        .prefetch_related("organizations")
-    }
-    for index, request in enumerate(instance.requests):
-        row = published.get(request.id)
-        if row is None:
-            continue
-        organizations = sorted(o.slug for o in row.organizations.all())
-        if sorted(request.organizations) == organizations and request.topic == row.topic:
-            continue
-        where = f"$[{index}]" if index < given else f"request {request.id!r}"
-        raise PlannerError(
-            "request_published",
-            f"{where}: {request.id!r} is in a published version of {year} between "
-            f"{', '.join(organizations)} on {row.topic or 'no topic'!r}, and published "
-            "versions never change; give the changed request an identifier of its own",
-            field=f"$[{index}]" if index < given else None,
-            source="requests" if index < given else None,
-        )
+    return store_prepared(prepared, solve_prepared(prepared, options=options))
 
 
 def start_draft(*, plan: Plan) -> Plan:
@@ -343,12 +304,19 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
     """Re-plan `plan`'s requests on the registry's current sessions with the fewest moves.
 
     Pinned meetings stay exactly where they are. Requests entered by hand since `plan`
-    was made are considered too, and its special summit candidates are kept. The result
+    was made are considered too, and its special summit candidates are kept (as the
+    year's candidates entered on the pages now say: changed, cancelled or new). The result
     is a new draft whose plan JSON lists the moves (``moves``).
 
     Raises:
         PlannerError: pinned meetings no longer fit the sessions (path in ``field``).
     """
+    prepared = prepare_replan(plan=plan)
+    return store_prepared(prepared, solve_prepared(prepared, options=options))
+
+
+def prepare_replan(*, plan: Plan) -> Prepared:
+    """Return what re-planning `plan` solves (see `replan_plan`); nothing is stored."""
     old = plan_instance(plan)
     rows = list(plan.meetings.select_related("request"))
     previous = [core_meeting(row, old) for row in rows]
@@ -374,18 +342,39 @@ def replan_plan(*, plan: Plan, options: SolveOptions | None = None) -> Plan:
         rooms=rooms,
         plenary_slots=plan.plenary_slots,
         pinned=pins,
-        summits=plan.instance.get("summits", []),
+        summits=year_summits(year=plan.year, kept=plan.instance.get("summits", [])),
     )
     instance = parse_located(data, manual_from=len(listed))
-    result = replan(instance, previous=previous, options=options)
+    return Prepared(
+        year=plan.year,
+        data=data,
+        instance=instance,
+        origin=RequestOrigin.MANUAL,
+        plenary_slots=plan.plenary_slots,
+        based_on=plan,
+        pinned=frozenset(str(p["request"]) for p in pins),
+        previous=tuple(previous),
+    )
+
+
+def solve_prepared(prepared: Prepared, *, options: SolveOptions | None = None) -> CorePlan:
+    """Solve a prepared plan (or re-plan); reads and writes no row, so it may run in a
+    thread of its own while another reports its progress."""
+    if prepared.previous is None:
+        return solve(prepared.instance, options=options)
+    return replan(prepared.instance, previous=prepared.previous, options=options)
+
+
+def store_prepared(prepared: Prepared, result: CorePlan) -> Plan:
+    """Store the solver's answer to a prepared plan as a new draft, in one transaction."""
     with transaction.atomic():
         return _store(
-            year=plan.year,
-            data=data,
-            instance=instance,
+            year=prepared.year,
+            data=prepared.data,
+            instance=prepared.instance,
             result=result,
-            origin=RequestOrigin.MANUAL,
-            plenary_slots=plan.plenary_slots,
-            based_on=plan,
-            pinned=frozenset(str(p["request"]) for p in pins),
+            origin=prepared.origin,
+            plenary_slots=prepared.plenary_slots,
+            based_on=prepared.based_on,
+            pinned=prepared.pinned,
         )

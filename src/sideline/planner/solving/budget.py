@@ -86,9 +86,14 @@ class CallBudget:
     reserve: float = 0.0
     now: Callable[[], float] = time.perf_counter
     spent_work: float = 0.0
+    stop: Callable[[], bool] | None = None
 
     def left(self) -> float:
-        """Return what is left to share between parts (seconds or work units)."""
+        """Return what is left to share between parts (seconds or work units); nothing
+        once the caller asked to stop, so that the parts not yet searched keep their
+        warm start."""
+        if self.stop is not None and self.stop():
+            return 0.0
         if self.work is not None:
             return self.work - self.spent_work
         if self.deadline is None:

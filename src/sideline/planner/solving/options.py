@@ -37,7 +37,9 @@ class SolveOptions:
     interleaved workers) replaces the wall-clock `time_limit`. `progress`, when given,
     is called from the solver's threads with each better plan or bound, at most every
     `progress_interval` seconds (a report that ends a phase is always made); it does
-    not change the search.
+    not change the search. `stop`, when given, is asked (from the solver's threads) at
+    each better plan or bound and before each part's search: once it answers True the
+    search ends as at a time limit, with the best plan found so far.
     """
 
     time_limit: float = 10.0
@@ -48,3 +50,4 @@ class SolveOptions:
     log: bool = False
     progress: Callable[[Progress], None] | None = field(default=None, compare=False)
     progress_interval: float = 0.5
+    stop: Callable[[], bool] | None = field(default=None, compare=False)

@@ -108,7 +108,7 @@ def solve_phase(
     if (seconds is None or seconds >= MIN_SOLVE_S) and (work is None or work > 0):
         reporter = None if budget is None else budget.reporter
         callback = None
-        if reporter is not None and reporter.callback is not None:
+        if reporter is not None and reporter.listens:
             callback = Incumbents(name, reporter, scale)
             solver.best_bound_callback = callback.on_bound
         code = solver.solve(m.model, callback)

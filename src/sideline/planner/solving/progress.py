@@ -24,12 +24,22 @@ class Reporter:
 
     def __init__(self, options: SolveOptions, began: float) -> None:
         self.callback = options.progress
+        self.stop = options.stop
         self.interval = options.progress_interval
         self.began = began
         self.last = -math.inf
         self.best: tuple[int, int] | None = None
         self.parts: list[tuple[int, int]] = []
         self.current: int | None = None
+
+    @property
+    def listens(self) -> bool:
+        """Return whether a search should call back: to report, or to ask whether to stop."""
+        return self.callback is not None or self.stop is not None
+
+    def stopped(self) -> bool:
+        """Return whether the caller asked the search to stop."""
+        return self.stop is not None and self.stop()
 
     def plan(self, starts: Sequence[int], bounds: Sequence[int]) -> None:
         """Set every part's warm-start objective and bound before the search."""
@@ -69,7 +79,8 @@ class Reporter:
 
 
 class Incumbents(cp_model.CpSolverSolutionCallback):
-    """Forwards CP-SAT's solutions to a reporter, in priority units."""
+    """Forwards CP-SAT's solutions to a reporter, in priority units, and stops the search
+    (CP-SAT's `StopSearch`) once the caller asks to stop."""
 
     def __init__(self, phase: str, reporter: Reporter, scale: int) -> None:
         super().__init__()
@@ -80,6 +91,9 @@ class Incumbents(cp_model.CpSolverSolutionCallback):
         self.scale = scale
 
     def on_solution_callback(self) -> None:
+        if self.reporter.stopped():
+            self.StopSearch()
+            return
         incumbent = math.floor(self.objective_value + 1e-6) // self.scale
         bound = math.floor(self.best_objective_bound + 1e-6) // self.scale
         self.reporter.update(self.phase, incumbent, bound)

@@ -8,12 +8,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.http import Http404
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from sideline.meetings.selectors import visible_meetings
 from sideline.planner import calendar_pages as pages
 from sideline.planner.document import DAY_START, SLOT_MINUTES
 from sideline.planner.forms import (
@@ -26,13 +28,17 @@ from sideline.planner.selectors import (
     plan_years,
     plans,
     requested_priorities,
+    startable_years,
     unplaced_of,
     working_draft,
 )
 from sideline.planner.services import (
+    Change,
     can_coordinate,
+    diff_plans,
 )
 from sideline.planner.views.access import visible
+from sideline.planner.views.years import plannable_year, year_start_page
 from sideline.registry.models import Forum
 from sideline.registry.names import city_name
 
@@ -77,6 +83,23 @@ def meeting_entry(
             else row.request.topic or row.request.key
         ),
     }
+
+
+def with_workspaces(
+    entries: Sequence[dict[str, Any]], *, year: int, user: Any
+) -> Sequence[dict[str, Any]]:
+    """Add to each entry the meeting workspace held for its request, if the reader may see
+    one (one query for all)."""
+    keys = {e["row"].request.key for e in entries}
+    found = dict(
+        visible_meetings(user)
+        .filter(planner_request__in=keys, date__year=year)
+        .order_by("pk")
+        .values_list("planner_request", "pk")
+    )
+    for entry in entries:
+        entry["workspace"] = found.get(entry["row"].request.key)
+    return entries
 
 
 def _summit_days(
@@ -143,7 +166,11 @@ class PlanIndexView(TemplateView):
         coordinator = can_coordinate(self.request.user)
         versions = plans() if coordinator else plans().filter(status="published")
         context.update(
-            years=plan_years(), versions=versions, coordinator=coordinator, title=_("Planner")
+            years=plan_years(),
+            versions=versions,
+            coordinator=coordinator,
+            startable=startable_years() if coordinator else [],
+            title=_("Planner"),
         )
         return context
 
@@ -172,11 +199,24 @@ def _filter_choices(rows: Sequence[PlacedMeeting]) -> dict[str, Any]:
     }
 
 
+class _NoPlanYet(Exception):
+    """A coordinator asked for a year that has no version: show how to start it."""
+
+
 class CalendarView(TemplateView):
     """A year's calendar of possible meetings: agenda by forum session, month grid or year
-    overview, filterable by organization (the reader's own in one click), forum and topic."""
+    overview, filterable by organization (the reader's own in one click), forum and topic.
+
+    A coordinator who opens a year without any version gets the year's empty state
+    instead (`views.years`); everyone else a 404, since drafts are not theirs to see."""
 
     template_name = "planner/calendar.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except _NoPlanYet:
+            return year_start_page(request, year=plannable_year(kwargs["year"]))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -202,6 +242,7 @@ class CalendarView(TemplateView):
         for day, held in _summit_days(summits, {r.summit for r in rows if r.summit}).items():
             sessions.setdefault(day, []).extend(held)
         entries = [meeting_entry(row, summits) for row in rows]
+        with_workspaces(entries, year=year, user=self.request.user)
         filters = {
             "version": str(plan.version) if plan.is_draft else "",
             "organization": organization,
@@ -281,9 +322,40 @@ class CalendarView(TemplateView):
         plan = latest_published(year=year)
         if plan is None and can_coordinate(self.request.user):
             plan = working_draft(year=year)
+            if plan is None:
+                raise _NoPlanYet
         if plan is None:
             raise Http404(_("No published plan for this year."))
         return plan
+
+
+def grid_links(plan: Plan) -> list[dict[str, str]]:
+    """Return each venue of a version, named as pages name it, for its timetable's link."""
+    sessions = plan.instance.get("sessions", [])
+    names = {
+        f.slug: f.name
+        for f in Forum.objects.filter(slug__in={s.get("forum", "") for s in sessions})
+    }
+    language = get_language() or "en"
+    links = [
+        {
+            "id": s["id"],
+            "name": names.get(s.get("forum", ""), s["id"]),
+            "city": city_name(s["city"], language),
+            "start": s["start"],
+        }
+        for s in sessions
+    ]
+    links += [
+        {
+            "id": s["id"],
+            "name": _summit_name(s["id"]),
+            "city": city_name(s["city"], language),
+            "start": s["start"],
+        }
+        for s in plan.instance.get("summits", [])
+    ]
+    return sorted(links, key=lambda link: (link["start"], link["id"]))
 
 
 class PlanDetailView(TemplateView):
@@ -305,10 +377,32 @@ class PlanDetailView(TemplateView):
         priorities = requested_priorities(plan)
         summits = summits_of(plan)
         meetings = [meeting_entry(r, summits) for r in meetings_of(plan)]
+        with_workspaces(meetings, year=plan.year, user=self.request.user)
+        grids = grid_links(plan)
+        previous = None
+        changes: list[Change] = []
+        if plan.is_draft and coordinator:
+            previous = latest_published(year=plan.year)
+            changes = diff_plans(old=previous, new=plan)
+            # One query for every changed request's organizations, however many changed.
+            prefetch_related_objects([c.request for c in changes], "organizations")
+            names = {g["id"]: f"{g['name']}, {g['city']}" for g in grid_links(plan)}
+            if previous is not None:
+                names = {
+                    **{g["id"]: f"{g['name']}, {g['city']}" for g in grid_links(previous)},
+                    **names,
+                }
+            for change in changes:
+                for position in (change.before, change.after):
+                    if position is not None:
+                        position["venue_name"] = names.get(position["session"], position["session"])
         context.update(
+            previous=previous,
+            changes=changes,
             plan=plan,
             meetings=meetings,
             meeting_groups=pages.venue_groups(meetings),
+            grids=grids,
             unplaced=[
                 {
                     "request": u.request,

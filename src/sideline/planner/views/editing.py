@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -17,7 +18,7 @@ from sideline.planner.forms import (
     MoveForm,
     PublishForm,
 )
-from sideline.planner.models import PlacedMeeting, Plan
+from sideline.planner.models import PlacedMeeting, Plan, RunKind
 from sideline.planner.selectors import (
     plan_instance,
 )
@@ -26,12 +27,22 @@ from sideline.planner.services import (
     move_meeting,
     publish_plan,
     remove_meeting,
-    replan_plan,
     set_pinned,
     start_draft,
 )
 from sideline.planner.texts import rule_text
-from sideline.planner.views.access import PAGE_SOLVE, CoordinatorMixin
+from sideline.planner.views.access import CoordinatorMixin
+from sideline.planner.views.runs import start_run
+
+
+def _next(request: HttpRequest) -> str:
+    """Return where to go after a move (the grid it was made from), if it is this site's."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 class MeetingEditView(CoordinatorMixin, View):
@@ -92,7 +103,9 @@ class MeetingEditView(CoordinatorMixin, View):
             )
         else:
             messages.success(request, _("Meeting moved."))
-        return HttpResponseRedirect(reverse("planner:plan-detail", args=[meeting.plan_id]))
+        return HttpResponseRedirect(
+            _next(request) or reverse("planner:plan-detail", args=[meeting.plan_id])
+        )
 
     def _render(
         self,
@@ -107,6 +120,7 @@ class MeetingEditView(CoordinatorMixin, View):
             "meeting": meeting,
             "form": form,
             "violations": violations,
+            "next": _next(request),
             "title": _("Move %(request)s") % {"request": meeting.request.key},
         }
         return render(request, self.template_name, context, status=status)
@@ -152,24 +166,17 @@ class PlanPublishView(CoordinatorMixin, View):
 
 
 class PlanReplanView(CoordinatorMixin, View):
+    """Re-plan a version with the fewest moves: a planner run, whose page shows its progress."""
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan, pk=pk)
-        try:
-            new = replan_plan(plan=plan, options=PAGE_SOLVE)
-        except PlannerError as error:
-            messages.error(request, error_text(error))
-            return HttpResponseRedirect(reverse("planner:plan-detail", args=[plan.pk]))
-        moved = len(new.plan.get("moves") or [])
-        messages.success(
+        return start_run(
             request,
-            ngettext(
-                "Re-planned as version %(version)s: %(moved)s meeting moved.",
-                "Re-planned as version %(version)s: %(moved)s meetings moved.",
-                moved,
-            )
-            % {"version": new.version, "moved": moved},
+            year=plan.year,
+            kind=RunKind.REPLAN,
+            based_on=plan,
+            back=reverse("planner:plan-detail", args=[plan.pk]),
         )
-        return HttpResponseRedirect(reverse("planner:plan-detail", args=[new.pk]))
 
 
 class PlanDraftView(CoordinatorMixin, View):
