@@ -26,6 +26,8 @@ class AgendaItemOut(Schema):
     position: int
     title: str
     minutes_of: MinutesOfOut | None = None
+    # The item in the meeting's other languages: {"ru": "..."}.
+    versions: dict[str, str] = {}
 
 
 class ProposalIn(Input):
@@ -131,6 +133,13 @@ class MeetingIn(Input):
     topic: Text | None = None
     forum_session: Text | None = None
     planner_request: Text = ""
+    # The language of the title and agenda items, one of the interface's.
+    language: Text = "en"
+
+
+class TitleVersionOut(Schema):
+    language: str
+    title: str
 
 
 class MeetingOut(Schema):
@@ -142,6 +151,19 @@ class MeetingOut(Schema):
     cohost: str | None
     participants: list[str]
     public: bool
+    language: str
+    # The title in the meeting's other languages.
+    versions: list[TitleVersionOut]
+
+
+class MeetingVersionIn(Input):
+    """The meeting's title, and its agenda items, in another language."""
+
+    language: Text
+    title: Name
+    # The agenda items in that language in the agenda's order, without the item that
+    # approves the previous meeting's minutes; none: the agenda's versions stay.
+    items: list[Text] = []
 
 
 class VersionIn(Input):

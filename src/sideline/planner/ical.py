@@ -36,11 +36,26 @@ ZONE_YEARS = (1970, 2038)
 
 __all__ = [
     "CalendarNames",
+    "CalendarWords",
     "add_timezones",
     "export_ical",
     "meeting_uid",
     "meeting_window",
 ]
+
+
+@dataclass(frozen=True)
+class CalendarWords:
+    """The calendar's own words, as ``%(name)s`` templates; English unless given.
+
+    The core knows no language: ``planner.texts.calendar_words`` gives them in the
+    feed's (the reader's ``?lang=`` or saved language).
+    """
+
+    summit: str = "Special summit %(summit)s"
+    location: str = "%(city)s — %(where)s, room %(room)s"
+    description: str = "Request %(request)s. Co-chairs: %(chairs)s."
+    no_chairs: str = "none"
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,7 @@ class CalendarNames:
         topics: topic (a function slug, or free text) → name.
         countries: country code → name.
         cities: a venue's city (its English name) → its name in the feed's language.
+        words: the calendar's own words in the feed's language.
     """
 
     organizations: Mapping[str, str] = field(default_factory=dict)
@@ -60,6 +76,7 @@ class CalendarNames:
     topics: Mapping[str, str] = field(default_factory=dict)
     countries: Mapping[str, str] = field(default_factory=dict)
     cities: Mapping[str, str] = field(default_factory=dict)
+    words: CalendarWords = field(default_factory=CalendarWords)
 
     def organization(self, slug: str) -> str:
         return self.organizations.get(slug, slug)
@@ -217,14 +234,17 @@ def _event(
     # Names and topics are stored text: printable() keeps a stray control character from
     # making the file unreadable to calendar programs.
     event.add("summary", printable(f"{' – '.join(organizations)}: {topic}"))
+    words = names.words
     city = ", ".join(p for p in (names.city(venue.city), names.country(venue.country)) if p)
     where = (
-        f"Special summit {venue.id}" if venue.is_summit else names.forum(venue.forum or venue.id)
+        words.summit % {"summit": venue.id}
+        if venue.is_summit
+        else names.forum(venue.forum or venue.id)
     )
-    event.add("location", printable(f"{city} — {where}, room {meeting.room + 1}"))
-    chairs = ", ".join(names.organization(o) for o in meeting.co_chairs)
-    event.add(
-        "description", printable(f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
-    )
+    place = {"city": city, "where": where, "room": meeting.room + 1}
+    event.add("location", printable(words.location % place))
+    chairs = ", ".join(names.organization(o) for o in meeting.co_chairs) or words.no_chairs
+    description = words.description % {"request": meeting.request, "chairs": chairs}
+    event.add("description", printable(description))
     event.add("categories", [printable(name) for name in organizations])
     return event
