@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import icalendar
@@ -53,9 +53,12 @@ class CalendarWords:
     """
 
     summit: str = "Special summit %(summit)s"
+    place: str = "%(city)s, %(country)s"
     location: str = "%(city)s — %(where)s, room %(room)s"
     description: str = "Request %(request)s. Co-chairs: %(chairs)s."
     no_chairs: str = "none"
+    # Joins the co-chairs' names as the language joins a list.
+    join: Callable[[Sequence[str]], str] = ", ".join
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,8 @@ def _event(
     # making the file unreadable to calendar programs.
     event.add("summary", printable(f"{' – '.join(organizations)}: {topic}"))
     words = names.words
-    city = ", ".join(p for p in (names.city(venue.city), names.country(venue.country)) if p)
+    town, country = names.city(venue.city), names.country(venue.country)
+    city = words.place % {"city": town, "country": country} if town and country else town or country
     where = (
         words.summit % {"summit": venue.id}
         if venue.is_summit
@@ -243,7 +247,7 @@ def _event(
     )
     place = {"city": city, "where": where, "room": meeting.room + 1}
     event.add("location", printable(words.location % place))
-    chairs = ", ".join(names.organization(o) for o in meeting.co_chairs) or words.no_chairs
+    chairs = words.join([names.organization(o) for o in meeting.co_chairs]) or words.no_chairs
     description = words.description % {"request": meeting.request, "chairs": chairs}
     event.add("description", printable(description))
     event.add("categories", [printable(name) for name in organizations])
