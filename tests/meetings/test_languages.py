@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from sideline.meetings.errors import MeetingError
-from sideline.meetings.models import AgendaItem, Change, Meeting
+from sideline.meetings.models import AgendaItem, Change, Decision, Meeting
 from sideline.meetings.projection import node_projection, rebuild, stored_projection
 from sideline.meetings.services import (
     accept_agenda_item,
@@ -277,3 +277,17 @@ def test_api_adds_a_version_both_ways(client: Client, cast: Cast, agenda: Meetin
         ("Routes", {"ru": "Маршруты"}),
         ("Liaison", {"ru": "Связь"}),
     ]
+
+
+def test_decision_page_names_the_meeting_in_the_readers_language(
+    client: Client, cast: Cast, russian: Meeting, proposal: Decision
+) -> None:
+    client.force_login(cast.of("osce", "viewer"))
+
+    russian_page = client.get(f"/meetings/decisions/{proposal.pk}/", {"lang": "ru"})
+    french_page = client.get(f"/meetings/decisions/{proposal.pk}/", {"lang": "fr"})
+
+    assert f'<span lang="ru">{RUSSIAN}</span>' in russian_page.content.decode()
+    assert (
+        '<span lang="en">Counter-narcotics on the sidelines</span>' in french_page.content.decode()
+    )
