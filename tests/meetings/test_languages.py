@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import icalendar
 import pytest
 from django.test import Client
 
@@ -15,6 +16,7 @@ from sideline.meetings.services import (
     accept_agenda_item,
     add_meeting_version,
     create_meeting,
+    make_commitment,
     propose_agenda_item,
     set_agenda,
 )
@@ -291,3 +293,27 @@ def test_decision_page_names_the_meeting_in_the_readers_language(
     assert (
         '<span lang="en">Counter-narcotics on the sidelines</span>' in french_page.content.decode()
     )
+
+
+def test_commitments_calendar_speaks_the_readers_language(
+    client: Client, cast: Cast, adopted: Decision
+) -> None:
+    make_commitment(
+        actor=cast.of("osce", "delegate"),
+        decision=adopted,
+        owner="osce",
+        description="Report",
+        target="T",
+        due_date=date(2013, 6, 1),
+    )
+    client.force_login(cast.of("osce", "viewer"))
+
+    body = client.get("/meetings/calendars/osce.ics", {"lang": "ru"}).content
+    calendar = icalendar.Calendar.from_ical(body)
+
+    event = calendar.walk("VEVENT")[0]
+    assert (str(calendar["X-WR-CALNAME"]), str(event["SUMMARY"])) == (
+        "Обязательства: ОБСЕ",
+        "срок: Report (просрочено)",
+    )
+    assert str(event.walk("VALARM")[0]["DESCRIPTION"]) == "Sideline, срок: Report"
