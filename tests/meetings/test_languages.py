@@ -8,6 +8,7 @@ from typing import Any
 import icalendar
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from sideline.meetings.errors import MeetingError
 from sideline.meetings.models import AgendaItem, Change, Decision, Meeting
@@ -317,3 +318,15 @@ def test_commitments_calendar_speaks_the_readers_language(
         "срок: Report (просрочено)",
     )
     assert str(event.walk("VALARM")[0]["DESCRIPTION"]) == "Sideline, срок: Report"
+
+
+def test_story_names_the_meeting_in_the_readers_language(
+    client: Client, cast: Cast, russian: Meeting, proposal: Decision
+) -> None:
+    client.force_login(cast.of("osce", "viewer"))
+    url = reverse("meetings:story", args=["decision", proposal.pk])
+
+    body = client.get(url, {"lang": "ru"}).content.decode()
+
+    assert RUSSIAN in body
+    assert "Counter-narcotics on the sidelines" not in body
