@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from sideline.meetings.services import (
     create_meeting,
     make_commitment,
     propose_agenda_item,
+    propose_decision,
     set_agenda,
 )
 from sideline.meetings.versions import meeting_text
@@ -330,3 +332,31 @@ def test_story_names_the_meeting_in_the_readers_language(
 
     assert RUSSIAN in body
     assert "Counter-narcotics on the sidelines" not in body
+
+
+def test_decision_given_in_chinese_simplified_too(
+    client: Client, cast: Cast, meeting: Meeting
+) -> None:
+    client.force_login(cast.of("nato", "delegate"))
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+    decision = propose_decision(
+        actor=cast.of("nato", "delegate"),
+        meeting=meeting,
+        title="Liaison",
+        text="The organizations meet.",
+        versions=[{"language": "zh-hans", "title": "联络", "text": "各组织举行会议。"}],
+    )
+
+    select = re.search(r'<select id="dec-v-lang".*?</select>', page)
+    assert select is not None
+    assert re.findall(r'<option value="([^"]+)"', select.group()) == [
+        "ru",
+        "kk",
+        "ar",
+        "zh-hans",
+        "fr",
+        "es",
+    ]
+    assert [v["language"] for v in decision.versions] == ["zh-hans"]
+    assert rebuild(check=True).differences == []

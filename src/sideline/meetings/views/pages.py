@@ -124,6 +124,8 @@ class MeetingDetailView(TemplateView):
             version_languages=[
                 (code, language_name(code)) for code in LANGUAGE_CODES if code != meeting.language
             ],
+            # A proposal's own text is in English (the form's): its versions in the others.
+            decision_languages=[(c, language_name(c)) for c in LANGUAGE_CODES if c != "en"],
             agenda_view=agenda,
             agreements=minutes_agreements(
                 minutes, show_people=is_participant_member(user, meeting)
