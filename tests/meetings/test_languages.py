@@ -154,23 +154,23 @@ def test_others_may_not_add_a_version(cast: Cast, agenda: Meeting, org: str, rol
 
 
 @pytest.mark.parametrize(
-    ("changes", "code", "field"),
+    ("changes", "code", "field", "status"),
     [
-        ({"language": "en"}, "same_language", "language"),
-        ({"language": "de"}, "bad_language", "language"),
-        ({"title": "  "}, "title_required", "title"),
-        ({"items": ["Маршруты"]}, "agenda_versions_mismatch", "items"),
+        ({"language": "en"}, "same_language", "language", 409),
+        ({"language": "de"}, "bad_language", "language", 400),
+        ({"title": "  "}, "title_required", "title", 400),
+        ({"items": ["Маршруты"]}, "agenda_versions_mismatch", "items", 409),
     ],
 )
 def test_bad_versions_refused(
-    cast: Cast, agenda: Meeting, changes: dict[str, Any], code: str, field: str
+    cast: Cast, agenda: Meeting, changes: dict[str, Any], code: str, field: str, status: int
 ) -> None:
     given: dict[str, Any] = {"language": "ru", "title": RUSSIAN, "items": [], **changes}
 
     with pytest.raises(MeetingError) as refused:
         add_meeting_version(actor=cast.of("nato", "delegate"), meeting=agenda, **given)
 
-    assert (refused.value.code, refused.value.field) == (code, field)
+    assert (refused.value.code, refused.value.field, refused.value.status) == (code, field, status)
     agenda.refresh_from_db()
     assert agenda.versions == []
 

@@ -4,11 +4,24 @@ minutes, documents and delegations."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
+from django.conf import settings
 from ninja import Schema
+from pydantic import Field
 
 from sideline.openapi import Input
 from sideline.validators import Day, Name, Text, Zone
+
+# One of the interface's languages: the service refuses another (`bad_language`); the
+# document lists them, so that a client knows which.
+Language = Annotated[
+    str,
+    Field(
+        description="a language of the interface: en, ru, kk, ar, zh-hans, fr or es",
+        json_schema_extra={"enum": [code for code, _name in settings.LANGUAGES]},
+    ),
+]
 
 
 class AgendaIn(Input):
@@ -133,8 +146,8 @@ class MeetingIn(Input):
     topic: Text | None = None
     forum_session: Text | None = None
     planner_request: Text = ""
-    # The language of the title and agenda items, one of the interface's.
-    language: Text = "en"
+    # The language of the title and agenda items.
+    language: Language = "en"
 
 
 class TitleVersionOut(Schema):
@@ -159,7 +172,7 @@ class MeetingOut(Schema):
 class MeetingVersionIn(Input):
     """The meeting's title, and its agenda items, in another language."""
 
-    language: Text
+    language: Language
     title: Name
     # The agenda items in that language in the agenda's order, without the item that
     # approves the previous meeting's minutes; none: the agenda's versions stay.

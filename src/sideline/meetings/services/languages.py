@@ -71,6 +71,7 @@ def add_meeting_version(
             "same_language",
             f"language: the meeting is given in {language} already; add another language",
             field="language",
+            status=409,  # the meeting's state decides, not the request alone
             details={"language": language},
         )
     title = title.strip()
@@ -122,5 +123,6 @@ def _check_items(current: list[AgendaItem], given: list[str]) -> None:
             f"items: the agenda has {expected} item(s) to translate, {len(given)} given; "
             "give each item once, one a line, in the agenda's order",
             field="items",
+            status=409,  # the agenda as it is now decides, not the request alone
             details={"found": len(given), "expected": expected},
         )
