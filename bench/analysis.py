@@ -43,17 +43,13 @@ from sideline.analysis import bridges
 from sideline.analysis.balance import balance_series
 from sideline.analysis.bridges import bridge_states
 from sideline.analysis.duplication import duplication_ranking
+from sideline.analysis.facts import Membership, MembershipStatus, Organization
 from sideline.analysis.overlap import overlap_matrices_by_year, overlap_matrix
-from sideline.analysis.snapshot import (
-    Membership,
-    MembershipStatus,
-    Organization,
-    RegistrySnapshot,
-    load_snapshot_from_package,
-)
+from sideline.analysis.snapshot import RegistrySnapshot, load_snapshot_from_package
 from sideline.analysis.suggest import suggest_meeting_requests
 from sideline.analysis.svg import heatmap_svg
-from sideline.analysis.voting import alignment_rows, load_unvotes
+from sideline.analysis.unvotes import load_unvotes
+from sideline.analysis.voting import alignment_rows
 from sideline.registry.dates import Interval, PartialDate
 
 Row = tuple[str, str, str, str]

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -44,27 +45,11 @@ def main() -> None:
 
     django.setup()
     from federation import ORGS, build  # bench/federation.py: the same workload
-    from sideline.federation.ops import parse_op
     from sideline.meetings.models import Commitment, Decision, Meeting
     from sideline.meetings.projection import rebuild
-    from sideline.record.services import NewEntry, append_entries, ensure_log
 
-    entries = sorted(build(args.ops, args.seed))  # by log, then index: each log in order
-    started = time.perf_counter()
-    for slug in ORGS:
-        ensure_log(organization=slug)
-        mine = [e for e in entries if e.origin == slug]
-        for start in range(0, len(mine), 2000):
-            batch = []
-            for entry in mine[start : start + 2000]:
-                op = parse_op(entry.data)
-                batch.append(
-                    NewEntry(
-                        kind=f"op.{op.kind}", subject=op.object_id, payload=json.loads(entry.data)
-                    )
-                )
-            append_entries(organization=slug, entries=batch)
-    appended = time.perf_counter() - started
+    entries = build(args.ops, args.seed)
+    appended = append_as_entries(entries, ORGS)
 
     started, cpu = time.perf_counter(), time.process_time()
     first = rebuild()
@@ -74,12 +59,7 @@ def main() -> None:
     second_wall, second_cpu = time.perf_counter() - started, time.process_time() - cpu
 
     rows = [
-        (
-            "machine",
-            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}",
-        ),
-        ("database", "PostgreSQL" if os.environ.get("SIDELINE_DATABASE_URL") else "SQLite"),
+        *machine_rows(),
         ("ops, organizations", f"{len(entries)}, {len(ORGS)}"),
         (
             "rows made: meetings, decisions, commitments",
@@ -93,6 +73,46 @@ def main() -> None:
             f"{len(first.differences)}, {len(second.differences)}",
         ),
     ]
+    print_table(rows)
+
+
+def append_as_entries(entries: list[Any], organizations: list[str]) -> float:
+    """Append ``entries`` (``LoggedOp``s) to their organizations' own logs as signed op
+    entries, each log in order, 2,000 an append; return the seconds it took."""
+    from sideline.federation.ops import parse_op
+    from sideline.record.services import NewEntry, append_entries, ensure_log
+
+    started = time.perf_counter()
+    ordered = sorted(entries)  # by log, then index
+    for slug in organizations:
+        ensure_log(organization=slug)
+        mine = [e for e in ordered if e.origin == slug]
+        for start in range(0, len(mine), 2000):
+            batch = []
+            for entry in mine[start : start + 2000]:
+                op = parse_op(entry.data)
+                batch.append(
+                    NewEntry(
+                        kind=f"op.{op.kind}", subject=op.object_id, payload=json.loads(entry.data)
+                    )
+                )
+            append_entries(organization=slug, entries=batch)
+    return time.perf_counter() - started
+
+
+def machine_rows() -> list[tuple[str, str]]:
+    """The machine, its load and the database, as the first rows of a table."""
+    return [
+        (
+            "machine",
+            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}",
+        ),
+        ("database", "PostgreSQL" if os.environ.get("SIDELINE_DATABASE_URL") else "SQLite"),
+    ]
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

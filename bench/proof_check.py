@@ -19,7 +19,8 @@ from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
 from sideline.record.entry import build_entry, sign_entry
 from sideline.record.merkle import Frontier, StoredNodes, hash_leaf, inclusion_proof
 from sideline.record.note import generate_signer_key, parse_signer_key, sign_note
-from sideline.record.proof import TlogProof, build_bundle, check_bundle, parse_policy
+from sideline.record.policy import parse_policy
+from sideline.record.proof import TlogProof, build_bundle, check_bundle
 
 ORIGIN = "sideline.example/record/csto"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sideline.analysis.unvotes import load_unvotes
 from sideline.analysis.vote_bundle import BUNDLED_VOTES, write_vote_bundle
-from sideline.analysis.voting import load_unvotes
 
 SOURCE = (
     "Erik Voeten, United Nations General Assembly Voting Data (Harvard Dataverse "

@@ -15,6 +15,7 @@ from sideline import __version__
 from sideline.accounts.api import router as accounts_router
 from sideline.analysis.api import router as analysis_router
 from sideline.analysis.selectors import current_snapshot
+from sideline.curation.api import router as curation_router
 from sideline.errors import ApiError, ServiceError
 from sideline.meetings.api import router as meetings_router
 from sideline.meetings.api_agenda import router as agenda_router
@@ -98,6 +99,7 @@ api.add_router("/meetings", meetings_series_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/record", record_router)
 api.add_router("/prevention", prevention_router)
+api.add_router("/curation", curation_router)
 
 
 @api.exception_handler(ServiceError)

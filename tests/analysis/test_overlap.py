@@ -15,6 +15,7 @@ from sideline.analysis.errors import (
     EmptyPeriodError,
     UnknownOrganizationError,
 )
+from sideline.analysis.facts import WITH_ASSOCIATES
 from sideline.analysis.overlap import (
     jaccard,
     membership_overlap,
@@ -22,7 +23,7 @@ from sideline.analysis.overlap import (
     overlap_matrices_by_year,
     overlap_matrix,
 )
-from sideline.analysis.snapshot import WITH_ASSOCIATES, RegistrySnapshot
+from sideline.analysis.snapshot import RegistrySnapshot
 
 DAY = date(2015, 1, 1)
 

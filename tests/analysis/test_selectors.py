@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sideline.analysis.errors import DateOutOfRangeError, UnknownStateError
+from sideline.analysis.facts import WITH_ASSOCIATES, MembershipStatus
 from sideline.analysis.models import VoteDataset
 from sideline.analysis.selectors import (
     balance_report,
@@ -24,8 +25,8 @@ from sideline.analysis.selectors import (
     voting_report,
 )
 from sideline.analysis.services import import_unvotes
-from sideline.analysis.snapshot import WITH_ASSOCIATES, MembershipStatus
-from sideline.analysis.voting import load_unvotes, state_alignment
+from sideline.analysis.unvotes import load_unvotes
+from sideline.analysis.voting import state_alignment
 from sideline.planner.instance import parse_instance
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Membership, Organization

@@ -21,7 +21,7 @@ from sideline.analysis.errors import (
 from sideline.analysis.models import RollCall, VoteDataset
 from sideline.analysis.selectors import vote_dataset, vote_table, voting_report
 from sideline.analysis.services import import_unvotes
-from sideline.analysis.voting import load_unvotes
+from sideline.analysis.unvotes import load_unvotes
 from tests.analysis.unvotes_factory import VOTES, write_unvotes
 from tests.conftest import reference_data
 

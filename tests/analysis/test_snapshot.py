@@ -13,12 +13,8 @@ from sideline.analysis.errors import (
     UnknownPillarError,
     UnknownStateError,
 )
-from sideline.analysis.snapshot import (
-    MEMBERS_ONLY,
-    MembershipStatus,
-    RegistrySnapshot,
-    parse_statuses,
-)
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus, parse_statuses
+from sideline.analysis.snapshot import RegistrySnapshot
 
 ORGS = [
     {"slug": "sco", "bloc": "shanghai", "pillars": "china russia", "founded": "2001-06-15"},

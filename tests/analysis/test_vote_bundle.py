@@ -15,8 +15,8 @@ from django.test import Client
 from sideline.analysis.errors import VoteDataError
 from sideline.analysis.models import VoteDataset
 from sideline.analysis.services import import_bundled_unvotes
+from sideline.analysis.unvotes import load_unvotes
 from sideline.analysis.vote_bundle import BUNDLED_VOTES, read_vote_bundle, write_vote_bundle
-from sideline.analysis.voting import load_unvotes
 from tests.conftest import reference_data
 
 

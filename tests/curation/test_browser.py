@@ -92,7 +92,7 @@ def test_curator_corrects_a_membership_that_a_later_load_keeps(
     bob = open_as("bob", locale, width)
     bob.goto("/corrections/")
     bob.locator("[data-testid=pending] a").first.click()
-    assert bob.url == detail
+    bob.wait_for_url(detail)
     assert bob.locator("[data-testid=diff] del").first.inner_text() == "2012-12-19"
     assert bob.locator("[data-testid=diff] ins").first.inner_text() == "2012-12-20"
     bob.click("[data-testid=review] button[value=approve]")

@@ -36,6 +36,7 @@ def test_creating_kinds_and_every_kind_has_roles() -> None:
     assert sorted(k for k, spec in KINDS.items() if spec.creates) == [
         "calendar.publish",
         "commitment.make",
+        "concern.raise",
         "decision.propose",
         "meeting.create",
         "sealed",
@@ -54,6 +55,39 @@ def test_creating_kinds_and_every_kind_has_roles() -> None:
             "content",
         ),
         ("agenda.set", {}, None, "missing_field", "content"),
+        (
+            "concern.raise",
+            {
+                "state": "kgz",
+                "other_state": None,
+                "severity": 2,
+                "concerned": [],
+                "public": True,
+            },
+            {"clear": {"title": "t", "text": "x", "sources": []}},
+            "bad_format",
+            "args.state",
+        ),
+        (
+            "concern.raise",
+            {
+                "state": "KGZ",
+                "other_state": None,
+                "severity": 5,
+                "concerned": [],
+                "public": True,
+            },
+            {"clear": {"title": "t", "text": "x", "sources": []}},
+            "bad_value",
+            "args.severity",
+        ),
+        (
+            "concern.endorse",
+            {},
+            {"clear": {"note": "x" * 501}},
+            "string_too_long",
+            "content.clear.note",
+        ),
         (
             "agenda.set",
             {},

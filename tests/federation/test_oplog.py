@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.test import override_settings
 from django.utils import timezone
 
-from sideline import oplog
 from sideline.federation.ops import build_op, clear_content_hash, encode_op, parse_op
 from sideline.federation.sealing import Opener
 from sideline.oplog import (
@@ -21,6 +20,7 @@ from sideline.oplog import (
     reduce_node,
     write_op,
 )
+from sideline.oplog import writing as oplog_writing
 from sideline.record.entry import build_entry, sign_entry
 from sideline.record.jwk import encryption_jwk
 from sideline.record.models import KeyPurpose, Log, Peer, RecordEntry, Replica
@@ -328,8 +328,8 @@ def test_writes_fold_their_op_into_the_last_reduction_as_reducing_from_scratch_w
     _create()
     for n in range(3):
         _agenda([f"item {n}"])
-        assert oplog._LAST_WRITE is not None  # the op was folded in, not reduced again
-        _, kept, folded = oplog._LAST_WRITE
+        assert oplog_writing._LAST_WRITE is not None  # the op was folded in, not reduced again
+        _, kept, folded = oplog_writing._LAST_WRITE
         _, scratch = reduce_node()
         assert (folded.digest(), folded.verdicts) == (scratch.digest(), scratch.verdicts)
         assert kept.entries == read_node_ops().entries
@@ -342,7 +342,7 @@ def test_writes_fold_their_op_into_the_last_reduction_as_reducing_from_scratch_w
             args={},
             clear={"items": ["not the host's"]},
         )
-    assert oplog._LAST_WRITE is None  # a refused op was folded: start again next time
+    assert oplog_writing._LAST_WRITE is None  # a refused op was folded: start again next time
 
 
 def test_a_change_of_the_logs_between_writes_is_seen(registry: None) -> None:

@@ -98,6 +98,21 @@ def test_ops_of_every_kind_validate_against_schema(logs: LocalLogs, commitment: 
         ("osce", "commitment.close", commitment, {"closed_as": "done"}, None),
         (
             "osce",
+            "concern.raise",
+            "osce/k-1",
+            {
+                "state": "KGZ",
+                "other_state": "TJK",
+                "severity": 3,
+                "concerned": ["csto"],
+                "public": True,
+            },
+            {"title": "Border", "text": "Troops", "sources": ["https://example.org/r"]},
+        ),
+        ("csto", "concern.endorse", "osce/k-1", {}, {"note": "Seen"}),
+        ("osce", "concern.close", "osce/k-1", {}, None),
+        (
+            "osce",
             "calendar.publish",
             "osce/cal-1",
             {

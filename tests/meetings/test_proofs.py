@@ -24,10 +24,12 @@ from sideline.meetings.models import Decision, Meeting
 from sideline.meetings.services import create_meeting, propose_decision, respond_to_decision
 from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
 from sideline.record.entry import build_entry, sign_entry
+from sideline.record.errors import ProofError
 from sideline.record.merkle import Frontier, hash_leaf
 from sideline.record.models import Peer, Replica, ReplicaCheckpoint, ReplicaEntry
 from sideline.record.note import generate_signer_key, parse_signer_key, sign_note
-from sideline.record.proof import MAX_PROOF_BYTES, ProofError, check_bundle, parse_policy
+from sideline.record.policy import parse_policy
+from sideline.record.proof import MAX_PROOF_BYTES, check_bundle
 from sideline.record.proof_text import proof_sentences
 from sideline.record.proving import (
     PROOF_CACHE_SECONDS,

@@ -68,6 +68,8 @@ def instance(
 # Deterministic work, not seconds: a proof of optimality must not depend on the
 # machine's speed (CI runs on 2 loaded cores).
 FAST = SolveOptions(deterministic_time=5.0, num_workers=1, seed=0)
+# The same bounds for `sideline plan` on the command line.
+FAST_CLI = ("--time-limit", "5", "--workers", "1")
 
 # Three requests between organizations that all attend the UN General Assembly's
 # high-level week 2013 (unga-68, New York, 24 September – 1 October).

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from sideline.planner import api as planner_api
+from sideline.planner.api.solve_limits import SOLVE_SLOTS, SolveSlots
 from sideline.planner.models import Plan
 from sideline.planner.services import publish_plan
 from sideline.registry.models import Organization
@@ -146,7 +146,7 @@ def test_solve_with_every_slot_taken_is_429_with_retry_after(solver: Client, set
     settings.SIDELINE_SOLVE_MAX_SECONDS = 7.5
 
     # Two solves in progress (held here as a server thread would hold them), then a third.
-    with planner_api.SOLVE_SLOTS.take() as first, planner_api.SOLVE_SLOTS.take() as second:
+    with SOLVE_SLOTS.take() as first, SOLVE_SLOTS.take() as second:
         refused = _solve(solver, instance())
     accepted = _solve(solver, instance())
 
@@ -155,12 +155,12 @@ def test_solve_with_every_slot_taken_is_429_with_retry_after(solver: Client, set
     assert refused["Retry-After"] == "8"
     assert refused.json()["error"]["code"] == "solver_busy"
     assert accepted.status_code == 200
-    assert planner_api.SOLVE_SLOTS.busy == 0
+    assert SOLVE_SLOTS.busy == 0
 
 
 def test_solve_slots_concurrent_takers_get_exactly_the_limit(settings: Any) -> None:
     settings.SIDELINE_SOLVE_CONCURRENCY = 3
-    slots = planner_api.SolveSlots()
+    slots = SolveSlots()
     # Twelve callers all inside at once (the barrier), none leaving before all have asked.
     all_asked = threading.Barrier(12 + 1)
     leave = threading.Event()

@@ -15,10 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sideline.planner.models import FeedItem, Plan, PlanStatus
-from tests.planner.factory import request, session
+from tests.planner.factory import FAST_CLI, request, session
 from tests.planner.plan_validator import validate_plan
 
-FAST = ("--time-limit", "5", "--workers", "1")
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 
 
@@ -53,7 +52,7 @@ def test_plan_instance_json_validates_against_schema(tmp_path: Path) -> None:
     instance = small_instance()
     file.write_text(json.dumps(instance), encoding="utf-8")
 
-    result = run("--instance", str(file), "--json", *FAST, tmp_path=tmp_path)
+    result = run("--instance", str(file), "--json", *FAST_CLI, tmp_path=tmp_path)
 
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
@@ -94,7 +93,7 @@ def test_plan_instance_bad_file_exits_2_naming_the_path(
     file = tmp_path / "bad.json"
     file.write_text(content, encoding="utf-8")
 
-    result = run("--instance", str(file), "--json", *FAST, tmp_path=tmp_path)
+    result = run("--instance", str(file), "--json", *FAST_CLI, tmp_path=tmp_path)
 
     assert result.returncode == 2
     assert result.stdout == ""
@@ -133,7 +132,7 @@ def test_plan_minimal_registry_requests_file_reports_unplaced(
     )
     out = StringIO()
 
-    call_command("plan", "2012", "--requests", str(file), *FAST, stdout=out, stderr=StringIO())
+    call_command("plan", "2012", "--requests", str(file), *FAST_CLI, stdout=out, stderr=StringIO())
 
     plan = Plan.objects.get(year=2012)
     unplaced = plan.unplaced.get()
@@ -153,7 +152,7 @@ def test_plan_requests_file_error_names_path_in_file(
     file.write_text(json.dumps([{"id": "r1", "organizations": ["csto", "xx"]}]), encoding="utf-8")
 
     with pytest.raises(CommandError) as caught:
-        call_command("plan", "2012", "--requests", str(file), *FAST, stderr=StringIO())
+        call_command("plan", "2012", "--requests", str(file), *FAST_CLI, stderr=StringIO())
 
     assert caught.value.returncode == 2
     assert str(caught.value) == f"{file}: $[0].organizations[1]: 'xx' is not listed (and 1 more)"
@@ -163,7 +162,7 @@ def test_plan_requests_file_error_names_path_in_file(
 def test_plan_bundled_2013_places_suggestions_at_real_sessions(registry: None) -> None:
     out = StringIO()
 
-    call_command("plan", "2013", *FAST, stdout=out, stderr=StringIO())
+    call_command("plan", "2013", *FAST_CLI, stdout=out, stderr=StringIO())
 
     plan = Plan.objects.get(year=2013)
     venues = set(plan.meetings.values_list("venue", flat=True))
@@ -182,7 +181,7 @@ def test_plan_bundled_2013_publish_creates_changelog_and_feed(registry: None) ->
     call_command(
         "plan",
         "2013",
-        *FAST,
+        *FAST_CLI,
         "--publish",
         "--publisher",
         "osce",

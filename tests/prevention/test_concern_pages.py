@@ -55,7 +55,8 @@ def test_a_delegate_raises_endorses_and_a_coordinator_places(
     assert concern.sources == ["https://example.org/a", "field report"]
     assert [e.organization.slug for e in concern.endorsements.all()] == ["sco"]
     assert "Suggested meeting request: csto, osce, sco" in page
-    assert MeetingRequest.objects.get(key=f"prevention-concern-{concern.pk}").priority == 75
+    key = "prevention-concern-" + str(concern.op_id).replace("/", "-")
+    assert MeetingRequest.objects.get(key=key).priority == 75
     assert "waiting for the next plan" in listing
 
 
@@ -135,6 +136,7 @@ def test_api_both_ways(people: dict[str, Any], client: Client) -> None:
 
     assert created.status_code == 201
     assert created.json()["public"] is False
+    assert created.json()["op_id"] == Concern.objects.get(pk=pk).op_id
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "not_your_organization"
     assert anonymous.status_code == 401

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from sideline.meetings.services import create_meeting, propose_decision
 from sideline.planner.models import MeetingRequest
+from sideline.prevention.concern_projection import rebuild_concerns
 from sideline.prevention.models import Concern
 from sideline.prevention.selectors import (
     consultation_outcome,
@@ -23,7 +24,8 @@ from sideline.prevention.services import (
     place_consultation,
     raise_concern,
 )
-from sideline.record.models import RecordEntry, SealedEntry
+from sideline.record.entry import parse_entry_text
+from sideline.record.models import RecordEntry
 from tests.accounts.factories import PASSWORD, person
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,18 @@ def test_a_delegate_raises_a_public_concern_on_the_organization_s_log(
     concern = border(people["osce-delegate"], public=True)
 
     entry = RecordEntry.objects.get(log__organization__slug="osce", index=concern.record_index)
-    assert (entry.kind, entry.subject) == ("concern.raised", f"concern/{concern.pk}")
+    op = parse_entry_text(bytes(entry.leaf).decode().split("\n\n", 1)[0] + "\n").payload
+    assert op is not None
+    assert (entry.kind, entry.subject) == ("op.concern.raise", concern.op_id)
+    assert str(concern.op_id).startswith("osce/k-")
+    assert op["role"] == "delegate"
+    assert op["args"] == {
+        "concerned": ["csto", "sco"],
+        "other_state": "TJK",
+        "public": True,
+        "severity": 3,
+        "state": "KGZ",
+    }
     assert b"Vorukh" in bytes(entry.leaf)
     assert sorted(o.slug for o in concern.concerned.all()) == ["csto", "osce", "sco"]
 
@@ -70,9 +83,10 @@ def test_a_confidential_concern_is_sealed(people: dict[str, Any]) -> None:
     concern = border(people["osce-signatory"])
 
     entry = RecordEntry.objects.get(log__organization__slug="osce", index=concern.record_index)
-    assert entry.kind == "confidential"
+    assert entry.kind == "op.sealed"
+    assert entry.subject != concern.op_id
     assert b"Vorukh" not in bytes(entry.leaf)
-    assert SealedEntry.objects.get(entry=entry).subject == f"concern/{concern.pk}"
+    assert b"KGZ" not in bytes(entry.leaf)
 
 
 @pytest.mark.parametrize("role", ["viewer"])
@@ -161,7 +175,7 @@ def test_endorsement_by_another_organization_goes_on_its_own_log(people: dict[st
     )
 
     entry = RecordEntry.objects.get(log__organization__slug="nato", index=endorsement.record_index)
-    assert (entry.kind, entry.subject) == ("concern.endorsed", f"concern/{concern.pk}")
+    assert (entry.kind, entry.subject) == ("op.concern.endorse", concern.op_id)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +281,8 @@ def test_from_concern_to_meeting_decision_and_outcome(people: dict[str, Any]) ->
     outcome = consultation_outcome(year=2027, key=placed.request_key, user=None)
 
     assert refused.value.code == "not_coordinator"
-    request = MeetingRequest.objects.get(key=f"prevention-concern-{concern.pk}")
+    assert placed.request_key == "prevention-concern-" + str(concern.op_id).replace("/", "-")
+    request = MeetingRequest.objects.get(key=placed.request_key)
     assert (request.year, request.topic, request.priority, request.origin) == (
         2027,
         "conflict-prevention",
@@ -304,22 +319,51 @@ def test_the_planner_refuses_a_single_organization(people: dict[str, Any]) -> No
     assert Concern.objects.get().request_key == ""
 
 
-def test_the_longest_concern_fits_the_record_by_hash(people: dict[str, Any]) -> None:
-    text = "Ж" * 20_000  # 40,000 bytes, over a signed entry's room with its sources
-    sources = ["и" * 1000] * 20
-
-    concern = raise_concern(
-        actor=people["osce-delegate"],
+def long_concern(actor: Any, *, public: bool, sources: int) -> Concern:
+    return raise_concern(
+        actor=actor,
         organization="osce",
         state="KGZ",
         title="t",
-        text=text,
+        text="Ж" * 20_000,  # the longest text: 40,000 bytes
         severity=2,
-        sources=sources,
-        public=True,
+        sources=["и" * 1000] * sources,  # 2,000 bytes each
+        concerned=["sco"],
+        public=public,
     )
 
-    entry = RecordEntry.objects.get(log__organization__slug="osce", index=concern.record_index)
-    assert b"text_sha256" in bytes(entry.leaf)
-    assert b"sources_sha256" in bytes(entry.leaf)
-    assert Concern.objects.get().text == text
+
+@pytest.mark.parametrize("public", [True, False])
+def test_a_concern_too_long_for_one_op_is_refused_naming_the_text(
+    people: dict[str, Any], public: bool
+) -> None:
+    # Every node rebuilds the concern from its op, so the whole text travels in it:
+    # the longest text with 20 of the longest sources is 80,000 bytes, over an op's room.
+    with pytest.raises(ConcernError) as caught:
+        long_concern(people["osce-delegate"], public=public, sources=20)
+
+    assert (caught.value.code, caught.value.field, caught.value.status) == (
+        "op_too_large",
+        "text",
+        413,
+    )
+    assert not Concern.objects.exists()
+    assert not RecordEntry.objects.filter(log__organization__slug="osce").exists()
+
+
+def test_the_longest_text_travels_whole_when_public_and_is_refused_sealed(
+    people: dict[str, Any],
+) -> None:
+    # 40,000 bytes fit an op (60,000) but not a sealed op's plaintext (38,912).
+    concern = long_concern(people["osce-delegate"], public=True, sources=0)
+    with pytest.raises(ConcernError) as caught:
+        long_concern(people["osce-delegate"], public=False, sources=0)
+
+    assert (caught.value.code, caught.value.field, caught.value.status) == (
+        "envelope_too_large",
+        "text",
+        413,
+    )
+    assert rebuild_concerns(check=True).differences == []
+    assert list(Concern.objects.values_list("op_id", flat=True)) == [concern.op_id]
+    assert Concern.objects.get().text == "Ж" * 20_000

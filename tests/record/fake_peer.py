@@ -4,6 +4,7 @@ pure cores, served by a stdlib HTTP server whose every path the test can rewrite
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from sideline.federation.ops import Op, encode_op
 from sideline.record.checkpoint import Checkpoint, generate_cosigner_key
 from sideline.record.entry import build_entry, sign_entry
 from sideline.record.jwk import encryption_jwk
@@ -54,6 +56,18 @@ class FakeLog:
                 payload={},
             )
             self.leaves.append(sign_entry(entry, signer=signer))
+
+    def append_op(self, op: Op) -> None:
+        """Append ``op`` as its node would: the entry ``op.<kind>``, signed by the log's
+        organization (``sideline.oplog``'s convention)."""
+        entry = build_entry(
+            kind=f"op.{op.kind}",
+            organization=self.organization,
+            time=datetime(2026, 1, 1, tzinfo=UTC),
+            subject=op.object_id,
+            payload=json.loads(encode_op(op)),
+        )
+        self.leaves.append(sign_entry(entry, signer=parse_signer_key(self.entry_skey)))
 
     def info(self) -> dict[str, Any]:
         return {

@@ -17,7 +17,7 @@ import pytest
 from sideline.record.checkpoint import count_cosignatures, parse_cosigner_key
 from sideline.record.models import Replica
 from sideline.record.sync import sync_peer
-from tests.record.test_sync import SIDELINE, Node, _started_node
+from tests.record.second_node import SIDELINE, Node, start_node
 from tests.registry.package_factory import write_package
 
 SEED = """
@@ -124,7 +124,7 @@ rotate_key(organization="nato", purpose="witness")
 
 @pytest.fixture
 def peer(tmp_path: Path) -> Iterator[Node]:
-    node = _started_node(tmp_path)
+    node = start_node(tmp_path)
     yield node
     node.stop()
 

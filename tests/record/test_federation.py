@@ -10,7 +10,6 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from sideline.federation.ops import build_op, encode_op
+from sideline.federation.ops import build_op
 from sideline.meetings import projection
 from sideline.meetings.models import Meeting
 from sideline.record import follower, push
-from sideline.record.entry import build_entry, sign_entry
 from sideline.record.federation import join_peer, load, peer_status, pull_peer
 from sideline.record.federation_file import (
     FederationFileError,
@@ -32,7 +30,6 @@ from sideline.record.federation_file import (
     parse_federation,
 )
 from sideline.record.models import PeerIncident, PushHint, Replica, ReplicaEntry
-from sideline.record.note import parse_signer_key
 from sideline.record.push import PUSH_MAX_BYTES, RateLimiter
 from tests.record.fake_peer import FakeLog, FakePeer, dribble
 
@@ -562,14 +559,7 @@ def _append_meeting_create(log: FakeLog) -> None:
         },
         clear={"title": "Border talks"},
     )
-    entry = build_entry(
-        kind="op.meeting.create",
-        organization="csto",
-        time=datetime(2026, 1, 1, tzinfo=UTC),
-        subject=PEER_MEETING,
-        payload=json.loads(encode_op(op)),
-    )
-    log.leaves.append(sign_entry(entry, signer=parse_signer_key(log.entry_skey)))
+    log.append_op(op)
 
 
 def _broken_rebuild(**kwargs: Any) -> Any:

@@ -25,7 +25,7 @@ from sideline.record.checkpoint import generate_cosigner_key
 from sideline.record.models import Peer, Replica
 from sideline.record.note import generate_signer_key
 from sideline.record.sync import _pin_keys, sync_peer
-from tests.record.test_sync import SIDELINE, Node, _started_node
+from tests.record.second_node import SIDELINE, Node, start_node
 
 ROTATE_AND_APPEND = """
 from sideline.record.services import append_entry, rotate_key, witness_round
@@ -48,7 +48,7 @@ LogKey.objects.filter(log__organization__slug="nato", active=False).delete()
 
 @pytest.fixture
 def peer(tmp_path: Path) -> Iterator[Node]:
-    node = _started_node(tmp_path)
+    node = start_node(tmp_path)
     yield node
     node.stop()
 

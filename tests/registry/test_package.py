@@ -80,6 +80,18 @@ def _session_reversed(tables: Tables) -> None:
     tables["sessions"][0]["end"] = "2012-12-01"
 
 
+def _source_in_both_tables(tables: Tables) -> None:
+    tables["sources_activity"].append(dict(tables["sources"][0], title="Another title"))
+
+
+def _same_forum_same_day(tables: Tables) -> None:
+    tables["sessions"].append(dict(tables["sessions"][0], id="csto-council-2012-again"))
+
+
+def _attendee_twice(tables: Tables) -> None:
+    tables["sessions"][0]["attendees"] = "csto nato csto"
+
+
 def _suspension_outside(tables: Tables) -> None:
     tables["memberships"].append(
         dict(tables["memberships"][2], status="suspended", start="2013", end="")
@@ -184,6 +196,32 @@ def _suspension_outside(tables: Tables) -> None:
                 "end",
                 "end_before_start",
                 "the session ends (2012-12-01) before it starts (2012-12-19)",
+            ),
+        ),
+        (
+            _source_in_both_tables,
+            DataIssue(
+                "sources_activity.csv",
+                2,
+                "id",
+                "duplicate_source",
+                "'test-source' already appears in sources.csv on line 2; a source id must name one row of the two tables",
+            ),
+        ),
+        (
+            _same_forum_same_day,
+            DataIssue(
+                "sessions.csv",
+                3,
+                "start",
+                "duplicate_session",
+                "csto-council already has a session starting 2012-12-19 on line 2 (csto-council-2012); keep one row per meeting",
+            ),
+        ),
+        (
+            _attendee_twice,
+            DataIssue(
+                "sessions.csv", 2, "attendees", "duplicate_value", "'csto' is listed more than once"
             ),
         ),
         (

@@ -553,3 +553,34 @@ def test_bundled_status_begins_on_its_day(
 
     assert participant not in holders(before)
     assert participant in holders(on)
+
+
+@pytest.mark.parametrize("guess", ["2004?", "c. 2004", "unknown"])
+def test_relation_with_a_guessed_date_is_refused(tmp_path: Path, guess: str) -> None:
+    """An uncertain date is written as the part that is known (2004, 2004-12), never hedged."""
+    tables = minimal_tables()
+    tables["relations"] = [_relation(signed=guess)]
+
+    with pytest.raises(PackageError) as raised:
+        read_package(write_package(tmp_path, tables))
+
+    # Reported once, by the column's pattern, though the rules parse the date too.
+    assert raised.value.issues == [
+        DataIssue(
+            "relations.csv",
+            2,
+            "signed",
+            "invalid_value",
+            f"{guess!r} does not match the pattern ^\\d{{4}}(-\\d{{2}}(-\\d{{2}})?)?$",
+        )
+    ]
+
+
+def test_relation_dated_to_the_year_holds_from_its_first_day(tmp_path: Path) -> None:
+    """A tie known only to its year (the source gives no day) is kept, dated to the year."""
+    tables = minimal_tables()
+    tables["relations"] = [_relation(signed="2010")]
+
+    package = read_package(write_package(tmp_path, tables))
+
+    assert [row["signed"] for row in package.rows("relations")] == ["2010"]

@@ -78,3 +78,22 @@ def test_series_and_story_pages_pass_axe_and_reflow(
         assert result.visited == [url]
         assert not result.violations, "\n".join(result.violations)
         assert not result.overflows, "\n".join(result.overflows)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("locale", "language"), [("ar", "ar"), ("ru-RU", "ru"), ("zh-CN", "zh-hans")]
+)
+def test_axe_and_reflow_hold_in_other_scripts_and_right_to_left(
+    contexts: NewContext, demo_site: dict[str, Any], locale: str, language: str
+) -> None:
+    """Translations are longer, wrap differently and, in Arabic, mirror the layout: what passes
+    in English may not. The browser's language picks the page's on the first visit."""
+    page = contexts(None, locale=locale).new_page()
+
+    result = crawl(page, per_kind=1, limit=LIMIT, axe=axe_source(), widths=(320,))
+
+    assert len(result.visited) >= 15, result.visited
+    assert page.evaluate("document.documentElement.lang") == language
+    assert not result.violations, "\n".join(result.violations)
+    assert not result.overflows, "\n".join(result.overflows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, expect
 
 from sideline.meetings.models import Meeting
 from sideline.meetings.services import circulate_minutes, create_meeting, save_minutes
@@ -77,7 +77,7 @@ def test_participant_proposes_and_host_accepts_from_the_todo_page(
     guest.goto(f"/meetings/{meeting.pk}/")
     guest.fill("#propose-item", "Border liaison")
     guest.get_by_role("button", name=words["propose"], exact=True).click()
-    assert guest.locator("[data-testid=messages]").is_visible()
+    expect(guest.locator("[data-testid=messages]")).to_be_visible()
     assert "Border liaison" in guest.locator("#proposed-items + ul").inner_text()
 
     host = log_in(contexts(width=width, locale=locale), "nato-delegate")

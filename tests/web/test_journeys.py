@@ -4,6 +4,7 @@ the menu on a phone, the calendar's views with the reader's own time, a failed f
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from sideline.planner.services import create_plan, publish_plan
 from sideline.registry.models import Organization
@@ -37,15 +38,18 @@ def test_reader_finds_the_calendar_sees_their_time_and_the_year(
         assert not toggle.is_visible()
     page.locator("#site-nav a[href='/planner/']").click()
     page.locator("a[href='/planner/2013/']").click()
+    # A click does not wait for the next page: the expectations below do, so that a slow
+    # machine is not a failure.
+    page.wait_for_url("**/planner/2013/")
     # The browser is in Asia/Almaty; the meetings are in New York: both times are shown.
     mine = page.locator("[data-testid=viewer-time]")
-    assert mine.count() == 3
+    expect(mine).to_have_count(3)
     assert words["time"] in mine.first.inner_text()
     assert "Asia/Almaty" in mine.first.inner_text()
     page.get_by_role("link", name=words["year"], exact=True).click()
-    assert page.locator("[data-testid=year] caption").count() == 12
+    expect(page.locator("[data-testid=year] caption")).to_have_count(12)
     page.locator("[data-testid=busy-day]").first.click()
-    assert page.locator("[data-testid=month] [data-testid=meeting]").count() == 3
+    expect(page.locator("[data-testid=month] [data-testid=meeting]")).to_have_count(3)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

@@ -27,6 +27,7 @@ from sideline.analysis.exports import (
     ties_export,
     voting_export,
 )
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
@@ -38,7 +39,6 @@ from sideline.analysis.selectors import (
     vote_dataset,
     voting_report,
 )
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties import relations_network
 from sideline.analysis.ties_report import formal_ties, ties_report

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from sideline.analysis.errors import (
     DateOutOfRangeError,
@@ -41,7 +42,8 @@ from sideline.analysis.errors import (
     InvalidArgumentError,
     UnknownPillarError,
 )
-from sideline.analysis.snapshot import Engagement, RegistrySnapshot
+from sideline.analysis.facts import Engagement
+from sideline.analysis.snapshot import RegistrySnapshot
 
 __all__ = [
     "ONGOING_KINDS",
@@ -178,6 +180,31 @@ def balance_series(
         InvalidArgumentError: fewer than two pillars, or a ``half_life`` not above 0.
     """
     snapshot.require_state(state)
+    _check_period(snapshot, start, end)
+    chosen = _chosen_pillars(snapshot, pillars)
+    if half_life is not None and not half_life > 0:
+        raise InvalidArgumentError(
+            f"half_life {half_life} must be above 0", argument="half_life", value=half_life
+        )
+    column = {pillar: index for index, pillar in enumerate(chosen)}
+    weights = _pillar_weights(
+        snapshot,
+        state,
+        column,
+        years=np.arange(start, end + 1),
+        half_life=half_life,
+        ongoing_kinds=ongoing_kinds,
+    )
+    results = [
+        _year_balance(year, weights[row], column) for row, year in enumerate(range(start, end + 1))
+    ]
+    trend = trend_slope([(r.year, r.index) for r in results if r.index is not None])
+    return BalanceSeries(
+        state=state, pillars=chosen, years=tuple(results), trend=trend, half_life=half_life
+    )
+
+
+def _check_period(snapshot: RegistrySnapshot, start: int, end: int) -> None:
     if start > end:
         raise EmptyPeriodError(f"start {start} is after end {end}", argument="start", value=start)
     first_year, last_year = (day.year for day in snapshot.span)
@@ -188,6 +215,9 @@ def balance_series(
                 argument=argument,
                 value=year,
             )
+
+
+def _chosen_pillars(snapshot: RegistrySnapshot, pillars: Sequence[str] | None) -> tuple[str, ...]:
     chosen = tuple(snapshot.pillars if pillars is None else dict.fromkeys(pillars))
     for pillar in chosen:
         if pillar not in snapshot.pillars:
@@ -200,17 +230,24 @@ def balance_series(
         raise InvalidArgumentError(
             "the balance index needs at least two pillars", argument="pillars", value=chosen
         )
-    if half_life is not None and not half_life > 0:
-        raise InvalidArgumentError(
-            f"half_life {half_life} must be above 0", argument="half_life", value=half_life
-        )
-    weights = np.zeros((end - start + 1, len(chosen)), dtype=np.float64)
-    column = {pillar: index for index, pillar in enumerate(chosen)}
-    years = np.arange(start, end + 1)
+    return chosen
+
+
+def _pillar_weights(
+    snapshot: RegistrySnapshot,
+    state: str,
+    column: dict[str, int],
+    *,
+    years: npt.NDArray[np.int64],
+    half_life: float | None,
+    ongoing_kinds: frozenset[str],
+) -> npt.NDArray[np.float64]:
+    """Return the weight of each pillar (columns) in each year (rows) of ``years``."""
+    weights = np.zeros((len(years), len(column)), dtype=np.float64)
     for engagement in snapshot.engagements:
         if engagement.state != state or not engagement.pillars:
             continue
-        first, final = _years_in_force(engagement, ongoing_kinds=ongoing_kinds, last=end)
+        first, final = _years_in_force(engagement, ongoing_kinds=ongoing_kinds, last=int(years[-1]))
         factor = np.where((years >= first) & (years <= final), 1.0, 0.0)
         if half_life is not None:
             after = years > final
@@ -219,24 +256,21 @@ def balance_series(
         for pillar in engagement.pillars:
             if pillar in column:
                 weights[:, column[pillar]] += share * factor
-    results = []
-    for row, year in enumerate(range(start, end + 1)):
-        total = float(weights[row].sum())
-        by_pillar = {p: round(float(weights[row, i]), 12) for p, i in column.items()}
-        if total <= 0:
-            results.append(YearBalance(year, by_pillar, None, None, None))
-            continue
-        shares = [float(w) / total for w in weights[row]]
-        results.append(
-            YearBalance(
-                year=year,
-                weights=by_pillar,
-                shares={p: round(shares[i], 12) for p, i in column.items()},
-                index=round(balance_index(shares), 12),
-                hhi=round(herfindahl(shares), 12),
-            )
-        )
-    trend = trend_slope([(r.year, r.index) for r in results if r.index is not None])
-    return BalanceSeries(
-        state=state, pillars=chosen, years=tuple(results), trend=trend, half_life=half_life
+    return weights
+
+
+def _year_balance(
+    year: int, weights: npt.NDArray[np.float64], column: dict[str, int]
+) -> YearBalance:
+    total = float(weights.sum())
+    by_pillar = {p: round(float(weights[i]), 12) for p, i in column.items()}
+    if total <= 0:
+        return YearBalance(year, by_pillar, None, None, None)
+    shares = [float(w) / total for w in weights]
+    return YearBalance(
+        year=year,
+        weights=by_pillar,
+        shares={p: round(shares[i], 12) for p, i in column.items()},
+        index=round(balance_index(shares), 12),
+        hhi=round(herfindahl(shares), 12),
     )

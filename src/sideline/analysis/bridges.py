@@ -34,7 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sideline.analysis.errors import InvalidArgumentError
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
+from sideline.analysis.snapshot import RegistrySnapshot
 
 __all__ = ["BridgeOrder", "BridgeState", "betweenness", "bridge_states", "membership_graph"]
 

@@ -44,7 +44,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sideline.analysis.errors import InvalidArgumentError
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
+from sideline.analysis.snapshot import RegistrySnapshot
 
 __all__ = [
     "DEFAULT_FUNCTION_WEIGHT",

@@ -36,7 +36,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sideline.analysis.errors import EmptyPeriodError
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
+from sideline.analysis.snapshot import RegistrySnapshot
 
 __all__ = [
     "Overlap",

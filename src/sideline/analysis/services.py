@@ -10,8 +10,9 @@ import numpy as np
 from django.db import transaction
 
 from sideline.analysis.models import RollCall, VoteDataset
+from sideline.analysis.unvotes import ProgressCallback, load_unvotes
 from sideline.analysis.vote_bundle import BUNDLED_VOTES, read_vote_bundle
-from sideline.analysis.voting import ProgressCallback, VoteTable, load_unvotes
+from sideline.analysis.voting import VoteTable
 
 __all__ = ["ImportSummary", "import_bundled_unvotes", "import_unvotes"]
 
@@ -40,7 +41,7 @@ def import_unvotes(directory: Path, *, progress: ProgressCallback | None = None)
     """Read Voeten's roll calls from ``directory`` and replace the stored votes, atomically.
 
     ``directory`` holds ``roll_calls.csv`` and ``unvotes.csv`` in the layout of the
-    ``unvotes`` package (see :mod:`sideline.analysis.voting`). The previous import, if
+    ``unvotes`` package (see :mod:`sideline.analysis.unvotes`). The previous import, if
     any, is deleted in the same transaction, so a failed import leaves it in place.
 
     Args:

@@ -25,7 +25,6 @@ import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
@@ -34,138 +33,33 @@ import numpy.typing as npt
 
 from sideline.analysis.errors import (
     DateOutOfRangeError,
-    InvalidArgumentError,
-    InvalidRowError,
     UnknownOrganizationError,
     UnknownPillarError,
     UnknownStateError,
 )
-from sideline.registry.dates import Interval, PartialDate, PartialDateError
+from sideline.analysis.facts import (
+    MEMBERS_ONLY,
+    Engagement,
+    Mandate,
+    Membership,
+    MembershipStatus,
+    Organization,
+    engagement_from_row,
+    mandate_from_row,
+    membership_from_row,
+    organization_from_row,
+    row_cell,
+)
 
 __all__ = [
-    "MANDATE_WEIGHTS",
-    "MEMBERS_ONLY",
-    "WITH_ASSOCIATES",
-    "Engagement",
-    "Mandate",
-    "MandateWeight",
-    "Membership",
-    "MembershipStatus",
-    "Organization",
     "RegistrySnapshot",
     "SnapshotAt",
     "load_snapshot_from_package",
-    "parse_statuses",
 ]
 
 
-class MembershipStatus(StrEnum):
-    MEMBER = "member"
-    OBSERVER = "observer"
-    PARTNER = "partner"
-    DIALOGUE_PARTNER = "dialogue_partner"
-    ASSOCIATE = "associate"
-    SUSPENDED = "suspended"
-
-
-class MandateWeight(StrEnum):
-    CORE = "core"
-    SECONDARY = "secondary"
-
-
-#: The weight of a mandate in the functional duplication score (docs/analysis.md).
-MANDATE_WEIGHTS: Mapping[MandateWeight, float] = {
-    MandateWeight.CORE: 1.0,
-    MandateWeight.SECONDARY: 0.5,
-}
-
-#: Full members only: the default status set of every membership analysis.
-MEMBERS_ONLY: frozenset[MembershipStatus] = frozenset({MembershipStatus.MEMBER})
-
-#: Members together with observers, partners, dialogue partners and associates
-#: (everyone but the suspended).
-WITH_ASSOCIATES: frozenset[MembershipStatus] = frozenset(MembershipStatus) - {
-    MembershipStatus.SUSPENDED
-}
-
 # Ordinal used for "has not ended": later than any real day.
 _OPEN_END = date.max.toordinal() + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Organization:
-    """An organization: its slug, its bloc and the pillars whose influence it carries."""
-
-    slug: str
-    bloc: str
-    pillars: frozenset[str] = frozenset()
-    existence: Interval | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    """A state's status in an organization over a half-open interval."""
-
-    organization: str
-    state: str
-    status: MembershipStatus
-    interval: Interval
-
-
-@dataclass(frozen=True, slots=True)
-class Mandate:
-    """An organization's mandate over one security function, core or secondary."""
-
-    organization: str
-    function: str
-    weight: MandateWeight
-
-    @property
-    def value(self) -> float:
-        """Return the numeric weight (core 1, secondary 0.5)."""
-        return MANDATE_WEIGHTS[self.weight]
-
-
-@dataclass(frozen=True, slots=True)
-class Engagement:
-    """A dated engagement of a state that ties it to zero or more pillars.
-
-    ``interval.end`` is None for a point event (a summit) or an engagement that has not
-    ended; :mod:`sideline.analysis.balance` tells them apart by ``kind``.
-    """
-
-    id: str
-    state: str
-    interval: Interval
-    kind: str
-    pillars: tuple[str, ...]
-    weight: float = 1.0
-    category: str = "other"
-    title: str = ""
-
-
-def parse_statuses(values: Iterable[str]) -> frozenset[MembershipStatus]:
-    """Read a status set from its names, refusing unknown ones.
-
-    >>> sorted(parse_statuses(["observer", "member"]))
-    [<MembershipStatus.MEMBER: 'member'>, <MembershipStatus.OBSERVER: 'observer'>]
-    """
-    result: set[MembershipStatus] = set()
-    for value in values:
-        try:
-            result.add(MembershipStatus(value))
-        except ValueError:
-            known = ", ".join(status.value for status in MembershipStatus)
-            raise InvalidArgumentError(
-                f"statuses contains {value!r}; use any of {known}",
-                argument="statuses",
-                value=value,
-            ) from None
-    if not result:
-        raise InvalidArgumentError(
-            "statuses is empty; name at least one status", argument="statuses", value=()
-        )
-    return frozenset(result)
 
 
 @dataclass(frozen=True)
@@ -290,12 +184,18 @@ class RegistrySnapshot:
         """
         return cls(
             organizations=[
-                _organization(row, number) for number, row in enumerate(organizations, 1)
+                organization_from_row(row, number) for number, row in enumerate(organizations, 1)
             ],
-            memberships=[_membership(row, number) for number, row in enumerate(memberships, 1)],
-            mandates=[_mandate(row, number) for number, row in enumerate(mandates, 1)],
-            engagements=[_engagement(row, number) for number, row in enumerate(engagements, 1)],
-            pillars=None if pillars is None else [_cell(r, "slug", "pillars", 0) for r in pillars],
+            memberships=[
+                membership_from_row(row, number) for number, row in enumerate(memberships, 1)
+            ],
+            mandates=[mandate_from_row(row, number) for number, row in enumerate(mandates, 1)],
+            engagements=[
+                engagement_from_row(row, number) for number, row in enumerate(engagements, 1)
+            ],
+            pillars=None
+            if pillars is None
+            else [row_cell(r, "slug", "pillars", 0) for r in pillars],
             valid_until=valid_until,
         )
 
@@ -459,108 +359,6 @@ class _MembershipArrays:
     status: npt.NDArray[np.int64]
     start: npt.NDArray[np.int64]
     end: npt.NDArray[np.int64]
-
-
-# --- reading rows ---------------------------------------------------------------------
-
-
-def _cell(row: Mapping[str, str], column: str, table: str, number: int) -> str:
-    try:
-        value = row[column]
-    except KeyError:
-        raise InvalidRowError(
-            f"{table} row {number} has no column {column!r}", argument=table, value=number
-        ) from None
-    return (value or "").strip()
-
-
-def _date(row: Mapping[str, str], column: str, table: str, number: int) -> PartialDate | None:
-    text = _cell(row, column, table, number) if column in row else ""
-    if not text:
-        return None
-    try:
-        return PartialDate.parse(text)
-    except PartialDateError as error:
-        raise InvalidRowError(
-            f"{table} row {number} column {column!r}: {error}", argument=table, value=number
-        ) from None
-
-
-def _interval(row: Mapping[str, str], start: str, end: str, table: str, number: int) -> Interval:
-    first = _date(row, start, table, number)
-    if first is None:
-        raise InvalidRowError(
-            f"{table} row {number} has no {start!r} date", argument=table, value=number
-        )
-    return Interval(first, _date(row, end, table, number))
-
-
-def _organization(row: Mapping[str, str], number: int) -> Organization:
-    founded = _date(row, "founded", "organizations", number) if "founded" in row else None
-    dissolved = _date(row, "dissolved", "organizations", number) if "dissolved" in row else None
-    return Organization(
-        slug=_cell(row, "slug", "organizations", number),
-        bloc=_cell(row, "bloc", "organizations", number),
-        pillars=frozenset((row.get("pillars") or "").split()),
-        existence=Interval(founded, dissolved) if founded else None,
-    )
-
-
-def _membership(row: Mapping[str, str], number: int) -> Membership:
-    status = _cell(row, "status", "memberships", number)
-    try:
-        parsed = MembershipStatus(status)
-    except ValueError:
-        raise InvalidRowError(
-            f"memberships row {number} has unknown status {status!r}",
-            argument="memberships",
-            value=number,
-        ) from None
-    return Membership(
-        organization=_cell(row, "organization", "memberships", number),
-        state=_cell(row, "state", "memberships", number),
-        status=parsed,
-        interval=_interval(row, "start", "end", "memberships", number),
-    )
-
-
-def _mandate(row: Mapping[str, str], number: int) -> Mandate:
-    weight = _cell(row, "weight", "mandates", number) or MandateWeight.CORE.value
-    try:
-        parsed = MandateWeight(weight)
-    except ValueError:
-        raise InvalidRowError(
-            f"mandates row {number} has unknown weight {weight!r}; use core or secondary",
-            argument="mandates",
-            value=number,
-        ) from None
-    return Mandate(
-        organization=_cell(row, "organization", "mandates", number),
-        function=_cell(row, "function", "mandates", number),
-        weight=parsed,
-    )
-
-
-def _engagement(row: Mapping[str, str], number: int) -> Engagement:
-    weight_text = (row.get("weight") or "").strip() or "1"
-    try:
-        weight = float(weight_text)
-    except ValueError:
-        raise InvalidRowError(
-            f"engagements row {number} has weight {weight_text!r}, not a number",
-            argument="engagements",
-            value=number,
-        ) from None
-    return Engagement(
-        id=_cell(row, "id", "engagements", number),
-        state=_cell(row, "state", "engagements", number),
-        interval=_interval(row, "date", "end", "engagements", number),
-        kind=_cell(row, "kind", "engagements", number),
-        pillars=tuple(dict.fromkeys((row.get("pillars") or "").split())),
-        weight=weight,
-        category=(row.get("category") or "other").strip(),
-        title=(row.get("title_en") or "").strip(),
-    )
 
 
 def load_snapshot_from_package(path: Path, *, valid_until: date | None = None) -> RegistrySnapshot:

@@ -43,7 +43,8 @@ from datetime import date
 
 from sideline.analysis.duplication import DEFAULT_FUNCTION_WEIGHT, duplication_ranking
 from sideline.analysis.errors import EmptyPeriodError, InvalidArgumentError
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
+from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.analysis.ties import Tie, untied_pairs
 
 __all__ = ["DEFAULT_THRESHOLD", "suggest_meeting_requests"]

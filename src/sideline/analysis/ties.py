@@ -37,7 +37,8 @@ from sideline.analysis.duplication import (
     measure_duplication,
 )
 from sideline.analysis.errors import InvalidRowError, UnknownOrganizationError
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, RegistrySnapshot
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus
+from sideline.analysis.snapshot import RegistrySnapshot
 from sideline.registry.dates import Interval, PartialDate, PartialDateError
 
 __all__ = [

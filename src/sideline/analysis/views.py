@@ -31,6 +31,7 @@ from sideline.analysis.exports import (
     ties_export,
     voting_export,
 )
+from sideline.analysis.facts import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
@@ -44,7 +45,6 @@ from sideline.analysis.selectors import (
     voting_report,
     year_of_session,
 )
-from sideline.analysis.snapshot import MEMBERS_ONLY, MembershipStatus, parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties_report import ties_report
 from sideline.registry.enums import MembershipStatus as StatusChoices

@@ -22,5 +22,7 @@ class CurationError(ServiceError):
         status: int = 400,
         field_errors: dict[str, list[str]] | None = None,
     ) -> None:
-        super().__init__(code, message, status=status)
         self.field_errors = field_errors or {}
+        # The API names the first field at fault; "__all__" is the whole form's.
+        field = next((name for name in self.field_errors if name != "__all__"), None)
+        super().__init__(code, message, status=status, field=field)

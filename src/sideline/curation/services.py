@@ -208,6 +208,14 @@ def propose_correction(
             "reason", _("Keep the reason within %(limit)d characters.") % {"limit": MAX_REASON}
         )
     allowed = spec.columns if action == CorrectionAction.ADD else spec.editable
+    # The page offers only these; a client of the API may send anything.
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise _field_error(
+            unknown[0],
+            _("%(column)s cannot be corrected here; correct one of: %(columns)s")
+            % {"column": unknown[0], "columns": ", ".join(allowed)},
+        )
     cleaned: dict[str, str] = {}
     for column in allowed:
         if action == CorrectionAction.CHANGE and column not in values:

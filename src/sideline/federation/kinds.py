@@ -40,6 +40,8 @@ __all__ = [
     "ROLES",
     "SLOT_BYTES",
     "SLUG",
+    "SOURCE",
+    "STATE",
     "SUITE",
     "KindSpec",
 ]
@@ -105,6 +107,12 @@ MAX_PARAGRAPHS = 1_000
 PARAGRAPH = Int(1, MAX_PARAGRAPHS)
 TEXT = Str(MAX_TEXT, multiline=True)
 REASON = Str(5_000, multiline=True)
+# A state by its ISO 3166-1 alpha-3 code, as the registry names states.
+STATE = Str(
+    3, min_length=3, pattern=r"[A-Z]{3}", description="an ISO 3166 alpha-3 code such as KGZ"
+)
+# A concern's source: a link or a reference in words, one line.
+SOURCE = Str(1000, min_length=1)
 MEDIA_TYPES = (
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -359,6 +367,31 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
                 }
             )
         ),
+        # Concerns raised by people (prevention, issue 18): a concern about a state, or
+        # a border with another, on the raising organization's own log; endorsed by
+        # others on theirs. A confidential one travels sealed to the organizations
+        # concerned, as a confidential meeting's ops do to its participants.
+        "concern.raise": KindSpec(
+            args=_obj(
+                {
+                    "state": STATE,
+                    "other_state": Nullable(STATE),
+                    "severity": Int(1, 4),
+                    "concerned": List(SLUG, MAX_PARTICIPANTS, sorted_unique=True),
+                    "public": Bool(),
+                }
+            ),
+            content=_obj(
+                {"title": Str(200, min_length=1), "text": TEXT, "sources": List(SOURCE, 20)},
+                {"salt": HASH},
+            ),
+            content_required=True,
+            creates=True,
+        ),
+        "concern.endorse": KindSpec(
+            args=_NO_ARGS, content=_obj({}, {"note": Str(500, multiline=True), "salt": HASH})
+        ),
+        "concern.close": KindSpec(args=_NO_ARGS),
         "calendar.respond": KindSpec(
             args=_obj(
                 {

@@ -40,6 +40,9 @@ from sideline.federation.errors import OpError
 from sideline.federation.ops import KINDS, Op, encode_op, parse_op
 from sideline.federation.ordering import LoggedOp, Placed, order_ops
 from sideline.federation.rules import ACT, COORDINATE, DELEGATION, SIGN, Rejected
+from sideline.federation.rules_calendars import CALENDAR_RULES
+from sideline.federation.rules_commitments import COMMITMENT_RULES
+from sideline.federation.rules_concerns import CONCERN_RULES
 from sideline.federation.rules_decisions import DECISION_RULES
 from sideline.federation.rules_meetings import MEETING_RULES
 from sideline.federation.rules_sealed import (
@@ -48,6 +51,7 @@ from sideline.federation.rules_sealed import (
     open_envelopes,
     unwrap,
 )
+from sideline.federation.rules_silence import SILENCE_RULES
 from sideline.federation.sealing import Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
 
@@ -64,6 +68,10 @@ __all__ = [
 RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
     **MEETING_RULES,
     **DECISION_RULES,
+    **SILENCE_RULES,
+    **COMMITMENT_RULES,
+    **CALENDAR_RULES,
+    **CONCERN_RULES,
     "sealed": accept_envelope,
 }
 
@@ -97,6 +105,10 @@ ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
     "calendar.publish": COORDINATE,
     "calendar.respond": ACT,
     "meeting.reshare": ACT,
+    # A liaison officer or analyst (a delegate or signatory) raises, endorses and closes.
+    "concern.raise": ACT,
+    "concern.endorse": ACT,
+    "concern.close": ACT,
     # An envelope claims no role: the inner op's role travels sealed with it.
     "sealed": frozenset(),
 }
@@ -272,7 +284,9 @@ def _apply_sealed(
     RULES[op.kind](confidential, placed)
     if KINDS[op.kind].creates:
         confidential.objects.add(op.object_id)
-    confidential.meetings[meeting].envelopes[op.hash] = opened.key
+    if meeting in confidential.meetings:
+        # For reshares to a participant added later; a concern's organizations are fixed.
+        confidential.meetings[meeting].envelopes[op.hash] = opened.key
     return meeting
 
 
@@ -457,12 +471,20 @@ def _keep_own(
     hosted = opener.organizations if opener is not None else frozenset()
     for verdict, meeting_id, op in inner:
         meeting = reduction.confidential.meetings.get(meeting_id)
+        concern = reduction.confidential.concerns.get(meeting_id)
         listed: set[str] = set()
         if op is not None and op.kind == "meeting.create":
             listed = {op.actor, *op.args["participants"], op.args["cohost"] or op.actor}
+        elif op is not None and op.kind == "concern.raise":
+            listed = {op.actor, *op.args["concerned"]}
         # An envelope that did not open holds nothing to keep but the fact; a refused
         # creation is kept by those it lists.
-        if op is None or listed & hosted or (meeting is not None and meeting.participants & hosted):
+        if (
+            op is None
+            or listed & hosted
+            or (meeting is not None and meeting.participants & hosted)
+            or (concern is not None and concern.concerned & hosted)
+        ):
             reduction.inner.append(verdict)
             if op is not None:
                 reduction.sealed_ops[verdict.hash] = op

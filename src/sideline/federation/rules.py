@@ -19,11 +19,14 @@ __all__ = [
     "SIGN",
     "Rejected",
     "blank",
+    "check_channel",
     "check_visibility",
     "get_commitment",
     "get_decision",
     "get_meeting",
+    "proposers_open_decision",
     "require_host",
+    "require_open_decision",
     "require_participant",
 ]
 
@@ -67,6 +70,22 @@ def check_visibility(op: Op, *, public: bool) -> None:
         raise Rejected("content_must_be_clear", "the meeting is public: carry its content in clear")
 
 
+def check_channel(state: SharedState, op: Op, *, public: bool, what: str) -> None:
+    """A new public object's ops travel in clear, a confidential one's only sealed.
+
+    ``state`` is the public or the confidential state, as the op was read; ``what`` names
+    the object in the refusal (``meeting``, ``concern``) and who reads it.
+    """
+    if public == state.confidential:
+        raise Rejected(
+            "op_must_be_clear" if public else "op_must_be_sealed",
+            f"a public {what}'s ops travel in clear"
+            if public
+            else f"a confidential {what}'s ops travel only sealed to its organizations",
+        )
+    check_visibility(op, public=public)
+
+
 def get_meeting(state: SharedState, meeting_id: str) -> Meeting:
     meeting = state.meetings.get(meeting_id)
     if meeting is None:
@@ -78,6 +97,26 @@ def get_decision(state: SharedState, decision_id: str) -> Decision:
     decision = state.decisions.get(decision_id)
     if decision is None:
         raise Rejected("unknown_decision", f"no decision {decision_id}")
+    return decision
+
+
+def require_open_decision(decision: Decision) -> None:
+    """Refuse any act on a decision that is adopted or withdrawn."""
+    if decision.status != "proposed":
+        raise Rejected(
+            f"decision_{decision.status}",
+            f"decision {decision.id} is {decision.status}; it takes no more changes or answers",
+        )
+
+
+def proposers_open_decision(state: SharedState, op: Op, act: str) -> Decision:
+    """The open decision that ``op`` acts on, refused unless its actor proposed it; ``act``
+    names what only the proposer does, for the refusal."""
+    decision = get_decision(state, op.object_id)
+    if op.actor != decision.proposed_by:
+        raise Rejected("not_proposer", f"only the proposing organization {act}")
+    require_open_decision(decision)
+    check_visibility(op, public=state.meetings[decision.meeting].public)
     return decision
 
 

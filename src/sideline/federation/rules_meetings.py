@@ -16,6 +16,7 @@ from sideline.federation.ordering import Placed
 from sideline.federation.rules import (
     Rejected,
     blank,
+    check_channel,
     check_visibility,
     get_meeting,
     require_host,
@@ -32,14 +33,7 @@ def create_meeting(state: SharedState, placed: Placed) -> None:
     op = placed.op
     args = op.args
     public = bool(args["public"])
-    if public == state.confidential:
-        raise Rejected(
-            "op_must_be_clear" if public else "op_must_be_sealed",
-            "a public meeting's ops travel in clear"
-            if public
-            else "a confidential meeting's ops travel only sealed to its participants",
-        )
-    check_visibility(op, public=public)
+    check_channel(state, op, public=public, what="meeting")
     cohost = args["cohost"]
     if cohost == op.actor:
         raise Rejected("cohost_is_host", "the co-host must differ from the host")

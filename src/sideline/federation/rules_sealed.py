@@ -18,6 +18,7 @@ from sideline.federation.kinds import AEAD_TAG_BYTES
 from sideline.federation.ops import Op
 from sideline.federation.ordering import Placed
 from sideline.federation.rules import Rejected, get_commitment, get_decision, get_meeting
+from sideline.federation.rules_concerns import get_concern
 from sideline.federation.schema import decode_base64
 from sideline.federation.sealing import PAD_BYTES, SLOT_COUNTS, Opened, Opener, ciphertext_sha256
 from sideline.federation.state import SharedState
@@ -113,7 +114,8 @@ def unwrap(envelope: Placed, opened: Opened) -> Placed:
 
 
 def meeting_of(state: SharedState, op: Op) -> str:
-    """Return the confidential meeting ``op`` belongs to (refusing unknown objects)."""
+    """Return the confidential meeting ``op`` belongs to (refusing unknown objects); for a
+    concern's op, the concern."""
     kind = op.kind
     if kind.startswith(_MEETING_KINDS):
         return op.object_id
@@ -125,6 +127,10 @@ def meeting_of(state: SharedState, op: Op) -> str:
         return get_decision(state, op.args["decision"]).meeting
     if kind.startswith("commitment."):
         return get_decision(state, get_commitment(state, op.object_id).decision).meeting
+    if kind.startswith("concern."):
+        # A confidential concern is sealed as a meeting of the organizations concerned:
+        # the envelope's "meeting" names the concern.
+        return op.object_id
     raise Rejected("op_must_be_clear", f"{kind} is public: it travels in clear")
 
 
@@ -134,6 +140,10 @@ def recipients_for(state: SharedState, op: Op, meeting_id: str) -> set[str]:
     if op.kind == "meeting.create":
         cohost = op.args["cohost"]
         return {op.actor, *([cohost] if cohost else []), *op.args["participants"]}
+    if op.kind == "concern.raise":
+        return {op.actor, *op.args["concerned"]}
+    if op.kind.startswith("concern."):
+        return set(get_concern(state, meeting_id).concerned)
     meeting = get_meeting(state, meeting_id)
     if op.kind == "meeting.add_participant":
         return meeting.participants | {op.args["organization"]}

@@ -16,6 +16,7 @@ __all__ = [
     "AgendaProposal",
     "Calendar",
     "Commitment",
+    "Concern",
     "Decision",
     "Meeting",
     "MinutesRevision",
@@ -255,11 +256,49 @@ class Calendar:
 
 
 @dataclass
+class Concern:
+    """A concern raised by an organization about a state or a border, and who endorsed it.
+
+    ``concerned`` always holds the raising organization; a confidential concern lives in
+    the confidential state of the nodes of the organizations concerned only.
+    """
+
+    id: str
+    raised_by: str
+    state: str
+    other_state: str | None
+    severity: int
+    concerned: set[str]
+    public: bool
+    content_sha256: str
+    op: str
+    status: str = "open"
+    closed_by: str | None = None  # the op that closed it
+    endorsements: dict[str, str] = field(default_factory=dict)  # organization -> op
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "raised_by": self.raised_by,
+            "state": self.state,
+            "other_state": self.other_state,
+            "severity": self.severity,
+            "concerned": sorted(self.concerned),
+            "public": self.public,
+            "content_sha256": self.content_sha256,
+            "op": self.op,
+            "status": self.status,
+            "closed_by": self.closed_by,
+            "endorsements": dict(sorted(self.endorsements.items())),
+        }
+
+
+@dataclass
 class SharedState:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     commitments: dict[str, Commitment] = field(default_factory=dict)
     calendars: dict[str, Calendar] = field(default_factory=dict)
+    concerns: dict[str, Concern] = field(default_factory=dict)
     # Every identifier ever created, whatever its type: identifiers are never reused.
     objects: set[str] = field(default_factory=set)
     # The public state holds public meetings and, of each sealed op, only what everyone
@@ -277,6 +316,9 @@ class SharedState:
             "commitments": {k: v.to_json() for k, v in self.commitments.items()},
             "calendars": {k: v.to_json() for k, v in self.calendars.items()},
         }
+        # Only when there are any: states without concerns keep their digests.
+        if self.concerns:
+            obj["concerns"] = {k: v.to_json() for k, v in self.concerns.items()}
         # Only when there are any: states without sealed ops keep their digests.
         if self.sealed:
             obj["sealed"] = {

@@ -112,6 +112,9 @@ class ConsultationIn(Input):
 
 class ConcernOut(Schema):
     id: int
+    # The concern's global identifier, the same on every node that holds it (null for
+    # a concern raised before concerns were ops).
+    op_id: str | None
     organization: str
     state: str
     other_state: str | None
@@ -136,6 +139,7 @@ def concern_out(concern: Concern, *, user: Any) -> dict[str, Any]:
     )
     return {
         "id": concern.pk,
+        "op_id": concern.op_id,
         "organization": concern.organization.slug,
         "state": concern.state.code,
         "other_state": concern.other_state.code if concern.other_state else None,

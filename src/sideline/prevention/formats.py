@@ -41,16 +41,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import pycountry
-
+from sideline.prevention import conflict_cells
 from sideline.prevention.codes import Codes, bundled_codes
 from sideline.prevention.errors import ConflictDataError
 
@@ -78,9 +76,6 @@ KINDS: tuple[Kind, ...] = (
 # years of growth and the event-level downloads aggregated by users, and stop a runaway.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 1_000_000
-_FIRST_YEAR, _LAST_YEAR = 1946, 2100
-# More deaths in one state and month than any war has caused: a misplaced column.
-_MAX_DEATHS = 1_000_000.0
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -135,126 +130,6 @@ class ConflictFile:
         return (min(periods), max(periods)) if periods else None
 
 
-class _Row:
-    """One data row, whose readers raise errors that name the file, row and field."""
-
-    def __init__(self, name: str, number: int, cells: Mapping[str, str]) -> None:
-        self.name, self.number, self.cells = name, number, cells
-
-    def fail(self, field: str, message: str) -> ConflictDataError:
-        return ConflictDataError(message, file=self.name, row=self.number, field=field)
-
-    def text(self, field: str) -> str:
-        value = (self.cells.get(field) or "").strip()
-        if not value:
-            raise self.fail(field, "empty; every row needs a value here")
-        return value
-
-    def integer(self, field: str, *, low: int, high: int) -> int:
-        value = self.text(field)
-        try:
-            number = float(value)
-        except ValueError:
-            raise self.fail(field, f"{value!r} is not a whole number") from None
-        if not number.is_integer():
-            raise self.fail(field, f"{value!r} is not a whole number")
-        if not low <= number <= high:
-            raise self.fail(field, f"{value} is outside {low}..{high}")
-        return int(number)
-
-    def deaths(self, field: str) -> float:
-        value = self.text(field)
-        try:
-            number = float(value)
-        except ValueError:
-            raise self.fail(field, f"{value!r} is not a number") from None
-        if not math.isfinite(number) or not 0 <= number <= _MAX_DEATHS:
-            raise self.fail(field, f"{value} is not a count from 0 to {_MAX_DEATHS:,.0f}")
-        return number
-
-    def optional_date(self, field: str) -> date | None:
-        value = (self.cells.get(field) or "").strip()
-        if not value:
-            return None
-        match = _DMY.fullmatch(value)
-        american = _MDY.fullmatch(value)
-        try:
-            if match:
-                day, month, year = (int(part) for part in match.groups())
-                return date(year, month, day)
-            if american:
-                month, day, year = (int(part) for part in american.groups())
-                return date(year, month, day)
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.fail(
-                field, f"{value!r} is not a date (YYYY-MM-DD, D-M-YYYY or M/D/YYYY)"
-            ) from None
-
-
-# A spreadsheet's re-save writes 29-5-1997 (day first); UCDP's older files 7/21/1946.
-_DMY = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
-_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def _year(row: _Row, field: str = "year") -> int:
-    return row.integer(field, low=_FIRST_YEAR, high=_LAST_YEAR)
-
-
-def _views_state(row: _Row, codes: Codes) -> str:
-    views_id = row.integer("country_id", low=1, high=10_000)
-    state = codes.iso3_of_views(views_id)
-    if state is None:
-        raise row.fail("country_id", f"{views_id} is not a ViEWS country_id")
-    return state
-
-
-def _month(row: _Row) -> tuple[int, int]:
-    year, month = _year(row), row.integer("month", low=1, high=12)
-    month_id = row.integer("month_id", low=1, high=10_000)
-    if (year - 1980) * 12 + month != month_id:
-        raise row.fail("month_id", f"{month_id} is not {year}-{month:02d} (121 is 1990-01)")
-    return year, month
-
-
-def _name_iso3(name: str, cache: dict[str, str | None]) -> str | None:
-    if name not in cache:
-        try:
-            cache[name] = pycountry.countries.lookup(name).alpha_3
-        except LookupError:
-            cache[name] = None
-    return cache[name]
-
-
-# Our World in Data's entity names that pycountry's lookup does not resolve.
-_OWID_NAMES = {
-    "Democratic Republic of Congo": "COD",
-    "Congo": "COG",
-    "Cote d'Ivoire": "CIV",
-    "Cape Verde": "CPV",
-    "Iran": "IRN",
-    "Laos": "LAO",
-    "Macedonia": "MKD",
-    "Micronesia": "FSM",
-    "Moldova": "MDA",
-    "North Korea": "PRK",
-    "Russia": "RUS",
-    "South Korea": "KOR",
-    "Swaziland": "SWZ",
-    "Syria": "SYR",
-    "Taiwan": "TWN",
-    "Tanzania": "TZA",
-    "Timor": "TLS",
-    "Turkey": "TUR",
-    "Vatican": "VAT",
-    "Venezuela": "VEN",
-    "Vietnam": "VNM",
-    "Bolivia": "BOL",
-    "Brunei": "BRN",
-    "Czech Republic": "CZE",
-    "Israel & Palestinian Territories": "ISR",
-}
-
 _DEATH_COLUMNS = re.compile(r"(?i)(deaths|fatalities)")
 
 
@@ -281,47 +156,14 @@ def _layout(header: list[str]) -> tuple[Kind, str]:
     )
 
 
-def _gw_states(row: _Row, codes: Codes) -> tuple[str, ...]:
-    if "location_iso3" in row.cells:
-        states = tuple(row.text("location_iso3").split())
-        for state in states:
-            if not re.fullmatch(r"[A-Z]{3}|GW\d+", state):
-                raise row.fail("location_iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
-        return states
-    fields = ("gwno_loc",) if "gwno_loc" in row.cells else ("gwno_a", "gwno_b")
-    numbers: list[int] = []
-    for field in fields:
-        for part in re.split(r"[,\s]+", (row.cells.get(field) or "").strip()):
-            if not part:
-                continue
-            try:
-                number = float(part)
-            except ValueError:
-                raise row.fail(field, f"{part!r} is not a Gleditsch–Ward number") from None
-            if not number.is_integer() or not 2 <= number <= 999:
-                raise row.fail(field, f"{part!r} is not a Gleditsch–Ward number")
-            numbers.append(int(number))
-    if not numbers:
-        raise row.fail(fields[0], "empty; a conflict needs the state where it is fought")
-    return tuple(dict.fromkeys(codes.iso3_of_gw(n) for n in numbers))
-
-
-# peacesciencer's copy spells the types out ("II" is internationalized intrastate).
-_TYPES = {"extrasystemic": 1, "interstate": 2, "intrastate": 3, "internationalized": 4, "ii": 4}
-
-
-def _conflict(row: _Row, codes: Codes) -> ConflictRecord:
-    kind = row.text("type_of_conflict")
-    conflict_type = (
-        _TYPES[kind.split()[0].lower()]
-        if kind.split()[0].lower() in _TYPES
-        else row.integer("type_of_conflict", low=1, high=4)
-    )
+def _conflict(row: conflict_cells.Row, codes: Codes) -> ConflictRecord:
+    # The type is read first: a row with several faults names the same field as before.
+    conflict_type = conflict_cells.conflict_type(row)
     ended = (row.cells.get("ep_end") or "").strip()
     return ConflictRecord(
         conflict_id=row.integer("conflict_id", low=1, high=10**7),
-        year=_year(row),
-        states=_gw_states(row, codes),
+        year=conflict_cells.year(row),
+        states=conflict_cells.gw_states(row, codes),
         intensity=row.integer("intensity_level", low=1, high=2),
         conflict_type=conflict_type,
         episode_start=row.optional_date("start_date2"),
@@ -389,7 +231,7 @@ class _Collected:
         self._names: dict[str, str | None] = {}
         self._deaths_column = next((c for c in header if _DEATH_COLUMNS.search(c)), "deaths")
 
-    def add(self, row: _Row) -> None:
+    def add(self, row: conflict_cells.Row) -> None:
         """Take one data row; refuse a repeated key naming both rows."""
         key = self._conflict(row) if self.kind == "conflict_year" else self._value(row)
         if key is None:
@@ -402,7 +244,7 @@ class _Collected:
             )
         self.seen[key] = row.number
 
-    def _conflict(self, row: _Row) -> tuple[object, ...] | None:
+    def _conflict(self, row: conflict_cells.Row) -> tuple[object, ...] | None:
         record = _conflict(row, self.codes)
         key: tuple[object, ...] = (record.conflict_id, record.year)
         if key not in self.seen:
@@ -420,26 +262,26 @@ class _Collected:
         self.conflicts[self._conflict_at[key]] = replace(first, states=states)
         return None
 
-    def _where(self, row: _Row) -> tuple[str, int, int | None] | None:
+    def _where(self, row: conflict_cells.Row) -> tuple[str, int, int | None] | None:
         """Return the row's state, year and month, or None for an aggregate (a region)."""
         if self.kind in {"country_month", "forecast_month"}:
-            return (_views_state(row, self.codes), *_month(row))
+            return (conflict_cells.views_state(row, self.codes), *conflict_cells.month(row))
         if self.kind == "forecast_year":
-            return _views_state(row, self.codes), _year(row), None
+            return conflict_cells.views_state(row, self.codes), conflict_cells.year(row), None
         if self.layout.startswith("Sideline"):
             state = row.text("iso3")
             if state not in self.codes.names and not re.fullmatch(r"[A-Z]{3}", state):
                 raise row.fail("iso3", f"{state!r} is not an ISO 3166 alpha-3 code")
-            return state, _year(row), None
+            return state, conflict_cells.year(row), None
         entity = row.text("Entity")
-        found = _OWID_NAMES.get(entity) or _name_iso3(entity, self._names)
+        found = conflict_cells.entity_state(entity, self._names)
         if found is None:
             # Regions and the world are aggregates of the states, not states.
             self.skipped[entity] = None
             return None
-        return found, _year(row, "Year"), None
+        return found, conflict_cells.year(row, "Year"), None
 
-    def _value(self, row: _Row) -> tuple[object, ...] | None:
+    def _value(self, row: conflict_cells.Row) -> tuple[object, ...] | None:
         where = self._where(row)
         if where is None:
             return None
@@ -512,7 +354,7 @@ def read_conflict_file(
                 row=number,
             )
         count += 1
-        collected.add(_Row(name, number, dict(zip(header, cells, strict=True))))
+        collected.add(conflict_cells.Row(name, number, dict(zip(header, cells, strict=True))))
         if progress is not None and count % 10_000 == 0:
             progress(count, total)
     if progress is not None:

@@ -104,6 +104,9 @@ class Concern(models.Model):
         _("status"), max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
     )
     record_index = models.PositiveBigIntegerField(null=True, blank=True)
+    # The concern's global identifier, <organization>/k-<16 hex>: the object of its ops
+    # (concern.raise, .endorse, .close), the same on every node that holds it.
+    op_id = models.CharField(max_length=130, unique=True, null=True, blank=True)
     # The planner's request that this concern became (its year and key), once placed.
     request_year = models.PositiveSmallIntegerField(null=True, blank=True)
     request_key = models.CharField(max_length=200, blank=True)

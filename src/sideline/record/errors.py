@@ -12,6 +12,7 @@ Exception tree::
         ├── TileError         malformed tile, entry bundle or tile path
         ├── EntryError        malformed, oversized or badly signed record entry
         ├── WitnessRequestError  malformed tlog-witness request body
+        ├── ProofError        a proof file or a tlog-policy that does not hold
         └── services.RecordServiceError  an operation the caller can fix
 
 Verification outcomes that are expected (a proof that does not verify, an audit that
@@ -26,6 +27,7 @@ __all__ = [
     "CheckpointError",
     "EntryError",
     "NoteError",
+    "ProofError",
     "RecordError",
     "TileError",
     "WitnessRequestError",
@@ -60,3 +62,7 @@ class EntryError(RecordError):
 
 class WitnessRequestError(RecordError):
     """A tlog-witness request body is malformed."""
+
+
+class ProofError(RecordError):
+    """A proof file or a policy that does not hold; the message names what is wrong."""

@@ -18,9 +18,9 @@ witnesses cosign this node's checkpoints when they pull it, and push the lines b
 checkpoint`` or ``record witness``. One worker per peer, so that a peer that is slow or
 never answers delays only its own pulls and pushes.
 
-A pull that brought ops (entries of kind ``op.…``) is followed by the meetings'
-projection (:func:`project_ops`), so that peers' meetings appear as rows here; a
-projection that fails is logged, owed, and tried again after the next pull.
+A pull that brought ops (entries of kind ``op.…``) is followed by the meetings' and the
+concerns' projections (:func:`project_ops`), so that peers' meetings and concerns appear
+as rows here; a projection that fails is logged, owed, and tried again after the next pull.
 """
 
 from __future__ import annotations
@@ -115,20 +115,30 @@ def project_ops(*, owed_only: bool = False) -> tuple[bool, str] | None:
     """
     global _projection_owed
     from sideline.meetings.projection import rebuild
+    from sideline.prevention.concern_projection import rebuild_concerns
 
     with _projection_lock:
         if owed_only and not _projection_owed:
             return None
-        try:
-            result = rebuild()
-        except Exception as exc:  # the rows stay as they were (one transaction)
-            _projection_owed = True
-            logger.exception("federation: the meetings' projection failed")
-            return False, f"meetings: the projection failed ({exc}); it is tried again after a pull"
+        # Concerns are ops too (prevention): peers' concerns become rows here as well.
+        reports = []
+        for name, run in (("meetings", rebuild), ("concerns", rebuild_concerns)):
+            try:
+                reports.append((name, run()))
+            except Exception as exc:  # the rows stay as they were (one transaction)
+                _projection_owed = True
+                logger.exception("federation: the %s' projection failed", name)
+                return (
+                    False,
+                    f"{name}: the projection failed ({exc}); it is tried again after a pull",
+                )
         _projection_owed = False
-    if result.rebuilt:
-        return True, f"meetings: {len(result.differences)} difference(s) with the ops rebuilt"
-    return True, "meetings: the rows match the ops"
+    rebuilt = [
+        f"{name}: {len(report.differences)} difference(s) with the ops rebuilt"
+        for name, report in reports
+        if report.rebuilt
+    ]
+    return True, "; ".join(rebuilt) or "meetings: the rows match the ops"
 
 
 @dataclass

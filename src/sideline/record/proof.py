@@ -19,34 +19,28 @@ import binascii
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sideline.record.checkpoint import (
-    CosignatureV1Verifier,
     count_cosignatures,
     open_checkpoint,
-    parse_cosigner_key,
 )
-from sideline.record.errors import RecordError
+from sideline.record.errors import ProofError, RecordError
 from sideline.record.merkle import HASH_SIZE, hash_leaf, verify_inclusion
-from sideline.record.note import Ed25519Verifier, parse_verifier_key
+from sideline.record.policy import Policy
 
 __all__ = [
     "FORMAT",
-    "MAX_POLICY_BYTES",
     "MAX_PROOFS",
     "MAX_PROOF_BYTES",
     "TLOG_PROOF_HEADER",
-    "Policy",
-    "ProofError",
     "ProofFacts",
     "ProvedOp",
     "TlogProof",
     "build_bundle",
     "check_bundle",
     "format_tlog_proof",
-    "parse_policy",
     "parse_tlog_proof",
 ]
 
@@ -56,16 +50,9 @@ TLOG_PROOF_HEADER = "c2sp.org/tlog-proof@v1"
 # (an entry is at most 65,535 bytes, a proof a few hundred bytes more).
 MAX_PROOF_BYTES = 8 * 1024 * 1024
 MAX_PROOFS = 1000
-MAX_POLICY_BYTES = 64 * 1024
-# C2SP tlog-policy asks implementations to support at least 32 of each.
-MAX_POLICY_ITEMS = 256
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,18}")
 _OP_SCHEMA = "sideline.op/1"
 _OP_KIND_PREFIX = "op."
-
-
-class ProofError(RecordError):
-    """A proof file or a policy that does not hold; the message names what is wrong."""
 
 
 # -- one tlog-proof -------------------------------------------------------------------
@@ -149,139 +136,6 @@ def build_bundle(object_id: str, proofs: Sequence[TlogProof]) -> bytes:
         "proofs": [format_tlog_proof(p) for p in proofs],
     }
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-# -- the policy (C2SP tlog-policy) --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Group:
-    threshold: int
-    members: tuple[str, ...]
-
-
-@dataclass
-class Policy:
-    """A C2SP tlog-policy: trusted logs by origin, named witnesses, groups, the quorum."""
-
-    logs: dict[str, list[Ed25519Verifier]] = field(default_factory=dict)
-    witnesses: dict[str, CosignatureV1Verifier] = field(default_factory=dict)
-    groups: dict[str, _Group] = field(default_factory=dict)
-    quorum: str = "none"
-
-    def satisfied(self, cosigned: set[str], name: str | None = None) -> bool:
-        """Whether the witnesses named in ``cosigned`` satisfy the quorum (or group ``name``)."""
-        name = self.quorum if name is None else name
-        if name == "none":
-            return True
-        if name in self.witnesses:
-            return name in cosigned
-        group = self.groups[name]
-        met = sum(1 for member in group.members if self.satisfied(cosigned, member))
-        return met >= group.threshold
-
-    def describe_quorum(self) -> str:
-        """The quorum rule in the policy's own words (for error messages)."""
-        if self.quorum == "none":
-            return "none"
-        if self.quorum in self.witnesses:
-            return f"witness {self.quorum}"
-        group = self.groups[self.quorum]
-        return f"group {self.quorum}: {group.threshold} of {', '.join(group.members)}"
-
-
-def _policy_error(line: int, message: str) -> ProofError:
-    return ProofError("bad_policy", f"policy line {line}: {message}")
-
-
-def parse_policy(data: bytes) -> Policy:
-    """Parse a C2SP tlog-policy file.
-
-    Raises:
-        ProofError: ``bad_policy`` naming the line and what is wrong.
-    """
-    if len(data) > MAX_POLICY_BYTES:
-        raise ProofError("bad_policy", f"the policy is larger than {MAX_POLICY_BYTES} bytes")
-    if any((b < 0x20 and b not in (0x09, 0x0A)) or b == 0x7F for b in data):
-        raise ProofError("bad_policy", "the policy holds a control character other than tab")
-    text = data.decode("utf-8", errors="replace")
-    policy = Policy()
-    quorum: str | None = None
-    seen_keys: set[bytes] = set()
-    for number, raw in enumerate(text.split("\n"), start=1):
-        tokens = raw.replace("\t", " ").split()
-        if not tokens or tokens[0].startswith("#"):
-            continue
-        keyword, args = tokens[0], tokens[1:]
-        if len(policy.logs) + len(policy.witnesses) + len(policy.groups) >= MAX_POLICY_ITEMS:
-            raise _policy_error(number, f"more than {MAX_POLICY_ITEMS} logs, witnesses and groups")
-        if keyword == "log":
-            if len(args) not in (1, 2):
-                raise _policy_error(number, "write `log <vkey> [<url>]`")
-            try:
-                verifier = parse_verifier_key(args[0])
-            except RecordError as error:
-                raise _policy_error(
-                    number, f"the log key is not a vkey ({error.message})"
-                ) from None
-            if verifier.public_key in seen_keys:
-                raise _policy_error(number, "this key is already in the policy")
-            seen_keys.add(verifier.public_key)
-            policy.logs.setdefault(verifier.name, []).append(verifier)
-        elif keyword == "witness":
-            if len(args) not in (2, 3):
-                raise _policy_error(number, "write `witness <name> <vkey> [<url>]`")
-            name = args[0]
-            if name == "none" or name in policy.witnesses or name in policy.groups:
-                raise _policy_error(number, f"the name {name!r} is already defined")
-            try:
-                cosigner = parse_cosigner_key(args[1])
-            except RecordError as error:
-                raise _policy_error(
-                    number, f"the witness key is not a cosignature vkey ({error.message})"
-                ) from None
-            if cosigner.public_key in seen_keys:
-                raise _policy_error(number, "this key is already in the policy")
-            seen_keys.add(cosigner.public_key)
-            policy.witnesses[name] = cosigner
-        elif keyword == "group":
-            if len(args) < 3:
-                raise _policy_error(number, "write `group <name> all|any|<k> <name>...`")
-            name, threshold_text, members = args[0], args[1], tuple(args[2:])
-            if name == "none" or name in policy.witnesses or name in policy.groups:
-                raise _policy_error(number, f"the name {name!r} is already defined")
-            for member in members:
-                if member not in policy.witnesses and member not in policy.groups:
-                    raise _policy_error(number, f"{member!r} is not defined on a line above")
-            if len(set(members)) != len(members):
-                raise _policy_error(number, "a member is listed twice")
-            if threshold_text == "all":
-                threshold = len(members)
-            elif threshold_text == "any":
-                threshold = 1
-            elif _DECIMAL.fullmatch(threshold_text) and 1 <= int(threshold_text) <= len(members):
-                threshold = int(threshold_text)
-            else:
-                raise _policy_error(
-                    number, f"the threshold {threshold_text!r} is not all, any or 1..{len(members)}"
-                )
-            policy.groups[name] = _Group(threshold, members)
-        elif keyword == "quorum":
-            if len(args) != 1:
-                raise _policy_error(number, "write `quorum <name>`")
-            if quorum is not None:
-                raise _policy_error(number, "a policy has exactly one quorum line")
-            if args[0] != "none" and not (args[0] in policy.witnesses or args[0] in policy.groups):
-                raise _policy_error(number, f"{args[0]!r} is not defined on a line above")
-            quorum = args[0]
-        else:
-            raise _policy_error(number, f"unknown keyword {keyword[:40]!r}")
-    if quorum is None:
-        raise ProofError("bad_policy", "the policy has no quorum line")
-    if not policy.logs:
-        raise ProofError("bad_policy", "the policy names no log")
-    policy.quorum = quorum
-    return policy
 
 
 # -- checking -----------------------------------------------------------------------

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from sideline.record.errors import TileError
 from sideline.record.incidents import open_incidents
 from sideline.record.models import Log, Replica
-from sideline.record.proof import MAX_POLICY_BYTES, MAX_PROOF_BYTES
+from sideline.record.policy import MAX_POLICY_BYTES
+from sideline.record.proof import MAX_PROOF_BYTES
 from sideline.record.proof_text import check_page_texts, statement_templates
 from sideline.record.proving import ProofUnavailableError, cached_proof, node_policy
 from sideline.record.push import PUSH_MAX_BYTES, receive_push

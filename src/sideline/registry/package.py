@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sideline.errors import ServiceError
-from sideline.registry.package_rules import check_consistency, state_names
+from sideline.registry.package_rules import check_consistency
 from sideline.registry.package_rules import referenced_states as _referenced_states
 from sideline.registry.package_tables import DataIssue, Row, duplicate_keys, read_table
 
@@ -45,7 +45,6 @@ __all__ = [
     "read_package",
     "referenced_states",
     "registry_schemas",
-    "state_names",
 ]
 
 BUNDLED_PACKAGE = Path(__file__).resolve().parent.parent / "data"
@@ -252,12 +251,17 @@ def read_package(directory: Path | None = None, *, today: date | None = None) ->
             cell_issues.extend(duplicate_keys(rows, key, name=path))
     if issues:
         raise PackageError(issues)
+    # A cell is reported once, by the first check that reads it: a relation dated "2004?"
+    # fails the column's pattern, and the rules' own date parsing must not repeat it.
+    reported = {(issue.file, issue.line, issue.field) for issue in cell_issues}
     cell_issues.extend(
-        check_consistency(
+        issue
+        for issue in check_consistency(
             package.tables,
             {n: p for n, (p, _) in files.items()},
             today=today or _created(descriptor),
         )
+        if (issue.file, issue.line, issue.field) not in reported
     )
     if cell_issues:
         raise PackageError(cell_issues)

@@ -4,101 +4,30 @@ Cells are already checked one by one (``package_tables``); here are the rules th
 several rows or files: references to sources, organizations, pillars and forums; ISO
 codes; intervals that overlap or run backwards; statuses that contradict each other;
 relations between organizations; sessions outside their organization's existence; time
-zones and recurrence rules.
+zones and recurrence rules. State names are in ``state_names``.
 """
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-import pycountry
 from dateutil.rrule import rrulestr
 
 from sideline.registry.dates import Interval, PartialDate, PartialDateError
 from sideline.registry.package_tables import EARLIEST, LATEST, DataIssue, Row
+from sideline.registry.state_names import state_names
 
-__all__ = ["check_consistency", "referenced_states", "state_names"]
+__all__ = ["check_consistency", "referenced_states"]
 
 Tables = dict[str, list[Row]]
 
 # A forum session is days long; a longer one is a typing mistake that would make the
 # planner lay out slots for every one of its days.
 MAX_SESSION_DAYS = 366
-
-
-@dataclass(frozen=True)
-class _StateName:
-    name_en: str
-    name_ru: str
-    historical: bool
-
-
-def state_names(code: str) -> tuple[str, str, bool] | None:
-    """Return the English and Russian names of an ISO 3166 alpha-3 code, and whether it is former.
-
-    Names come from pycountry's ISO tables and its bundled Russian translations.
-
-    >>> state_names("KAZ")
-    ('Kazakhstan', 'Казахстан', False)
-    >>> state_names("SUN")[2]
-    True
-    >>> state_names("XXX") is None
-    True
-    """
-    found = _state_cache().get(code)
-    if found is None:
-        return None
-    return found.name_en, found.name_ru, found.historical
-
-
-def _build_state_cache() -> dict[str, _StateName]:
-    import gettext
-
-    def translator(domain: str) -> gettext.NullTranslations:
-        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
-
-    current = translator("iso3166-1")
-    former = translator("iso3166-3")
-    cache: dict[str, _StateName] = {}
-    for country in pycountry.historic_countries:
-        cache[country.alpha_3] = _StateName(country.name, former.gettext(country.name), True)
-    for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        ru = current.gettext(name)
-        if ru == name:
-            ru = current.gettext(country.name)
-        cache[country.alpha_3] = _StateName(name, ru, False)
-    return cache
-
-
-# Where ISO's short names read oddly in a list of members, the common form is used.
-_NAME_OVERRIDES = {
-    "USA": ("United States", "Соединённые Штаты Америки"),
-    "SUN": ("USSR", "СССР"),
-    "YUG": ("Yugoslavia", "Югославия"),
-    "CSK": ("Czechoslovakia", "Чехословакия"),
-    "RUS": ("Russia", "Россия"),
-    "MDA": ("Moldova", "Молдова"),
-}
-
-
-def _apply_overrides(cache: dict[str, _StateName]) -> dict[str, _StateName]:
-    for code, (name_en, name_ru) in _NAME_OVERRIDES.items():
-        if code in cache:
-            cache[code] = _StateName(name_en, name_ru, cache[code].historical)
-    return cache
-
-
-@functools.cache
-def _state_cache() -> dict[str, _StateName]:
-    """Build the names once, on first use: reading pycountry's tables is slow at import."""
-    return _apply_overrides(_build_state_cache())
 
 
 def _partial(row: Row, column: str, file: str, issues: list[DataIssue]) -> PartialDate | None:
@@ -177,7 +106,7 @@ class _Checker:
 
     def state(self, resource: str, row: Row, column: str) -> None:
         code = row[column]
-        if code and code not in _state_cache():
+        if code and state_names(code) is None:
             self.add(
                 resource,
                 row,
@@ -199,6 +128,7 @@ class _Checker:
         ):
             for row in self.rows(resource):
                 self.reference(resource, row, "source", self.sources, "source", source_hint)
+        self.check_source_ids()
         self.check_organizations()
         self.check_memberships()
         self.check_relations()
@@ -218,6 +148,25 @@ class _Checker:
         self.check_sessions()
         self.check_engagements()
         return self.issues
+
+    def check_source_ids(self) -> None:
+        """Refuse an id that both source tables define.
+
+        Rows cite a source by id alone, from either table, so an id defined twice would
+        leave it to reading order which title and URL a row cites.
+        """
+        first = {row["id"]: row for row in self.rows("sources")}
+        for row in self.rows("sources_activity"):
+            other = first.get(row["id"])
+            if other is not None:
+                self.add(
+                    "sources_activity",
+                    row,
+                    "id",
+                    "duplicate_source",
+                    f"{row['id']!r} already appears in {self.file('sources')} on line "
+                    f"{other['_line']}; a source id must name one row of the two tables",
+                )
 
     def check_organizations(self) -> None:
         for row in self.rows("organizations"):
@@ -504,8 +453,30 @@ class _Checker:
 
     def check_sessions(self) -> None:
         forum_organization = {row["slug"]: row["organization"] for row in self.rows("forums")}
+        # A forum meets once on a day: a second row for the same forum and start is the
+        # same meeting entered twice (under another id), which would count it twice.
+        first_of_day: dict[tuple[str, str], Row] = {}
         for row in self.rows("sessions"):
             self.reference("sessions", row, "forum", self.forums, "forum", "add it to forums.csv")
+            earlier = first_of_day.setdefault((row["forum"], row["start"]), row)
+            if earlier is not row:
+                self.add(
+                    "sessions",
+                    row,
+                    "start",
+                    "duplicate_session",
+                    f"{row['forum']} already has a session starting {row['start']} on line "
+                    f"{earlier['_line']} ({earlier['id']}); keep one row per meeting",
+                )
+            attendees = row["attendees"].split()
+            for repeated in sorted({slug for slug in attendees if attendees.count(slug) > 1}):
+                self.add(
+                    "sessions",
+                    row,
+                    "attendees",
+                    "duplicate_value",
+                    f"{repeated!r} is listed more than once",
+                )
             self.reference(
                 "sessions",
                 row,

@@ -15,6 +15,7 @@ import csv
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,48 +77,87 @@ def check_cell(value: str, spec: dict[str, Any]) -> str | None:
     constraints = spec.get("constraints", {})
     if value == "":
         return "is required" if constraints.get("required") else None
+    problem = _text_problem(value)
+    if problem:
+        return problem
+    read = _TYPE_READERS.get(spec.get("type", "string"))
+    number = None
+    if read is not None:
+        problem, number = read(value, constraints)
+        if problem:
+            return problem
+    return _constraint_problem(value, constraints) or _range_problem(value, number, constraints)
+
+
+# What a type's reader returns: the cell's problem, or its value as a number (for the
+# range constraints) when the type is numeric.
+_Reading = tuple[str | None, float | None]
+
+
+def _text_problem(value: str) -> str | None:
     if len(value) > MAX_CELL:
         return f"is longer than {MAX_CELL} characters"
     if _CONTROL.search(value):
         return f"{value!r} contains a control character; remove it"
-    kind = spec.get("type", "string")
-    number: float | None = None
-    if kind == "date":
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a date; write YYYY-MM-DD"
-        if not EARLIEST <= day <= LATEST:
-            return f"{value!r} is outside {EARLIEST} to {LATEST}"
-    elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
-            return f"{value!r} is not a whole number"
-        if len(value) > 18 and "maximum" not in constraints:
-            return f"{value!r} is too large"
-        # Past 18 digits only the size matters; int() of a huge text is itself slow.
-        if len(value) <= 18:
-            number = int(value)
-        else:
-            number = -math.inf if value.startswith("-") else math.inf
-    elif kind == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            return f"{value!r} is not a number"
-        if not math.isfinite(number):
-            return f"{value!r} is not a finite number"
+    return None
+
+
+def _read_date(value: str, constraints: dict[str, Any]) -> _Reading:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is not a date; write YYYY-MM-DD", None
+    if not EARLIEST <= day <= LATEST:
+        return f"{value!r} is outside {EARLIEST} to {LATEST}", None
+    return None, None
+
+
+def _read_integer(value: str, constraints: dict[str, Any]) -> _Reading:
+    if not re.fullmatch(r"-?\d+", value):
+        return f"{value!r} is not a whole number", None
+    if len(value) <= 18:
+        return None, int(value)
+    if "maximum" not in constraints:
+        return f"{value!r} is too large", None
+    # Past 18 digits only the size matters; int() of a huge text is itself slow.
+    return None, -math.inf if value.startswith("-") else math.inf
+
+
+def _read_number(value: str, constraints: dict[str, Any]) -> _Reading:
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{value!r} is not a number", None
+    if not math.isfinite(number):
+        return f"{value!r} is not a finite number", None
+    return None, number
+
+
+_TYPE_READERS: dict[str, Callable[[str, dict[str, Any]], _Reading]] = {
+    "date": _read_date,
+    "integer": _read_integer,
+    "number": _read_number,
+}
+
+
+def _constraint_problem(value: str, constraints: dict[str, Any]) -> str | None:
     if "enum" in constraints and value not in constraints["enum"]:
         return f"{value!r} is not one of: {', '.join(constraints['enum'])}"
     pattern = constraints.get("pattern")
     if pattern and not re.fullmatch(pattern, value):
         return f"{value!r} does not match the pattern {pattern}"
-    if number is not None:
-        minimum = constraints.get("minimum")
-        maximum = constraints.get("maximum")
-        if minimum is not None and number < minimum:
-            return f"{value!r} is below the minimum {minimum}"
-        if maximum is not None and number > maximum:
-            return f"{value!r} is above the maximum {maximum}"
+    return None
+
+
+def _range_problem(value: str, number: float | None, constraints: dict[str, Any]) -> str | None:
+    if number is None:
+        return None
+    minimum = constraints.get("minimum")
+    maximum = constraints.get("maximum")
+    if minimum is not None and number < minimum:
+        return f"{value!r} is below the minimum {minimum}"
+    if maximum is not None and number > maximum:
+        return f"{value!r} is above the maximum {maximum}"
     return None
 
 
@@ -173,29 +213,7 @@ def _csv_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def _json_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise _TableError(0, "the file is not UTF-8 text; save it as UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise _TableError(error.lineno, f"not valid JSON: {error.msg}") from None
-    except RecursionError:
-        raise _TableError(0, "not valid JSON: nested too deeply") from None
-    if not isinstance(data, list) or not data:
-        raise _TableError(0, "must be a JSON list: a header row then rows, or one object per row")
-    if all(isinstance(item, dict) for item in data):
-        header = list(dict.fromkeys(key for item in data for key in item))
-        raw_rows: list[list[object]] = [[item.get(key) for key in header] for item in data]
-        first = 1
-    elif all(isinstance(item, list) for item in data):
-        header_cells = data[0]
-        if not all(isinstance(cell, str) for cell in header_cells):
-            raise _TableError(1, "the first row must be the header: a list of column names")
-        header = list(header_cells)
-        raw_rows = data[1:]
-        first = 2
-    else:
-        raise _TableError(0, "mixes rows of different shapes; use only lists or only objects")
+    header, raw_rows, first = _json_shape(_json_data(path))
     records: list[tuple[int, list[str]]] = []
     for index, raw in enumerate(raw_rows):
         cells = [_json_cell(cell) for cell in raw]
@@ -203,6 +221,34 @@ def _json_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             raise _TableError(first + index, "a cell must be a string, a finite number or null")
         records.append((first + index, [cell or "" for cell in cells]))
     return header, records
+
+
+def _json_data(path: Path) -> object:
+    """Return the file's JSON, refusing what is not UTF-8 or not JSON with its line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _TableError(0, "the file is not UTF-8 text; save it as UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise _TableError(error.lineno, f"not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise _TableError(0, "not valid JSON: nested too deeply") from None
+
+
+def _json_shape(data: object) -> tuple[list[str], list[list[object]], int]:
+    """Return the header, the rows' raw cells and the first row's number, for either of
+    the two shapes Frictionless reads (objects, or lists under a header row)."""
+    if not isinstance(data, list) or not data:
+        raise _TableError(0, "must be a JSON list: a header row then rows, or one object per row")
+    if all(isinstance(item, dict) for item in data):
+        header = list(dict.fromkeys(key for item in data for key in item))
+        return header, [[item.get(key) for key in header] for item in data], 1
+    if all(isinstance(item, list) for item in data):
+        header_cells = data[0]
+        if not all(isinstance(cell, str) for cell in header_cells):
+            raise _TableError(1, "the first row must be the header: a list of column names")
+        return list(header_cells), data[1:], 2
+    raise _TableError(0, "mixes rows of different shapes; use only lists or only objects")
 
 
 def read_table(

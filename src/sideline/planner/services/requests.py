@@ -82,11 +82,25 @@ def _request_errors(
 
     `current` is the stored request being changed: its own identifier is not taken.
     """
-    errors: list[PlannerError] = []
+    errors = _control_errors(key=key, topic=topic, organizations=organizations)
+    if not EARLIEST.year <= year <= LATEST.year:
+        message = f"year: give a year from {EARLIEST.year} to {LATEST.year}"
+        return [*errors, _error("year_out_of_range", "year", message)]
+    return [
+        *errors,
+        *_key_errors(year=year, key=key, current=current),
+        *_organization_errors(organizations),
+        *_bound_errors(topic=topic, priority=priority, slots=slots),
+        *_date_errors(year=year, not_before=not_before, not_after=not_after),
+    ]
 
-    def fail(code: str, field: str, message: str) -> None:
-        errors.append(PlannerError(code, message, field=field, status=_STATUS.get(code)))
 
+def _error(code: str, field: str, message: str) -> PlannerError:
+    return PlannerError(code, message, field=field, status=_STATUS.get(code))
+
+
+def _control_errors(*, key: str, topic: str, organizations: Sequence[str]) -> list[PlannerError]:
+    errors = []
     for name, text in (
         ("key", key),
         ("topic", topic),
@@ -94,74 +108,107 @@ def _request_errors(
     ):
         character = control_character(text)
         if character is not None:
-            fail("control_character", name, f"{name}: remove the control character {character}")
-    if not EARLIEST.year <= year <= LATEST.year:
-        fail(
-            "year_out_of_range", "year", f"year: give a year from {EARLIEST.year} to {LATEST.year}"
-        )
-        return errors
-
-    if not key:
-        fail("required", "key", _("Give the request an identifier."))
-    elif len(key) > KEY_LENGTH or not _KEY.match(key):
-        fail(
-            "invalid_key",
-            "key",
-            _(
-                "Use up to %(length)s letters, digits, '.', '_' or '-', starting with a "
-                "letter or digit."
+            errors.append(
+                _error(
+                    "control_character", name, f"{name}: remove the control character {character}"
+                )
             )
-            % {"length": KEY_LENGTH},
-        )
-    elif _key_taken(year=year, key=key, current=current):
-        fail(
-            "key_taken",
-            "key",
-            _("%(year)s already has a request %(key)s; choose another identifier.")
-            % {"year": year, "key": key},
-        )
+    return errors
+
+
+def _key_errors(*, year: int, key: str, current: MeetingRequest | None) -> list[PlannerError]:
+    if not key:
+        return [_error("required", "key", _("Give the request an identifier."))]
+    if len(key) > KEY_LENGTH or not _KEY.match(key):
+        return [
+            _error(
+                "invalid_key",
+                "key",
+                _(
+                    "Use up to %(length)s letters, digits, '.', '_' or '-', starting with a "
+                    "letter or digit."
+                )
+                % {"length": KEY_LENGTH},
+            )
+        ]
+    if _key_taken(year=year, key=key, current=current):
+        return [
+            _error(
+                "key_taken",
+                "key",
+                _("%(year)s already has a request %(key)s; choose another identifier.")
+                % {"year": year, "key": key},
+            )
+        ]
+    return []
+
+
+def _organization_errors(organizations: Sequence[str]) -> list[PlannerError]:
     known = set(Organization.objects.filter(slug__in=organizations).values_list("slug", flat=True))
     unknown = sorted(set(organizations) - known)
     if unknown:
-        fail(
-            "unknown_organization",
-            "organizations",
-            _("Not in the registry: %(slugs)s.") % {"slugs": ", ".join(unknown)},
-        )
-    elif len(set(organizations)) < 2:
-        fail(
-            "too_few_organizations",
-            "organizations",
-            _("Choose at least two different organizations: a meeting is between them."),
-        )
+        return [
+            _error(
+                "unknown_organization",
+                "organizations",
+                _("Not in the registry: %(slugs)s.") % {"slugs": ", ".join(unknown)},
+            )
+        ]
+    if len(set(organizations)) < 2:
+        return [
+            _error(
+                "too_few_organizations",
+                "organizations",
+                _("Choose at least two different organizations: a meeting is between them."),
+            )
+        ]
+    return []
+
+
+def _bound_errors(*, topic: str, priority: int, slots: int) -> list[PlannerError]:
+    errors = []
     if len(topic) > TOPIC_LENGTH:
-        fail(
-            "topic_too_long",
-            "topic",
-            _("Keep the topic to %(length)s characters.") % {"length": TOPIC_LENGTH},
+        errors.append(
+            _error(
+                "topic_too_long",
+                "topic",
+                _("Keep the topic to %(length)s characters.") % {"length": TOPIC_LENGTH},
+            )
         )
     if not 1 <= priority <= MAX_PRIORITY:
-        fail(
-            "invalid_priority",
-            "priority",
-            _("Give a priority from 1 to %(most)s.") % {"most": MAX_PRIORITY},
+        errors.append(
+            _error(
+                "invalid_priority",
+                "priority",
+                _("Give a priority from 1 to %(most)s.") % {"most": MAX_PRIORITY},
+            )
         )
     if not 1 <= slots <= MAX_SLOTS:
-        fail(
-            "invalid_slots",
-            "slots",
-            _("Give from 1 to %(most)s slots.") % {"most": MAX_SLOTS},
+        errors.append(
+            _error(
+                "invalid_slots", "slots", _("Give from 1 to %(most)s slots.") % {"most": MAX_SLOTS}
+            )
         )
-    for name, day in (("not_before", not_before), ("not_after", not_after)):
-        if day is not None and day.year != year:
-            fail("outside_year", name, _("Give a date in %(year)s.") % {"year": year})
+    return errors
+
+
+def _date_errors(
+    *, year: int, not_before: dt.date | None, not_after: dt.date | None
+) -> list[PlannerError]:
+    errors = [
+        _error("outside_year", name, _("Give a date in %(year)s.") % {"year": year})
+        for name, day in (("not_before", not_before), ("not_after", not_after))
+        if day is not None and day.year != year
+    ]
     if (
         not_before is not None
         and not_after is not None
         and not_before.year == not_after.year == year
         and not_after < not_before
     ):
-        fail("end_before_start", "not_after", _("Must not be before “not before”."))
+        errors.append(
+            _error("end_before_start", "not_after", _("Must not be before “not before”."))
+        )
     return errors
 
 

@@ -31,6 +31,7 @@ from sideline.analysis.exports import (
     ties_export,
     voting_export,
 )
+from sideline.analysis.facts import parse_statuses
 from sideline.analysis.selectors import (
     balance_report,
     bridge_report,
@@ -41,7 +42,6 @@ from sideline.analysis.selectors import (
     vote_dataset,
     voting_report,
 )
-from sideline.analysis.snapshot import parse_statuses
 from sideline.analysis.suggest import DEFAULT_THRESHOLD
 from sideline.analysis.ties_report import ties_report
 

@@ -13,7 +13,7 @@ from sideline.meetings.projection import rebuild
 
 class Command(BaseCommand):
     help = (
-        "Recompute the meetings, decisions and commitments from the ops of every log this "
+        "Recompute the meetings, decisions, commitments and concerns from the ops of every log this "
         "node holds (its own and its peers' replicas), print every difference from the "
         "stored rows, and rewrite the rows to match; with --check, change nothing and exit "
         "with status 1 when there is a difference."
@@ -27,13 +27,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from sideline.prevention.concern_projection import rebuild_concerns
+
         report = rebuild(check=options["check"])
-        for line in report.differences:
+        # Concerns (prevention) are ops too: their rows are checked and rebuilt alike.
+        concerns = rebuild_concerns(check=options["check"])
+        for line in [*report.differences, *concerns.differences, *concerns.unshown]:
             self.stdout.write(line)
-        count = len(report.differences)
+        count = len(report.differences) + len(concerns.differences)
         if not count:
             self.stdout.write(_("the rows are the projection of the ops: no difference"))
-        elif report.rebuilt:
+        elif report.rebuilt or concerns.rebuilt:
             self.stdout.write(
                 _("rebuilt: %(count)s difference(s) corrected from the ops") % {"count": count}
             )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from sideline.node import hosted_organizations
 from sideline.record.errors import RecordError
 from sideline.record.models import Log, Replica
-from sideline.record.proof import MAX_POLICY_BYTES, MAX_PROOF_BYTES, check_bundle, parse_policy
+from sideline.record.policy import MAX_POLICY_BYTES, parse_policy
+from sideline.record.proof import MAX_PROOF_BYTES, check_bundle
 from sideline.record.proof_text import proof_sentences
 from sideline.record.proving import node_policy, prove_object
 from sideline.record.selectors import (

@@ -1,23 +1,31 @@
-"""Planner endpoints: plan versions, their meetings, the year's requests, solving, feeds."""
+"""Planner endpoints: plan versions, their meetings, the year's requests, solving, feeds.
+
+The bodies are in `schemas`, the solve endpoint's limits in `solve_limits`. The endpoints
+stay in this module: their OpenAPI operation ids are named after it.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Body, Router, Schema, Status
-from pydantic import Field
+from ninja import Body, Router, Status
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.errors import ApiError
-from sideline.openapi import Input
-from sideline.planner.instance import Instance
+from sideline.planner.api.schemas import (
+    FeedItemOut,
+    MeetingRequestChangeIn,
+    MeetingRequestIn,
+    MeetingRequestOut,
+    PlacementOut,
+    PlannedMeetingOut,
+    PlanOut,
+    UnplacedOut,
+)
+from sideline.planner.api.solve_limits import SOLVE_SLOTS, check_instance_size
 from sideline.planner.models import MeetingRequest, Plan
 from sideline.planner.schema import plan_to_json
 from sideline.planner.selectors import (
@@ -29,13 +37,7 @@ from sideline.planner.selectors import (
     requested_priorities,
     unplaced_of,
 )
-
-# The request services' limits (_request_errors), declared in the request schemas.
 from sideline.planner.services import (
-    KEY_LENGTH,
-    MAX_PRIORITY,
-    MAX_SLOTS,
-    TOPIC_LENGTH,
     RequestInvalidError,
     RequestStatus,
     add_manual_request,
@@ -47,127 +49,9 @@ from sideline.planner.services import (
 )
 from sideline.planner.solver import SolveOptions, solve
 from sideline.registry.models import Organization
-from sideline.validators import BLANK, EARLIEST, LATEST, Day, Text, Year
+from sideline.validators import EARLIEST, LATEST, Year
 
 router = Router(tags=["planner"])
-
-# A posted instance is solved inside a server thread, single-threaded and for at most
-# SIDELINE_SOLVE_MAX_SECONDS; these bounds keep the model the solver builds small too.
-MAX_SOLVE_REQUESTS = 500
-MAX_SOLVE_VENUES = 100
-MAX_VENUE_DAYS = 31
-MAX_SLOTS_PER_DAY = 16
-MAX_ROOMS = 20
-
-
-class SolveSlots:
-    """How many solves run at once in this process; one more is turned away, not queued.
-
-    Queuing would hold a server thread per waiting caller, which is what let eight
-    callers take every thread.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.busy = 0
-
-    @contextmanager
-    def take(self) -> Iterator[bool]:
-        """Hold a slot while inside; yield whether one was free."""
-        with self._lock:
-            free = self.busy < settings.SIDELINE_SOLVE_CONCURRENCY
-            if free:
-                self.busy += 1
-        try:
-            yield free
-        finally:
-            if free:
-                with self._lock:
-                    self.busy -= 1
-
-
-SOLVE_SLOTS = SolveSlots()
-
-
-def _check_instance_size(instance: Instance) -> None:
-    def too_large(field: str, what: str, limit: int) -> ApiError:
-        return ApiError(
-            413,
-            "instance_too_large",
-            f"{field}: {what} is over the limit of {limit} for this endpoint; "
-            "solve a larger instance with `sideline plan`",
-            field=field,
-        )
-
-    if len(instance.requests) > MAX_SOLVE_REQUESTS:
-        raise too_large("$.requests", f"{len(instance.requests)} requests", MAX_SOLVE_REQUESTS)
-    if len(instance.venues()) > MAX_SOLVE_VENUES:
-        raise too_large("$.sessions", f"{len(instance.venues())} sessions", MAX_SOLVE_VENUES)
-    for key, venues in (("sessions", instance.sessions), ("summits", instance.summits)):
-        for index, venue in enumerate(venues):
-            days = (venue.end - venue.start).days + 1
-            if days > MAX_VENUE_DAYS:
-                raise too_large(f"$.{key}[{index}].end", f"{days} days", MAX_VENUE_DAYS)
-            if venue.slots_per_day > MAX_SLOTS_PER_DAY:
-                raise too_large(
-                    f"$.{key}[{index}].slots_per_day",
-                    f"{venue.slots_per_day} slots a day",
-                    MAX_SLOTS_PER_DAY,
-                )
-            if venue.rooms > MAX_ROOMS:
-                raise too_large(f"$.{key}[{index}].rooms", f"{venue.rooms} rooms", MAX_ROOMS)
-
-
-class PlanOut(Schema):
-    id: int
-    year: int
-    version: int
-    status: str
-    solver_status: str
-    objective: int
-    bound: int
-    created: dt.datetime
-    published_at: dt.datetime | None
-    published_by: str | None
-    changelog: str
-
-
-class PlannedMeetingOut(Schema):
-    request: str
-    organizations: list[str]
-    topic: str
-    session: str
-    # A special summit of the plan's instance (`session` is its id, `forum` None).
-    summit: bool
-    forum: str | None
-    date: dt.date
-    slot: int
-    slots: int
-    room: int
-    start: dt.datetime
-    end: dt.datetime
-    timezone: str
-    co_chairs: list[str]
-    pinned: bool
-    warnings: list[dict[str, Any]]
-
-
-class UnplacedOut(Schema):
-    request: str
-    organizations: list[str]
-    priority: int
-    reasons: list[dict[str, Any]]
-
-
-class FeedItemOut(Schema):
-    organization: str
-    year: int
-    version: int
-    previous_version: int | None
-    request: str
-    change: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
 def _plan_out(plan: Plan) -> PlanOut:
@@ -259,78 +143,6 @@ def list_unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
         )
         for item in unplaced_of(plan)
     ]
-
-
-_TEXT = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
-# What _KEY allows: a letter or digit, then these.
-_KEY_START = "[A-Za-z0-9][A-Za-z0-9._-]"
-
-
-def _stripped(most: int) -> str:
-    # Text whose stripped form has at most `most` characters.
-    inner = f"[^{_TEXT}{BLANK}](?:[^{_TEXT}]{{0,{most - 2}}}[^{_TEXT}{BLANK}])?"
-    return f"^[{BLANK}]*(?:{inner})?[{BLANK}]*$"
-
-
-# An unknown slug is a 404 as everywhere in the API (docs/api.md); a taken key a conflict.
-class MeetingRequestChangeIn(Input):
-    """A request entered by hand, as it should now be; its identifier is in the URL."""
-
-    # The request services' limits (_request_errors), declared in the document only: the
-    # services refuse with messages that name what to do, which pydantic's would not.
-    organizations: Annotated[list[Text], Field(json_schema_extra={"minItems": 2})]
-    topic: Annotated[Text, Field(json_schema_extra={"pattern": _stripped(TOPIC_LENGTH)})] = ""
-    priority: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_PRIORITY})] = 1
-    slots: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_SLOTS})] = 1
-    not_before: Day | None = None
-    not_after: Day | None = None
-
-    def fields(self) -> dict[str, Any]:
-        """Return the request's fields as the request services take them."""
-        return self.model_dump(exclude={"id"})
-
-
-class MeetingRequestIn(MeetingRequestChangeIn):
-    """A request entered by hand, in the instance format (``id`` is its identifier)."""
-
-    # The services strip the identifier before checking it against _KEY.
-    id: Annotated[
-        str,
-        Field(
-            json_schema_extra={
-                "pattern": f"^[{BLANK}]*{_KEY_START}{{0,{KEY_LENGTH - 1}}}[{BLANK}]*$"
-            }
-        ),
-    ]
-
-
-class PlacementOut(Schema):
-    session: str
-    summit: bool
-    date: dt.date
-    slot: int
-    room: int
-    start: dt.datetime
-    end: dt.datetime
-    timezone: str
-
-
-class MeetingRequestOut(Schema):
-    id: str
-    year: int
-    organizations: list[str]
-    topic: str
-    function: str | None
-    priority: int
-    slots: int
-    not_before: dt.date | None
-    not_after: dt.date | None
-    origin: str
-    version: int | None
-    status: str
-    meeting: PlacementOut | None
-    reasons: list[dict[str, Any]]
-    deletable: bool
 
 
 def _require_coordinator(user: Any) -> None:
@@ -453,7 +265,7 @@ def solve_instance(
             field="time_limit",
         )
     parsed = parse_instance_data(instance)
-    _check_instance_size(parsed)
+    check_instance_size(parsed)
     with SOLVE_SLOTS.take() as free:
         if not free:
             busy = ApiError(
