@@ -20,7 +20,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "SIDELINE_DATABASE_URL"}
     }
-    environment = {**inherited, **(env or {})}
+    # English unless a test asks otherwise: the command speaks the locale's language.
+    environment = {**inherited, "LC_ALL": "C.UTF-8", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "sideline.cli", *args],
         capture_output=True,
@@ -113,6 +114,49 @@ def test_serve_before_init_says_run_init(data_dir: dict[str, str]) -> None:
     assert (
         result.stderr.strip()
         == "CommandError: the database is not set up; run “sideline init” first"
+    )
+
+
+def test_serve_before_init_says_run_init_in_the_locales_language(
+    data_dir: dict[str, str],
+) -> None:
+    result = run("serve", "--port", "8765", env={**data_dir, "LC_ALL": "ru_RU.UTF-8"})
+
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == "CommandError: база данных не подготовлена; сначала выполните «sideline init»"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--language", "ru", "frobnicate"], ["frobnicate", "--language=ru"]],
+)
+def test_language_option_beats_the_locale(data_dir: dict[str, str], args: list[str]) -> None:
+    result = run(*args, env={**data_dir, "LANG": "fr_FR.UTF-8"})
+
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "sideline: нет команды «frobnicate»; список выводит «sideline help»",
+    )
+
+
+def test_unknown_language_option_is_usage_error(data_dir: dict[str, str]) -> None:
+    result = run("--language", "de", "check", env=data_dir)
+
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "sideline: --language: 'de' is not one of en, ru, kk, ar, zh-hans, fr, es",
+    )
+
+
+def test_locale_without_a_catalogue_speaks_english(data_dir: dict[str, str]) -> None:
+    result = run("frobnicate", env={**data_dir, "LC_ALL": "de_DE.UTF-8"})
+
+    assert (
+        result.stderr.strip()
+        == "sideline: no command 'frobnicate'; run “sideline help” for the list"
     )
 
 

@@ -582,3 +582,111 @@ def test_agenda_names_minutes_of_an_earlier_meeting(
         ("rejected", "minutes_of_itself"),
         ("rejected", "minutes_item_missing"),
     ]
+
+
+# A meeting's title and agenda in several languages (issue 17)
+
+
+def test_meeting_title_given_again_with_versions_replaces_the_title(
+    logs: LocalLogs, judge: Judge, meeting: str
+) -> None:
+    before = logs.reduce().state.meetings[meeting].to_json()
+    clear = {
+        "title": "NATO–CSTO–OSCE talks",
+        "language": "en",
+        "versions": [{"language": "ru", "title": "Переговоры НАТО–ОДКБ–ОБСЕ"}],
+    }
+
+    entry = logs.act("nato", "meeting.title", meeting, role="delegate", args={}, clear=clear)
+
+    reduction = logs.reduce()
+    after = reduction.state.meetings[meeting].to_json()
+    verdict = reduction.verdict_at(entry.origin, entry.index)
+    assert verdict is not None
+    assert (verdict.status, verdict.code) == ("applied", "")
+    assert after.pop("title") == {"content_sha256": clear_content_hash(clear), "op": verdict.hash}
+    assert after == before  # nothing else changed, and a meeting never retitled has no key
+
+
+@pytest.mark.parametrize(
+    ("actor", "clear", "code"),
+    [
+        ("osce", {"title": "Talks"}, "not_host"),
+        ("nato", {"title": " "}, "title_required"),
+        (
+            "nato",
+            {"title": "Talks", "language": "ru", "versions": [{"language": "ru", "title": "Т"}]},
+            "duplicate_language",
+        ),
+        # A title without a language is English: an English version repeats it.
+        (
+            "nato",
+            {"title": "Talks", "versions": [{"language": "en", "title": "T"}]},
+            "duplicate_language",
+        ),
+    ],
+)
+def test_meeting_title_refused(
+    logs: LocalLogs, judge: Judge, meeting: str, actor: str, clear: dict[str, Any], code: str
+) -> None:
+    entry = logs.act(actor, "meeting.title", meeting, role="delegate", args={}, clear=clear)
+
+    assert judge(entry) == ("rejected", code)
+    assert logs.reduce().state.meetings[meeting].retitled is None
+
+
+def test_meeting_created_with_duplicate_title_language_refused(
+    logs: LocalLogs, judge: Judge
+) -> None:
+    entry = logs.act(
+        "nato",
+        "meeting.create",
+        "nato/m-2",
+        role="delegate",
+        args=args(),
+        clear={"title": "Talks", "language": "fr", "versions": [{"language": "fr", "title": "P"}]},
+    )
+
+    assert judge(entry) == ("rejected", "duplicate_language")
+
+
+def test_agenda_versions_align_item_for_item(logs: LocalLogs, judge: Judge, meeting: str) -> None:
+    good = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={
+            "items": ["Routes", "Liaison"],
+            "versions": [
+                {"language": "ru", "items": ["Маршруты", "Связь"]},
+                {"language": "zh-hans", "items": ["路线", "联络"]},
+            ],
+        },
+    )
+    short = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={"items": ["Routes", "Liaison"], "versions": [{"language": "ru", "items": ["М"]}]},
+    )
+    twice = logs.act(
+        "nato",
+        "agenda.set",
+        meeting,
+        role="delegate",
+        args={},
+        clear={
+            "items": ["Routes"],
+            "versions": [{"language": "ru", "items": ["М"]}, {"language": "ru", "items": ["Н"]}],
+        },
+    )
+
+    assert [judge(good), judge(short), judge(twice)] == [
+        ("applied", ""),
+        ("rejected", "agenda_versions_mismatch"),
+        ("rejected", "duplicate_language"),
+    ]

@@ -40,6 +40,20 @@ def test_ops_of_every_kind_validate_against_schema(logs: LocalLogs, commitment: 
     acts: list[tuple[str, str, str, dict[str, Any], dict[str, Any] | None]] = [
         ("nato", "meeting.add_participant", m, {"organization": "sco"}, None),
         ("nato", "agenda.set", m, {}, {"items": ["Opening"]}),
+        (
+            "nato",
+            "agenda.set",
+            m,
+            {},
+            {"items": ["Opening"], "versions": [{"language": "zh-hans", "items": ["开幕"]}]},
+        ),
+        (
+            "nato",
+            "meeting.title",
+            m,
+            {},
+            {"title": "Talks", "language": "en", "versions": [{"language": "ru", "title": "П"}]},
+        ),
         ("csto", "agenda.propose", m, {"proposal": "p1"}, {"title": "Routes"}),
         ("csto", "agenda.propose", m, {"proposal": "p2"}, {"title": "Liaison"}),
         ("nato", "agenda.accept", m, {"proposal": "csto/p1"}, None),

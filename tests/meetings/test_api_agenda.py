@@ -29,7 +29,9 @@ def test_api_participant_proposes_host_accepts(
         "",
     )
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
-    assert client.get(base).json() == [{"position": 1, "title": "Liaison", "minutes_of": None}]
+    assert client.get(base).json() == [
+        {"position": 1, "title": "Liaison", "minutes_of": None, "versions": {}}
+    ]
     assert [p["status"] for p in client.get(f"{base}/proposals").json()] == ["accepted"]
 
 
@@ -100,6 +102,7 @@ def test_api_agenda_links_previous_minutes(client: Client, cast: Cast, meeting: 
             "title": "Approval of the minutes of the previous meeting: "
             "Counter-narcotics on the sidelines (2013-09-25)",
             "minutes_of": {"meeting": meeting.op_id, "id": meeting.pk},
+            "versions": {},
         },
-        {"position": 2, "title": "Routes", "minutes_of": None},
+        {"position": 2, "title": "Routes", "minutes_of": None, "versions": {}},
     ]

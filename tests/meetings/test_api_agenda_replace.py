@@ -28,8 +28,8 @@ def test_agenda_replace_by_host_with_token(client: Client, cast: Cast, meeting: 
 
     assert response.status_code == 200
     assert response.json() == [
-        {"position": 1, "title": "Opening", "minutes_of": None},
-        {"position": 2, "title": "Working group", "minutes_of": None},
+        {"position": 1, "title": "Opening", "minutes_of": None, "versions": {}},
+        {"position": 2, "title": "Working group", "minutes_of": None, "versions": {}},
     ]
     listed = client.get(f"/api/meetings/{meeting.pk}/agenda", **bearer(cast.of("osce", "viewer")))
     assert listed.json() == response.json()

@@ -71,3 +71,19 @@ def test_a_chosen_time_zone_is_the_meetings(client: Client, cast: Cast) -> None:
 
     assert response.status_code == 302
     assert Meeting.objects.get(title="Talks").timezone == "Asia/Almaty"
+
+
+def test_the_reader_language_is_offered_and_a_chosen_one_is_the_meetings(
+    client: Client, cast: Cast
+) -> None:
+    client.force_login(cast.of("nato", "delegate"))
+
+    form = client.get("/meetings/", {"lang": "kk"}).content.decode()
+    response = client.post(
+        "/meetings/new/",
+        {"title": "Кездесу", "date": "2013-09-25", "host": "nato", "language": "kk"},
+    )
+
+    assert '<option value="kk" selected>қазақ тілі</option>' in form
+    assert response.status_code == 302
+    assert Meeting.objects.get(title="Кездесу").language == "kk"

@@ -272,7 +272,7 @@ def test_command_observes_passed_deadlines_for_hosted_organizations(silent: Deci
 
     assert out.getvalue().splitlines() == [
         f"adopted by silence procedure: {silent.op_id} Liaison on drug routes",
-        "1 decision(s) adopted by silence procedure",
+        "1 decision adopted by silence procedure",
     ]
     assert _status(silent) == "adopted"
 

@@ -19,6 +19,10 @@ def test_demo_seed_twice_same_rows(registry: None) -> None:
     ]
     assert [[v["language"] for v in d.versions] for d in decisions] == [["ru"], ["ru"]]
     assert list(Meeting.objects.order_by("pk").values_list("public", flat=True)) == [True, False]
+    assert [[v["language"] for v in m.versions] for m in Meeting.objects.order_by("pk")] == [
+        ["ru"],
+        [],
+    ]
     assert said[-1] == "demo meeting already present"
 
 

@@ -300,3 +300,30 @@ def test_api_meetings_flag_the_summit_meeting(
     assert (rows["nato-csto"]["summit"], rows["nato-csto"]["session"]) == (True, "astana-2013")
     assert rows["nato-csto"]["forum"] is None
     assert (rows["r1"]["summit"], rows["r1"]["forum"]) == (False, "unga-high-level-week")
+
+
+@pytest.mark.parametrize(
+    ("code", "location", "description"),
+    [
+        (
+            "ru",
+            "Астана, Казахстан — Специальный саммит astana-2013, зал 1",
+            "Запрос nato-csto. Сопредседатели: ОДКБ и НАТО.",
+        ),
+        (
+            "ar",
+            "أستانا، كازاخستان — مؤتمر القمة الخاص astana-2013، القاعة 1",
+            # The CSTO has no Arabic abbreviation in the names file: it falls back to English.
+            "الطلب nato-csto. الرئيسان المشاركان: CSTO والناتو.",
+        ),
+    ],
+)
+def test_ics_speaks_the_feeds_language(
+    client: Client, summit_plan: Plan, code: str, location: str, description: str
+) -> None:
+    publish_plan(plan=summit_plan, publisher=Organization.objects.get(slug="osce"))
+
+    response = client.get("/planner/feeds/nato.ics", {"year": "2013", "lang": code})
+
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert (str(event["location"]), str(event["description"])) == (location, description)

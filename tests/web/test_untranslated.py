@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from pathlib import Path
 
 import polib
@@ -20,6 +21,8 @@ from django.test import Client
 from django.utils.translation import to_locale
 
 import sideline
+from sideline.meetings.services import add_meeting_version, create_meeting, set_agenda
+from tests.accounts.factories import person
 
 LOCALE = Path(sideline.__file__).parent / "locale"
 LANGUAGES = [
@@ -86,5 +89,41 @@ def test_no_page_shows_an_english_only_string(client: Client, registry: None, co
         leaks = sorted(f for f in fragments if f in text)
         if leaks:
             found[path] = leaks
+
+    assert found == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_meeting_pages_show_no_english_only_string(
+    client: Client, registry: None, code: str
+) -> None:
+    """The meeting page with its languages, as a reader and as a host sees it (the
+    version form), and the list with the new meeting form (the planner's .ics words are
+    checked per language in tests/planner/test_summits.py)."""
+    host = person("nato-host", organization="nato", role="delegate")
+    meeting = create_meeting(
+        actor=host,
+        title="Talks",
+        host="nato",
+        participants=["osce"],
+        date=date(2013, 9, 25),
+        public=True,
+    )
+    set_agenda(actor=host, meeting=meeting, items=["Routes"])
+    add_meeting_version(
+        actor=host, meeting=meeting, language="ru", title="Переговоры", items=["Маршруты"]
+    )
+    fragments = english_only(code)
+
+    found = {}
+    for user in (None, host):
+        if user is not None:
+            client.force_login(user)
+        for path in (f"/meetings/{meeting.pk}/", "/meetings/"):
+            text = visible_text(client.get(path, {"lang": code}).content.decode())
+            leaks = sorted(f for f in fragments if f in text)
+            if leaks:
+                found[(path, user is not None)] = leaks
 
     assert found == {}

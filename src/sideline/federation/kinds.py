@@ -27,6 +27,7 @@ __all__ = [
     "HASH",
     "INSTANT",
     "KINDS",
+    "MAX_MEETING_LANGUAGES",
     "MAX_PARAGRAPHS",
     "MAX_PARTICIPANTS",
     "MAX_RESHARED",
@@ -91,8 +92,17 @@ INSTANT = Str(
     pattern=r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z",
     description="a UTC instant such as 2013-10-01T16:00:00Z",
 )
-LANGUAGE = Str(8, min_length=2, pattern=r"[a-z]{2,3}", description="a language code such as ru")
+# A language code as Django names the interface's languages: "ru", and "zh-hans" for
+# Chinese in simplified script (the second part was added later; every earlier code stays valid).
+LANGUAGE = Str(
+    8,
+    min_length=2,
+    pattern=r"[a-z]{2,3}(?:-[a-z]{2,4})?",
+    description="a language code such as ru or zh-hans",
+)
 MAX_VERSIONS = 6
+# A meeting's title and agenda in each of the seven languages of the interface at most.
+MAX_MEETING_LANGUAGES = 7
 MAX_PARAGRAPHS = 1_000
 PARAGRAPH = Int(1, MAX_PARAGRAPHS)
 TEXT = Str(MAX_TEXT, multiline=True)
@@ -158,6 +168,13 @@ _DECISION_TEXT = _obj(
     },
 )
 
+# A meeting's title in its first language and in others (issue 17): optional, so that
+# contents written before carry on meaning "a title in English".
+_TITLE_LANGUAGES: Mapping[str, Validator] = {
+    "language": LANGUAGE,
+    "versions": List(_obj({"language": LANGUAGE, "title": LINE}), MAX_MEETING_LANGUAGES - 1),
+}
+
 KINDS: Mapping[str, KindSpec] = MappingProxyType(
     {
         "meeting.create": KindSpec(
@@ -176,17 +193,31 @@ KINDS: Mapping[str, KindSpec] = MappingProxyType(
                     "topic": SLUG,
                 },
             ),
-            content=_obj({"title": LINE}, {"location": Str(200), "salt": HASH}),
+            content=_obj({"title": LINE}, {"location": Str(200), "salt": HASH, **_TITLE_LANGUAGES}),
             content_required=True,
             creates=True,
         ),
         "meeting.add_participant": KindSpec(args=_obj({"organization": SLUG})),
+        # The title again, with its language versions: the content replaces the title's.
+        "meeting.title": KindSpec(
+            args=_NO_ARGS,
+            content=_obj({"title": LINE}, {"salt": HASH, **_TITLE_LANGUAGES}),
+            content_required=True,
+        ),
         "agenda.set": KindSpec(
             args=_NO_ARGS,
             content=_obj(
                 {"items": List(LINE, 100)},
                 # The item (1-based) that approves the minutes of an earlier meeting.
-                {"salt": HASH, "minutes_of": _obj({"position": Int(1, 100), "meeting": OBJECT_ID})},
+                {
+                    "salt": HASH,
+                    "minutes_of": _obj({"position": Int(1, 100), "meeting": OBJECT_ID}),
+                    # The same items in other languages, item for item.
+                    "versions": List(
+                        _obj({"language": LANGUAGE, "items": List(LINE, 100)}),
+                        MAX_MEETING_LANGUAGES - 1,
+                    ),
+                },
             ),
             content_required=True,
         ),

@@ -86,6 +86,9 @@ def project(state: SharedState, ops: Mapping[str, Op]) -> Projection:
     for meeting_id, meeting in state.meetings.items():
         created = ops.get(meeting.op)
         clear = _clear(ops, meeting.op)
+        # The title as last given (meeting.title), else as created; the place stays.
+        titled = _clear(ops, meeting.retitled[1]) if meeting.retitled else clear
+        agenda = None if meeting.agenda is None else _clear(ops, meeting.agenda[1])
         result.meetings[meeting_id] = {
             "host": meeting.host,
             "cohost": meeting.cohost,
@@ -96,11 +99,15 @@ def project(state: SharedState, ops: Mapping[str, Op]) -> Projection:
             "forum_session": meeting.forum_session,
             "planner_request": meeting.planner_request,
             "topic": created.args.get("topic") if created is not None else None,
-            "title": _text(clear, "title"),
+            "title": _text(titled, "title"),
             "location": _text(clear, "location", ""),
-            "agenda": None
-            if meeting.agenda is None
-            else list(_text(_clear(ops, meeting.agenda[1]), "items", []) or []),
+            "language": _text(titled, "language", "en"),
+            "versions": [dict(v) for v in _text(titled, "versions", []) or []],
+            "agenda": None if meeting.agenda is None else list(_text(agenda, "items", []) or []),
+            # Language → the items in it, in the agenda's order.
+            "agenda_versions": {
+                v["language"]: list(v["items"]) for v in _text(agenda, "versions", []) or []
+            },
             "minutes": {
                 "status": meeting.minutes_status,
                 "revisions": [

@@ -36,6 +36,7 @@ RULES: Mapping[str, Callable[[SharedState, Placed], None]] = {
 ROLES_BY_KIND: Mapping[str, frozenset[str]] = {
     "meeting.create": ACT,
     "meeting.add_participant": ACT,
+    "meeting.title": ACT,
     "agenda.set": ACT,
     "agenda.propose": ACT,
     "agenda.accept": ACT,

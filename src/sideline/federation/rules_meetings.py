@@ -8,7 +8,10 @@ draft → circulated → agreed (every participant agreed to that revision) → 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
+from typing import Any
 
+from sideline.federation.ops import Op
 from sideline.federation.ordering import Placed
 from sideline.federation.rules import (
     Rejected,
@@ -36,6 +39,7 @@ def create_meeting(state: SharedState, placed: Placed) -> None:
         raise Rejected("cohost_is_host", "the co-host must differ from the host")
     if blank(op, "title"):
         raise Rejected("title_required", "give the meeting a title")
+    _check_title_languages(op)
     participants = {op.actor, *([cohost] if cohost else []), *args["participants"]}
     meeting = Meeting(
         id=op.object_id,
@@ -53,6 +57,43 @@ def create_meeting(state: SharedState, placed: Placed) -> None:
     require_room(meeting, len(participants))
     meeting.participants = participants
     state.meetings[op.object_id] = meeting
+
+
+def _check_title_languages(op: Op) -> None:
+    """A title's language versions name each language once, the title's own included."""
+    clear = op.clear
+    if clear is None or op.sealed:
+        return
+    languages = [clear.get("language", "en"), *(v["language"] for v in clear.get("versions", []))]
+    if len(set(languages)) != len(languages):
+        raise Rejected("duplicate_language", "give each language version once")
+
+
+def retitle_meeting(state: SharedState, placed: Placed) -> None:
+    """The title again, with its versions in other languages; it replaces the title."""
+    op = placed.op
+    meeting = get_meeting(state, op.object_id)
+    require_host(meeting, op)
+    check_visibility(op, public=meeting.public)
+    if blank(op, "title"):
+        raise Rejected("title_required", "give the meeting a title")
+    _check_title_languages(op)
+    meeting.retitled = (op.content_sha256 or "", op.hash)
+
+
+def _check_agenda_versions(clear: Mapping[str, Any]) -> None:
+    """Each version of the agenda in another language names the same items, one for one."""
+    versions = clear.get("versions", [])
+    languages = [v["language"] for v in versions]
+    if len(set(languages)) != len(languages):
+        raise Rejected("duplicate_language", "give each language version once")
+    count = len(clear["items"])
+    differing = sorted(v["language"] for v in versions if len(v["items"]) != count)
+    if differing:
+        raise Rejected(
+            "agenda_versions_mismatch",
+            f"every version of the agenda has its {count} items; {', '.join(differing)} has not",
+        )
 
 
 def add_participant(state: SharedState, placed: Placed) -> None:
@@ -82,6 +123,8 @@ def set_agenda(state: SharedState, placed: Placed) -> None:
                 "minutes_item_missing",
                 f"minutes_of.position {minutes_of['position']}: the agenda has {count} items",
             )
+    if clear is not None:
+        _check_agenda_versions(clear)
     meeting.agenda = (op.content_sha256 or "", op.hash)
 
 
@@ -267,6 +310,7 @@ def reshare(state: SharedState, placed: Placed) -> None:
 MEETING_RULES = {
     "meeting.create": create_meeting,
     "meeting.add_participant": add_participant,
+    "meeting.title": retitle_meeting,
     "agenda.set": set_agenda,
     "agenda.propose": propose_agenda_item,
     "agenda.accept": accept_agenda_item,

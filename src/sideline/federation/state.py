@@ -67,6 +67,8 @@ class Meeting:
     forum_session: str | None = None
     planner_request: str | None = None
     agenda: tuple[str, str] | None = None  # (content_sha256, op)
+    # The title given again with its language versions (meeting.title): (content_sha256, op)
+    retitled: tuple[str, str] | None = None
     minutes_status: str = "none"
     revisions: list[MinutesRevision] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
@@ -115,6 +117,9 @@ class Meeting:
             "delegates": {k: sorted(v) for k, v in self.delegates.items()},
             "documents": {k: {"sha256": sha, "by": by} for k, (sha, by) in self.documents.items()},
         }
+        # Only when set: meetings whose title was never given again keep their digests.
+        if self.retitled is not None:
+            obj["title"] = {"content_sha256": self.retitled[0], "op": self.retitled[1]}
         # Only when there are any: meetings without proposals keep their digests.
         if self.proposals:
             obj["proposals"] = {k: p.to_json() for k, p in self.proposals.items()}

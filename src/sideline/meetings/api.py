@@ -55,6 +55,8 @@ def _meeting_out(meeting: Meeting) -> dict[str, Any]:
         "cohost": meeting.cohost.slug if meeting.cohost else None,
         "participants": sorted(p.organization.slug for p in meeting.participations.all()),
         "public": meeting.public,
+        "language": meeting.language,
+        "versions": meeting.versions,
     }
 
 
@@ -130,6 +132,7 @@ def add_meeting(request: HttpRequest, payload: schemas.MeetingIn) -> Any:
         topic=payload.topic,
         forum_session=payload.forum_session,
         planner_request=payload.planner_request,
+        language=payload.language,
     )
     return Status(201, _meeting_out(meeting))
 
@@ -163,6 +166,23 @@ def add_participant(request: HttpRequest, meeting_id: int, payload: schemas.Part
     meeting = _meeting(request, meeting_id)
     services.add_participant(
         actor=_actor(request), meeting=meeting, organization=payload.organization
+    )
+    return Status(201, _meeting_out(meeting))
+
+
+@router.post("/{meeting_id}/versions", response={201: schemas.MeetingOut}, auth=API_AUTH)
+def add_meeting_version(
+    request: HttpRequest, meeting_id: int, payload: schemas.MeetingVersionIn
+) -> Any:
+    """A host's delegate gives the title, and the agenda items, in another language; a
+    version in a language the meeting has replaces it."""
+    meeting = _meeting(request, meeting_id)
+    meeting = services.add_meeting_version(
+        actor=_actor(request),
+        meeting=meeting,
+        language=payload.language,
+        title=payload.title,
+        items=payload.items,
     )
     return Status(201, _meeting_out(meeting))
 
@@ -369,6 +389,7 @@ def _agenda_out(request: HttpRequest, meeting: Meeting) -> list[dict[str, Any]]:
         {
             "position": item.position,
             "title": item.title,
+            "versions": item.versions,
             "minutes_of": {"meeting": item.minutes_of, "id": earlier.pk if earlier else None}
             if item.minutes_of
             else None,

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from sideline.accounts.services import create_person
 from sideline.meetings.models import Meeting
 from sideline.meetings.services import (
+    add_meeting_version,
     create_meeting,
     make_commitment,
     observe_deadlines,
@@ -80,6 +81,14 @@ def seed(*, say: Callable[[str], None]) -> None:
         actor=users[("nato", "delegate")],
         meeting=meeting,
         items=["Opening", "Trafficking routes", "Joint training"],
+    )
+    # The title and agenda in Russian too: Russian readers see them first.
+    add_meeting_version(
+        actor=users[("nato", "delegate")],
+        meeting=meeting,
+        language="ru",
+        title="Борьба с наркотиками из Афганистана: встреча в кулуарах",
+        items=["Открытие", "Маршруты наркотрафика", "Совместная подготовка"],
     )
     decision = propose_decision(
         actor=users[("csto", "delegate")],

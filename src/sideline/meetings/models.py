@@ -72,6 +72,10 @@ class Meeting(models.Model):
     participants = models.ManyToManyField(
         Organization, through="Participant", related_name="meetings"
     )
+    # The language of the title and the agenda items as given, and the title in others:
+    # [{"language", "title"}], as the ops carry them (each item's are on AgendaItem).
+    language = models.CharField(max_length=8, default="en")
+    versions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,6 +144,8 @@ class AgendaItem(models.Model):
     # The item approves the minutes of this earlier meeting (its global identifier, as the
     # op names it: the earlier meeting may be one this node does not hold).
     minutes_of = models.CharField(max_length=130, blank=True)
+    # The item in other languages than the meeting's: {"ru": "...", ...}.
+    versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -96,6 +96,12 @@ def _agenda_proposals(meeting: Meeting) -> dict[str, dict[str, Any]]:
     }
 
 
+def _agenda_versions(items: list[AgendaItem]) -> dict[str, list[str | None]]:
+    """Language → each item in it (None where an item lacks it), as the ops have them."""
+    languages = sorted({language for item in items for language in item.versions})
+    return {language: [item.versions.get(language) for item in items] for language in languages}
+
+
 def _meeting_json(meeting: Meeting) -> dict[str, Any]:
     items = list(meeting.agenda.order_by("position"))
     agenda = [item.title for item in items]
@@ -114,8 +120,11 @@ def _meeting_json(meeting: Meeting) -> dict[str, Any]:
         "topic": meeting.topic.slug if meeting.topic else None,
         "title": meeting.title,
         "location": meeting.location,
+        "language": meeting.language,
+        "versions": meeting.versions,
         # An agenda never set and an empty one both show as no items.
         "agenda": agenda or None,
+        "agenda_versions": _agenda_versions(items),
         "minutes": _minutes(meeting),
         "delegates": _delegates(meeting),
         "documents": {
@@ -271,6 +280,8 @@ def _write(expected: Projection) -> None:
 def _write_meeting(op_id: str, value: dict[str, Any], orgs: _Orgs) -> Meeting:
     fields = {
         "title": value["title"] or "",
+        "language": value["language"],
+        "versions": value["versions"],
         "host": orgs[value["host"]],
         "cohost": orgs[value["cohost"]] if value["cohost"] else None,
         "date": date.fromisoformat(value["date"]),
@@ -291,12 +302,14 @@ def _write_meeting(op_id: str, value: dict[str, Any], orgs: _Orgs) -> Meeting:
         Participant.objects.get_or_create(meeting=meeting, organization=orgs[slug])
     AgendaItem.objects.filter(meeting=meeting).delete()
     minutes_of = value.get("agenda_minutes_of") or {}
+    translated = value.get("agenda_versions") or {}
     AgendaItem.objects.bulk_create(
         AgendaItem(
             meeting=meeting,
             position=n,
             title=title,
             minutes_of=minutes_of.get("meeting", "") if minutes_of.get("position") == n else "",
+            versions={language: items[n - 1] for language, items in translated.items()},
         )
         for n, title in enumerate(value["agenda"] or [], 1)
     )

@@ -4,11 +4,24 @@ minutes, documents and delegations."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
+from django.conf import settings
 from ninja import Schema
+from pydantic import Field
 
 from sideline.openapi import Input
 from sideline.validators import Day, Name, Text, Zone
+
+# One of the interface's languages: the service refuses another (`bad_language`); the
+# document lists them, so that a client knows which.
+Language = Annotated[
+    str,
+    Field(
+        description="a language of the interface: en, ru, kk, ar, zh-hans, fr or es",
+        json_schema_extra={"enum": [code for code, _name in settings.LANGUAGES]},
+    ),
+]
 
 
 class AgendaIn(Input):
@@ -26,6 +39,8 @@ class AgendaItemOut(Schema):
     position: int
     title: str
     minutes_of: MinutesOfOut | None = None
+    # The item in the meeting's other languages: {"ru": "..."}.
+    versions: dict[str, str] = {}
 
 
 class ProposalIn(Input):
@@ -131,6 +146,13 @@ class MeetingIn(Input):
     topic: Text | None = None
     forum_session: Text | None = None
     planner_request: Text = ""
+    # The language of the title and agenda items.
+    language: Language = "en"
+
+
+class TitleVersionOut(Schema):
+    language: str
+    title: str
 
 
 class MeetingOut(Schema):
@@ -142,6 +164,19 @@ class MeetingOut(Schema):
     cohost: str | None
     participants: list[str]
     public: bool
+    language: str
+    # The title in the meeting's other languages.
+    versions: list[TitleVersionOut]
+
+
+class MeetingVersionIn(Input):
+    """The meeting's title, and its agenda items, in another language."""
+
+    language: Language
+    title: Name
+    # The agenda items in that language in the agenda's order, without the item that
+    # approves the previous meeting's minutes; none: the agenda's versions stay.
+    items: list[Text] = []
 
 
 class VersionIn(Input):

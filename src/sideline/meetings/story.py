@@ -38,6 +38,7 @@ from sideline.meetings.models import (
     ProgressUpdate,
 )
 from sideline.meetings.selectors import visible_meetings
+from sideline.meetings.versions import meeting_text
 from sideline.planner.models import MeetingRequest, PlacedMeeting, PlanStatus, UnplacedRequest
 from sideline.record.models import RecordEntry
 from sideline.record.tiles import TILE_WIDTH, entries_path
@@ -433,11 +434,14 @@ def _meeting_steps(
     steps = [
         Step(
             "meeting",
-            meeting.title,
+            # In the reader's language where the meeting is given in it.
+            meeting_text(meeting).title,
             url=reverse("meetings:detail", args=[meeting.pk]),
             when=meeting.date,
             state=", ".join(p.organization.abbreviation for p in meeting.participations.all()),
-            entries=ledger.refs(meeting.op_id, "meeting.create", "meeting.add_participant"),
+            entries=ledger.refs(
+                meeting.op_id, "meeting.create", "meeting.add_participant", "meeting.title"
+            ),
         ),
         _minutes_step(meeting, ledger),
     ]

@@ -159,6 +159,13 @@ REFUSALS: Mapping[str, str] = {
         "The %(language)s version has %(found)s paragraph(s), the text %(expected)s: "
         "equally authentic versions align paragraph by paragraph."
     ),
+    "same_language": gettext_noop(
+        "The meeting is already given in that language; choose another for a version."
+    ),
+    "agenda_versions_mismatch": gettext_noop(
+        "The agenda has %(expected)s item(s) to translate and %(found)s were given: "
+        "give each item once, one a line, in the agenda's order."
+    ),
     "confirmation_required": gettext_noop(
         "Tick the box that names the organization you answer for, then sign again."
     ),

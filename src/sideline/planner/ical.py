@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import icalendar
@@ -36,11 +36,29 @@ ZONE_YEARS = (1970, 2038)
 
 __all__ = [
     "CalendarNames",
+    "CalendarWords",
     "add_timezones",
     "export_ical",
     "meeting_uid",
     "meeting_window",
 ]
+
+
+@dataclass(frozen=True)
+class CalendarWords:
+    """The calendar's own words, as ``%(name)s`` templates; English unless given.
+
+    The core knows no language: ``planner.texts.calendar_words`` gives them in the
+    feed's (the reader's ``?lang=`` or saved language).
+    """
+
+    summit: str = "Special summit %(summit)s"
+    place: str = "%(city)s, %(country)s"
+    location: str = "%(city)s — %(where)s, room %(room)s"
+    description: str = "Request %(request)s. Co-chairs: %(chairs)s."
+    no_chairs: str = "none"
+    # Joins the co-chairs' names as the language joins a list.
+    join: Callable[[Sequence[str]], str] = ", ".join
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class CalendarNames:
         topics: topic (a function slug, or free text) → name.
         countries: country code → name.
         cities: a venue's city (its English name) → its name in the feed's language.
+        words: the calendar's own words in the feed's language.
     """
 
     organizations: Mapping[str, str] = field(default_factory=dict)
@@ -60,6 +79,7 @@ class CalendarNames:
     topics: Mapping[str, str] = field(default_factory=dict)
     countries: Mapping[str, str] = field(default_factory=dict)
     cities: Mapping[str, str] = field(default_factory=dict)
+    words: CalendarWords = field(default_factory=CalendarWords)
 
     def organization(self, slug: str) -> str:
         return self.organizations.get(slug, slug)
@@ -217,14 +237,18 @@ def _event(
     # Names and topics are stored text: printable() keeps a stray control character from
     # making the file unreadable to calendar programs.
     event.add("summary", printable(f"{' – '.join(organizations)}: {topic}"))
-    city = ", ".join(p for p in (names.city(venue.city), names.country(venue.country)) if p)
+    words = names.words
+    town, country = names.city(venue.city), names.country(venue.country)
+    city = words.place % {"city": town, "country": country} if town and country else town or country
     where = (
-        f"Special summit {venue.id}" if venue.is_summit else names.forum(venue.forum or venue.id)
+        words.summit % {"summit": venue.id}
+        if venue.is_summit
+        else names.forum(venue.forum or venue.id)
     )
-    event.add("location", printable(f"{city} — {where}, room {meeting.room + 1}"))
-    chairs = ", ".join(names.organization(o) for o in meeting.co_chairs)
-    event.add(
-        "description", printable(f"Request {meeting.request}. Co-chairs: {chairs or 'none'}.")
-    )
+    place = {"city": city, "where": where, "room": meeting.room + 1}
+    event.add("location", printable(words.location % place))
+    chairs = words.join([names.organization(o) for o in meeting.co_chairs]) or words.no_chairs
+    description = words.description % {"request": meeting.request, "chairs": chairs}
+    event.add("description", printable(description))
     event.add("categories", [printable(name) for name in organizations])
     return event

@@ -23,6 +23,7 @@ from sideline.planner.models import (
 )
 from sideline.planner.schema import Meeting
 from sideline.planner.schema import Plan as CorePlan
+from sideline.planner.texts import calendar_words
 from sideline.registry.enums import SessionStatus
 from sideline.registry.models import Forum, ForumSession, Function, Organization, State
 from sideline.registry.names import city_name
@@ -246,6 +247,7 @@ def calendar_names() -> CalendarNames:
             city: city_name(city, translation.get_language() or "en")
             for city in ForumSession.objects.order_by().values_list("city", flat=True).distinct()
         },
+        words=calendar_words(),
     )
 
 

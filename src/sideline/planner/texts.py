@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-__all__ = ["RULES", "reason_text", "rule_text"]
+from sideline.localization import format_list
+from sideline.planner.ical import CalendarWords
+
+__all__ = ["RULES", "calendar_words", "reason_text", "rule_text"]
 
 _SHOWN = 3
 
@@ -139,3 +142,25 @@ def reason_text(reason: Mapping[str, Any]) -> str:
 def rule_text(constraint: str) -> str:
     """Return a constraint's meaning in the reader's language (its name when unknown)."""
     return str(RULES.get(constraint, constraint))
+
+
+def calendar_words() -> CalendarWords:
+    """Return the `.ics` feeds' own words in the active language.
+
+    Example:
+        >>> calendar_words().summit % {"summit": "cica-2014"}
+        'Special summit cica-2014'
+    """
+    return CalendarWords(
+        # Translators: the location of a meeting at a summit outside the forums' sessions.
+        summit=_("Special summit %(summit)s"),
+        # Translators: a venue's place in a calendar: its city, then its country.
+        place=_("%(city)s, %(country)s"),
+        # Translators: a meeting's location in a calendar: city, forum or summit, room number.
+        location=_("%(city)s — %(where)s, room %(room)s"),
+        # Translators: a calendar event's description: the planner's request id, co-chairs.
+        description=_("Request %(request)s. Co-chairs: %(chairs)s."),
+        # Translators: no co-chairs named, in "Co-chairs: none".
+        no_chairs=_("none"),
+        join=lambda names: format_list(names, language=get_language() or "en"),
+    )

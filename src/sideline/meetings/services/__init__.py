@@ -6,6 +6,7 @@ organization's own log (judged by the federation's reducer before it is signed: 
 refusal is the service's error) and the rows of this node's projection.
 
 * :mod:`.meetings` — create a meeting, add a participant, set the agenda;
+* :mod:`.languages` — give a meeting's title and agenda in another language;
 * :mod:`.agenda` — propose an agenda item, accept or decline it;
 * :mod:`.delegation` — name a delegate, accept the invitation, approve the delegate;
 * :mod:`.documents` — add a document;
@@ -47,6 +48,7 @@ from sideline.meetings.services.delegation import (
     invite_delegate,
 )
 from sideline.meetings.services.documents import upload_document
+from sideline.meetings.services.languages import add_meeting_version
 from sideline.meetings.services.meetings import add_participant, create_meeting, set_agenda
 from sideline.meetings.services.minutes import (
     agree_minutes,
@@ -60,6 +62,7 @@ __all__ = [
     "Actor",
     "accept_agenda_item",
     "accept_invitation",
+    "add_meeting_version",
     "add_participant",
     "agree_minutes",
     "approve_delegate",

@@ -8,6 +8,7 @@ An item may approve the minutes of the previous meeting of the series, linked to
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_AGENDA_ITEMS",
     "MAX_PENDING_PROPOSALS",
     "accept_agenda_item",
+    "agenda_versions",
     "decline_agenda_item",
     "previous_minutes_item",
     "previous_minutes_title",
@@ -77,9 +79,14 @@ def write_agenda(
     titles: list[str],
     minutes_of: tuple[int, str] | None,
     summary: str,
+    versions: Mapping[str, list[str]] | None = None,
 ) -> list[AgendaItem]:
-    """Replace the rows and write the ``agenda.set`` op; the caller holds the lock."""
+    """Replace the rows and write the ``agenda.set`` op; the caller holds the lock.
+
+    ``versions``: the same items in other languages (language → items, one for one).
+    """
     _check_titles(titles, field="items")
+    versions = versions or {}
     meeting.agenda.all().delete()
     created = AgendaItem.objects.bulk_create(
         AgendaItem(
@@ -87,12 +94,17 @@ def write_agenda(
             position=n,
             title=title,
             minutes_of=minutes_of[1] if minutes_of and minutes_of[0] == n else "",
+            versions={language: items[n - 1] for language, items in versions.items()},
         )
         for n, title in enumerate(titles, 1)
     )
     clear: dict[str, Any] = {"items": titles}
     if minutes_of is not None:
         clear["minutes_of"] = {"position": minutes_of[0], "meeting": minutes_of[1]}
+    if versions:
+        clear["versions"] = [
+            {"language": language, "items": items} for language, items in versions.items()
+        ]
     assert meeting.op_id is not None
     record_op(
         meeting=meeting,
@@ -105,6 +117,19 @@ def write_agenda(
         summary=summary,
     )
     return created
+
+
+def agenda_versions(items: list[AgendaItem]) -> dict[str, list[str]]:
+    """The agenda in each other language it is given in, as ``write_agenda`` takes it.
+
+    A language that some item lacks is left out: a version names every item.
+    """
+    languages = list(items[0].versions) if items else []
+    return {
+        language: [item.versions[language] for item in items]
+        for language in languages
+        if all(language in item.versions for item in items)
+    }
 
 
 def previous_minutes_item(meeting: Meeting) -> tuple[str, str]:
@@ -220,6 +245,12 @@ def accept_agenda_item(*, actor: Actor, meeting: Meeting, proposal_id: int) -> A
         summary=f"agenda item of {proposal.organization.slug} accepted: {proposal.title}",
     )
     minutes_of = next(((i.position, i.minutes_of) for i in items if i.minutes_of), None)
+    # The other languages' agendas keep their items; the new one reads as proposed there
+    # until a host gives its translation.
+    versions = {
+        language: [*translated, proposal.title]
+        for language, translated in agenda_versions(items).items()
+    }
     write_agenda(
         actor=actor,
         meeting=meeting,
@@ -227,6 +258,7 @@ def accept_agenda_item(*, actor: Actor, meeting: Meeting, proposal_id: int) -> A
         titles=[i.title for i in items] + [proposal.title],
         minutes_of=minutes_of,
         summary=f"agenda set: {len(items) + 1} items",
+        versions=versions,
     )
     return proposal
 

@@ -54,7 +54,8 @@ __all__ = [
     "withdraw_decision",
 ]
 
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+# The op's pattern (federation/kinds.py): "ru", and "zh-hans" for Chinese (Simplified).
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,4})?")
 
 
 def decision_content(

@@ -20,7 +20,12 @@ from sideline.meetings.services._common import (
     role_claim,
     zone,
 )
-from sideline.meetings.services.agenda import previous_minutes_item, write_agenda
+from sideline.meetings.services.agenda import (
+    agenda_versions,
+    previous_minutes_item,
+    write_agenda,
+)
+from sideline.meetings.services.languages import check_language
 from sideline.oplog import reduce_node
 from sideline.registry.models import ForumSession, Function, Organization
 
@@ -42,11 +47,16 @@ def create_meeting(
     topic: str | None = None,
     forum_session: str | None = None,
     planner_request: str = "",
+    language: str = "en",
 ) -> Meeting:
-    """Create a meeting hosted by the actor's organization, ad hoc or from the planner."""
+    """Create a meeting hosted by the actor's organization, ad hoc or from the planner.
+
+    ``language``: that of the title and the agenda items (one of the interface's).
+    """
     title = title.strip()
     if not title:
         raise MeetingError("title_required", "title: give the meeting a title", field="title")
+    language = check_language(language)
     host_org = organization(host, field="host")
     if not acts_for(actor, host_org.pk):
         raise forbidden("not_your_organization", f"host: you do not act for {host}")
@@ -88,6 +98,7 @@ def create_meeting(
         timezone=timezone,
         location=location or (session.city if session else ""),
         public=public,
+        language=language,
     )
     for org in orgs:
         Participant.objects.create(meeting=meeting, organization=org)
@@ -107,6 +118,9 @@ def create_meeting(
     clear = {"title": meeting.title}
     if meeting.location:
         clear["location"] = meeting.location
+    if language != "en":
+        # Only when not English: a title without a language is read as English.
+        clear["language"] = language
     assert meeting.op_id is not None
     record_op(
         meeting=meeting,
@@ -193,6 +207,10 @@ def set_agenda(
         title, previous_id = previous_minutes_item(meeting)
         titles = [title, *(t for t in titles if t != title)]
         minutes_of = (1, previous_id)
+    current = list(meeting.agenda.order_by("position"))
+    # Translations stay only with the very items they translate: changed items would be
+    # contradicted by their versions, so those go and the hosts give them again.
+    unchanged = [i.title for i in current] == titles
     return write_agenda(
         actor=actor,
         meeting=meeting,
@@ -200,4 +218,5 @@ def set_agenda(
         titles=titles,
         minutes_of=minutes_of,
         summary=f"agenda set: {len(titles)} items",
+        versions=agenda_versions(current) if unchanged else None,
     )

@@ -118,6 +118,13 @@ class MeetingActionView(LoginRequiredMixin, View):
                 items=_lines(data.get("items", "")),
                 previous_minutes=bool(data.get("previous_minutes")),
             ),
+            "version": lambda: services.add_meeting_version(
+                actor=actor,
+                meeting=meeting,
+                language=data.get("language", ""),
+                title=data.get("title", ""),
+                items=_lines(data.get("items", "")),
+            ),
             "propose-item": lambda: services.propose_agenda_item(
                 actor=actor, meeting=meeting, title=data.get("title", "")
             ),
@@ -285,6 +292,7 @@ class MeetingCreateView(LoginRequiredMixin, View):
                 timezone_name=data.get("timezone") or None,
                 location=data.get("location", ""),
                 public=bool(data.get("public")),
+                language=data.get("language") or "en",
             )
         except MeetingError as error:
             # The form comes back with what was typed, the error beside its field.
@@ -293,6 +301,7 @@ class MeetingCreateView(LoginRequiredMixin, View):
             context.update(
                 typed={
                     "title": data.get("title", ""),
+                    "language": data.get("language", ""),
                     "date": data.get("date", ""),
                     "host": data.get("host", ""),
                     "cohost": data.get("cohost", ""),

@@ -148,7 +148,12 @@ class OrganizationCalendarView(View):
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Sideline//meetings//EN")
         calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", printable(f"{organization.abbreviation_en} commitments"))
+        calendar.add(
+            "x-wr-calname",
+            printable(
+                _("%(organization)s commitments") % {"organization": organization.abbreviation}
+            ),
+        )
         stamp = timezone.now()
         for commitment, status in board.commitments:
             for kind, day in (("due", commitment.due_date), ("review", commitment.review_date)):
@@ -163,7 +168,13 @@ class OrganizationCalendarView(View):
                 event.add("dtend", day + timedelta(days=1))
                 # The status's label, not its slug ("on track", not "on_track").
                 label = CommitmentStatus(status).label
-                event.add("summary", printable(f"{kind}: {commitment.description[:80]} ({label})"))
+                words = {"description": commitment.description[:80], "status": label}
+                summary = (
+                    _("due: %(description)s (%(status)s)")
+                    if kind == "due"
+                    else _("review: %(description)s (%(status)s)")
+                )
+                event.add("summary", printable(summary % words))
                 event.add(
                     "url",
                     request.build_absolute_uri(
@@ -174,7 +185,14 @@ class OrganizationCalendarView(View):
                 alarm.add("action", "DISPLAY")
                 alarm.add(
                     "description",
-                    printable(f"Sideline {kind} date: {commitment.description[:80]}"),
+                    printable(
+                        (
+                            _("Sideline due date: %(description)s")
+                            if kind == "due"
+                            else _("Sideline review date: %(description)s")
+                        )
+                        % words
+                    ),
                 )
                 alarm.add("trigger", icalendar.vDuration(-timedelta(days=7)))
                 event.add_component(alarm)

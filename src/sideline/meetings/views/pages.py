@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from django.http import (
     FileResponse,
     Http404,
@@ -16,7 +15,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -46,6 +45,8 @@ from sideline.meetings.selectors import (
 )
 from sideline.meetings.series import series_navigation
 from sideline.meetings.services import current_positions, silence_broken, text_sha256
+from sideline.meetings.services.languages import LANGUAGE_CODES
+from sideline.meetings.versions import language_name, meeting_text
 from sideline.meetings.workspace import agenda_view, minutes_agreements
 from sideline.registry.dates import PartialDate
 from sideline.registry.models import Organization
@@ -77,7 +78,11 @@ class MeetingListView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["meetings"] = visible_meetings(self.request.user)
+        meetings = list(visible_meetings(self.request.user))
+        for meeting in meetings:
+            meeting.text = meeting_text(meeting)  # type: ignore[attr-defined]  # for the template
+        context["meetings"] = meetings
+        context["title_languages"] = [(code, language_name(code)) for code in LANGUAGE_CODES]
         own = organization_id_of(self.request.user)
         context["can_create"] = own is not None and acts_for(self.request.user, own)
         context["organizations"] = _acting_organizations()
@@ -107,9 +112,21 @@ class MeetingDetailView(TemplateView):
                 for p in meeting.participations.all()
             ]
         can_prepare = can_prepare_meeting(user, meeting)
+        agenda = agenda_view(user, meeting, for_hosts=can_prepare)
+        text = meeting_text(meeting, items=agenda.items)
         context.update(
             meeting=meeting,
-            agenda_view=agenda_view(user, meeting, for_hosts=can_prepare),
+            text=text,
+            agenda_rows=[
+                (item, earlier, text.item(item), text.item_language(item))
+                for item, earlier in agenda.rows
+            ],
+            version_languages=[
+                (code, language_name(code)) for code in LANGUAGE_CODES if code != meeting.language
+            ],
+            # A proposal's own text is in English (the form's): its versions in the others.
+            decision_languages=[(c, language_name(c)) for c in LANGUAGE_CODES if c != "en"],
+            agenda_view=agenda,
             agreements=minutes_agreements(
                 minutes, show_people=is_participant_member(user, meeting)
             ),
@@ -137,15 +154,6 @@ class MeetingDetailView(TemplateView):
         return context
 
 
-def _language_name(code: str) -> str:
-    """The language's name in the reader's language (``ru`` is "Russian", "русский")."""
-    try:
-        name = Locale.parse(code).get_display_name(Locale.parse(to_locale(get_language() or "en")))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return code
-    return name or code
-
-
 class DecisionDetailView(TemplateView):
     template_name = "meetings/decision_detail.html"
 
@@ -169,7 +177,7 @@ class DecisionDetailView(TemplateView):
         versions = [
             {
                 **version,
-                "name": _language_name(version["language"]),
+                "name": language_name(version["language"]),
                 "paragraphs": [
                     mark_safe(render_markdown(block)) for block in paragraphs(version["text"])
                 ],

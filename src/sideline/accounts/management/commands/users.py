@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sideline.accounts.enums import Role
 from sideline.accounts.errors import AccountError
@@ -59,10 +60,11 @@ class Command(BaseCommand):
                     password=password,
                     focal_point=options["focal_point"],
                 )
-                self.stdout.write(f"added {person}")
+                self.stdout.write(_("added %(person)s") % {"person": person})
                 if password is None:
                     self.stdout.write(
-                        f"no password set; run `sideline changepassword {options['username']}`"
+                        _("no password set; run `sideline changepassword %(username)s`")
+                        % {"username": options["username"]}
                     )
             elif action == "role":
                 person = set_role(
@@ -71,11 +73,12 @@ class Command(BaseCommand):
                     organization=options["organization"],
                     focal_point=options["focal_point"],
                 )
-                self.stdout.write(f"changed {person}")
+                self.stdout.write(_("changed %(person)s") % {"person": person})
             else:
                 person = disable_person(username=options["username"])
                 self.stdout.write(
-                    f"disabled {person.user.get_username()}; their tokens are revoked"
+                    _("disabled %(username)s; their tokens are revoked")
+                    % {"username": person.user.get_username()}
                 )
         except AccountError as error:
             raise CommandError(error.message, returncode=2) from None

@@ -7,6 +7,8 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sideline.meetings.services import observe_deadlines
 
@@ -26,5 +28,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         adopted = observe_deadlines()
         for decision in adopted:
-            self.stdout.write(f"adopted by silence procedure: {decision.op_id} {decision.title}")
-        self.stdout.write(f"{len(adopted)} decision(s) adopted by silence procedure")
+            self.stdout.write(
+                _("adopted by silence procedure: %(decision)s %(title)s")
+                % {"decision": decision.op_id, "title": decision.title}
+            )
+        self.stdout.write(
+            ngettext(
+                "%(count)s decision adopted by silence procedure",
+                "%(count)s decisions adopted by silence procedure",
+                len(adopted),
+            )
+            % {"count": len(adopted)}
+        )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sideline.meetings.models import Document
 
@@ -70,7 +71,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"MISSING {name} (document {document.uid}: {document.title})")
                 continue
             except OSError as error:
-                raise CommandError(f"{path}: cannot read: {error}") from None
+                raise CommandError(
+                    _("%(path)s: cannot read: %(error)s") % {"path": path, "error": error}
+                ) from None
             if digest != document.sha256:
                 bad += 1
                 self.stdout.write(
@@ -87,16 +90,29 @@ class Command(BaseCommand):
                 swept += 1
                 self.stdout.write(f"DELETED orphan {_relative(path, root)}")
             else:
-                note = "" if old else " (too recent to sweep)"
+                # The line's first word stays English: scripts look for it.
+                note = "" if old else " " + _("(too recent to sweep)")
                 self.stdout.write(f"ORPHAN {_relative(path, root)}{note}")
         self.stdout.write(
-            f"{checked} documents checked: {checked - bad} intact, {bad} missing or altered; "
-            f"{len(orphans)} orphan files, {swept} deleted"
+            _(
+                "%(checked)s documents checked: %(intact)s intact, %(bad)s missing or altered; "
+                "%(orphans)s orphan files, %(swept)s deleted"
+            )
+            % {
+                "checked": checked,
+                "intact": checked - bad,
+                "bad": bad,
+                "orphans": len(orphans),
+                "swept": swept,
+            }
         )
         if bad:
             raise CommandError(
-                f"{bad} document file(s) missing or altered: restore them from a backup; "
-                "their digests are in the signed record",
+                _(
+                    "%(bad)s document file(s) missing or altered: restore them from a backup; "
+                    "their digests are in the signed record"
+                )
+                % {"bad": bad},
                 returncode=1,
             )
 

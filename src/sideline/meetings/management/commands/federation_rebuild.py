@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sideline.meetings.projection import rebuild
 
@@ -35,8 +36,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
         count = len(report.differences) + len(concerns.differences)
         if not count:
-            self.stdout.write("the rows are the projection of the ops: no difference")
+            self.stdout.write(_("the rows are the projection of the ops: no difference"))
         elif report.rebuilt or concerns.rebuilt:
-            self.stdout.write(f"rebuilt: {count} difference(s) corrected from the ops")
+            self.stdout.write(
+                _("rebuilt: %(count)s difference(s) corrected from the ops") % {"count": count}
+            )
         else:
-            raise CommandError(f"{count} difference(s) between the rows and the ops")
+            raise CommandError(
+                _("%(count)s difference(s) between the rows and the ops") % {"count": count}
+            )

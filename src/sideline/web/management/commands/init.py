@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from sideline import node
 from sideline.analysis.services import import_bundled_unvotes
@@ -38,15 +39,17 @@ class Command(BaseCommand):
         codes: list[str] = options["organization"]
         if codes and settings.SIDELINE_ORGANIZATIONS:
             raise CommandError(
-                "--organization: SIDELINE_ORGANIZATIONS is set and decides what this node "
-                "hosts; unset it, or drop --organization",
+                _(
+                    "--organization: SIDELINE_ORGANIZATIONS is set and decides what this node "
+                    "hosts; unset it, or drop --organization"
+                ),
                 returncode=2,
             )
-        say(f"data directory: {settings.DATA_DIR}")
-        say("migrating the database…")
+        say(_("data directory: %(folder)s") % {"folder": settings.DATA_DIR})
+        say(_("migrating the database…"))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        say("loading the bundled dataset…")
+        say(_("loading the bundled dataset…"))
         summary = load_package(progress=lambda step: say(f"  {step}"))
         self.stdout.write(f"registry: {summary}")
         for conflict in summary.conflicts:
@@ -54,7 +57,9 @@ class Command(BaseCommand):
         # The voting analysis needs roll calls; a fuller import made by hand is kept.
         votes = import_bundled_unvotes()
         self.stdout.write(
-            f"UN votes: {votes}" if votes else "UN votes: kept the data set already imported"
+            _("UN votes: %(votes)s") % {"votes": votes}
+            if votes
+            else _("UN votes: kept the data set already imported")
         )
         try:
             self._host(codes, say=say)
@@ -66,10 +71,12 @@ class Command(BaseCommand):
             seed_demo(say=say)
         else:
             say(
-                "demo: skipped; it needs a node that hosts every organization "
-                "(one without SIDELINE_ORGANIZATIONS or --organization)"
+                _(
+                    "demo: skipped; it needs a node that hosts every organization "
+                    "(one without SIDELINE_ORGANIZATIONS or --organization)"
+                )
             )
-        self.stdout.write(self.style.SUCCESS("ready: run “sideline serve”"))
+        self.stdout.write(self.style.SUCCESS(_("ready: run “sideline serve”")))
 
     def _host(self, codes: list[str], *, say: Any) -> None:
         """Record the organizations to host, make their keys, upgrade older logs' keys."""
@@ -77,9 +84,9 @@ class Command(BaseCommand):
             node.host_organizations(codes)
         configured = node.configured_organizations()
         if configured is None:
-            say("node: hosts every organization of the registry")
+            say(_("node: hosts every organization of the registry"))
         else:
-            say(f"node: hosts {', '.join(configured)}")
+            say(_("node: hosts %(organizations)s") % {"organizations": ", ".join(configured)})
             # A node named for its organizations publishes their keys from the start, so
             # that peers can pin them before anything is signed.
             for code in configured:
@@ -87,4 +94,4 @@ class Command(BaseCommand):
         hosted = node.hosted_organizations()
         for log in Log.objects.select_related("organization"):
             if log.slug in hosted and ensure_keys(organization=log.slug):
-                say(f"record: {log.slug}: keys completed")
+                say(_("record: %(log)s: keys completed") % {"log": log.slug})

@@ -21,6 +21,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sideline.node import NodeError, configured_organizations
 from sideline.record.services import default_host_with_peers
@@ -64,22 +66,29 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
         if not 0 < port < 65536:
-            raise CommandError(f"--port: {port} is not a port number (1–65535)", returncode=2)
+            raise CommandError(
+                _("--port: %(port)s is not a port number (1–65535)") % {"port": port},
+                returncode=2,
+            )
         # Zero threads would accept connections and never answer them.
         if not 1 <= options["threads"] <= MAX_THREADS:
             raise CommandError(
-                f"--threads: {options['threads']} is not from 1 to {MAX_THREADS}", returncode=2
+                _("--threads: %(threads)s is not from 1 to %(most)s")
+                % {"threads": options["threads"], "most": MAX_THREADS},
+                returncode=2,
             )
         processes = default_processes() if options["processes"] is None else options["processes"]
         if not 1 <= processes <= MAX_PROCESSES:
             raise CommandError(
-                f"--processes: {processes} is not from 1 to {MAX_PROCESSES}", returncode=2
+                _("--processes: %(processes)s is not from 1 to %(most)s")
+                % {"processes": processes, "most": MAX_PROCESSES},
+                returncode=2,
             )
         if processes > 1 and not hasattr(os, "fork"):
             processes = 1
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError("the database is not set up; run “sideline init” first")
+            raise CommandError(_("the database is not set up; run “sideline init” first"))
         try:
             # A code the registry lacks is one line now rather than an error at each write.
             configured_organizations()
@@ -91,7 +100,7 @@ class Command(BaseCommand):
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
         if options["dev"]:
-            self.stdout.write(f"Sideline (development mode) at {url}")
+            self.stdout.write(_("Sideline (development mode) at %(url)s") % {"url": url})
             call_command("runserver", f"{shown}:{port}")
             return
         from django.conf import settings
@@ -113,8 +122,8 @@ class Command(BaseCommand):
             )
         except OSError as error:
             raise CommandError(
-                f"cannot listen on {shown}:{port}: {error.strerror or error}; "
-                "give another --host or --port"
+                _("cannot listen on %(address)s: %(error)s; give another --host or --port")
+                % {"address": f"{shown}:{port}", "error": error.strerror or error}
             ) from None
 
         def run() -> None:
@@ -127,10 +136,15 @@ class Command(BaseCommand):
             )
             server.run()
 
-        each = f"{options['threads']} threads"
         self.stdout.write(
-            f"Sideline is serving at {url} with {processes} "
-            f"{'process' if processes == 1 else 'processes'} of {each} (Ctrl+C to stop)"
+            ngettext(
+                "Sideline is serving at %(url)s with %(processes)s process of %(threads)s "
+                "threads (Ctrl+C to stop)",
+                "Sideline is serving at %(url)s with %(processes)s processes of %(threads)s "
+                "threads (Ctrl+C to stop)",
+                processes,
+            )
+            % {"url": url, "processes": processes, "threads": options["threads"]}
         )
         self.stdout.flush()
         if processes == 1:
@@ -183,7 +197,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        for _ in range(processes):
+        for _number in range(processes):
             start()
         # One follower for the node, in the parent, started after the children: a thread
         # is never carried into a forked child, and the children only serve requests.
