@@ -769,6 +769,22 @@ def hold_meeting(
         )
     say(f"{', '.join(participants)}: each named, and approved, its delegate on its own node")
     if down is not None:
+        # Stopped once what it did has left it: the host's next ops name its delegate's
+        # ops as seen, and a node that never got them could apply nothing after them
+        # until it returns (a node serves only its own logs; no peer relays another's).
+        size = int(crew[down]("state")["size"])
+
+        def holds(slug: str) -> Callable[[], bool]:
+            return lambda: federation.replica_size(slug, down) >= size
+
+        for slug in federation.organizations:
+            if slug != down:
+                federation.wait_for(
+                    holds(slug),
+                    what=f"{down}'s {size} entries reaching {slug}'s node",
+                    poll=_AGENT_POLL,
+                    timeout=_AGENT_TIMEOUT,
+                )
         federation.nodes[down].stop()
         say(f"{down}: node stopped")
     crew[host]("minutes", meeting=meeting, text=f"The participants met. {secret}".strip())
