@@ -46,11 +46,9 @@ from django.utils import timezone
 
 from sideline import node
 from sideline.record import wakeup
-from sideline.record.entry import parse_entry_text
-from sideline.record.errors import EntryError
 from sideline.record.federation import federation_path, load, pull_peer
 from sideline.record.federation_file import FederationFileError, FederationPeer
-from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint, Replica, ReplicaEntry
+from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint
 from sideline.record.push import send_push
 from sideline.record.services import witness_round
 from sideline.record.sync import SyncReport
@@ -99,28 +97,12 @@ _projection_lock = threading.Lock()
 _projection_owed = False
 
 
-def _leaf_kind(leaf: bytes) -> str:
-    # The sync verified the entry already; only its kind is read here.
-    try:
-        return parse_entry_text(leaf.decode().split("\n\n", 1)[0] + "\n").kind
-    except (UnicodeDecodeError, EntryError, ValueError):
-        return ""
-
-
-def pulled_ops(url: str, report: SyncReport) -> bool:
-    """Return whether the pull of ``url`` that gave ``report`` brought an op."""
-    for organization, count in report.new_entries.items():
-        if count <= 0:
-            continue
-        replica = Replica.objects.filter(peer__url=url, organization=organization).first()
-        if replica is None:
-            continue
-        leaves = ReplicaEntry.objects.filter(
-            replica=replica, index__gte=replica.size - count
-        ).values_list("leaf", flat=True)
-        if any(_leaf_kind(bytes(leaf)).startswith(_OP_KIND_PREFIX) for leaf in leaves):
-            return True
-    return False
+def pulled_ops(report: SyncReport) -> bool:
+    """Return whether the pull that gave ``report`` brought an op (the sync read the kinds
+    of the entries it verified; nothing is read back)."""
+    return any(
+        kind.startswith(_OP_KIND_PREFIX) for kinds in report.new_kinds.values() for kind in kinds
+    )
 
 
 def project_ops(*, owed_only: bool = False) -> tuple[bool, str] | None:
@@ -331,7 +313,7 @@ class _Worker:
         if now < self.next_pull and not (hinted and self.backoff == 0):
             return
         report = pull_peer(self.entry)
-        projected = project_ops(owed_only=not pulled_ops(self.entry.url, report))
+        projected = project_ops(owed_only=not pulled_ops(report))
         if projected is not None and projected[0]:
             logger.info("federation: after pulling %s, %s", self.entry.url, projected[1])
         interval = settings.FEDERATION.pull_interval
