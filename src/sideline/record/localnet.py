@@ -623,6 +623,23 @@ class LocalFederation:
             time.sleep(poll)
         raise TimeoutError(f"{what} did not happen within {timeout:g} s")
 
+    def fill(self, organizations: list[str], per_node: int, *, timeout: float = 900.0) -> None:
+        """Append ``per_node`` entries to each node of ``organizations`` (1,000 a
+        transaction) and wait until each has checkpointed them (the benches' data)."""
+        for slug in organizations:
+            with self.nodes[slug].appender() as appender:
+                done = 0
+                while done < per_node:
+                    batch = min(1000, per_node - done)
+                    appender.append(batch, prefix="bulk")
+                    done += batch
+
+        def checkpointed(slug: str) -> Callable[[], bool]:
+            return lambda: self.nodes[slug].checkpoint_size() >= per_node
+
+        for slug in organizations:
+            self.wait_for(checkpointed(slug), timeout=timeout, what=f"{slug} checkpointing")
+
     def replica_size(self, on: str, of: str) -> int:
         """Return how many entries of ``of``'s log the node of ``on`` holds, verified."""
         row = self.nodes[on].replicas().get(of)
