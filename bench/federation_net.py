@@ -85,19 +85,7 @@ def catch_up(root: Path, entries: int) -> tuple[float, list[bytes]]:
         net.setup()
         net.start(SOURCES)
         per_node = entries // len(SOURCES)
-        for slug in SOURCES:
-            with net.nodes[slug].appender() as appender:
-                done = 0
-                while done < per_node:
-                    batch = min(1000, per_node - done)
-                    appender.append(batch, prefix="bulk")
-                    done += batch
-        for slug in SOURCES:
-            net.wait_for(
-                lambda slug=slug: net.nodes[slug].checkpoint_size() >= per_node,
-                timeout=600,
-                what=f"{slug} checkpointing",
-            )
+        net.fill(SOURCES, per_node, timeout=600)
         net.join(among=[OFFLINE], peers=SOURCES)
         start = time.monotonic()
         net.start([OFFLINE])

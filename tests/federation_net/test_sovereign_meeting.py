@@ -9,7 +9,6 @@ that test its log is distrusted everywhere.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,16 +25,7 @@ from sideline.record.localnet import (
 )
 
 # One worker runs every real-node test, in file order: the nodes turn hostile in turn.
-# Known gap (session 6): on PostgreSQL the decision did not reach CSTO's node within 300 s
-# in the last run before the stop; until that is understood these run on SQLite only.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xdist_group("federation_net"),
-    pytest.mark.skipif(
-        os.environ.get("SIDELINE_DATABASE_URL", "").startswith("postgres"),
-        reason="known gap: the sovereign meeting times out on PostgreSQL (see the session-6 note)",
-    ),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("federation_net")]
 
 HONEST = ["nato", "csto", "osce", "cis"]
 

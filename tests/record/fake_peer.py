@@ -130,7 +130,8 @@ class FakePeer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                # Kept for a handler that answers by what was sent (pushes).
+                self.body = self.rfile.read(length)
                 self._answer()
 
             def log_message(self, *args: Any) -> None:
@@ -153,6 +154,22 @@ class FakePeer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def answers(*replies: tuple[int, bytes]) -> tuple[Handler, list[bytes]]:
+    """A handler answering each request with the next of ``replies`` (the last one
+    again once they run out), and the list of the bodies it was sent."""
+    received: list[bytes] = []
+
+    def handler(request: BaseHTTPRequestHandler) -> None:
+        received.append(bytes(getattr(request, "body", b"")))
+        status, body = replies[min(len(received), len(replies)) - 1]
+        request.send_response(status)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler, received
 
 
 def endless(handler: BaseHTTPRequestHandler) -> None:

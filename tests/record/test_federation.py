@@ -26,12 +26,13 @@ from sideline.record import follower, push
 from sideline.record.federation import join_peer, load, peer_status, pull_peer
 from sideline.record.federation_file import (
     FederationFileError,
+    FederationPeer,
     load_federation,
     parse_federation,
 )
-from sideline.record.models import PeerIncident, PushHint, Replica, ReplicaEntry
+from sideline.record.models import Peer, PeerIncident, PeerState, PushHint, Replica, ReplicaEntry
 from sideline.record.push import PUSH_MAX_BYTES, RateLimiter
-from tests.record.fake_peer import FakeLog, FakePeer, dribble
+from tests.record.fake_peer import FakeLog, FakePeer, answers, dribble
 
 
 @pytest.fixture
@@ -468,6 +469,121 @@ def test_push_rate_is_limited_per_origin(
     answers = [push.receive_push(csto.checkpoint(3)).code for _ in range(5)]
 
     assert answers == ["up_to_date"] * 3 + ["rate_limited"] * 2
+
+
+# -- pushes owed to a peer (follower._Pushes) ----------------------------------------
+
+
+_TAKEN = (202, b"pull_scheduled: will pull\n")
+
+
+def _push_answers(peer: FakePeer, *replies: tuple[int, bytes]) -> list[bytes]:
+    """Make ``peer`` answer its pushes with ``replies``; return what it is sent."""
+    handler, received = answers(*replies)
+    peer.routes["/record/push"] = handler
+    return received
+
+
+@pytest.fixture
+def pushes(peer: FakePeer, settings: Any) -> follower._Pushes:
+    settings.FEDERATION = dataclasses.replace(settings.FEDERATION, tick=0.5, pull_interval=3600)
+    return follower._Pushes(peer.url)
+
+
+@pytest.mark.usefixtures("db")
+def test_push_the_peer_cannot_take_yet_is_tried_again_after_a_backoff(
+    peer: FakePeer, csto: FakeLog, pushes: follower._Pushes, caplog: Any
+) -> None:
+    state = PeerState.objects.create(peer=Peer.objects.create(url=peer.url))
+    received = _push_answers(
+        peer, (404, b"unknown_log: no log 'csto.test/record/csto' is followed here\n"), _TAKEN
+    )
+    pushes.add("csto.test/record/csto", csto.checkpoint(3))
+
+    pushes.deliver(100.0)
+    pushes.deliver(100.4)  # before the backoff ends: nothing sent
+    kept = (dict(pushes.pending), pushes.next_attempt, len(received))
+    pushes.deliver(100.5)
+
+    assert kept == ({"csto.test/record/csto": csto.checkpoint(3)}, 100.5, 1)
+    assert received == [csto.checkpoint(3)] * 2
+    assert (pushes.pending, pushes.failures, pushes.next_attempt) == ({}, 0, 0.0)
+    state.refresh_from_db()
+    assert state.last_push_sent is not None
+    assert (
+        f"{peer.url} did not take the push of csto.test/record/csto size 3: 404 unknown_log: "
+        "no log 'csto.test/record/csto' is followed here" in caplog.text
+    )
+    assert f"push to {peer.url} delivered after 1 failed attempt(s)" in caplog.text
+
+
+@pytest.mark.usefixtures("db")
+def test_push_to_a_peer_that_is_down_backs_off_doubling_up_to_a_minute(
+    csto: FakeLog, settings: Any, caplog: Any
+) -> None:
+    settings.FEDERATION = dataclasses.replace(settings.FEDERATION, tick=0.5, pull_interval=3600)
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    pushes = follower._Pushes(url)
+    pushes.add("csto.test/record/csto", csto.checkpoint(3))
+
+    backoffs = []
+    for _ in range(9):
+        pushes.deliver(pushes.next_attempt)
+        backoffs.append(pushes.backoff)
+
+    assert backoffs == [0.5, 1, 2, 4, 8, 16, 32, 60, 60]
+    assert list(pushes.pending) == ["csto.test/record/csto"]
+    assert f"push of csto.test/record/csto size 3 to {url} failed: " in caplog.text
+    assert "Connection refused" in caplog.text
+
+
+@pytest.mark.usefixtures("db")
+def test_push_refused_for_good_is_logged_with_the_answer_and_not_tried_again(
+    peer: FakePeer, csto: FakeLog, pushes: follower._Pushes, caplog: Any
+) -> None:
+    received = _push_answers(peer, (403, b"bad_signature: no log key pinned here signed it\n"))
+    pushes.add("csto.test/record/csto", csto.checkpoint(3))
+
+    pushes.deliver(0.0)
+    pushes.deliver(10.0)
+
+    assert (len(received), pushes.pending, pushes.failures) == (1, {}, 0)
+    assert (
+        f"{peer.url} refused the push of csto.test/record/csto size 3: 403 bad_signature: no "
+        "log key pinned here signed it; not tried again (its scheduled pull still comes)"
+    ) in caplog.text
+
+
+@pytest.mark.usefixtures("db")
+def test_push_owed_sends_only_the_newest_checkpoint_of_a_log(
+    peer: FakePeer, csto: FakeLog, pushes: follower._Pushes
+) -> None:
+    received = _push_answers(peer, _TAKEN)
+    pushes.add("csto.test/record/csto", csto.checkpoint(2))
+    pushes.add("csto.test/record/csto", csto.checkpoint(3))
+
+    pushes.deliver(0.0)
+
+    assert received == [csto.checkpoint(3)]
+
+
+@pytest.mark.usefixtures("db")
+def test_push_goes_out_while_a_projection_holds_the_nodes_projection_lock(
+    peer: FakePeer, csto: FakeLog, pushes: follower._Pushes
+) -> None:
+    # The cause of the sovereign meeting's timeout on PostgreSQL: a worker sent its pushes
+    # only between its pulls, and a pull waits for this lock while another peer's
+    # projection runs; the node stopped before its newest checkpoint went out.
+    received = _push_answers(peer, _TAKEN)
+    worker = follower._Worker(FederationPeer(url=peer.url), threading.Event())
+    worker.push("csto.test/record/csto", csto.checkpoint(3))
+
+    with follower._projection_lock:
+        worker.pushes.deliver(0.0)
+
+    assert received == [csto.checkpoint(3)]
 
 
 def test_rate_limiter_window_slides() -> None:

@@ -12,7 +12,16 @@ same database and federation file. Each tick (``SIDELINE_FEDERATION_TICK``) it:
 
 A worker pulls its peer when the peer pushed a checkpoint newer than the replica
 (a :class:`PushHint`), and otherwise every ``SIDELINE_FEDERATION_PULL_INTERVAL``
-seconds; a pull that fails backs off, doubling up to the pull interval. The peers'
+seconds; a pull that fails backs off, doubling up to the pull interval. Its pushes go
+out from a thread of their own (:class:`_Pushes`), never behind its pulls: a pull waits
+for the projection, which runs one at a time per process and reduces every op the node
+holds, and a push queued behind it once left this node's newest entries unannounced
+until the node stopped (the sovereign meeting's timeout on PostgreSQL, where the
+projection is slower). A push that fails, or that the peer answers with a status after
+which it may succeed (unreachable, 404 ``unknown_log`` from a peer that has not read its
+federation file yet, 429, 5xx), is tried again, doubling from the tick up to
+:data:`PUSH_RETRY_MAX`; one refused for good (400, 403, 413) is logged with the peer's
+answer and left to the scheduled pull. The peers'
 witnesses cosign this node's checkpoints when they pull it, and push the lines back
 (see :func:`~sideline.record.sync.sync_peer`): nobody needs to run ``record
 checkpoint`` or ``record witness``. One worker per peer, so that a peer that is slow or
@@ -37,17 +46,22 @@ from django.utils import timezone
 
 from sideline import node
 from sideline.record import wakeup
-from sideline.record.entry import parse_entry_text
-from sideline.record.errors import EntryError
 from sideline.record.federation import federation_path, load, pull_peer
 from sideline.record.federation_file import FederationFileError, FederationPeer
-from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint, Replica, ReplicaEntry
+from sideline.record.models import Log, LogCheckpoint, PeerState, PushHint
 from sideline.record.push import send_push
 from sideline.record.services import witness_round
 from sideline.record.sync import SyncReport
 from sideline.record.transport import PeerError
 
-__all__ = ["Follower", "observe_deadlines", "project_ops", "publish_local", "pulled_ops"]
+__all__ = [
+    "PUSH_RETRY_MAX",
+    "Follower",
+    "observe_deadlines",
+    "project_ops",
+    "publish_local",
+    "pulled_ops",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -83,28 +97,12 @@ _projection_lock = threading.Lock()
 _projection_owed = False
 
 
-def _leaf_kind(leaf: bytes) -> str:
-    # The sync verified the entry already; only its kind is read here.
-    try:
-        return parse_entry_text(leaf.decode().split("\n\n", 1)[0] + "\n").kind
-    except (UnicodeDecodeError, EntryError, ValueError):
-        return ""
-
-
-def pulled_ops(url: str, report: SyncReport) -> bool:
-    """Return whether the pull of ``url`` that gave ``report`` brought an op."""
-    for organization, count in report.new_entries.items():
-        if count <= 0:
-            continue
-        replica = Replica.objects.filter(peer__url=url, organization=organization).first()
-        if replica is None:
-            continue
-        leaves = ReplicaEntry.objects.filter(
-            replica=replica, index__gte=replica.size - count
-        ).values_list("leaf", flat=True)
-        if any(_leaf_kind(bytes(leaf)).startswith(_OP_KIND_PREFIX) for leaf in leaves):
-            return True
-    return False
+def pulled_ops(report: SyncReport) -> bool:
+    """Return whether the pull that gave ``report`` brought an op (the sync read the kinds
+    of the entries it verified; nothing is read back)."""
+    return any(
+        kind.startswith(_OP_KIND_PREFIX) for kinds in report.new_kinds.values() for kind in kinds
+    )
 
 
 def project_ops(*, owed_only: bool = False) -> tuple[bool, str] | None:
@@ -141,27 +139,150 @@ def project_ops(*, owed_only: bool = False) -> tuple[bool, str] | None:
     return True, "; ".join(rebuilt) or "meetings: the rows match the ops"
 
 
+# A failed push is tried again, doubling from the tick up to this many seconds (or the pull
+# interval, when shorter, since a pull comes then anyway): a peer that was down hears of
+# the newest checkpoint within a minute of coming back, not at its next scheduled pull
+# (an hour apart in the real-node tests).
+PUSH_RETRY_MAX = 60.0
+
+# Answers after which the same push may succeed later: the peer does not follow this log
+# yet (it re-reads its federation file at its next tick), limits pushes, or is failing.
+_TRANSIENT = frozenset({404, 408, 429, 500, 502, 503, 504})
+
+
+def _note_size(note: bytes) -> str:
+    lines = note.split(b"\n", 2)
+    return lines[1].decode(errors="replace") if len(lines) > 1 else "?"
+
+
+@dataclass
+class _Pushes:
+    """The checkpoints owed to one peer (the newest of each origin) and when to try again.
+
+    :meth:`deliver` sends them; the worker's push thread calls it every tick and when
+    woken. Kept apart from pulls, so that a pull or a projection never delays a push.
+    """
+
+    url: str
+    pending: dict[str, bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    backoff: float = 0.0
+    next_attempt: float = 0.0
+    failures: int = 0
+
+    def add(self, origin: str, note: bytes) -> None:
+        """Owe ``note`` to the peer, replacing an older checkpoint of ``origin`` not yet sent."""
+        with self.lock:
+            self.pending[origin] = note
+
+    def deliver(self, now: float) -> bool:
+        """Send what is owed unless a failure's backoff runs until after ``now``; return
+        whether anything was sent (and so the database touched)."""
+        with self.lock:
+            if not self.pending or now < self.next_attempt:
+                return False
+            batch = dict(self.pending)
+        retry = []
+        for origin, note in batch.items():
+            if not self._send(origin, note):
+                retry.append(origin)
+                continue
+            with self.lock:
+                if self.pending.get(origin) is note:  # not replaced by a newer one meanwhile
+                    del self.pending[origin]
+        if retry:
+            self.failures += 1
+            cap = min(PUSH_RETRY_MAX, settings.FEDERATION.pull_interval)
+            self.backoff = min(cap, max(settings.FEDERATION.tick, self.backoff * 2))
+            self.next_attempt = now + self.backoff
+            logger.log(
+                logging.WARNING if self.failures == 1 else logging.DEBUG,
+                "federation: trying the push of %s to %s again in %g s (attempt %d failed)",
+                ", ".join(retry),
+                self.url,
+                self.backoff,
+                self.failures,
+            )
+        else:
+            if self.failures:
+                logger.info(
+                    "federation: push to %s delivered after %d failed attempt(s)",
+                    self.url,
+                    self.failures,
+                )
+            self.failures, self.backoff, self.next_attempt = 0, 0.0, 0.0
+        return True
+
+    def _send(self, origin: str, note: bytes) -> bool:
+        """Push one checkpoint; return False when it should be tried again."""
+        size = _note_size(note)
+        try:
+            status, line = send_push(
+                url=self.url, note=note, timeout=settings.FEDERATION.push_timeout
+            )
+        except PeerError as exc:
+            logger.log(
+                logging.WARNING if self.failures == 0 else logging.DEBUG,
+                "federation: push of %s size %s to %s failed: %s",
+                origin,
+                size,
+                self.url,
+                exc,
+            )
+            return False
+        if status in (200, 202):
+            PeerState.objects.filter(peer__url=self.url).update(last_push_sent=timezone.now())
+            return True
+        if status in _TRANSIENT:
+            logger.log(
+                logging.WARNING if self.failures == 0 else logging.DEBUG,
+                "federation: %s did not take the push of %s size %s: %s %s",
+                self.url,
+                origin,
+                size,
+                status,
+                line,
+            )
+            return False
+        logger.warning(
+            "federation: %s refused the push of %s size %s: %s %s; not tried again "
+            "(its scheduled pull still comes)",
+            self.url,
+            origin,
+            size,
+            status,
+            line,
+        )
+        return True
+
+
 @dataclass
 class _Worker:
-    """Pushes to and pulls from one peer, in a thread of its own."""
+    """Pulls from one peer in a thread of its own, and pushes to it from another."""
 
     entry: FederationPeer
     stop: threading.Event
-    pushes: dict[str, bytes] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    pushes: _Pushes = field(init=False)
     thread: threading.Thread | None = None
+    push_thread: threading.Thread | None = None
     next_pull: float = 0.0
     backoff: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.pushes = _Pushes(self.entry.url)
 
     def start(self) -> None:
         self.thread = threading.Thread(
             target=self._run, name=f"sideline-follow {self.entry.url}", daemon=True
         )
+        self.push_thread = threading.Thread(
+            target=self._run_pushes, name=f"sideline-push {self.entry.url}", daemon=True
+        )
         self.thread.start()
+        self.push_thread.start()
 
     def push(self, origin: str, note: bytes) -> None:
-        with self.lock:
-            self.pushes[origin] = note
+        self.pushes.add(origin, note)
 
     def _run(self) -> None:
         try:
@@ -178,11 +299,23 @@ class _Worker:
         finally:
             connection.close()
 
+    def _run_pushes(self) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    sent = self.pushes.deliver(time.monotonic())
+                except Exception:  # a push thread must outlive any one failure
+                    logger.exception("federation: pushing to %s failed", self.entry.url)
+                    sent = True
+                if sent:
+                    # Pushes are rare: no connection held between them (PostgreSQL
+                    # counts one per thread, and a node has two threads per peer).
+                    connection.close()
+                wakeup.wait(settings.FEDERATION.tick)
+        finally:
+            connection.close()
+
     def _once(self) -> None:
-        with self.lock:
-            pushes, self.pushes = self.pushes, {}
-        for note in pushes.values():
-            self._send(note)
         hinted = PushHint.objects.filter(
             replica__peer__url=self.entry.url, size__gt=F("replica__size")
         ).exists()
@@ -190,7 +323,7 @@ class _Worker:
         if now < self.next_pull and not (hinted and self.backoff == 0):
             return
         report = pull_peer(self.entry)
-        projected = project_ops(owed_only=not pulled_ops(self.entry.url, report))
+        projected = project_ops(owed_only=not pulled_ops(report))
         if projected is not None and projected[0]:
             logger.info("federation: after pulling %s, %s", self.entry.url, projected[1])
         interval = settings.FEDERATION.pull_interval
@@ -200,19 +333,6 @@ class _Worker:
         else:
             self.backoff = 0.0
             self.next_pull = time.monotonic() + interval
-
-    def _send(self, note: bytes) -> None:
-        try:
-            status, line = send_push(
-                url=self.entry.url, note=note, timeout=settings.FEDERATION.push_timeout
-            )
-        except PeerError as exc:
-            logger.warning("federation: push to %s failed: %s", self.entry.url, exc)
-            return
-        if status not in (200, 202):
-            logger.warning("federation: %s refused a push: %s %s", self.entry.url, status, line)
-            return
-        PeerState.objects.filter(peer__url=self.entry.url).update(last_push_sent=timezone.now())
 
 
 def observe_deadlines() -> None:

@@ -623,6 +623,23 @@ class LocalFederation:
             time.sleep(poll)
         raise TimeoutError(f"{what} did not happen within {timeout:g} s")
 
+    def fill(self, organizations: list[str], per_node: int, *, timeout: float = 900.0) -> None:
+        """Append ``per_node`` entries to each node of ``organizations`` (1,000 a
+        transaction) and wait until each has checkpointed them (the benches' data)."""
+        for slug in organizations:
+            with self.nodes[slug].appender() as appender:
+                done = 0
+                while done < per_node:
+                    batch = min(1000, per_node - done)
+                    appender.append(batch, prefix="bulk")
+                    done += batch
+
+        def checkpointed(slug: str) -> Callable[[], bool]:
+            return lambda: self.nodes[slug].checkpoint_size() >= per_node
+
+        for slug in organizations:
+            self.wait_for(checkpointed(slug), timeout=timeout, what=f"{slug} checkpointing")
+
     def replica_size(self, on: str, of: str) -> int:
         """Return how many entries of ``of``'s log the node of ``on`` holds, verified."""
         row = self.nodes[on].replicas().get(of)
@@ -769,6 +786,22 @@ def hold_meeting(
         )
     say(f"{', '.join(participants)}: each named, and approved, its delegate on its own node")
     if down is not None:
+        # Stopped once what it did has left it: the host's next ops name its delegate's
+        # ops as seen, and a node that never got them could apply nothing after them
+        # until it returns (a node serves only its own logs; no peer relays another's).
+        size = int(crew[down]("state")["size"])
+
+        def holds(slug: str) -> Callable[[], bool]:
+            return lambda: federation.replica_size(slug, down) >= size
+
+        for slug in federation.organizations:
+            if slug != down:
+                federation.wait_for(
+                    holds(slug),
+                    what=f"{down}'s {size} entries reaching {slug}'s node",
+                    poll=_AGENT_POLL,
+                    timeout=_AGENT_TIMEOUT,
+                )
         federation.nodes[down].stop()
         say(f"{down}: node stopped")
     crew[host]("minutes", meeting=meeting, text=f"The participants met. {secret}".strip())

@@ -186,7 +186,7 @@ class Command(BaseCommand):
         failed, ops = [], False
         for entry in entries:
             report = pull_peer(entry, accept_keys=options["accept_keys"])
-            ops = pulled_ops(entry.url, report) or ops
+            ops = pulled_ops(report) or ops
             if not self._report(entry.url, report):
                 failed.append(entry.url)
         # Peers' meetings become rows here once, after every peer was pulled.
