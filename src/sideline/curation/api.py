@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
+from pydantic.json_schema import JsonDict
 
 from sideline.accounts.auth import API_AUTH, request_user
 from sideline.accounts.permissions import can_curate
@@ -59,6 +60,12 @@ MAX_PAGE = 200
 
 Column = Annotated[str, Field(min_length=1, max_length=40, pattern="^[a-z_]+$")]
 Value = Annotated[Text, Field(max_length=MAX_VALUE)]
+# pydantic writes a key's pattern as patternProperties, which lets any other key through in
+# the document; the model refuses them, so the document says so too.
+_COLUMNS_ONLY: JsonDict = {
+    "additionalProperties": False,
+    "propertyNames": {"pattern": "^[a-z_]+$", "minLength": 1, "maxLength": 40},
+}
 
 
 class ChangeOut(Schema):
@@ -92,11 +99,13 @@ class CorrectionIn(Input):
         default_factory=dict,
         max_length=MAX_COLUMNS,
         description="the columns that name the row (to change or remove it)",
+        json_schema_extra=_COLUMNS_ONLY,
     )
     values: dict[Column, Value] = Field(
         default_factory=dict,
         max_length=MAX_COLUMNS,
         description="the corrected columns (a change), or every column of the new row (an add)",
+        json_schema_extra=_COLUMNS_ONLY,
     )
     citation: Annotated[Text, Field(max_length=MAX_CITATION)]
     reason: Annotated[Text, Field(max_length=MAX_REASON)]
