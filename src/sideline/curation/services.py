@@ -48,6 +48,7 @@ __all__ = [
     "propose_correction",
     "reject_correction",
     "self_approval_allowed",
+    "sign_correction",
 ]
 
 RECORD_KIND = "registry.corrected"
@@ -343,22 +344,7 @@ def approve_correction(
             )
         organization = curating_organization(actor)
         try:
-            entry = append_entry(
-                organization=organization,
-                kind=RECORD_KIND,
-                subject=f"correction/{correction.pk}",
-                payload={
-                    "table": correction.table,
-                    "action": correction.action,
-                    "fact": correction.subject,
-                    "before": correction.before,
-                    "after": correction.after,
-                    "source": correction.citation,
-                    "reason": correction.reason,
-                    "proposed_by": correction.proposed_by.get_username(),
-                    "approved_by": actor.get_username(),
-                },
-            )
+            sign_correction(actor, correction)
         except RecordError as error:
             raise CurationError(
                 "not_hosted",
@@ -369,10 +355,36 @@ def approve_correction(
                 % {"organization": organization, "detail": error.message},
                 status=409,
             ) from None
-        correction.record_organization = organization
-        correction.record_index = int(entry.index)
         correction.save()
     return correction
+
+
+def sign_correction(actor: Any, correction: Correction) -> None:
+    """Append an approved ``correction`` to the curating organization's log (kind
+    ``registry.corrected``) and note where; the caller saves it.
+
+    Raises:
+        RecordError: this node cannot sign for the curating organization.
+    """
+    organization = curating_organization(actor)
+    entry = append_entry(
+        organization=organization,
+        kind=RECORD_KIND,
+        subject=f"correction/{correction.pk}",
+        payload={
+            "table": correction.table,
+            "action": correction.action,
+            "fact": correction.subject,
+            "before": correction.before,
+            "after": correction.after,
+            "source": correction.citation,
+            "reason": correction.reason,
+            "proposed_by": correction.proposed_by.get_username(),
+            "approved_by": actor.get_username(),
+        },
+    )
+    correction.record_organization = organization
+    correction.record_index = int(entry.index)
 
 
 def reject_correction(

@@ -22,11 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sideline.curation.services import RECORD_KIND, curating_organization
+from sideline.curation.services import curating_organization, sign_correction
 from sideline.planner.errors import PlannerError, SessionInvalidError
 from sideline.planner.permissions import can_coordinate
 from sideline.record.errors import RecordError
-from sideline.record.services import append_entry
 from sideline.registry.curation_rows import key_text
 from sideline.registry.enums import CorrectionAction, CorrectionStatus, SessionStatus
 from sideline.registry.models import Correction, Forum, ForumSession, Organization, State
@@ -126,24 +125,8 @@ def _write(
 
 def _record(actor: Any, correction: Correction) -> None:
     """Sign the change on the record, as a curator's approval is (the same entry kind)."""
-    organization = curating_organization(actor)
     try:
-        entry = append_entry(
-            organization=organization,
-            kind=RECORD_KIND,
-            subject=f"correction/{correction.pk}",
-            payload={
-                "table": correction.table,
-                "action": correction.action,
-                "fact": correction.subject,
-                "before": correction.before,
-                "after": correction.after,
-                "source": correction.citation,
-                "reason": correction.reason,
-                "proposed_by": actor.get_username(),
-                "approved_by": actor.get_username(),
-            },
-        )
+        sign_correction(actor, correction)
     except RecordError as error:
         raise PlannerError(
             "not_hosted",
@@ -151,11 +134,9 @@ def _record(actor: Any, correction: Correction) -> None:
                 "This node cannot sign for %(organization)s, so the session was not saved: "
                 "%(detail)s"
             )
-            % {"organization": organization, "detail": error.message},
+            % {"organization": curating_organization(actor), "detail": error.message},
             status=409,
         ) from None
-    correction.record_organization = organization
-    correction.record_index = int(entry.index)
     correction.save(update_fields=["record_organization", "record_index"])
 
 
