@@ -14,12 +14,15 @@ read from a row of the data package's tables (Django-free).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from sideline.analysis.errors import InvalidArgumentError, InvalidRowError
 from sideline.registry.dates import Interval, PartialDate, PartialDateError
+
+_T = TypeVar("_T")
 
 __all__ = [
     "MANDATE_WEIGHTS",
@@ -188,16 +191,19 @@ def organization_from_row(row: Mapping[str, str], number: int) -> Organization:
     )
 
 
-def membership_from_row(row: Mapping[str, str], number: int) -> Membership:
-    status = row_cell(row, "status", "memberships", number)
+def _read(convert: Callable[[str], _T], text: str, table: str, number: int, problem: str) -> _T:
+    """``convert(text)``, or the row's error: "<table> row <number> has <problem>"."""
     try:
-        parsed = MembershipStatus(status)
+        return convert(text)
     except ValueError:
         raise InvalidRowError(
-            f"memberships row {number} has unknown status {status!r}",
-            argument="memberships",
-            value=number,
+            f"{table} row {number} has {problem}", argument=table, value=number
         ) from None
+
+
+def membership_from_row(row: Mapping[str, str], number: int) -> Membership:
+    status = row_cell(row, "status", "memberships", number)
+    parsed = _read(MembershipStatus, status, "memberships", number, f"unknown status {status!r}")
     return Membership(
         organization=row_cell(row, "organization", "memberships", number),
         state=row_cell(row, "state", "memberships", number),
@@ -208,14 +214,13 @@ def membership_from_row(row: Mapping[str, str], number: int) -> Membership:
 
 def mandate_from_row(row: Mapping[str, str], number: int) -> Mandate:
     weight = row_cell(row, "weight", "mandates", number) or MandateWeight.CORE.value
-    try:
-        parsed = MandateWeight(weight)
-    except ValueError:
-        raise InvalidRowError(
-            f"mandates row {number} has unknown weight {weight!r}; use core or secondary",
-            argument="mandates",
-            value=number,
-        ) from None
+    parsed = _read(
+        MandateWeight,
+        weight,
+        "mandates",
+        number,
+        f"unknown weight {weight!r}; use core or secondary",
+    )
     return Mandate(
         organization=row_cell(row, "organization", "mandates", number),
         function=row_cell(row, "function", "mandates", number),
@@ -225,14 +230,9 @@ def mandate_from_row(row: Mapping[str, str], number: int) -> Mandate:
 
 def engagement_from_row(row: Mapping[str, str], number: int) -> Engagement:
     weight_text = (row.get("weight") or "").strip() or "1"
-    try:
-        weight = float(weight_text)
-    except ValueError:
-        raise InvalidRowError(
-            f"engagements row {number} has weight {weight_text!r}, not a number",
-            argument="engagements",
-            value=number,
-        ) from None
+    weight = _read(
+        float, weight_text, "engagements", number, f"weight {weight_text!r}, not a number"
+    )
     return Engagement(
         id=row_cell(row, "id", "engagements", number),
         state=row_cell(row, "state", "engagements", number),
